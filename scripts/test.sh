@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Install what is missing, then run every check CI runs: lint, types, architecture, tests
+# (on SQLite, then the database tests again on a PostgreSQL server started here).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash scripts/setup.sh --test
+export PATH="$PWD/.venv/bin:$PATH"
+
+echo "== ruff"; ruff check src tests bench
+echo "== mypy --strict (core)"; mypy --strict src/tinnhiem/crypto src/tinnhiem/rules
+echo "== import-linter"; lint-imports
+echo "== pytest (SQLite)"; pytest -q -p no:cacheprovider "$@"
+if [ -d tests/web ] && [ "${TINNHIEM_SKIP_POSTGRES:-0}" != 1 ]; then
+    echo "== pytest (PostgreSQL)"
+    # shellcheck source=scripts/postgres.sh
+    source scripts/postgres.sh
+    start_postgres
+    trap stop_postgres EXIT
+    DATABASE_URL="$PG_URL" pytest -q -p no:cacheprovider -m "not browser" tests/web "$@"
+fi
