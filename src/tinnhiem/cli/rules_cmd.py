@@ -1,0 +1,150 @@
+"""``tinnhiem rules list|show``: the rule versions (phiên bản quy định) and what they say."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from tinnhiem.errors import TinnhiemError
+from tinnhiem.rules import Rule, RuleError, list_rules, load_rule
+
+__all__ = ["describe_rule", "register"]
+
+_YES_NO = {True: "có / yes", False: "không / no"}
+
+
+def describe_rule(rule: Rule) -> list[str]:
+    """The rule in full, as lines of text (Vietnamese first, then English)."""
+    src = rule.source
+    lines = [
+        f"{rule.id}",
+        f"  {rule.title_vi}",
+        f"  {rule.title_en}",
+        "",
+        f"Nguồn / Source: {src.document}",
+        f"  {src.issuer}, {src.date}" + (f", {src.url}" if src.url else ""),
+        f"  Đã đối chiếu văn bản / Checked against the official text: {_YES_NO[src.verified]}",
+    ]
+    if rule.path is not None:
+        lines.append(f"  Tệp / File: {rule.path}")
+    lines += [f"  Chưa chắc chắn / Uncertain: {note}" for note in src.uncertain]
+    lines += [
+        f"Áp dụng cho / Applies to: {rule.applies_to_vi} / {rule.applies_to_en}",
+        f"Loại / Kind: {rule.kind}",
+        "Mức / Levels: " + "; ".join(f"{c} = {vi} / {en}" for c, vi, en in rule.level_labels),
+    ]
+    if rule.denominator == "returned":
+        base = "tổng số phiếu thu về / ballots returned"
+    else:
+        base = "tổng số thành viên (đại biểu) / all members of the body"
+    lines.append(f"Mẫu số N / Denominator N: {rule.denominator} ({base})")
+    if rule.quorum is None:
+        lines.append("Số người có mặt tối thiểu / Quorum: không quy định / none")
+    else:
+        q = rule.quorum
+        op = ">=" if q.inclusive else ">"
+        lines.append(
+            f"Số người có mặt tối thiểu / Quorum: present {op} {q.fraction} × summoned"
+            f" ({'inclusive' if q.inclusive else 'exclusive'}) [{q.citation}]"
+        )
+    blank = (
+        "dòng không đánh dấu là không hợp lệ / a row with no mark is invalid"
+        if rule.blank_row == "invalid"
+        else "phiếu vẫn hợp lệ, người đó không có dấu / ballot stays valid, no mark for that person"
+    )
+    lines.append(f"Dòng để trống / Blank row: {rule.blank_row} ({blank})")
+    lines.append(
+        "Dòng không hợp lệ vẫn tính vào N / Invalid rows count in N: "
+        + _YES_NO[rule.invalid_rows_in_base]
+    )
+    lines.append("")
+    lines.append("Khung kết quả / Bands:")
+    symbol = rule.measure_symbol
+    for band in rule.bands:
+        lines.append(f"  [{band.id}] {band.formula(symbol)}  ({symbol} = {band.measure})")
+        for bound, name in ((band.lower, "lower"), (band.upper, "upper")):
+            if bound is not None:
+                inc = "inclusive" if bound.inclusive else "exclusive"
+                lines.append(f"      {name}: {bound.fraction} ({inc})")
+        lines.append(f"      {band.title_vi} / {band.title_en}")
+        for c in band.consequences:
+            flags = [
+                f for f, on in (("mandatory", c.mandatory), ("resignation", c.resignation)) if on
+            ]
+            tag = f" [{', '.join(flags)}]" if flags else ""
+            lines.append(f"      - {c.code}{tag}: {c.text_vi}")
+            lines.append(f"        {c.text_en}  ({c.citation})")
+        if band.formal_vote != "none":
+            lines.append(
+                f"      Bỏ phiếu tín nhiệm tiếp theo / Formal vote follows: {band.formal_vote}"
+            )
+    res = rule.resignation
+    if res.closed_by_mandatory:
+        lines.append(
+            "Ngưỡng bắt buộc đóng đường từ chức / Mandatory dismissal closes the resignation"
+            f" path: {res.text_vi} / {res.text_en} ({res.citation})"
+        )
+    else:
+        lines.append(
+            "Ngưỡng bắt buộc đóng đường từ chức / Mandatory dismissal closes the resignation"
+            " path: không / no"
+        )
+    if rule.formal_rule:
+        lines.append(f"Quy định bỏ phiếu tín nhiệm / Formal-vote rule: {rule.formal_rule}")
+    if rule.formal_triggers:
+        lines.append("Khi nào bỏ phiếu tín nhiệm / When a formal vote is held:")
+        for vi, en, citation in rule.formal_triggers:
+            lines.append(f"  - {vi} / {en} ({citation})")
+    for t in rule.request_thresholds:
+        op = ">=" if t.inclusive else ">"
+        lines.append(f"  Request threshold ({t.body}): requesters {op} {t.fraction} × members")
+    lines.append("Không lấy phiếu / Exemptions:")
+    if not rule.exemptions:
+        lines.append("  (không có / none)")
+    for e in rule.exemptions:
+        months = f" ({e.months} tháng / months)" if e.months is not None else ""
+        lines.append(
+            f"  - {e.code} [{e.kind}{months}]: {e.reason_vi} / {e.reason_en} ({e.citation})"
+        )
+    return lines
+
+
+def _fail(exc: TinnhiemError) -> typer.Exit:
+    print(f"tinnhiem: error: {exc}", file=sys.stderr)
+    return typer.Exit(2)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``rules`` command group to ``app``."""
+    rules_app = typer.Typer(
+        help="Các phiên bản quy định / rule versions: list, show.", no_args_is_help=True
+    )
+
+    @rules_app.command("list")
+    def list_command() -> None:
+        """Liệt kê quy định / list the built-in rule versions, one id per line with its title."""
+        try:
+            rules = list_rules()
+        except RuleError as exc:
+            raise _fail(exc) from None
+        width = max(len(r.id) for r in rules)
+        for rule in rules:
+            typer.echo(f"{rule.id:<{width}}  {rule.title_vi} / {rule.title_en}")
+
+    @rules_app.command("show")
+    def show_command(
+        rule_id: Annotated[
+            str, typer.Argument(metavar="ID", help="rule id or path to a .toml file")
+        ],
+    ) -> None:
+        """Hiển thị đầy đủ một quy định / show a rule in full."""
+        try:
+            rule = load_rule(rule_id)
+        except TinnhiemError as exc:
+            raise _fail(exc) from None
+        for line in describe_rule(rule):
+            typer.echo(line)
+
+    app.add_typer(rules_app, name="rules")

@@ -1,0 +1,409 @@
+"""Load rule versions from TOML (built-in ones in ``data/``, or a user's own file).
+
+The format is documented in docs/rules.md. Every problem raises ``RuleError`` naming the
+file, the key (e.g. ``bands[2].lower.fraction``) and what is wrong; unknown keys are
+errors too, so a typo never silently changes a rule.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import replace
+from fractions import Fraction
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+from tinnhiem.rules.errors import RuleError
+from tinnhiem.rules.model import (
+    Band,
+    BlankRow,
+    Bound,
+    Consequence,
+    Denominator,
+    ExemptionKind,
+    ExemptionRule,
+    FormalFollowUp,
+    FormalOption,
+    Level,
+    Quorum,
+    RequestThreshold,
+    ResignationClosure,
+    RoundKind,
+    Rule,
+    Source,
+)
+
+__all__ = ["FORMAT_VERSION", "builtin_rule_ids", "list_rules", "load_rule", "parse_rule"]
+
+FORMAT_VERSION = 1
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+_E = TypeVar("_E")
+
+_POLL_LEVELS = (Level.HIGH, Level.CONFIDENT, Level.LOW)
+_FORMAL_LEVELS = (FormalOption.CONFIDENCE, FormalOption.NO_CONFIDENCE)
+
+
+class _Table:
+    """A TOML table with its key path, for error messages that say where."""
+
+    def __init__(self, data: dict[str, Any], path: str, file: str) -> None:
+        self.data = data
+        self.path = path
+        self.file = file
+        self.used: set[str] = set()
+
+    def key(self, name: str) -> str:
+        return f"{self.path}.{name}" if self.path else name
+
+    def error(self, name: str, message: str) -> RuleError:
+        return RuleError(message, file=self.file, key=self.key(name))
+
+    def raw(self, name: str, *, required: bool = True) -> Any:
+        self.used.add(name)
+        if name not in self.data:
+            if required:
+                raise self.error(name, "missing required key")
+            return None
+        return self.data[name]
+
+    def text(self, name: str, *, required: bool = True, default: str = "") -> str:
+        value = self.raw(name, required=required)
+        if value is None:
+            return default
+        if not isinstance(value, str):
+            raise self.error(name, f"expected a string, got {type(value).__name__}")
+        if required and not value.strip():
+            raise self.error(name, "must not be empty")
+        return value
+
+    def flag(self, name: str, *, required: bool = True, default: bool = False) -> bool:
+        value = self.raw(name, required=required)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            raise self.error(name, f"expected true or false, got {value!r}")
+        return value
+
+    def whole(self, name: str, *, required: bool = True) -> int | None:
+        value = self.raw(name, required=required)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise self.error(name, f"expected a whole number >= 0, got {value!r}")
+        return value
+
+    def fraction(self, name: str) -> Fraction:
+        value = self.raw(name)
+        if isinstance(value, float):
+            raise self.error(name, f'write fractions as strings such as "1/2", not {value!r}')
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise self.error(name, f'expected a fraction such as "2/3", got {value!r}')
+        try:
+            result = Fraction(str(value).strip())
+        except (ValueError, ZeroDivisionError):
+            raise self.error(name, f'"{value}" is not a fraction such as "2/3"') from None
+        if not 0 <= result <= 1:
+            raise self.error(name, f"{value} is outside 0..1 (a share of the base)")
+        return result
+
+    def enum(
+        self, name: str, kind: Callable[[str], _E], choices: str, *, default: str | None = None
+    ) -> _E:
+        value = self.text(name, required=default is None, default=default or "")
+        try:
+            return kind(value)
+        except ValueError:
+            raise self.error(name, f"'{value}' is not one of: {choices}") from None
+
+    def table(self, name: str, *, required: bool = True) -> _Table | None:
+        value = self.raw(name, required=required)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise self.error(name, "expected a table")
+        return _Table(value, self.key(name), self.file)
+
+    def tables(self, name: str, *, required: bool = True) -> list[_Table]:
+        value = self.raw(name, required=required)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise self.error(name, f"expected an array of tables ([[{self.key(name)}]])")
+        return [_Table(v, f"{self.key(name)}[{i + 1}]", self.file) for i, v in enumerate(value)]
+
+    def strings(self, name: str) -> tuple[str, ...]:
+        value = self.raw(name, required=False)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.error(name, "expected an array of strings")
+        return tuple(value)
+
+    def done(self) -> None:
+        """Reject keys nobody read: a typo must not pass silently."""
+        for name in self.data:
+            if name not in self.used:
+                raise self.error(name, "unknown key")
+
+
+def _choices(kind: type[Any]) -> str:
+    return ", ".join(str(m.value) for m in kind)
+
+
+def _bound(table: _Table | None) -> Bound | None:
+    if table is None:
+        return None
+    bound = Bound(table.fraction("fraction"), table.flag("inclusive"))
+    table.done()
+    return bound
+
+
+def _consequence(t: _Table, rule_id: str) -> Consequence:
+    result = Consequence(
+        code=t.text("code"),
+        text_vi=t.text("vi"),
+        text_en=t.text("en"),
+        citation=t.text("citation"),
+        rule_id=rule_id,
+        mandatory=t.flag("mandatory", required=False),
+        resignation=t.flag("resignation", required=False),
+    )
+    t.done()
+    return result
+
+
+def _interval(band: Band) -> tuple[Fraction, bool, Fraction, bool]:
+    lo = (band.lower.fraction, band.lower.inclusive) if band.lower else (Fraction(0), True)
+    hi = (band.upper.fraction, band.upper.inclusive) if band.upper else (Fraction(1), True)
+    return lo[0], lo[1], hi[0], hi[1]
+
+
+def _empty(lo: Fraction, lo_inc: bool, hi: Fraction, hi_inc: bool) -> bool:
+    return lo > hi or (lo == hi and not (lo_inc and hi_inc))
+
+
+def _overlap(a: Band, b: Band) -> bool:
+    alo, alo_inc, ahi, ahi_inc = _interval(a)
+    blo, blo_inc, bhi, bhi_inc = _interval(b)
+    lo = max(alo, blo)
+    lo_inc = (alo_inc or alo != lo) and (blo_inc or blo != lo)
+    hi = min(ahi, bhi)
+    hi_inc = (ahi_inc or ahi != hi) and (bhi_inc or bhi != hi)
+    return not _empty(lo, lo_inc, hi, hi_inc)
+
+
+def _band(t: _Table, rule_id: str, levels: tuple[str, ...], default_measure: str) -> Band:
+    measure = t.text("measure", required=False, default=default_measure)
+    if measure not in levels:
+        raise t.error("measure", f"'{measure}' is not a level of this rule ({', '.join(levels)})")
+    band = Band(
+        id=t.text("id"),
+        title_vi=t.text("title_vi"),
+        title_en=t.text("title_en"),
+        measure=measure,
+        lower=_bound(t.table("lower", required=False)),
+        upper=_bound(t.table("upper", required=False)),
+        consequences=tuple(_consequence(c, rule_id) for c in t.tables("consequences")),
+        formal_vote=t.enum(
+            "formal_vote",
+            FormalFollowUp,
+            _choices(FormalFollowUp),
+            default=FormalFollowUp.NONE.value,
+        ),
+    )
+    if band.lower is None and band.upper is None:
+        raise t.error("lower", "a band needs a lower or an upper bound")
+    if _empty(*_interval(band)):
+        raise t.error("upper", f"the band {band.formula()} is empty")
+    if not band.consequences:
+        raise t.error("consequences", "a band needs at least one consequence")
+    t.done()
+    return band
+
+
+def _exemption(t: _Table) -> ExemptionRule:
+    kind = t.enum("kind", ExemptionKind, _choices(ExemptionKind))
+    needs_months = kind in (ExemptionKind.SERIOUS_ILLNESS, ExemptionKind.IN_POST_UNDER)
+    months = t.whole("months", required=needs_months)
+    if not needs_months and months is not None:
+        raise t.error("months", f"an exemption of kind '{kind}' takes no months")
+    result = ExemptionRule(
+        t.text("code"), kind, t.text("vi"), t.text("en"), t.text("citation"), months
+    )
+    t.done()
+    return result
+
+
+def _quorum(t: _Table) -> Quorum | None:
+    if not t.flag("required"):
+        t.done()
+        return None
+    quorum = Quorum(t.fraction("fraction"), t.flag("inclusive"), t.text("citation"))
+    t.done()
+    return quorum
+
+
+def parse_rule(data: dict[str, Any], file: str) -> Rule:
+    """Build and check a Rule from parsed TOML; ``file`` names the source in errors."""
+    top = _Table(data, "", file)
+    version = top.whole("format")
+    if version != FORMAT_VERSION:
+        raise top.error(
+            "format", f"unsupported format {version}; this version reads {FORMAT_VERSION}"
+        )
+    rule_id = top.text("id")
+    if not _ID.match(rule_id):
+        raise top.error("id", f"'{rule_id}' must be lower-case letters, digits, '-', '.' or '_'")
+    kind = top.enum("kind", RoundKind, _choices(RoundKind))
+    allowed = _POLL_LEVELS if kind is RoundKind.POLL else _FORMAL_LEVELS
+    level_tables = top.tables("levels")
+    labels: list[tuple[str, str, str]] = []
+    for lt in level_tables:
+        code = lt.text("code")
+        labels.append((code, lt.text("vi"), lt.text("en")))
+        lt.done()
+    codes = tuple(code for code, _, _ in labels)
+    if sorted(codes) != sorted(allowed):
+        raise top.error(
+            "levels",
+            f"a {kind} rule has exactly the levels {', '.join(allowed)}; got {', '.join(codes)}",
+        )
+    default_measure = (
+        Level.LOW.value if kind is RoundKind.POLL else FormalOption.NO_CONFIDENCE.value
+    )
+    bands = tuple(_band(b, rule_id, codes, default_measure) for b in top.tables("bands"))
+    for i, a in enumerate(bands):
+        for j in range(i + 1, len(bands)):
+            b = bands[j]
+            if a.id == b.id:
+                raise RuleError(f"duplicate band id '{a.id}'", file=file, key=f"bands[{j + 1}].id")
+            if a.measure != b.measure:
+                raise RuleError(
+                    "all bands of a rule measure the same level",
+                    file=file,
+                    key=f"bands[{j + 1}].measure",
+                )
+            if _overlap(a, b):
+                raise RuleError(
+                    f"band '{b.id}' ({b.formula()}) overlaps band '{a.id}' ({a.formula()})",
+                    file=file,
+                    key=f"bands[{j + 1}]",
+                )
+    source_t = top.table("source")
+    assert source_t is not None
+    source = Source(
+        document=source_t.text("document"),
+        issuer=source_t.text("issuer"),
+        date=source_t.text("date"),
+        url=source_t.text("url", required=False),
+        verified=source_t.flag("verified"),
+        uncertain=source_t.strings("uncertain"),
+    )
+    source_t.done()
+    quorum_t = top.table("quorum")
+    assert quorum_t is not None
+    res_t = top.table("resignation")
+    assert res_t is not None
+    closed = res_t.flag("closed_by_mandatory")
+    resignation = ResignationClosure(
+        closed,
+        res_t.text("citation", required=closed),
+        res_t.text("vi", required=closed),
+        res_t.text("en", required=closed),
+    )
+    res_t.done()
+    triggers: list[tuple[str, str, str]] = []
+    for tt in top.tables("formal_triggers", required=False):
+        triggers.append((tt.text("vi"), tt.text("en"), tt.text("citation")))
+        tt.done()
+    thresholds: list[RequestThreshold] = []
+    for rt in top.tables("request_thresholds", required=False):
+        thresholds.append(
+            RequestThreshold(
+                rt.text("body"), rt.fraction("fraction"), rt.flag("inclusive"), rt.text("citation")
+            )
+        )
+        rt.done()
+    formal_rule = top.text("formal_rule", required=False) or None
+    if formal_rule is not None and not _ID.match(formal_rule):
+        raise top.error("formal_rule", f"'{formal_rule}' is not a rule id")
+    rule = Rule(
+        id=rule_id,
+        kind=kind,
+        title_vi=top.text("title_vi"),
+        title_en=top.text("title_en"),
+        source=source,
+        levels=codes,
+        level_labels=tuple(labels),
+        denominator=top.enum("denominator", Denominator, _choices(Denominator)),
+        quorum=_quorum(quorum_t),
+        bands=bands,
+        exemptions=tuple(_exemption(e) for e in top.tables("exemptions", required=False)),
+        blank_row=top.enum("blank_row", BlankRow, _choices(BlankRow)),
+        invalid_rows_in_base=top.flag("invalid_rows_in_base"),
+        resignation=resignation,
+        formal_rule=formal_rule,
+        formal_triggers=tuple(triggers),
+        request_thresholds=tuple(thresholds),
+        applies_to_vi=top.text("applies_to_vi"),
+        applies_to_en=top.text("applies_to_en"),
+    )
+    top.done()
+    return rule
+
+
+def _read(text: str, file: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleError(f"not valid TOML: {exc}", file=file) from None
+
+
+def _data_dir() -> Any:
+    return resources.files("tinnhiem.rules").joinpath("data")
+
+
+def builtin_rule_ids() -> list[str]:
+    """The ids of the rule versions shipped with Tín Nhiệm, sorted."""
+    return sorted(
+        entry.name.removesuffix(".toml")
+        for entry in _data_dir().iterdir()
+        if entry.name.endswith(".toml")
+    )
+
+
+def _load_builtin(rule_id: str) -> Rule:
+    entry = _data_dir().joinpath(f"{rule_id}.toml")
+    file = f"tinnhiem/rules/data/{rule_id}.toml"
+    rule = parse_rule(_read(entry.read_text(encoding="utf-8"), file), file)
+    if rule.id != rule_id:
+        raise RuleError(f"id '{rule.id}' does not match the file name", file=file, key="id")
+    return rule
+
+
+def load_rule(id_or_path: str | Path) -> Rule:
+    """A rule by built-in id (``nq96-2023``) or from a TOML file path (a custom rule)."""
+    text = str(id_or_path)
+    looks_like_path = isinstance(id_or_path, Path) or text.endswith(".toml") or "/" in text
+    if not looks_like_path and text in builtin_rule_ids():
+        return _load_builtin(text)
+    path = Path(text)
+    if path.is_file():
+        try:
+            content = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RuleError(f"cannot read the rule file: {exc}", file=text) from None
+        rule = parse_rule(_read(content, text), text)
+        return replace(rule, path=path)
+    if looks_like_path:
+        raise RuleError("no such rule file", file=text)
+    known = ", ".join(builtin_rule_ids())
+    raise RuleError(f"unknown rule '{text}' (known: {known}; or give a path to a .toml file)")
+
+
+def list_rules() -> list[Rule]:
+    """Every built-in rule version, sorted by id."""
+    return [_load_builtin(rule_id) for rule_id in builtin_rule_ids()]
