@@ -1,0 +1,483 @@
+"""Zero-knowledge proofs with strong Fiat-Shamir (chứng minh không tiết lộ).
+
+* ``SchnorrProof``: knowledge of ``x`` with ``X = x·G``.
+* ``ChaumPedersenProof``: equality of discrete logs, ``X = x·G`` and ``Y = x·P``
+  (a decryption share is correct).
+* ``DisjunctiveProof``: an ElGamal ciphertext encrypts one value of a finite allowed set
+  (a ballot row is well formed). It is in commitment form — it carries every branch's
+  commitments ``A_j, B_j``, challenge ``c_j`` and response ``s_j`` with ``Σ c_j`` equal to
+  the Fiat-Shamir challenge — so that many proofs verify together in one batch.
+
+Every challenge hashes the tag, the election fingerprint, the whole statement (the
+generators, the public key, the ciphertext, the allowed set, the binding bytes) and the
+commitments; the byte layout is in docs/crypto.md.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tinnhiem.crypto import _sodium
+from tinnhiem.crypto.elgamal import Ciphertext
+from tinnhiem.crypto.errors import CryptoError, InvalidEncoding, InvalidProof
+from tinnhiem.crypto.group import ORDER, Point, Scalar
+from tinnhiem.crypto.transcript import Context, Item
+
+__all__ = [
+    "BatchItem",
+    "Branch",
+    "ChaumPedersenProof",
+    "DisjunctiveProof",
+    "SchnorrProof",
+    "allowed_set",
+    "prove_dleq",
+    "prove_in_set",
+    "prove_in_set_with_nonces",
+    "prove_knowledge",
+    "verify_dleq",
+    "verify_in_set",
+    "verify_in_set_batch",
+    "verify_knowledge",
+]
+
+TAG_SCHNORR = "schnorr"
+TAG_DLEQ = "chaum-pedersen"
+TAG_IN_SET = "in-set"
+
+_G = Point.base()
+
+
+def _b(x: int) -> bytes:
+    return x.to_bytes(32, "little")
+
+
+# --------------------------------------------------------------------------- Schnorr
+
+
+@dataclass(frozen=True, slots=True)
+class SchnorrProof:
+    """Proof of knowledge of ``x`` with ``X = x·G``: commitment ``A = k·G``, response
+    ``s = k + c·x``."""
+
+    commitment: Point
+    response: Scalar
+
+    def to_bytes(self) -> bytes:
+        """64 bytes: ``A ‖ s``."""
+        return self.commitment.to_bytes() + self.response.to_bytes()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> SchnorrProof:
+        if len(data) != 64:
+            raise InvalidEncoding("a Schnorr proof is exactly 64 bytes")
+        return cls(Point.from_bytes(data[:32]), Scalar.from_bytes(data[32:]))
+
+    def hex(self) -> str:
+        return self.to_bytes().hex()
+
+    @classmethod
+    def from_hex(cls, text: str) -> SchnorrProof:
+        return cls.from_bytes(_unhex(text, "Schnorr proof"))
+
+
+def _unhex(text: str, what: str) -> bytes:
+    try:
+        return bytes.fromhex(text)
+    except (ValueError, TypeError) as exc:
+        raise InvalidEncoding(f"{what} is not hex") from exc
+
+
+def _schnorr_challenge(ctx: Context, public: Point, binding: bytes, a: Point) -> Scalar:
+    return ctx.challenge(TAG_SCHNORR, _G, public, binding, a)
+
+
+def prove_knowledge(
+    ctx: Context, secret: Scalar, *, binding: bytes = b"", nonce: Scalar | None = None
+) -> SchnorrProof:
+    """Prove knowledge of ``secret`` for the public value ``secret·G``."""
+    k = Scalar.random_nonzero() if nonce is None else nonce
+    public = Point.base_mul(secret)
+    a = Point.base_mul(k)
+    c = _schnorr_challenge(ctx, public, binding, a)
+    return SchnorrProof(a, k + c * secret)
+
+
+def verify_knowledge(
+    ctx: Context, public: Point, proof: SchnorrProof, *, binding: bytes = b""
+) -> None:
+    """Check ``s·G = A + c·X``; raise ``InvalidProof`` if it does not hold."""
+    if public.is_identity() or proof.commitment.is_identity():
+        raise InvalidProof("Schnorr proof: identity element in the statement or proof")
+    c = _schnorr_challenge(ctx, public, binding, proof.commitment)
+    if Point.base_mul(proof.response) != proof.commitment + c * public:
+        raise InvalidProof("Schnorr proof does not verify")
+
+
+# --------------------------------------------------------------------- Chaum-Pedersen
+
+
+@dataclass(frozen=True, slots=True)
+class ChaumPedersenProof:
+    """Equality of discrete logs: ``A = k·G``, ``B = k·P``, ``s = k + c·x``."""
+
+    a: Point
+    b: Point
+    response: Scalar
+
+    def to_bytes(self) -> bytes:
+        """96 bytes: ``A ‖ B ‖ s``."""
+        return self.a.to_bytes() + self.b.to_bytes() + self.response.to_bytes()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> ChaumPedersenProof:
+        if len(data) != 96:
+            raise InvalidEncoding("a Chaum-Pedersen proof is exactly 96 bytes")
+        return cls(
+            Point.from_bytes(data[:32]), Point.from_bytes(data[32:64]),
+            Scalar.from_bytes(data[64:]),
+        )
+
+    def hex(self) -> str:
+        return self.to_bytes().hex()
+
+    @classmethod
+    def from_hex(cls, text: str) -> ChaumPedersenProof:
+        return cls.from_bytes(_unhex(text, "Chaum-Pedersen proof"))
+
+
+def _dleq_challenge(
+    ctx: Context, base2: Point, x: Point, y: Point, binding: bytes, a: Point, b: Point
+) -> Scalar:
+    return ctx.challenge(TAG_DLEQ, _G, base2, x, y, binding, a, b)
+
+
+def prove_dleq(
+    ctx: Context,
+    secret: Scalar,
+    base2: Point,
+    *,
+    binding: bytes = b"",
+    nonce: Scalar | None = None,
+) -> ChaumPedersenProof:
+    """Prove ``log_G(X) = log_P(Y)`` for ``X = secret·G``, ``Y = secret·P`` (``P = base2``)."""
+    k = Scalar.random_nonzero() if nonce is None else nonce
+    x = Point.base_mul(secret)
+    y = secret * base2
+    a = Point.base_mul(k)
+    b = k * base2
+    c = _dleq_challenge(ctx, base2, x, y, binding, a, b)
+    return ChaumPedersenProof(a, b, k + c * secret)
+
+
+def verify_dleq(
+    ctx: Context,
+    base2: Point,
+    x: Point,
+    y: Point,
+    proof: ChaumPedersenProof,
+    *,
+    binding: bytes = b"",
+) -> None:
+    """Check ``s·G = A + c·X`` and ``s·P = B + c·Y``; raise ``InvalidProof`` otherwise."""
+    if any(p.is_identity() for p in (base2, x, y, proof.a, proof.b)):
+        raise InvalidProof("Chaum-Pedersen proof: identity element in the statement or proof")
+    c = _dleq_challenge(ctx, base2, x, y, binding, proof.a, proof.b)
+    s = proof.response
+    if Point.base_mul(s) != proof.a + c * x or s * base2 != proof.b + c * y:
+        raise InvalidProof("Chaum-Pedersen proof does not verify")
+
+
+# ------------------------------------------------------------------------ disjunctive
+
+
+@dataclass(frozen=True, slots=True)
+class Branch:
+    """One branch ``j`` of a disjunctive proof: ``A_j, B_j, c_j, s_j``."""
+
+    a: Point
+    b: Point
+    c: Scalar
+    s: Scalar
+
+
+@dataclass(frozen=True, slots=True)
+class DisjunctiveProof:
+    """Disjunctive Chaum-Pedersen proof that ``(α, β)`` encrypts one of the allowed values.
+
+    For each allowed ``m_j``: ``s_j·G = A_j + c_j·α`` and ``s_j·H = B_j + c_j·(β − m_j·G)``,
+    and ``Σ c_j`` equals the Fiat-Shamir challenge.
+    """
+
+    branches: tuple[Branch, ...]
+
+    def to_bytes(self) -> bytes:
+        """128 bytes per branch: ``A_j ‖ B_j ‖ c_j ‖ s_j``, in the allowed set's order."""
+        return b"".join(
+            br.a.to_bytes() + br.b.to_bytes() + br.c.to_bytes() + br.s.to_bytes()
+            for br in self.branches
+        )
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> DisjunctiveProof:
+        if not data or len(data) % 128:
+            raise InvalidEncoding("a disjunctive proof is a positive multiple of 128 bytes")
+        branches = []
+        for off in range(0, len(data), 128):
+            branches.append(
+                Branch(
+                    Point.from_bytes(data[off : off + 32]),
+                    Point.from_bytes(data[off + 32 : off + 64]),
+                    Scalar.from_bytes(data[off + 64 : off + 96]),
+                    Scalar.from_bytes(data[off + 96 : off + 128]),
+                )
+            )
+        return cls(tuple(branches))
+
+    def hex(self) -> str:
+        return self.to_bytes().hex()
+
+    @classmethod
+    def from_hex(cls, text: str) -> DisjunctiveProof:
+        return cls.from_bytes(_unhex(text, "disjunctive proof"))
+
+
+def allowed_set(values: Sequence[int]) -> tuple[int, ...]:
+    """Check an allowed-plaintext list: non-empty, distinct, each in ``[0, ℓ)``."""
+    out = tuple(values)
+    if not out:
+        raise CryptoError("the allowed set is empty")
+    if len(set(out)) != len(out):
+        raise CryptoError(f"the allowed set has repeated values: {list(out)}")
+    for v in out:
+        if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v < ORDER:
+            raise CryptoError(f"allowed value out of range: {v!r}")
+    return out
+
+
+def _in_set_challenge(
+    ctx: Context,
+    public: Point,
+    ct: Ciphertext,
+    allowed: tuple[int, ...],
+    binding: bytes,
+    commitments: Sequence[Point],
+) -> Scalar:
+    items: list[Item] = [_G, public, ct.alpha, ct.beta, len(allowed)]
+    items.extend(Scalar._make(m) for m in allowed)
+    items.append(binding)
+    items.extend(commitments)
+    return ctx.challenge(TAG_IN_SET, *items)
+
+
+def prove_in_set_with_nonces(
+    ctx: Context,
+    public: Point,
+    ct: Ciphertext,
+    value: int,
+    nonce: Scalar,
+    allowed: Sequence[int],
+    proof_nonces: Sequence[Scalar],
+    *,
+    binding: bytes = b"",
+) -> DisjunctiveProof:
+    """Deterministic prover: ``proof_nonces`` are ``k`` then ``(c_j, s_j)`` for each
+    simulated branch ``j ≠ i`` in order (``2·len(allowed) − 1`` scalars).
+
+    ``ct`` must be ``encrypt_with_nonce(public, value, nonce)``; otherwise the proof made
+    will not verify.
+    """
+    allowed_t = allowed_set(allowed)
+    if value not in allowed_t:
+        raise CryptoError(f"value {value} is not in the allowed set {list(allowed_t)}")
+    if len(proof_nonces) != 2 * len(allowed_t) - 1:
+        raise CryptoError("prove_in_set needs 2·len(allowed) − 1 proof nonces")
+    real = allowed_t.index(value)
+    r = int(nonce)
+    h = public.to_bytes()
+    k = int(proof_nonces[0])
+    cs: list[int] = []
+    ss: list[int] = []
+    commitments: list[Point] = []
+    pos = 1
+    for j, m_j in enumerate(allowed_t):
+        if j == real:
+            a = _sodium.scalarmult_base(_b(k))
+            b = _sodium.scalarmult(_b(k), h)
+            cs.append(0)
+            ss.append(0)
+        else:
+            c_j = int(proof_nonces[pos])
+            s_j = int(proof_nonces[pos + 1])
+            pos += 2
+            # The prover knows r, so A_j = s_j·G − c_j·α = (s_j − c_j·r)·G and
+            # B_j = s_j·H − c_j·(β − m_j·G) = (s_j − c_j·r)·H − c_j·(m_i − m_j)·G.
+            t = (s_j - c_j * r) % ORDER
+            a = _sodium.scalarmult_base(_b(t))
+            u = c_j * (value - m_j) % ORDER
+            b = _sodium.sub(_sodium.scalarmult(_b(t), h), _sodium.scalarmult_base(_b(u)))
+            cs.append(c_j)
+            ss.append(s_j)
+        commitments.append(Point._make(a))
+        commitments.append(Point._make(b))
+    c = int(_in_set_challenge(ctx, public, ct, allowed_t, binding, commitments))
+    c_real = (c - sum(cs)) % ORDER
+    cs[real] = c_real
+    ss[real] = (k + c_real * r) % ORDER
+    return DisjunctiveProof(
+        tuple(
+            Branch(commitments[2 * j], commitments[2 * j + 1], Scalar._make(cs[j]),
+                   Scalar._make(ss[j]))
+            for j in range(len(allowed_t))
+        )
+    )
+
+
+def prove_in_set(
+    ctx: Context,
+    public: Point,
+    ct: Ciphertext,
+    value: int,
+    nonce: Scalar,
+    allowed: Sequence[int],
+    *,
+    binding: bytes = b"",
+) -> DisjunctiveProof:
+    """Prove that ``ct`` (made with ``nonce``) encrypts ``value`` ∈ ``allowed``."""
+    nonces = [Scalar.random_nonzero()]
+    nonces.extend(Scalar.random() for _ in range(2 * len(allowed) - 2))
+    return prove_in_set_with_nonces(
+        ctx, public, ct, value, nonce, allowed, nonces, binding=binding
+    )
+
+
+def _precheck(
+    ctx: Context,
+    public: Point,
+    ct: Ciphertext,
+    allowed: Sequence[int],
+    proof: DisjunctiveProof,
+    binding: bytes,
+) -> tuple[int, ...]:
+    """The exact, non-randomised part of verification: shape, identities, challenge sum."""
+    allowed_t = allowed_set(allowed)
+    if len(proof.branches) != len(allowed_t):
+        raise InvalidProof(
+            f"disjunctive proof has {len(proof.branches)} branches, the allowed set "
+            f"{len(allowed_t)}"
+        )
+    if public.is_identity() or ct.alpha.is_identity():
+        raise InvalidProof("identity public key or ciphertext α")
+    commitments: list[Point] = []
+    for br in proof.branches:
+        if br.a.is_identity() or br.b.is_identity():
+            raise InvalidProof("identity commitment in a disjunctive proof")
+        commitments.append(br.a)
+        commitments.append(br.b)
+    c = _in_set_challenge(ctx, public, ct, allowed_t, binding, commitments)
+    if sum(int(br.c) for br in proof.branches) % ORDER != int(c):
+        raise InvalidProof("branch challenges do not sum to the Fiat-Shamir challenge")
+    return allowed_t
+
+
+def verify_in_set(
+    ctx: Context,
+    public: Point,
+    ct: Ciphertext,
+    allowed: Sequence[int],
+    proof: DisjunctiveProof,
+    *,
+    binding: bytes = b"",
+) -> None:
+    """Check every branch equation exactly; raise ``InvalidProof`` if any fails."""
+    allowed_t = _precheck(ctx, public, ct, allowed, proof, binding)
+    alpha = ct.alpha.to_bytes()
+    beta = ct.beta.to_bytes()
+    h = public.to_bytes()
+    for m_j, br in zip(allowed_t, proof.branches, strict=True):
+        c = _b(int(br.c))
+        s = _b(int(br.s))
+        lhs1 = _sodium.scalarmult_base(s)
+        rhs1 = _sodium.add(br.a.to_bytes(), _sodium.scalarmult(c, alpha))
+        if lhs1 != rhs1:
+            raise InvalidProof("disjunctive proof does not verify (α equation)")
+        beta_j = _sodium.sub(beta, _sodium.scalarmult_base(_b(m_j)))
+        lhs2 = _sodium.scalarmult(s, h)
+        rhs2 = _sodium.add(br.b.to_bytes(), _sodium.scalarmult(c, beta_j))
+        if lhs2 != rhs2:
+            raise InvalidProof("disjunctive proof does not verify (β equation)")
+
+
+#: ``(ciphertext, allowed set, proof, binding)`` — one row for ``verify_in_set_batch``.
+BatchItem = tuple[Ciphertext, Sequence[int], DisjunctiveProof, bytes]
+
+
+def verify_in_set_batch(ctx: Context, public: Point, items: Sequence[BatchItem]) -> None:
+    """Verify many disjunctive proofs under one public key at once.
+
+    Each proof's challenge and challenge sum are checked exactly. Then every branch
+    equation ``e`` (two per branch) gets an independent random 128-bit weight ``w_e`` and
+    the single combined equation
+
+        (Σ w₁s_j + w₂c_j·m_j)·G + (Σ w₂s_j)·H
+            = Σ_rows [(Σ_j w₁c_j)·α + (Σ_j w₂c_j)·β + Σ_j (w₁·A_j + w₂·B_j)]
+
+    is checked, so ``G`` and ``H`` are multiplied once per batch and ``α``, ``β`` once
+    per row. A false equation survives with probability at most 2⁻¹²⁸. If the batch
+    fails, the rows are checked one by one and ``InvalidProof.index`` names the first bad
+    one.
+    """
+    first_bad: InvalidProof | None = None
+    for idx, (ct, allowed, proof, binding) in enumerate(items):
+        try:
+            _precheck(ctx, public, ct, allowed, proof, binding)
+        except CryptoError as exc:
+            first_bad = InvalidProof(str(exc), index=idx)
+            first_bad.__cause__ = exc
+            break
+    # Rows before the first structurally bad one may still fail their equations; the
+    # error must name the first bad row, so they are batch-checked too.
+    good = items if first_bad is None else items[: first_bad.index]
+    if good and not _batch_equation(public, good):
+        for idx, (ct, allowed, proof, binding) in enumerate(good):
+            try:
+                verify_in_set(ctx, public, ct, allowed, proof, binding=binding)
+            except InvalidProof as exc:
+                raise InvalidProof(str(exc), index=idx) from exc
+        raise InvalidProof("the batch equation fails but every row verifies alone")
+    if first_bad is not None:
+        raise first_bad
+
+
+def _batch_equation(public: Point, items: Sequence[BatchItem]) -> bool:
+    """The random linear combination of every branch equation of ``items`` holds."""
+    add = _sodium.add
+    mul = _sodium.scalarmult
+    g_coef = 0
+    h_coef = 0
+    acc = bytes(32)  # the identity
+    # Two independent 128-bit weights per branch, all from one read of the OS CSPRNG.
+    pool = os.urandom(32 * sum(len(proof.branches) for _, _, proof, _ in items))
+    pos = 0
+    for ct, allowed, proof, _binding in items:
+        a_coef = 0
+        b_coef = 0
+        for m_j, br in zip(allowed, proof.branches, strict=True):
+            w1 = int.from_bytes(pool[pos : pos + 16], "little")
+            w2 = int.from_bytes(pool[pos + 16 : pos + 32], "little")
+            pos += 32
+            c = br.c._v
+            s = br.s._v
+            g_coef += w1 * s + w2 * c * m_j
+            h_coef += w2 * s
+            a_coef += w1 * c
+            b_coef += w2 * c
+            acc = add(acc, mul(_b(w1), br.a._b))
+            acc = add(acc, mul(_b(w2), br.b._b))
+        acc = add(acc, mul(_b(a_coef % ORDER), ct.alpha._b))
+        acc = add(acc, mul(_b(b_coef % ORDER), ct.beta._b))
+    lhs = add(
+        _sodium.scalarmult_base(_b(g_coef % ORDER)), mul(_b(h_coef % ORDER), public._b)
+    )
+    return lhs == acc
