@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "tinnhiem.cli.rules_cmd",
     "tinnhiem.cli.results_cmd",
     "tinnhiem.cli.report_cmd",
+    "tinnhiem.cli.paper_cmd",
     "tinnhiem.cli.evaluate_cmd",
     "tinnhiem.cli.trustee_cmd",
     "tinnhiem.cli.serve_cmd",

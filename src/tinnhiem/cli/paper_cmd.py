@@ -1,0 +1,440 @@
+"""``tinnhiem paper …``: paper rounds from the command line (vòng lấy phiếu bằng phiếu giấy).
+
+A round is one session file (JSON lines, append-only, hash-chained): ``new`` creates it,
+``ballots`` prints the sheets, ``issue`` hands a serial to a voter (mixed rounds), ``enter``
+enters one sheet as one operator on one device, ``totals`` enters a hand count,
+``returned`` records the count in the box, ``electronic`` brings in the electronic side,
+``status`` lists what is pending or disputed, ``resolve`` records the committee's reading,
+``minutes`` prints the tally minutes and ``log`` prints and checks the entry log.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tinnhiem.errors import InputError, TinnhiemError
+from tinnhiem.paper import (
+    BALLOT_FIELD,
+    TOTALS_ITEM,
+    ElectronicPart,
+    LevelCounts,
+    Mark,
+    PaperSession,
+    RoundDefinition,
+    TotalsSheet,
+    open_log_file,
+    parse_committee_csv,
+    parse_counts_csv,
+    parse_marks,
+    parse_officials_csv,
+    parse_participation_csv,
+    render_ballots_pdf,
+    verify_chain,
+)
+
+__all__ = ["register"]
+
+FileArg = Annotated[Path, typer.Argument(metavar="ROUND", help="the paper round's session file")]
+By = Annotated[str, typer.Option("--by", help="who acts (committee member or organiser)")]
+Operator = Annotated[str, typer.Option("--operator", "-o", help="the entering operator")]
+Device = Annotated[
+    str | None,
+    typer.Option(
+        "--device", "-d", help="this device's name (default: $TINNHIEM_DEVICE or the host name)"
+    ),
+]
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Turn a TinnhiemError into one line on stderr and exit code 2; nothing is half-written
+    because every action is checked before it is appended."""
+    try:
+        yield
+    except TinnhiemError as exc:
+        print(f"tinnhiem: error: {exc}", file=sys.stderr)
+        raise typer.Exit(2) from None
+
+
+@contextmanager
+def _session(path: Path) -> Iterator[PaperSession]:
+    with _errors(), open_log_file(path) as log:
+        yield PaperSession(log)
+
+
+def _device(device: str | None) -> str:
+    return device or os.environ.get("TINNHIEM_DEVICE") or socket.gethostname()
+
+
+def _write(out: Path, data: bytes) -> None:
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise InputError(f"cannot write ({exc.strerror})", where=str(out)) from exc
+    typer.echo(f"Đã ghi / written: {out} ({len(data)} bytes)")
+
+
+def _new(app: typer.Typer) -> None:
+    @app.command("new")
+    def new(
+        path: FileArg,
+        officials: Annotated[
+            Path, typer.Option(help="CSV of the officials in ballot order: id,name[,position]")
+        ],
+        rule: Annotated[str, typer.Option(help="rule id (tinnhiem rules list)")],
+        round_id: Annotated[str, typer.Option("--round-id", help="short id of the round")],
+        title: Annotated[str, typer.Option(help="title of the round")],
+        body: Annotated[str, typer.Option(help="the voting body, e.g. Hội đồng nhân dân tỉnh")],
+        date: Annotated[str, typer.Option(help="date of the poll, YYYY-MM-DD")],
+        by: By,
+        ballots: Annotated[int, typer.Option(help="paper sheets printed, serials 1..N")] = 0,
+        members: Annotated[int | None, typer.Option(help="members of the body")] = None,
+        summoned: Annotated[int | None, typer.Option(help="people summoned")] = None,
+        present: Annotated[int | None, typer.Option(help="people present")] = None,
+        entries: Annotated[int, typer.Option(help="independent entries per sheet: 2 or 3")] = 2,
+        totals: Annotated[bool, typer.Option("--totals", help="hand count: enter totals")] = False,
+        mixed: Annotated[bool, typer.Option("--mixed", help="paper and electronic")] = False,
+        committee: Annotated[
+            Path | None, typer.Option(help="CSV of the counting committee: name[,role]")
+        ] = None,
+        place: Annotated[str, typer.Option(help="place, for the date line")] = "",
+    ) -> None:
+        """Tạo vòng phiếu giấy / create a paper round from an officials CSV and a rule."""
+        with _errors():
+            from tinnhiem.rules import load_rule
+
+            load_rule(rule)  # fail now, not at the minutes
+            definition = RoundDefinition(
+                round_id=round_id,
+                title=title,
+                body=body,
+                date=date,
+                rule_id=rule,
+                officials=parse_officials_csv(officials),
+                paper_serials=ballots,
+                members=members,
+                mode="totals" if totals else "ballots",
+                required_entries=entries,
+                mixed=mixed,
+                committee=parse_committee_csv(committee) if committee else (),
+                place=place,
+                summoned=summoned,
+                present=present,
+            )
+            with open_log_file(path, create=True) as log:
+                session = PaperSession.create(log, definition, actor=by)
+            typer.echo(
+                f"Đã tạo / created {path}: {len(definition.officials)} người, "
+                f"{definition.paper_serials} phiếu, {definition.required_entries} lượt nhập; "
+                f"head {session.head}"
+            )
+
+
+def _ballots(app: typer.Typer) -> None:
+    @app.command("ballots")
+    def ballots(
+        path: FileArg,
+        out: Annotated[Path, typer.Option(help="the PDF to write")],
+        first: Annotated[int | None, typer.Option("--from", help="first serial")] = None,
+        last: Annotated[int | None, typer.Option("--to", help="last serial")] = None,
+    ) -> None:
+        """In phiếu / print the ballot sheets (PDF, one per serial, with a QR code)."""
+        with _session(path) as session:
+            definition = session.definition
+            serials = range(first or 1, (last or definition.paper_serials) + 1)
+            _write(out, render_ballots_pdf(definition, serials))
+
+
+def _enter(app: typer.Typer) -> None:
+    @app.command("issue")
+    def issue(
+        path: FileArg,
+        serial: Annotated[int, typer.Option(help="the serial handed out")],
+        voter: Annotated[str, typer.Option(help="the voter's id on the roster")],
+        by: By,
+    ) -> None:
+        """Phát phiếu giấy / hand a serial to a voter (mixed rounds)."""
+        with _session(path) as session:
+            session.issue(serial, voter, actor=by)
+            typer.echo(f"Phiếu {serial:04d} → {voter}")
+
+    @app.command("enter")
+    def enter(
+        path: FileArg,
+        serial: Annotated[int, typer.Option(help="the sheet's serial number")],
+        operator: Operator,
+        device: Device = None,
+        marks: Annotated[
+            str | None,
+            typer.Option(
+                help="one mark per official in ballot order: 1 cao, 2 tín nhiệm, 3 thấp, "
+                "0 trống, x không hợp lệ; e.g. 1,2,3 or 123. Omit to be asked row by row."
+            ),
+        ] = None,
+        invalid_ballot: Annotated[
+            bool, typer.Option("--invalid-ballot", help="the whole sheet is invalid")
+        ] = False,
+    ) -> None:
+        """Nhập một phiếu / enter one paper sheet as one operator."""
+        with _session(path) as session:
+            officials = session.definition.officials
+            where = f"serial {serial}"
+            if invalid_ballot:
+                if marks is not None:
+                    raise InputError("give --marks or --invalid-ballot, not both", where=where)
+                session.enter_ballot(serial, operator, _device(device), None)
+            elif marks is not None:
+                session.enter_ballot(
+                    serial,
+                    operator,
+                    _device(device),
+                    parse_marks(marks, len(officials), where=where),
+                )
+            else:
+                _interactive(session, serial, operator, _device(device))
+            typer.echo(f"Đã nhập phiếu {serial:04d} ({operator}): {session.serial_state(serial)}")
+
+
+def _interactive(session: PaperSession, serial: int, operator: str, device: str) -> None:
+    """Row by row; ``-`` goes back one row, ``q`` abandons the entry. Every keystroke that
+    sets or changes a mark is logged."""
+    officials = session.definition.officials
+    session.definition.check_serial(serial)
+    session.start_entry(serial, operator, device)
+    index = 0
+    while index < len(officials):
+        official = officials[index]
+        answer = typer.prompt(
+            f"{index + 1}. {official.name} [1 cao / 2 tín nhiệm / 3 thấp / 0 trống / x; "
+            "- lùi, q hủy, v phiếu không hợp lệ]"
+        ).strip()
+        if answer == "q":
+            session.cancel_entry(serial, operator)
+            raise InputError("entry abandoned (logged)", where=f"serial {serial}")
+        if answer == "v":
+            session.set_ballot_invalid(serial, operator)
+            break
+        if answer == "-":
+            index = max(0, index - 1)
+            continue
+        try:
+            mark = Mark.from_code(answer, where=official.name)
+        except InputError as exc:
+            typer.echo(str(exc), err=True)
+            continue
+        session.set_mark(serial, operator, official.id, mark)
+        index += 1
+    session.submit_entry(serial, operator)
+
+
+def _totals(app: typer.Typer) -> None:
+    @app.command("totals")
+    def totals(
+        path: FileArg,
+        operator: Operator,
+        counts: Annotated[Path, typer.Option(help="CSV: id,high,confident,low,invalid")],
+        issued: Annotated[int, typer.Option(help="ballots issued")],
+        returned: Annotated[int, typer.Option(help="ballots returned")],
+        device: Device = None,
+    ) -> None:
+        """Nhập số tổng hợp / enter the totals of a hand count as one operator."""
+        with _session(path) as session:
+            parsed = parse_counts_csv(counts)
+            session.enter_totals(operator, _device(device), TotalsSheet(issued, returned, parsed))
+            typer.echo(f"Đã nhập số tổng hợp ({operator})")
+
+
+def _round_facts(app: typer.Typer) -> None:
+    @app.command("returned")
+    def returned(
+        path: FileArg,
+        count: Annotated[int, typer.Option(help="paper sheets found in the box")],
+        by: By,
+    ) -> None:
+        """Số phiếu trong hòm / record how many paper sheets the committee found."""
+        with _session(path) as session:
+            session.declare_returned(count, actor=by)
+            typer.echo(f"Số phiếu trong hòm / in the box: {count}")
+
+    @app.command("electronic")
+    def electronic(
+        path: FileArg,
+        voters: Annotated[Path, typer.Option(help="CSV: voter,credential,cast (1/0)")],
+        by: By,
+        counts: Annotated[
+            Path | None, typer.Option(help="CSV of the electronic counts: id,high,…,invalid")
+        ] = None,
+        record: Annotated[
+            Path | None, typer.Option(help="or: the electronic round's election record")
+        ] = None,
+    ) -> None:
+        """Nhập phần điện tử / bring in the electronic side of a mixed round."""
+        with _session(path) as session:
+            credentials, cast = parse_participation_csv(voters)
+            if (counts is None) == (record is None):
+                raise InputError("give --counts or --record (one of them)", where="electronic")
+            if counts is not None:
+                level_counts, source = parse_counts_csv(counts), str(counts)
+            else:
+                assert record is not None
+                level_counts, source = _record_counts(record, len(cast)), str(record)
+            session.import_electronic(
+                ElectronicPart(credentials, cast, level_counts, source), actor=by
+            )
+            typer.echo(f"Điện tử / electronic: {len(credentials)} thẻ, {len(cast)} phiếu")
+
+
+def _record_counts(path: Path, cast: int) -> dict[str, LevelCounts]:
+    from tinnhiem.record import read_record
+
+    record = read_record(path)
+    out = {}
+    for index, result in enumerate(record.results):
+        counts = result.get("counts", {})
+        if set(counts) != {"high", "confident", "low"}:
+            raise InputError("not a poll record", where=f"{path}: results[{index}]")
+        if int(result["returned"]) != cast:
+            raise InputError(
+                f"the record counts {result['returned']} ballots, the voters file {cast} cast",
+                where=str(path),
+            )
+        out[str(result["official"])] = LevelCounts(
+            int(counts["high"]), int(counts["confident"]), int(counts["low"]), int(result["blank"])
+        )
+    return out
+
+
+def _status(app: typer.Typer) -> None:
+    @app.command("status")
+    def status(path: FileArg) -> None:
+        """Tình trạng nhập / progress, open entries, disagreements, reconciliation."""
+        with _session(path) as session:
+            st = session.status()
+            d = session.definition
+            typer.echo(f"{d.round_id}: {d.title}")
+            if d.mode == "ballots":
+                typer.echo(
+                    f"Phiếu in / printed {st.printed}; đã nhập / entered {st.entered}; "
+                    f"được tính / counted {st.counted}"
+                )
+            for item, operators in st.in_progress:
+                typer.echo(f"  CHỜ / pending {item}: đã nhập bởi {', '.join(operators)}")
+            for draft in st.drafts:
+                typer.echo(f"  ĐANG NHẬP / open entry {draft.item}: {draft.operator}")
+            for dis in st.disagreements:
+                values = ", ".join(f"{op}={_shown(value)}" for op, value in dis.entered)
+                label = (
+                    dis.field if dis.field == BALLOT_FIELD else _official_label(session, dis.field)
+                )
+                item = f"phiếu {int(dis.item):04d}" if dis.item != TOTALS_ITEM else "tổng hợp"
+                typer.echo(f"  CHÊNH LỆCH / disagreement {item}, {label}: {values}")
+            rec = st.reconciliation
+            typer.echo(
+                f"Phát ra / issued {rec.issued} (giấy {rec.paper_issued}, điện tử "
+                f"{rec.electronic_issued}); thu về / returned {rec.returned} "
+                f"(giấy {rec.paper_returned}, điện tử {rec.electronic_cast})"
+            )
+            for conflict in rec.conflicts:
+                typer.echo(f"  ĐỐI CHIẾU / conflict: {conflict.text_vi} / {conflict.text_en}")
+            done = "xong / complete" if st.complete else "chưa xong / not complete"
+            typer.echo(f"Nhật ký / log: {st.events} sự kiện, head {st.head}; {done}")
+
+
+def _shown(value: str | None) -> str:
+    """A mark as the committee reads it: ``Tín nhiệm thấp (3)``."""
+    if value is None:
+        return "—"
+    marks = {mark.value: mark for mark in Mark}
+    if value in marks:
+        return f"{marks[value].label_vi} ({marks[value].code})"
+    return value
+
+
+def _official_label(session: PaperSession, field: str) -> str:
+    if "." in field or field in ("issued", "returned"):
+        return field
+    return f"{field} ({session.definition.official(field).name})"
+
+
+def _resolve(app: typer.Typer) -> None:
+    @app.command("resolve")
+    def resolve(
+        path: FileArg,
+        field: Annotated[
+            str,
+            typer.Option(help="official id, 'ballot' (sheet valid/invalid), or a totals field"),
+        ],
+        value: Annotated[str, typer.Option(help="the committee's reading of the paper")],
+        by: By,
+        serial: Annotated[int | None, typer.Option(help="the sheet (ballot rounds)")] = None,
+        note: Annotated[str, typer.Option(help="why, for the log")] = "",
+    ) -> None:
+        """Ban kiểm phiếu quyết định / record the committee's reading of a disputed field."""
+        with _session(path) as session:
+            if session.definition.mode == "totals":
+                if not value.isdigit():
+                    raise InputError("a totals value is a whole number", where="--value")
+                session.resolve_totals(field, int(value), resolved_by=by, note=note)
+                typer.echo(f"Đã quyết định / resolved {field} = {value}")
+                return
+            if serial is None:
+                raise InputError("give the sheet's --serial", where="resolve")
+            session.resolve(serial, field, value, resolved_by=by, note=note)
+            typer.echo(f"Phiếu {serial:04d}: {session.serial_state(serial)}")
+
+
+def _minutes(app: typer.Typer) -> None:
+    @app.command("minutes")
+    def minutes(
+        path: FileArg,
+        out: Annotated[Path, typer.Option(help="file to write")],
+        fmt: Annotated[str, typer.Option("--format", help="pdf, xlsx or csv")] = "pdf",
+        draft: Annotated[
+            bool, typer.Option("--draft", help="print even with entries pending (BẢN NHÁP)")
+        ] = False,
+        board_head: Annotated[
+            str | None, typer.Option(help="electronic board head hash (mixed rounds)")
+        ] = None,
+    ) -> None:
+        """In biên bản kiểm phiếu / print the tally minutes, with the entry log appended."""
+        from tinnhiem.reports import minutes_from_paper, render_minutes
+
+        with _session(path) as session:
+            data = minutes_from_paper(session, draft=draft, board_head=board_head)
+            _write(out, render_minutes(data, fmt))
+
+
+def _log(app: typer.Typer) -> None:
+    @app.command("log")
+    def log(path: FileArg) -> None:
+        """Nhật ký nhập phiếu / print the entry log and check its hash chain."""
+        from tinnhiem.reports import describe_event
+
+        with _session(path) as session:
+            head = verify_chain(session.events)
+            for event in session.events:
+                line = describe_event(event)
+                typer.echo(
+                    f"{line.seq:>6} {line.ts} {line.actor} | {line.action_vi} | {line.detail}"
+                )
+            typer.echo(f"Chuỗi băm hợp lệ / hash chain intact; head {head}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``paper`` command group to ``app``."""
+    paper_app = typer.Typer(
+        help="Phiếu giấy / paper rounds: new, ballots, issue, enter, totals, returned, "
+        "electronic, status, resolve, minutes, log.",
+        no_args_is_help=True,
+    )
+    for add in (_new, _ballots, _enter, _totals, _round_facts, _status, _resolve, _minutes, _log):
+        add(paper_app)
+    app.add_typer(paper_app, name="paper")

@@ -1,0 +1,89 @@
+"""``tinnhiem report SOURCE --format pdf|xlsx|csv --out FILE``: the tally minutes.
+
+SOURCE is an electronic election record (verified first, unless ``--no-verify``) or a
+paper round's session file (the same minutes as ``tinnhiem paper minutes``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from tinnhiem.errors import InputError, TinnhiemError
+
+if TYPE_CHECKING:
+    from tinnhiem.reports import MinutesData
+
+__all__ = ["is_paper_session", "register"]
+
+
+def is_paper_session(path: Path) -> bool:
+    """Whether ``path`` is a paper round's session file (its first line creates a round)."""
+    try:
+        with path.open("rb") as handle:
+            first = handle.readline(1 << 20)
+    except OSError as exc:
+        raise InputError(f"cannot read ({exc.strerror})", where=str(path)) from exc
+    try:
+        event = json.loads(first)
+    except ValueError:
+        return False
+    return isinstance(event, dict) and event.get("action") == "round_created"
+
+
+def _build(source: Path, *, verify: bool, when: str | None, draft: bool) -> MinutesData:
+    from tinnhiem.reports import minutes_from_paper, minutes_from_record
+
+    if is_paper_session(source):
+        from tinnhiem.paper import PaperSession, open_log_file
+
+        with open_log_file(source) as log:
+            return minutes_from_paper(PaperSession(log), draft=draft)
+    from tinnhiem.record import read_record, verify_record
+
+    record = read_record(source)
+    if verify:
+        verify_record(record)
+    return minutes_from_record(record, when=when)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``report`` command to ``app``."""
+
+    @app.command("report")
+    def report(
+        source: Annotated[
+            Path, typer.Argument(metavar="RECORD", help="election record, or paper round file")
+        ],
+        out: Annotated[Path, typer.Option(help="file to write")],
+        fmt: Annotated[str, typer.Option("--format", help="pdf, xlsx or csv")] = "pdf",
+        verify: Annotated[
+            bool, typer.Option("--verify/--no-verify", help="verify the record first")
+        ] = True,
+        when: Annotated[
+            str | None, typer.Option("--date", help="date of the minutes, YYYY-MM-DD")
+        ] = None,
+        draft: Annotated[
+            bool, typer.Option("--draft", help="paper round: print with entries pending")
+        ] = False,
+    ) -> None:
+        """Biên bản kiểm phiếu / the tally minutes as PDF, XLSX or CSV."""
+        from tinnhiem.reports import FORMATS, render_minutes
+
+        try:
+            if fmt not in FORMATS:
+                raise InputError(f"unknown format {fmt!r}: use pdf, xlsx or csv", where="--format")
+            data = _build(source, verify=verify, when=when, draft=draft)
+            payload = render_minutes(data, fmt)
+            try:
+                out.write_bytes(payload)
+            except OSError as exc:
+                raise InputError(f"cannot write ({exc.strerror})", where=str(out)) from exc
+        except TinnhiemError as exc:
+            print(f"tinnhiem: error: {exc}", file=sys.stderr)
+            raise typer.Exit(2) from None
+        typer.echo(f"Đã ghi / written: {out} ({len(payload)} bytes)")

@@ -1,0 +1,248 @@
+"""What a paper round is: its officials, its marks, its committee and its settings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+from typing import Any
+
+from tinnhiem.paper.errors import PaperInputError
+
+__all__ = [
+    "CommitteeMember",
+    "Mark",
+    "Official",
+    "RoundDefinition",
+    "parse_marks",
+]
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+class Mark(Enum):
+    """What one row of a paper ballot says about one official, as read by an operator."""
+
+    HIGH = "high"
+    """Tín nhiệm cao — entry code ``1``."""
+    CONFIDENT = "confident"
+    """Tín nhiệm — entry code ``2``."""
+    LOW = "low"
+    """Tín nhiệm thấp — entry code ``3``."""
+    BLANK = "blank"
+    """No box marked (không đánh dấu): the row is invalid — entry code ``0``."""
+    INVALID = "invalid"
+    """Two or three boxes marked, or the name crossed out: the row is invalid — code ``x``."""
+
+    @property
+    def code(self) -> str:
+        return _CODE_OF[self]
+
+    @property
+    def label_vi(self) -> str:
+        return _LABEL_VI[self]
+
+    @property
+    def is_valid(self) -> bool:
+        return self in (Mark.HIGH, Mark.CONFIDENT, Mark.LOW)
+
+    @staticmethod
+    def from_code(code: str, *, where: str) -> Mark:
+        """``1`` high, ``2`` confident, ``3`` low, ``0`` blank, ``x`` invalid (or the names)."""
+        key = code.strip().lower()
+        for mark, mark_code in _CODE_OF.items():
+            if key in (mark_code, mark.value):
+                return mark
+        raise PaperInputError(
+            f"unknown mark {code!r}: use 1 = Tín nhiệm cao, 2 = Tín nhiệm, 3 = Tín nhiệm thấp, "
+            "0 = không đánh dấu (blank), x = không hợp lệ (invalid)",
+            where=where,
+        )
+
+
+_CODE_OF = {
+    Mark.HIGH: "1",
+    Mark.CONFIDENT: "2",
+    Mark.LOW: "3",
+    Mark.BLANK: "0",
+    Mark.INVALID: "x",
+}
+_LABEL_VI = {
+    Mark.HIGH: "Tín nhiệm cao",
+    Mark.CONFIDENT: "Tín nhiệm",
+    Mark.LOW: "Tín nhiệm thấp",
+    Mark.BLANK: "Không đánh dấu",
+    Mark.INVALID: "Không hợp lệ",
+}
+
+
+def parse_marks(text: str, count: int, *, where: str) -> list[Mark]:
+    """Parse a row of marks, one per official in ballot order: ``"1,2,3,0"`` or ``"1230"``."""
+    stripped = text.strip()
+    parts = re.split(r"[,\s;]+", stripped) if re.search(r"[,\s;]", stripped) else list(stripped)
+    parts = [part for part in parts if part]
+    if len(parts) != count:
+        raise PaperInputError(
+            f"{len(parts)} marks given, the ballot has {count} officials", where=where
+        )
+    return [Mark.from_code(part, where=f"{where}, mark {i}") for i, part in enumerate(parts, 1)]
+
+
+@dataclass(frozen=True)
+class Official:
+    """A person rated on the ballot (người được lấy phiếu)."""
+
+    id: str
+    name: str
+    position: str = ""
+
+
+@dataclass(frozen=True)
+class CommitteeMember:
+    """A member of the counting committee (Ban kiểm phiếu) who signs the minutes."""
+
+    name: str
+    role: str = "Thành viên"
+
+
+@dataclass(frozen=True)
+class RoundDefinition:
+    """A paper round (vòng lấy phiếu bằng phiếu giấy), as set when it is created.
+
+    ``mode`` is ``"ballots"`` (every paper ballot entered, twice or three times) or
+    ``"totals"`` (the committee counted by hand; only the totals are entered, twice).
+    ``paper_serials`` paper ballots are printed with serials 1..N. In a ``mixed`` round the
+    committee issues serials to named voters and electronic ballots are reconciled with
+    them (see :mod:`tinnhiem.paper.reconcile`). ``members`` is the number of members of the
+    body (tổng số đại biểu), which some rules use as the denominator; ``summoned`` and
+    ``present`` (số người được triệu tập / có mặt) feed the quorum check of rules that have
+    one.
+    """
+
+    round_id: str
+    title: str
+    body: str
+    date: str
+    rule_id: str
+    officials: tuple[Official, ...]
+    paper_serials: int
+    members: int | None = None
+    mode: str = "ballots"
+    required_entries: int = 2
+    mixed: bool = False
+    committee: tuple[CommitteeMember, ...] = field(default=())
+    place: str = ""
+    summoned: int | None = None
+    present: int | None = None
+
+    def __post_init__(self) -> None:
+        where = "paper round"
+        if not _ID.match(self.round_id):
+            raise PaperInputError(
+                f"round id {self.round_id!r}: use letters, digits, '.', '_' or '-'", where=where
+            )
+        if not self.title.strip() or not self.body.strip():
+            raise PaperInputError("the round needs a title and a body", where=where)
+        try:
+            date.fromisoformat(self.date)
+        except ValueError as exc:
+            raise PaperInputError(f"date {self.date!r} is not YYYY-MM-DD", where=where) from exc
+        if self.mode not in ("ballots", "totals"):
+            raise PaperInputError(f"mode {self.mode!r}: use 'ballots' or 'totals'", where=where)
+        if self.required_entries not in (2, 3):
+            raise PaperInputError("required entries must be 2 or 3", where=where)
+        if self.mode == "totals" and self.mixed:
+            raise PaperInputError("a totals round cannot be mixed with electronic", where=where)
+        if self.paper_serials < 0 or (self.mode == "ballots" and self.paper_serials == 0):
+            raise PaperInputError("the number of paper ballots must be positive", where=where)
+        for name in ("members", "summoned", "present"):
+            value = getattr(self, name)
+            if value is not None and value <= 0:
+                raise PaperInputError(f"{name} must be positive", where=where)
+        if (
+            self.summoned is not None
+            and self.present is not None
+            and (self.present > self.summoned)
+        ):
+            raise PaperInputError("more present than summoned", where=where)
+        if not self.officials:
+            raise PaperInputError("the round has no officials", where=where)
+        seen: set[str] = set()
+        for official in self.officials:
+            if not _ID.match(official.id):
+                raise PaperInputError(f"official id {official.id!r} is not valid", where=where)
+            if official.id in seen:
+                raise PaperInputError(f"official id {official.id!r} appears twice", where=where)
+            if not official.name.strip():
+                raise PaperInputError(f"official {official.id!r} has no name", where=where)
+            seen.add(official.id)
+
+    def official(self, official_id: str) -> Official:
+        for official in self.officials:
+            if official.id == official_id:
+                return official
+        known = ", ".join(o.id for o in self.officials)
+        raise PaperInputError(f"no official {official_id!r} (known: {known})", where="official")
+
+    def check_serial(self, serial: int) -> None:
+        if not 1 <= serial <= self.paper_serials:
+            raise PaperInputError(
+                f"serial {serial} was not printed for this round (1..{self.paper_serials})",
+                where="serial",
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "round_id": self.round_id,
+            "title": self.title,
+            "body": self.body,
+            "date": self.date,
+            "rule_id": self.rule_id,
+            "officials": [
+                {"id": o.id, "name": o.name, "position": o.position} for o in self.officials
+            ],
+            "paper_serials": self.paper_serials,
+            "members": self.members,
+            "mode": self.mode,
+            "required_entries": self.required_entries,
+            "mixed": self.mixed,
+            "committee": [{"name": m.name, "role": m.role} for m in self.committee],
+            "place": self.place,
+            "summoned": self.summoned,
+            "present": self.present,
+        }
+
+    @staticmethod
+    def from_dict(raw: Mapping[str, Any]) -> RoundDefinition:
+        try:
+            return RoundDefinition(
+                round_id=str(raw["round_id"]),
+                title=str(raw["title"]),
+                body=str(raw["body"]),
+                date=str(raw["date"]),
+                rule_id=str(raw["rule_id"]),
+                officials=tuple(
+                    Official(str(o["id"]), str(o["name"]), str(o.get("position", "")))
+                    for o in raw["officials"]
+                ),
+                paper_serials=int(raw["paper_serials"]),
+                members=_optional_int(raw.get("members")),
+                mode=str(raw.get("mode", "ballots")),
+                required_entries=int(raw.get("required_entries", 2)),
+                mixed=bool(raw.get("mixed", False)),
+                committee=tuple(
+                    CommitteeMember(str(m["name"]), str(m.get("role", "Thành viên")))
+                    for m in raw.get("committee", ())
+                ),
+                place=str(raw.get("place", "")),
+                summoned=_optional_int(raw.get("summoned")),
+                present=_optional_int(raw.get("present")),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise PaperInputError(f"round definition is incomplete ({exc})", where="log") from exc
+
+
+def _optional_int(value: Any) -> int | None:
+    return None if value is None else int(value)

@@ -1,0 +1,243 @@
+"""Reconciling a mixed round (paper and electronic) so that each voter counts once.
+
+Policy (documented in docs/paper.md): **the electronic ballot wins**.
+
+* An electronic ballot sits inside an encrypted, homomorphic tally and cannot be taken out
+  without breaking its secrecy, while a paper ballot is a numbered sheet the committee can
+  set aside. So if a voter who was issued paper serial S also cast an electronic ballot,
+  serial S is *void* (phiếu bị hủy): it is not counted as issued, and if it came back in
+  the box it is excluded from the count. Each such case is reported as a conflict.
+* Issuing paper to a voter who has already cast electronically is refused at issue time.
+* A voter who holds an unused electronic credential and is issued paper votes on paper:
+  the credential is *superseded* and not counted as issued, so that the voter counts once.
+* In a mixed round a serial that comes back but was never issued to a voter is excluded
+  (a ballot the committee did not issue is not valid) and reported.
+* Totals tie to ballots issued: issued = paper issued + electronic credentials, returned =
+  paper returned + electronic cast; returned above issued is reported, and so is a
+  difference between the number of paper ballots the committee found in the box (when it
+  declares it) and the number of serials entered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from tinnhiem.paper.errors import PaperInputError
+
+__all__ = ["Conflict", "ElectronicPart", "LevelCounts", "Reconciliation", "reconcile"]
+
+
+@dataclass(frozen=True)
+class LevelCounts:
+    """Counts for one official: the three levels and the rows with no valid mark."""
+
+    high: int = 0
+    confident: int = 0
+    low: int = 0
+    invalid: int = 0
+
+    @property
+    def valid(self) -> int:
+        return self.high + self.confident + self.low
+
+    @property
+    def total(self) -> int:
+        return self.valid + self.invalid
+
+    def __add__(self, other: LevelCounts) -> LevelCounts:
+        return LevelCounts(
+            self.high + other.high,
+            self.confident + other.confident,
+            self.low + other.low,
+            self.invalid + other.invalid,
+        )
+
+
+@dataclass(frozen=True)
+class ElectronicPart:
+    """What the electronic side of a mixed round contributes.
+
+    ``credentials``: voters issued an electronic credential; ``cast``: voters whose
+    credential cast a ballot (the organiser's credential list joined with the board);
+    ``counts``: the decrypted counts per official over the cast ballots.
+    """
+
+    credentials: frozenset[str]
+    cast: frozenset[str]
+    counts: Mapping[str, LevelCounts]
+    source: str = ""
+
+    def check(self, official_ids: tuple[str, ...]) -> None:
+        where = f"electronic part{f' ({self.source})' if self.source else ''}"
+        missing = [o for o in official_ids if o not in self.counts]
+        extra = [o for o in self.counts if o not in official_ids]
+        if missing or extra:
+            raise PaperInputError(
+                f"counts must list exactly the round's officials (missing: {missing}, "
+                f"unknown: {extra})",
+                where=where,
+            )
+        for official_id, counts in self.counts.items():
+            if min(counts.high, counts.confident, counts.low, counts.invalid) < 0:
+                raise PaperInputError(f"{official_id}: negative count", where=where)
+            if counts.total != len(self.cast):
+                raise PaperInputError(
+                    f"{official_id}: high + confident + low + invalid = {counts.total}, "
+                    f"but {len(self.cast)} electronic ballots were cast",
+                    where=where,
+                )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "credentials": sorted(self.credentials),
+            "cast": sorted(self.cast),
+            "counts": {k: [v.high, v.confident, v.low, v.invalid] for k, v in self.counts.items()},
+            "source": self.source,
+        }
+
+    @staticmethod
+    def from_dict(raw: Mapping[str, Any]) -> ElectronicPart:
+        return ElectronicPart(
+            credentials=frozenset(str(v) for v in raw["credentials"]),
+            cast=frozenset(str(v) for v in raw["cast"]),
+            counts={str(k): LevelCounts(*(int(x) for x in v)) for k, v in raw["counts"].items()},
+            source=str(raw.get("source", "")),
+        )
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Something the reconciliation found, for the committee to see in the minutes."""
+
+    kind: str
+    subject: str
+    text_vi: str
+    text_en: str
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """How the ballots issued and returned tie together."""
+
+    paper_issued: int
+    electronic_issued: int
+    paper_returned: int
+    electronic_cast: int
+    void_serials: tuple[int, ...] = ()
+    excluded_serials: tuple[int, ...] = ()
+    superseded_credentials: int = 0
+    declared_paper_returned: int | None = None
+    conflicts: tuple[Conflict, ...] = field(default=())
+
+    @property
+    def issued(self) -> int:
+        return self.paper_issued + self.electronic_issued
+
+    @property
+    def returned(self) -> int:
+        return self.paper_returned + self.electronic_cast
+
+    @property
+    def ties(self) -> bool:
+        """No conflict was found."""
+        return not self.conflicts
+
+
+def reconcile(
+    *,
+    printed: int,
+    mixed: bool,
+    issued_to: Mapping[int, str],
+    entered: frozenset[int],
+    counted: frozenset[int],
+    electronic: ElectronicPart | None,
+    declared_paper_returned: int | None,
+) -> Reconciliation:
+    """Apply the policy above.
+
+    ``issued_to`` maps serial → voter (mixed rounds); ``entered`` are the serials with at
+    least one submitted entry (the sheets that came back); ``counted`` those among them whose
+    entries agree (or were resolved).
+    """
+    conflicts: list[Conflict] = []
+    void: set[int] = set()
+    excluded: set[int] = set()
+    cast = electronic.cast if electronic else frozenset()
+    credentials = electronic.credentials if electronic else frozenset()
+
+    if mixed:
+        for serial, voter in sorted(issued_to.items()):
+            if voter in cast:
+                void.add(serial)
+                came_back = serial in entered
+                conflicts.append(
+                    Conflict(
+                        "paper_and_electronic",
+                        f"{serial:04d}",
+                        f"Phiếu giấy số {serial:04d} bị hủy: người được phát đã bỏ phiếu điện tử"
+                        + ("; phiếu đã bỏ vào hòm và bị loại khỏi kết quả" if came_back else ""),
+                        f"Paper serial {serial:04d} void: its voter cast electronically"
+                        + ("; the sheet came back and is excluded" if came_back else ""),
+                    )
+                )
+        for serial in sorted(entered - set(issued_to)):
+            excluded.add(serial)
+            conflicts.append(
+                Conflict(
+                    "unissued_serial",
+                    f"{serial:04d}",
+                    f"Phiếu số {serial:04d} không do Ban kiểm phiếu phát ra: bị loại",
+                    f"Serial {serial:04d} was never issued: excluded",
+                )
+            )
+        for voter in sorted(cast - credentials):
+            conflicts.append(
+                Conflict(
+                    "cast_without_credential",
+                    voter,
+                    f"Phiếu điện tử của {voter} không có thẻ xác thực được cấp",
+                    f"Electronic ballot of {voter} without an issued credential",
+                )
+            )
+        paper_voters = {v for s, v in issued_to.items() if s not in void}
+        superseded = len((credentials - cast) & paper_voters)
+        paper_issued = len(issued_to) - len(void)
+    else:
+        superseded = 0
+        paper_issued = printed
+    excluded |= void & entered
+    paper_returned = len(counted - excluded)
+    electronic_issued = len(credentials) - superseded
+    result = Reconciliation(
+        paper_issued=paper_issued,
+        electronic_issued=electronic_issued,
+        paper_returned=paper_returned,
+        electronic_cast=len(cast),
+        void_serials=tuple(sorted(void)),
+        excluded_serials=tuple(sorted(excluded)),
+        superseded_credentials=superseded,
+        declared_paper_returned=declared_paper_returned,
+    )
+    if result.returned > result.issued:
+        conflicts.append(
+            Conflict(
+                "returned_exceeds_issued",
+                "",
+                f"Số phiếu thu về ({result.returned}) lớn hơn số phiếu phát ra ({result.issued})",
+                f"Ballots returned ({result.returned}) exceed ballots issued ({result.issued})",
+            )
+        )
+    if declared_paper_returned is not None and declared_paper_returned != len(entered):
+        conflicts.append(
+            Conflict(
+                "declared_returned_mismatch",
+                "",
+                f"Ban kiểm phiếu đếm được {declared_paper_returned} phiếu giấy trong hòm, "
+                f"đã nhập {len(entered)} số sê-ri",
+                f"The committee counted {declared_paper_returned} paper ballots in the box; "
+                f"{len(entered)} serials were entered",
+            )
+        )
+    return replace(result, conflicts=tuple(conflicts))

@@ -1,0 +1,565 @@
+"""A paper round session: every action appended to the entry log, the state replayed from it.
+
+:class:`PaperSession` is the one place that turns an action (issue a serial, open an
+entry, set a mark, submit, resolve, declare the count in the box, import the electronic
+part) into a log event. Each action is checked against the state first and only then
+written, so a rejected action leaves no trace and loses nothing; reopening a session file
+replays the same checks, so a hand-edited file that keeps a valid chain is still refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tinnhiem.paper.entry import Disagreement, DoubleEntryBook, Draft
+from tinnhiem.paper.errors import EntryRejected, NotReady, PaperInputError
+from tinnhiem.paper.log import EntryLog, LogEvent
+from tinnhiem.paper.model import Mark, RoundDefinition
+from tinnhiem.paper.reconcile import ElectronicPart, LevelCounts, Reconciliation, reconcile
+
+__all__ = [
+    "BALLOT_FIELD",
+    "TOTALS_ITEM",
+    "PaperSession",
+    "PaperTally",
+    "SessionStatus",
+    "TotalsSheet",
+    "totals_keys",
+]
+
+BALLOT_FIELD = "ballot"
+"""The field of a ballot entry that says whether the whole sheet is valid."""
+TOTALS_ITEM = "totals"
+"""The one item of a totals round."""
+_LEVELS = ("high", "confident", "low", "invalid")
+
+
+def totals_keys(definition: RoundDefinition) -> tuple[str, ...]:
+    """The fields of a totals sheet: ``issued``, ``returned``, then ``<official>.<level>``."""
+    per_official = [f"{o.id}.{level}" for o in definition.officials for level in _LEVELS]
+    return ("issued", "returned", *per_official)
+
+
+@dataclass(frozen=True)
+class TotalsSheet:
+    """The totals of a hand count (biên bản tổng hợp), as one operator reads them."""
+
+    issued: int
+    returned: int
+    counts: Mapping[str, LevelCounts]
+
+    def values(self) -> dict[str, int]:
+        out = {"issued": self.issued, "returned": self.returned}
+        for official_id, counts in self.counts.items():
+            for level in _LEVELS:
+                out[f"{official_id}.{level}"] = getattr(counts, level)
+        return out
+
+
+@dataclass(frozen=True)
+class PaperTally:
+    """The counts of a paper (or mixed, or totals) round, ready for the minutes."""
+
+    definition: RoundDefinition
+    counts: Mapping[str, LevelCounts]
+    paper_counts: Mapping[str, LevelCounts]
+    electronic_counts: Mapping[str, LevelCounts] | None
+    reconciliation: Reconciliation
+    complete: bool
+    head: str
+
+
+@dataclass(frozen=True)
+class SessionStatus:
+    """Where entry stands: serials by state, open drafts, disagreements, reconciliation."""
+
+    printed: int
+    entered: int
+    counted: int
+    in_progress: tuple[tuple[str, tuple[str, ...]], ...]
+    drafts: tuple[Draft, ...]
+    disagreements: tuple[Disagreement, ...]
+    reconciliation: Reconciliation
+    head: str
+    events: int
+
+    @property
+    def complete(self) -> bool:
+        return not (self.in_progress or self.drafts or self.disagreements)
+
+
+def _serial_item(serial: int) -> str:
+    return str(serial)
+
+
+class PaperSession:
+    """One paper round, backed by its :class:`EntryLog` (in memory or a JSON-lines file)."""
+
+    def __init__(self, log: EntryLog) -> None:
+        """Replay ``log``; its first event must create the round."""
+        self._log = log
+        self._definition: RoundDefinition | None = None
+        self._book = DoubleEntryBook(2)
+        self._issued_to: dict[int, str] = {}
+        self._declared_returned: int | None = None
+        self._electronic: ElectronicPart | None = None
+        if not log.events:
+            raise PaperInputError("the log is empty: create the round first", where="log")
+        for event in log.events:
+            try:
+                self._apply(event.actor, event.action, event.data)
+            except PaperInputError as exc:
+                raise PaperInputError(
+                    f"event {event.seq} ({event.action}) refused: {exc}", where="log"
+                ) from exc
+
+    @classmethod
+    def create(cls, log: EntryLog, definition: RoundDefinition, *, actor: str) -> PaperSession:
+        """Write the round's first event into an empty log."""
+        if log.events:
+            raise PaperInputError("the log already holds a round", where="log")
+        log.append(actor, "round_created", {"round": definition.to_dict()})
+        return cls(log)
+
+    # --- properties ---
+
+    @property
+    def definition(self) -> RoundDefinition:
+        assert self._definition is not None
+        return self._definition
+
+    @property
+    def events(self) -> tuple[LogEvent, ...]:
+        return self._log.events
+
+    @property
+    def head(self) -> str:
+        return self._log.head
+
+    @property
+    def electronic(self) -> ElectronicPart | None:
+        return self._electronic
+
+    # --- actions on ballots ---
+
+    def issue(self, serial: int, voter: str, *, actor: str) -> None:
+        """Hand paper serial ``serial`` to ``voter`` (mixed rounds)."""
+        self._record(actor, "paper_issued", {"serial": serial, "voter": voter})
+
+    def start_entry(self, serial: int, operator: str, device: str) -> None:
+        self._record(operator, "entry_started", {"item": _serial_item(serial), "device": device})
+
+    def set_mark(self, serial: int, operator: str, official_id: str, mark: Mark) -> None:
+        """Set or change one row; logged as ``mark_set`` or ``mark_changed``."""
+        item = _serial_item(serial)
+        draft = self._book.draft(item, operator)
+        action = "mark_changed" if official_id in draft.values else "mark_set"
+        self._record(operator, action, {"item": item, "field": official_id, "value": mark.value})
+
+    def set_ballot_invalid(self, serial: int, operator: str, invalid: bool = True) -> None:
+        """Mark the whole sheet invalid (phiếu không hợp lệ), or valid again."""
+        item = _serial_item(serial)
+        draft = self._book.draft(item, operator)
+        action = "mark_changed" if BALLOT_FIELD in draft.values else "mark_set"
+        value = "invalid" if invalid else "valid"
+        self._record(operator, action, {"item": item, "field": BALLOT_FIELD, "value": value})
+
+    def clear_mark(self, serial: int, operator: str, official_id: str) -> None:
+        self._record(operator, "mark_cleared", {"item": _serial_item(serial), "field": official_id})
+
+    def cancel_entry(self, serial: int, operator: str) -> None:
+        self._record(operator, "entry_cancelled", {"item": _serial_item(serial)})
+
+    def submit_entry(self, serial: int, operator: str) -> None:
+        self._record(operator, "entry_submitted", {"item": _serial_item(serial)})
+
+    def enter_ballot(
+        self, serial: int, operator: str, device: str, marks: Sequence[Mark] | None
+    ) -> None:
+        """Enter one whole sheet: ``marks`` in ballot order, or ``None`` for an invalid sheet.
+
+        The marks are checked before anything is written, so bad input leaves no trace.
+        """
+        officials = self.definition.officials
+        if marks is not None and len(marks) != len(officials):
+            raise PaperInputError(
+                f"{len(marks)} marks given, the ballot has {len(officials)} officials",
+                where=f"serial {serial}",
+            )
+        self.definition.check_serial(serial)
+        self.start_entry(serial, operator, device)
+        if marks is None:
+            self.set_ballot_invalid(serial, operator)
+        else:
+            for official, mark in zip(officials, marks, strict=True):
+                self.set_mark(serial, operator, official.id, mark)
+        self.submit_entry(serial, operator)
+
+    def resolve(
+        self, serial: int, field: str, value: str, *, resolved_by: str, note: str = ""
+    ) -> None:
+        """Record the committee's reading of a disputed field (an official id or ``ballot``);
+        ``value`` is a mark (``1``/``2``/``3``/``0``/``x`` or its name) or valid/invalid."""
+        if field != BALLOT_FIELD:
+            value = Mark.from_code(value, where=f"serial {serial}, {field}").value
+        self._record(
+            resolved_by,
+            "resolution",
+            {"item": _serial_item(serial), "field": field, "value": value, "note": note},
+        )
+
+    # --- actions on totals ---
+
+    def start_totals(self, operator: str, device: str) -> None:
+        self._record(operator, "entry_started", {"item": TOTALS_ITEM, "device": device})
+
+    def set_total(self, operator: str, key: str, value: int) -> None:
+        draft = self._book.draft(TOTALS_ITEM, operator)
+        action = "value_changed" if key in draft.values else "value_set"
+        self._record(operator, action, {"item": TOTALS_ITEM, "field": key, "value": str(value)})
+
+    def submit_totals(self, operator: str) -> None:
+        self._record(operator, "entry_submitted", {"item": TOTALS_ITEM})
+
+    def enter_totals(self, operator: str, device: str, sheet: TotalsSheet) -> None:
+        """Enter a whole totals sheet (checked before anything is written)."""
+        values = sheet.values()
+        self._check_totals({k: str(v) for k, v in values.items()}, where=f"totals of {operator}")
+        self.start_totals(operator, device)
+        for key, value in values.items():
+            self.set_total(operator, key, value)
+        self.submit_totals(operator)
+
+    def resolve_totals(self, key: str, value: int, *, resolved_by: str, note: str = "") -> None:
+        self._record(
+            resolved_by,
+            "resolution",
+            {"item": TOTALS_ITEM, "field": key, "value": str(value), "note": note},
+        )
+
+    # --- actions on the round ---
+
+    def declare_returned(self, count: int, *, actor: str) -> None:
+        """The number of paper ballots the committee found in the box (số phiếu thu về)."""
+        self._record(actor, "returned_declared", {"count": count})
+
+    def import_electronic(self, part: ElectronicPart, *, actor: str) -> None:
+        """Bring in the electronic side of a mixed round (replaces an earlier import)."""
+        self._record(actor, "electronic_imported", {"part": part.to_dict()})
+
+    # --- queries ---
+
+    def serial_state(self, serial: int) -> str:
+        """``not_entered``, ``in_progress``, ``disagreement`` or ``counted``."""
+        item = _serial_item(serial)
+        if not self._book.entries(item) and not any(d.item == item for d in self._book.drafts()):
+            return "not_entered"
+        if not self._book.is_complete(item):
+            return "in_progress"
+        return "disagreement" if self._ballot_disagreements(item) else "counted"
+
+    def status(self) -> SessionStatus:
+        definition = self.definition
+        disagreements: list[Disagreement] = []
+        in_progress: list[tuple[str, tuple[str, ...]]] = []
+        for item in self._book.items():
+            operators = tuple(e.operator for e in self._book.entries(item))
+            if not self._book.is_complete(item):
+                if operators:
+                    in_progress.append((item, operators))
+                continue
+            if definition.mode == "totals":
+                disagreements += self._book.disagreements(item, totals_keys(definition))
+            else:
+                disagreements += self._ballot_disagreements(item)
+        counted, entered = self._serial_sets()
+        return SessionStatus(
+            printed=definition.paper_serials,
+            entered=len(entered),
+            counted=len(counted),
+            in_progress=tuple(in_progress),
+            drafts=self._book.drafts(),
+            disagreements=tuple(disagreements),
+            reconciliation=self._reconcile(),
+            head=self.head,
+            events=len(self.events),
+        )
+
+    def tally(self, *, allow_incomplete: bool = False) -> PaperTally:
+        """The counts for the minutes. Raises :class:`NotReady` while entries are missing or
+        disagree, unless ``allow_incomplete`` (a draft: only what is agreed is counted)."""
+        status = self.status()
+        definition = self.definition
+        complete = status.complete
+        if definition.mode == "totals" and not self._book.is_complete(TOTALS_ITEM):
+            complete = False
+        if not complete and not allow_incomplete:
+            raise NotReady(
+                f"not ready for the minutes: {len(status.in_progress)} item(s) still need "
+                f"entries, {len(status.drafts)} entry(ies) open, "
+                f"{len(status.disagreements)} disagreement(s) to resolve "
+                "(see `tinnhiem paper status`)"
+            )
+        if definition.mode == "totals":
+            return self._totals_tally(complete)
+        reconciliation = status.reconciliation
+        paper = {o.id: LevelCounts() for o in definition.officials}
+        counted, _ = self._serial_sets()
+        for serial in sorted(counted - set(reconciliation.excluded_serials)):
+            item = _serial_item(serial)
+            invalid_sheet = self._book.final_value(item, BALLOT_FIELD) == "invalid"
+            for official in definition.officials:
+                value = None if invalid_sheet else self._book.final_value(item, official.id)
+                paper[official.id] += _one(value)
+        electronic = self._electronic.counts if self._electronic else None
+        combined = {k: v + electronic[k] if electronic else v for k, v in paper.items()}
+        return PaperTally(
+            definition, combined, paper, electronic, reconciliation, complete, self.head
+        )
+
+    # --- internals ---
+
+    def _totals_tally(self, complete: bool) -> PaperTally:
+        definition = self.definition
+
+        def value(key: str) -> int:
+            final = self._book.final_value(TOTALS_ITEM, key)
+            return int(final) if final is not None else 0
+
+        counts = {
+            o.id: LevelCounts(*(value(f"{o.id}.{level}") for level in _LEVELS))
+            for o in definition.officials
+        }
+        reconciliation = Reconciliation(
+            paper_issued=value("issued"),
+            electronic_issued=0,
+            paper_returned=value("returned"),
+            electronic_cast=0,
+        )
+        return PaperTally(definition, counts, counts, None, reconciliation, complete, self.head)
+
+    def _ballot_disagreements(self, item: str) -> list[Disagreement]:
+        whole = self._book.disagreements(item, (BALLOT_FIELD,))
+        if whole or self._book.final_value(item, BALLOT_FIELD) == "invalid":
+            return whole
+        return self._book.disagreements(item, [o.id for o in self.definition.officials])
+
+    def _serial_sets(self) -> tuple[frozenset[int], frozenset[int]]:
+        if self.definition.mode == "totals":
+            return frozenset(), frozenset()
+        counted, entered = set(), set()
+        for item in self._book.items():
+            if self._book.entries(item):
+                entered.add(int(item))
+                if self._book.is_complete(item) and not self._ballot_disagreements(item):
+                    counted.add(int(item))
+        return frozenset(counted), frozenset(entered)
+
+    def _reconcile(self) -> Reconciliation:
+        counted, entered = self._serial_sets()
+        return reconcile(
+            printed=self.definition.paper_serials,
+            mixed=self.definition.mixed,
+            issued_to=self._issued_to,
+            entered=entered,
+            counted=counted,
+            electronic=self._electronic,
+            declared_paper_returned=self._declared_returned,
+        )
+
+    def _record(self, actor: str, action: str, data: Mapping[str, Any]) -> None:
+        if not actor.strip():
+            raise PaperInputError("who is acting? (operator or committee member)", where=action)
+        self._apply(actor, action, data)
+        self._log.append(actor, action, data)
+
+    def _apply(self, actor: str, action: str, data: Mapping[str, Any]) -> None:
+        """Check one event against the state, then change the state."""
+        if action == "round_created":
+            if self._definition is not None:
+                raise EntryRejected("the round is already created", where="log")
+            self._definition = RoundDefinition.from_dict(data["round"])
+            self._book = DoubleEntryBook(self._definition.required_entries)
+            return
+        if self._definition is None:
+            raise PaperInputError("the first event must create the round", where="log")
+        handler = _HANDLERS.get(action)
+        if handler is None:
+            raise PaperInputError(f"unknown action {action!r}", where="log")
+        handler(self, actor, action, data)
+
+    def _on_issued(self, actor: str, action: str, data: Mapping[str, Any]) -> None:
+        serial, voter = int(data["serial"]), str(data["voter"]).strip()
+        where = f"serial {serial}"
+        if not self.definition.mixed:
+            raise EntryRejected("only a mixed round issues serials to named voters", where=where)
+        self.definition.check_serial(serial)
+        if not voter:
+            raise PaperInputError("voter id is empty", where=where)
+        if serial in self._issued_to:
+            raise EntryRejected(f"already issued to {self._issued_to[serial]}", where=where)
+        if voter in self._issued_to.values():
+            raise EntryRejected(f"voter {voter} already holds a paper ballot", where=where)
+        if self._electronic is not None and voter in self._electronic.cast:
+            raise EntryRejected(
+                f"voter {voter} has already cast an electronic ballot (each voter votes once)",
+                where=where,
+            )
+        self._issued_to[serial] = voter
+
+    def _on_started(self, actor: str, action: str, data: Mapping[str, Any]) -> None:
+        item = self._check_item(str(data["item"]))
+        device = str(data["device"]).strip()
+        if not device:
+            raise PaperInputError("device name is empty", where=f"item {item}")
+        self._book.start(item, actor, device)
+
+    def _on_set(self, actor: str, action: str, data: Mapping[str, Any]) -> None:
+        item, key = self._check_item(str(data["item"])), str(data["field"])
+        value = str(data["value"])
+        self._check_value(item, key, value)
+        changing = key in self._book.draft(item, actor).values
+        if changing != action.endswith("_changed"):
+            raise EntryRejected(
+                f"{action} on {key}, which {'has' if changing else 'has no'} value yet",
+                where=f"item {item}",
+            )
+        self._book.set_value(item, actor, key, value)
+
+    def _on_cleared(self, actor: str, action: str, data: Mapping[str, Any]) -> None:
+        self._book.clear_value(self._check_item(str(data["item"])), actor, str(data["field"]))
+
+    def _on_cancelled(self, actor: str, action: str, data: Mapping[str, Any]) -> None:
+        self._book.cancel(self._check_item(str(data["item"])), actor)
+
+    def _on_submitted(self, actor: str, action: str, data: Mapping[str, Any]) -> None:
+        item = self._check_item(str(data["item"]))
+        values = dict(self._book.draft(item, actor).values)
+        where = f"item {item}, entry of {actor}"
+        if item == TOTALS_ITEM:
+            self._check_totals(values, where=where)
+        elif values.get(BALLOT_FIELD) == "invalid":
+            values = {BALLOT_FIELD: "invalid"}
+        else:
+            values[BALLOT_FIELD] = "valid"
+            missing = [o.id for o in self.definition.officials if o.id not in values]
+            if missing:
+                raise EntryRejected(
+                    f"no mark yet for {', '.join(missing)} (use 0 for a row left blank)",
+                    where=where,
+                )
+        self._book.submit(item, actor, values, len(self._log))
+
+    def _on_resolution(self, actor: str, action: str, data: Mapping[str, Any]) -> None:
+        item, key, value = (
+            self._check_item(str(data["item"])),
+            str(data["field"]),
+            str(data["value"]),
+        )
+        self._check_value(item, key, value)
+        if not self._book.is_complete(item):
+            raise EntryRejected(
+                f"not every required entry is in ({self.definition.required_entries} needed); "
+                "resolve after all readings",
+                where=f"item {item}, {key}",
+            )
+        if item == TOTALS_ITEM:
+            self._book.resolve(item, key, value, actor, str(data.get("note", "")), len(self._log))
+            return
+        if key != BALLOT_FIELD and key not in self._ballot_disagreement_fields(item):
+            raise EntryRejected(
+                "nothing to resolve on this row (it agrees, or the sheet's validity is "
+                "disputed and must be resolved first: field 'ballot')",
+                where=f"serial {item}, {key}",
+            )
+        self._book.resolve(item, key, value, actor, str(data.get("note", "")), len(self._log))
+
+    def _ballot_disagreement_fields(self, item: str) -> set[str]:
+        fields = {d.field for d in self._ballot_disagreements(item)}
+        fields |= set(self._book.resolutions(item))
+        return fields
+
+    def _on_declared(self, actor: str, action: str, data: Mapping[str, Any]) -> None:
+        count = int(data["count"])
+        if count < 0:
+            raise PaperInputError("count must not be negative", where="returned")
+        self._declared_returned = count
+
+    def _on_electronic(self, actor: str, action: str, data: Mapping[str, Any]) -> None:
+        if not self.definition.mixed:
+            raise EntryRejected("this round is not mixed (paper only)", where="electronic")
+        part = ElectronicPart.from_dict(data["part"])
+        part.check(tuple(o.id for o in self.definition.officials))
+        self._electronic = part
+
+    def _check_item(self, item: str) -> str:
+        if self.definition.mode == "totals":
+            if item != TOTALS_ITEM:
+                raise PaperInputError(f"a totals round has no item {item!r}", where="entry")
+            return item
+        if not item.isdigit():
+            raise PaperInputError(f"serial {item!r} is not a number", where="entry")
+        self.definition.check_serial(int(item))
+        return item
+
+    def _check_value(self, item: str, key: str, value: str) -> None:
+        where = f"item {item}, {key}"
+        if item == TOTALS_ITEM:
+            if key not in totals_keys(self.definition):
+                raise PaperInputError(f"unknown totals field {key!r}", where=where)
+            if not value.isdigit():
+                raise PaperInputError(f"{value!r} is not a whole number ≥ 0", where=where)
+        elif key == BALLOT_FIELD:
+            if value not in ("valid", "invalid"):
+                raise PaperInputError("the sheet is 'valid' or 'invalid'", where=where)
+        else:
+            self.definition.official(key)
+            if value not in {mark.value for mark in Mark}:
+                raise PaperInputError(f"unknown mark {value!r}", where=where)
+
+    def _check_totals(self, values: Mapping[str, str], *, where: str) -> None:
+        missing = [k for k in totals_keys(self.definition) if k not in values]
+        if missing:
+            raise EntryRejected(f"missing {', '.join(missing)}", where=where)
+        for key, value in values.items():
+            self._check_value(TOTALS_ITEM, key, value)
+        issued, returned = int(values["issued"]), int(values["returned"])
+        if returned > issued:
+            raise EntryRejected(f"returned {returned} is more than issued {issued}", where=where)
+        for official in self.definition.officials:
+            total = sum(int(values[f"{official.id}.{level}"]) for level in _LEVELS)
+            if total != returned:
+                raise EntryRejected(
+                    f"{official.id}: high + confident + low + invalid = {total}, "
+                    f"but {returned} ballots were returned",
+                    where=where,
+                )
+
+
+def _one(value: str | None) -> LevelCounts:
+    if value == Mark.HIGH.value:
+        return LevelCounts(high=1)
+    if value == Mark.CONFIDENT.value:
+        return LevelCounts(confident=1)
+    if value == Mark.LOW.value:
+        return LevelCounts(low=1)
+    return LevelCounts(invalid=1)
+
+
+_HANDLERS = {
+    "paper_issued": PaperSession._on_issued,
+    "entry_started": PaperSession._on_started,
+    "mark_set": PaperSession._on_set,
+    "mark_changed": PaperSession._on_set,
+    "value_set": PaperSession._on_set,
+    "value_changed": PaperSession._on_set,
+    "mark_cleared": PaperSession._on_cleared,
+    "value_cleared": PaperSession._on_cleared,
+    "entry_cancelled": PaperSession._on_cancelled,
+    "entry_submitted": PaperSession._on_submitted,
+    "resolution": PaperSession._on_resolution,
+    "returned_declared": PaperSession._on_declared,
+    "electronic_imported": PaperSession._on_electronic,
+}
