@@ -13,6 +13,7 @@ Secret-file layout (docs/crypto.md §9)::
 
 from __future__ import annotations
 
+import hmac
 import os
 from dataclasses import dataclass, field
 
@@ -48,6 +49,18 @@ class BoxKeyPair:
 
     public: bytes
     secret: bytes = field(repr=False)
+
+    def __post_init__(self) -> None:
+        # A resumed DKG state whose public half does not match its secret would publish a
+        # box key whose shares this member cannot open.
+        if (
+            not isinstance(self.public, bytes) or not isinstance(self.secret, bytes)
+            or len(self.public) != BOX_PUBLIC_BYTES or len(self.secret) != 32
+        ):
+            raise InvalidEncoding("a box key pair is two 32-byte strings")
+        derived = bytes(pysodium.crypto_scalarmult_curve25519_base(self.secret))
+        if not hmac.compare_digest(derived, self.public):
+            raise InvalidEncoding("the box public key does not belong to the secret key")
 
     @classmethod
     def generate(cls) -> BoxKeyPair:

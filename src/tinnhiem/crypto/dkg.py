@@ -22,6 +22,7 @@ Byte layouts of the hashes, bindings and sealed shares are in docs/crypto.md §7
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,6 +68,17 @@ def _int(data: Any, what: str) -> int:
     return data
 
 
+def _member_key(key: Any, what: str) -> int:
+    """A member number used as a JSON object key: canonical decimal ("1", never "01" or
+    " 1"), so that two keys cannot name the same member."""
+    if not isinstance(key, str) or not key.isascii() or not key.isdecimal():
+        raise InvalidEncoding(f"{what} {key!r} is not a member number")
+    value = int(key)
+    if str(value) != key:
+        raise InvalidEncoding(f"{what} {key!r} is not in canonical decimal form")
+    return value
+
+
 def commitment_digest(
     ctx: Context, member: int, t: int, n: int, box_public: bytes, commitments: Sequence[Point]
 ) -> bytes:
@@ -75,14 +87,12 @@ def commitment_digest(
 
 
 def _proof_binding(member: int, t: int, n: int) -> bytes:
-    return b"dkg-constant" + member.to_bytes(4, "big") + t.to_bytes(4, "big") + n.to_bytes(
-        4, "big"
-    )
+    return b"dkg-constant" + member.to_bytes(4, "big") + t.to_bytes(4, "big") + n.to_bytes(4, "big")
 
 
 def _share_plaintext(dealer: int, recipient: int, value: Scalar) -> bytes:
-    return _SHARE_MAGIC + dealer.to_bytes(4, "big") + recipient.to_bytes(4, "big") + (
-        value.to_bytes()
+    return (
+        _SHARE_MAGIC + dealer.to_bytes(4, "big") + recipient.to_bytes(4, "big") + (value.to_bytes())
     )
 
 
@@ -91,6 +101,17 @@ def _eval_poly(coefficients: Sequence[Scalar], x: int) -> Scalar:
     for a in reversed(coefficients):
         acc = (acc * x + int(a)) % ORDER
     return Scalar.from_int(acc)
+
+
+def _lagrange_at(points: Sequence[int], i: int, x: int) -> Scalar:
+    """The Lagrange basis polynomial of ``i`` over ``points``, evaluated at ``x``."""
+    num = 1
+    den = 1
+    for j in points:
+        if j != i:
+            num = num * (x - j) % ORDER
+            den = den * (i - j) % ORDER
+    return Scalar.from_int(num * pow(den, -1, ORDER))
 
 
 def _eval_commitments(commitments: Sequence[Point], x: int) -> Point:
@@ -152,10 +173,7 @@ class RevealMessage:
             raise InvalidEncoding("reveal message: commitments is a list, shares an object")
         shares: dict[int, bytes] = {}
         for key, value in raw_shares.items():
-            try:
-                j = int(key)
-            except ValueError as exc:
-                raise InvalidEncoding(f"reveal message: bad share key {key!r}") from exc
+            j = _member_key(key, "reveal message: share key")
             shares[j] = _hex(value, f"share {key}")
         return cls(
             _int(data.get("member"), "member"),
@@ -192,10 +210,47 @@ class CommitteeKey:
         t = _int(data.get("t"), "t")
         n = _int(data.get("n"), "n")
         _check_params(t, n)
-        keys = {int(m): Point.from_bytes(_hex(v, f"verification key {m}")) for m, v in raw.items()}
+        keys = {
+            _member_key(m, "committee key: member"): Point.from_bytes(
+                _hex(v, f"verification key {m}")
+            )
+            for m, v in raw.items()
+        }
         if sorted(keys) != list(range(1, n + 1)):
             raise InvalidEncoding("committee key: verification keys must be for members 1..n")
-        return cls(Point.from_bytes(_hex(data.get("public_key"), "public_key")), keys, t, n)
+        key = cls(Point.from_bytes(_hex(data.get("public_key"), "public_key")), keys, t, n)
+        key.check_consistent()
+        return key
+
+    def __post_init__(self) -> None:
+        _check_params(self.t, self.n)
+        if sorted(self.verification_keys) != list(range(1, self.n + 1)):
+            raise CryptoError("committee key: verification keys must be for members 1..n")
+        if self.public_key.is_identity():
+            raise CryptoError("committee key: the joint public key is the identity")
+        if any(v.is_identity() for v in self.verification_keys.values()):
+            raise CryptoError("committee key: a verification key is the identity")
+
+    def check_consistent(self) -> None:
+        """Check that the ``n`` verification keys lie on one polynomial of degree
+        ``t − 1`` whose value at zero is the public key (``V_m = s_m·G``, ``H = s·G``).
+
+        Otherwise threshold decryption would give different plaintexts for different
+        sets of ``t`` members, or decrypt under a key the ceremony did not make. Costs
+        about ``t·(n − t + 1)`` scalar multiplications. Raises ``InvalidEncoding``.
+        """
+        base = list(range(1, self.t + 1))
+        for target in [0, *range(self.t + 1, self.n + 1)]:
+            acc = Point.identity()
+            for i in base:
+                acc = acc + _lagrange_at(base, i, target) * self.verification_keys[i]
+            expected = self.public_key if target == 0 else self.verification_keys[target]
+            if acc != expected:
+                what = "the public key" if target == 0 else f"verification key {target}"
+                raise InvalidEncoding(
+                    f"committee key: {what} is not consistent with verification keys "
+                    f"1..{self.t} (not the result of one key ceremony)"
+                )
 
 
 @dataclass(frozen=True)
@@ -204,6 +259,16 @@ class MemberShare:
 
     index: int
     secret: Scalar = field(repr=False)
+
+    def __post_init__(self) -> None:
+        if (
+            isinstance(self.index, bool)
+            or not isinstance(self.index, int)
+            or not (1 <= self.index <= 1000)
+        ):
+            raise CryptoError(f"a member share's index is in 1..1000, got {self.index!r}")
+        if not isinstance(self.secret, Scalar):
+            raise TypeError("MemberShare.secret must be a Scalar")
 
     def to_bytes(self) -> bytes:
         """36 bytes: ``U32 index ‖ s_i`` (protect it with ``protect_secret``)."""
@@ -221,7 +286,14 @@ def committee_key(t: int, n: int, reveals: Mapping[int, RevealMessage]) -> Commi
     aggregate = list(reveals[1].commitments)
     for j in range(2, n + 1):
         aggregate = [a + c for a, c in zip(aggregate, reveals[j].commitments, strict=True)]
+    if aggregate[0].is_identity():
+        # Only possible if the constant terms cancel, which commit-before-reveal stops
+        # any member short of all of them from arranging; the last dealer is named.
+        raise DkgError("the joint public key is the identity", member=n)
     keys = {m: _eval_commitments(aggregate, m) for m in range(1, n + 1)}
+    for m, v in keys.items():
+        if v.is_identity():
+            raise DkgError(f"verification key {m} is the identity", member=m)
     return CommitteeKey(aggregate[0], keys, t, n)
 
 
@@ -233,15 +305,15 @@ def _check_reveal(
         raise DkgError(f"reveal message is labelled member {reveal.member}", member=j)
     if len(reveal.commitments) != t:
         raise DkgError(f"{len(reveal.commitments)} commitments, expected t = {t}", member=j)
+    if any(not isinstance(c, Point) or c.is_identity() for c in reveal.commitments):
+        raise DkgError("a Feldman commitment is the identity (or not a point)", member=j)
     if sorted(reveal.shares) != [m for m in range(1, n + 1) if m != j]:
         raise DkgError("shares are not addressed to exactly the other members", member=j)
     digest = commitment_digest(ctx, j, t, n, commit.box_public, reveal.commitments)
-    if digest != commit.digest:
+    if not hmac.compare_digest(digest, commit.digest):
         raise DkgError("revealed commitments do not match the commit hash", member=j)
     try:
-        verify_knowledge(
-            ctx, reveal.commitments[0], reveal.proof, binding=_proof_binding(j, t, n)
-        )
+        verify_knowledge(ctx, reveal.commitments[0], reveal.proof, binding=_proof_binding(j, t, n))
     except InvalidProof as exc:
         raise DkgError("bad proof of knowledge of the constant term", member=j) from exc
 
@@ -306,6 +378,10 @@ class DkgMember:
         self.commitments = tuple(Point.base_mul(a) for a in self._coefficients)
         self._commits: dict[int, CommitMessage] | None = None
 
+    def __repr__(self) -> str:
+        # The polynomial and the box secret never appear in a repr (logs, tracebacks).
+        return f"DkgMember(index={self.index}, t={self.t}, n={self.n}, <secrets redacted>)"
+
     def to_state(self) -> dict[str, Any]:
         """Everything needed to resume this member between rounds (the offline CLI saves
         it with ``protect_secret``): SECRET — it holds the polynomial and the box key."""
@@ -343,7 +419,10 @@ class DkgMember:
         if commits is not None:
             if not isinstance(commits, dict):
                 raise InvalidEncoding("DKG state: commits is an object")
-            member._commits = {int(m): CommitMessage.from_dict(c) for m, c in commits.items()}
+            member._commits = {
+                _member_key(m, "DKG state: commit"): CommitMessage.from_dict(c)
+                for m, c in commits.items()
+            }
         return member
 
     def commit(self) -> CommitMessage:
@@ -358,6 +437,14 @@ class DkgMember:
         _check_commits(self.n, commits)
         if commits[self.index] != self.commit():
             raise DkgError("the commit message under my index is not mine", member=self.index)
+        if self._commits is not None and self._commits != dict(commits):
+            # Equivocation: revealing again to a different set of commit messages (for
+            # example another box key for a member) would hand that key's holder a second
+            # share of my polynomial. Name the first member whose commit changed.
+            changed = min(m for m in commits if self._commits.get(m) != commits[m])
+            raise DkgError(
+                "commit message differs from the one I already revealed against", member=changed
+            )
         self._commits = dict(commits)
         proof = prove_knowledge(
             self.ctx,
@@ -375,9 +462,7 @@ class DkgMember:
         }
         return RevealMessage(self.index, self.commitments, proof, shares)
 
-    def finish(
-        self, reveals: Mapping[int, RevealMessage]
-    ) -> tuple[CommitteeKey, MemberShare]:
+    def finish(self, reveals: Mapping[int, RevealMessage]) -> tuple[CommitteeKey, MemberShare]:
         """Round 3: check everyone's reveal and my shares; the committee key and my share."""
         if self._commits is None:
             raise CryptoError("finish() before reveal(): the commit messages are unknown")

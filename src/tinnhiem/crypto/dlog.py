@@ -19,19 +19,31 @@ __all__ = ["DlogTable"]
 
 _G = Point.base().to_bytes()
 
+#: The largest bound a table accepts (about 1.8·10¹³: a poll row's packed sum ``V·B²`` for
+#: some 26 000 voters). Larger electorates must use the per-level encoding.
+MAX_BOUND = 2**44
+#: At most this many baby steps are stored (memory), whatever ``lookups`` asks for; the
+#: giant steps per lookup are then at most ``MAX_BOUND / MAX_BABY_STEPS`` = 2²¹.
+MAX_BABY_STEPS = 2**23
+
 
 class DlogTable:
     """Baby-step giant-step solver for ``m·G`` with ``0 ≤ m ≤ bound``."""
 
     def __init__(self, bound: int, *, lookups: int = 44, baby_steps: int | None = None) -> None:
-        if bound < 0:
-            raise CryptoError(f"DlogTable bound must be ≥ 0, got {bound}")
+        if isinstance(bound, bool) or not isinstance(bound, int) or bound < 0:
+            raise CryptoError(f"DlogTable bound must be an integer ≥ 0, got {bound!r}")
+        if bound > MAX_BOUND:
+            raise CryptoError(
+                f"DlogTable bound {bound} exceeds {MAX_BOUND}: too large for baby-step "
+                "giant-step; use the per-level encoding"
+            )
         if lookups < 1:
             raise CryptoError("DlogTable lookups must be ≥ 1")
         self.bound = bound
         if baby_steps is None:
             baby_steps = math.isqrt(bound * lookups // 2) + 1
-        self.baby_steps = max(1, min(baby_steps, bound + 1))
+        self.baby_steps = max(1, min(baby_steps, bound + 1, MAX_BABY_STEPS))
         table: dict[bytes, int] = {}
         current = bytes(32)
         for j in range(self.baby_steps):

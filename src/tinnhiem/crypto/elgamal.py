@@ -9,7 +9,7 @@ the point ``m·G``; ``DlogTable`` recovers ``m``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tinnhiem.crypto.errors import CryptoError, InvalidEncoding
 from tinnhiem.crypto.group import Point, Scalar
@@ -28,7 +28,7 @@ __all__ = [
 class KeyPair:
     """An ElGamal key pair: secret ``x`` and public ``H = x·G``."""
 
-    secret: Scalar
+    secret: Scalar = field(repr=False)
     public: Point
 
     @classmethod
@@ -52,6 +52,10 @@ class Ciphertext:
 
     alpha: Point
     beta: Point
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.alpha, Point) or not isinstance(self.beta, Point):
+            raise TypeError("a Ciphertext is made of two Points")
 
     def __add__(self, other: Ciphertext) -> Ciphertext:
         if not isinstance(other, Ciphertext):

@@ -30,6 +30,9 @@ class Scalar:
     _v: int
 
     def __init__(self, value: int) -> None:
+        # A float or bool here would silently give a non-integer or surprising scalar.
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"a Scalar is made from an int, not {type(value).__name__}")
         object.__setattr__(self, "_v", value % ORDER)
 
     @staticmethod
@@ -108,7 +111,10 @@ class Scalar:
         return hash(("Scalar", self._v))
 
     def __repr__(self) -> str:
-        return f"Scalar({self._v})"
+        # Many scalars are secrets (keys, shares, encryption nonces); a repr ends up in
+        # logs, tracebacks and test reports, so it never shows the value. Use ``hex()``
+        # deliberately for a public scalar.
+        return "Scalar(<redacted>)"
 
     def __add__(self, other: Scalar) -> Scalar:
         if not isinstance(other, Scalar):

@@ -49,6 +49,17 @@ TAG_IN_SET = "in-set"
 _G = Point.base()
 
 
+def _check_types(obj: object, **expected: type) -> None:
+    """Proof fields are typed values: a bare int where a ``Scalar`` belongs could be
+    out of ``[0, ℓ)`` and verify in memory while having no canonical encoding."""
+    for name, kind in expected.items():
+        if not isinstance(getattr(obj, name), kind):
+            raise TypeError(
+                f"{type(obj).__name__}.{name} must be a {kind.__name__}, "
+                f"not {type(getattr(obj, name)).__name__}"
+            )
+
+
 def _b(x: int) -> bytes:
     return x.to_bytes(32, "little")
 
@@ -63,6 +74,9 @@ class SchnorrProof:
 
     commitment: Point
     response: Scalar
+
+    def __post_init__(self) -> None:
+        _check_types(self, commitment=Point, response=Scalar)
 
     def to_bytes(self) -> bytes:
         """64 bytes: ``A ‖ s``."""
@@ -89,6 +103,19 @@ def _unhex(text: str, what: str) -> bytes:
         raise InvalidEncoding(f"{what} is not hex") from exc
 
 
+def _proof_nonce(nonce: Scalar | None) -> Scalar:
+    """A fresh non-zero nonce, or the caller's after checking it.
+
+    A zero nonce makes the response ``s = c·x`` and so gives the secret away to anyone
+    who recomputes ``c``; it is refused, never silently replaced.
+    """
+    if nonce is None:
+        return Scalar.random_nonzero()
+    if not isinstance(nonce, Scalar) or not nonce:
+        raise CryptoError("a proof nonce must be a non-zero Scalar")
+    return nonce
+
+
 def _schnorr_challenge(ctx: Context, public: Point, binding: bytes, a: Point) -> Scalar:
     return ctx.challenge(TAG_SCHNORR, _G, public, binding, a)
 
@@ -97,7 +124,7 @@ def prove_knowledge(
     ctx: Context, secret: Scalar, *, binding: bytes = b"", nonce: Scalar | None = None
 ) -> SchnorrProof:
     """Prove knowledge of ``secret`` for the public value ``secret·G``."""
-    k = Scalar.random_nonzero() if nonce is None else nonce
+    k = _proof_nonce(nonce)
     public = Point.base_mul(secret)
     a = Point.base_mul(k)
     c = _schnorr_challenge(ctx, public, binding, a)
@@ -126,6 +153,9 @@ class ChaumPedersenProof:
     b: Point
     response: Scalar
 
+    def __post_init__(self) -> None:
+        _check_types(self, a=Point, b=Point, response=Scalar)
+
     def to_bytes(self) -> bytes:
         """96 bytes: ``A ‖ B ‖ s``."""
         return self.a.to_bytes() + self.b.to_bytes() + self.response.to_bytes()
@@ -135,7 +165,8 @@ class ChaumPedersenProof:
         if len(data) != 96:
             raise InvalidEncoding("a Chaum-Pedersen proof is exactly 96 bytes")
         return cls(
-            Point.from_bytes(data[:32]), Point.from_bytes(data[32:64]),
+            Point.from_bytes(data[:32]),
+            Point.from_bytes(data[32:64]),
             Scalar.from_bytes(data[64:]),
         )
 
@@ -162,7 +193,7 @@ def prove_dleq(
     nonce: Scalar | None = None,
 ) -> ChaumPedersenProof:
     """Prove ``log_G(X) = log_P(Y)`` for ``X = secret·G``, ``Y = secret·P`` (``P = base2``)."""
-    k = Scalar.random_nonzero() if nonce is None else nonce
+    k = _proof_nonce(nonce)
     x = Point.base_mul(secret)
     y = secret * base2
     a = Point.base_mul(k)
@@ -201,6 +232,9 @@ class Branch:
     c: Scalar
     s: Scalar
 
+    def __post_init__(self) -> None:
+        _check_types(self, a=Point, b=Point, c=Scalar, s=Scalar)
+
 
 @dataclass(frozen=True, slots=True)
 class DisjunctiveProof:
@@ -211,6 +245,12 @@ class DisjunctiveProof:
     """
 
     branches: tuple[Branch, ...]
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.branches, tuple) or not all(
+            isinstance(br, Branch) for br in self.branches
+        ):
+            raise TypeError("DisjunctiveProof.branches must be a tuple of Branch")
 
     def to_bytes(self) -> bytes:
         """128 bytes per branch: ``A_j ‖ B_j ‖ c_j ‖ s_j``, in the allowed set's order."""
@@ -293,6 +333,10 @@ def prove_in_set_with_nonces(
         raise CryptoError(f"value {value} is not in the allowed set {list(allowed_t)}")
     if len(proof_nonces) != 2 * len(allowed_t) - 1:
         raise CryptoError("prove_in_set needs 2·len(allowed) − 1 proof nonces")
+    if not nonce:
+        raise CryptoError("the encryption nonce must not be zero")
+    # k = 0 would make s_i = c_i·r public, hence r, hence the vote (β − r·H = m·G).
+    _proof_nonce(proof_nonces[0])
     real = allowed_t.index(value)
     r = int(nonce)
     h = public.to_bytes()
@@ -327,8 +371,9 @@ def prove_in_set_with_nonces(
     ss[real] = (k + c_real * r) % ORDER
     return DisjunctiveProof(
         tuple(
-            Branch(commitments[2 * j], commitments[2 * j + 1], Scalar._make(cs[j]),
-                   Scalar._make(ss[j]))
+            Branch(
+                commitments[2 * j], commitments[2 * j + 1], Scalar._make(cs[j]), Scalar._make(ss[j])
+            )
             for j in range(len(allowed_t))
         )
     )
@@ -347,9 +392,7 @@ def prove_in_set(
     """Prove that ``ct`` (made with ``nonce``) encrypts ``value`` ∈ ``allowed``."""
     nonces = [Scalar.random_nonzero()]
     nonces.extend(Scalar.random() for _ in range(2 * len(allowed) - 2))
-    return prove_in_set_with_nonces(
-        ctx, public, ct, value, nonce, allowed, nonces, binding=binding
-    )
+    return prove_in_set_with_nonces(ctx, public, ct, value, nonce, allowed, nonces, binding=binding)
 
 
 def _precheck(
@@ -429,16 +472,20 @@ def verify_in_set_batch(ctx: Context, public: Point, items: Sequence[BatchItem])
     one.
     """
     first_bad: InvalidProof | None = None
+    # The allowed sets are normalised once, so the exact and the randomised parts check
+    # the very same statement (an iterator could not be read twice).
+    checked: list[BatchItem] = []
     for idx, (ct, allowed, proof, binding) in enumerate(items):
         try:
-            _precheck(ctx, public, ct, allowed, proof, binding)
+            allowed_t = _precheck(ctx, public, ct, allowed, proof, binding)
         except CryptoError as exc:
             first_bad = InvalidProof(str(exc), index=idx)
             first_bad.__cause__ = exc
             break
+        checked.append((ct, allowed_t, proof, binding))
     # Rows before the first structurally bad one may still fail their equations; the
     # error must name the first bad row, so they are batch-checked too.
-    good = items if first_bad is None else items[: first_bad.index]
+    good = checked
     if good and not _batch_equation(public, good):
         for idx, (ct, allowed, proof, binding) in enumerate(good):
             try:
@@ -477,7 +524,5 @@ def _batch_equation(public: Point, items: Sequence[BatchItem]) -> bool:
             acc = add(acc, mul(_b(w2), br.b._b))
         acc = add(acc, mul(_b(a_coef % ORDER), ct.alpha._b))
         acc = add(acc, mul(_b(b_coef % ORDER), ct.beta._b))
-    lhs = add(
-        _sodium.scalarmult_base(_b(g_coef % ORDER)), mul(_b(h_coef % ORDER), public._b)
-    )
+    lhs = add(_sodium.scalarmult_base(_b(g_coef % ORDER)), mul(_b(h_coef % ORDER), public._b))
     return lhs == acc

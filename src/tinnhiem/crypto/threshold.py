@@ -69,6 +69,17 @@ class DecryptionShare:
         )
 
 
+def _check_decryptable(ct: Ciphertext, pos: int) -> None:
+    """``α = identity`` (the empty sum: no ballot in this column) has nothing to decrypt —
+    its plaintext is ``β`` in the clear — and no Chaum-Pedersen proof can be made for it.
+    It is nobody's fault, so the error names no member."""
+    if ct.alpha.is_identity():
+        raise DecryptionError(
+            f"ciphertext {pos} has α = identity (an empty sum): there is nothing to "
+            "decrypt, its plaintext is β itself"
+        )
+
+
 def partial_decrypt(
     ctx: Context,
     share: MemberShare,
@@ -77,8 +88,14 @@ def partial_decrypt(
     nonces: Sequence[Scalar] | None = None,
 ) -> DecryptionShare:
     """Member ``share.index``'s factors ``s_i·α`` for each ciphertext, with proofs."""
-    if nonces is not None and len(nonces) != len(cts):
-        raise DecryptionError("one proof nonce per ciphertext is needed")
+    if nonces is not None:
+        if len(nonces) != len(cts):
+            raise DecryptionError("one proof nonce per ciphertext is needed")
+        # Two proofs with one nonce k give s₁ − s₂ = (c₁ − c₂)·s_i: the share would leak.
+        if len({int(k) for k in nonces}) != len(nonces):
+            raise DecryptionError("proof nonces must all differ (a reused nonce leaks the share)")
+    for pos, ct in enumerate(cts):
+        _check_decryptable(ct, pos)
     factors = []
     proofs = []
     for pos, ct in enumerate(cts):
@@ -100,6 +117,8 @@ def verify_decryption_share(
 ) -> None:
     """Raise ``DecryptionError`` (naming the member) unless every factor is proven."""
     member = dshare.member
+    for pos, ct in enumerate(cts):
+        _check_decryptable(ct, pos)
     vkey = key.verification_keys.get(member)
     if vkey is None:
         raise DecryptionError("not a member of this committee", member=member)
@@ -107,13 +126,9 @@ def verify_decryption_share(
         raise DecryptionError(
             f"{len(dshare.factors)} factors for {len(cts)} ciphertexts", member=member
         )
-    for pos, (ct, factor, proof) in enumerate(
-        zip(cts, dshare.factors, dshare.proofs, strict=True)
-    ):
+    for pos, (ct, factor, proof) in enumerate(zip(cts, dshare.factors, dshare.proofs, strict=True)):
         try:
-            verify_dleq(
-                ctx, ct.alpha, vkey, factor, proof, binding=decryption_binding(member, pos)
-            )
+            verify_dleq(ctx, ct.alpha, vkey, factor, proof, binding=decryption_binding(member, pos))
         except InvalidProof as exc:
             raise DecryptionError(
                 f"partial decryption of ciphertext {pos} is not proven correct", member=member
@@ -121,7 +136,19 @@ def verify_decryption_share(
 
 
 def lagrange_at_zero(indices: Sequence[int]) -> dict[int, Scalar]:
-    """``λ_i = Π_{j≠i} j / (j − i) mod ℓ`` for interpolation at zero."""
+    """``λ_i = Π_{j≠i} j / (j − i) mod ℓ`` for interpolation at zero.
+
+    ``indices`` are the exact set of members whose factors are combined: distinct
+    positive integers (a repeated or zero index would give coefficients for a different
+    set and a wrong result, silently).
+    """
+    if not indices:
+        raise DecryptionError("Lagrange interpolation needs at least one member")
+    for i in indices:
+        if isinstance(i, bool) or not isinstance(i, int) or not 1 <= i < ORDER:
+            raise DecryptionError(f"member index must be a positive integer, got {i!r}")
+    if len(set(indices)) != len(indices):
+        raise DecryptionError(f"member indices repeat: {list(indices)}")
     out: dict[int, Scalar] = {}
     for i in indices:
         num = 1
@@ -146,7 +173,7 @@ def combine(
     member); the ``t`` lowest-numbered members are then interpolated.
     """
     for m, dshare in shares_by_member.items():
-        if dshare.member != m:
+        if isinstance(m, bool) or dshare.member != m:
             raise DecryptionError(f"share filed under {m} is labelled {dshare.member}", member=m)
         verify_decryption_share(ctx, key, cts, dshare)
     if len(shares_by_member) < key.t:
