@@ -1,1 +1,33 @@
-"""tinnhiem.record"""
+"""tinnhiem.record — the election record (hồ sơ cuộc bỏ phiếu): one canonical, versioned
+JSON document (docs/record-format.md), the ``Election`` driver that produces it, and the
+independent verifier that re-checks it."""
+
+from tinnhiem.record.election import Election, ElectionStateError
+from tinnhiem.record.io import read_record, write_record
+from tinnhiem.record.model import (
+    RECORD_FORMAT,
+    RECORD_VERSION,
+    ElectionRecord,
+    RecordedBallot,
+    RecordUnreadable,
+    payload_hash,
+    roster_fingerprint,
+)
+from tinnhiem.record.verify import RecordInvalid, VerificationReport, verify_record
+
+__all__ = [
+    "RECORD_FORMAT",
+    "RECORD_VERSION",
+    "Election",
+    "ElectionRecord",
+    "ElectionStateError",
+    "RecordInvalid",
+    "RecordUnreadable",
+    "RecordedBallot",
+    "VerificationReport",
+    "payload_hash",
+    "read_record",
+    "roster_fingerprint",
+    "verify_record",
+    "write_record",
+]

@@ -1,0 +1,113 @@
+"""Our figures in the peers' line format (../shared/peers/README.md), for run.sh.
+
+Usage: python -m bench.peer_line N_OFFICIALS N_VOTERS
+
+The peers' workload: N officials × V voters, every voter rates every official at one of
+three levels; a committee of 5 with threshold 3 (``PEERS_COMMITTEE``, ``PEERS_THRESHOLD``),
+3 members decrypting (``PEERS_PRESENT``); votes seeded by ``PEERS_SEED``. Every phase runs
+in one process (``procs=1``), like Belenios and like ElectionGuard's encryption and
+verification, so the per-row figures compare work for work. Our row is one packed
+ciphertext with one 4-branch proof (blank allowed), on ristretto255; the peers' rows are
+3 (Belenios) or 4 (ElectionGuard) ciphertexts with 0/1 proofs and a sum proof, in 2048- and
+4096-bit groups. ``tally_s`` is the aggregation alone (no re-check), as for the peers.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import time
+
+from tinnhiem import __version__
+from tinnhiem.ballots import (
+    BallotBox,
+    BulletinBoard,
+    CommitteeMember,
+    Manifest,
+    Mark,
+    Official,
+    RoundKind,
+    cast_ballot,
+    election_fingerprint,
+    unpack,
+    verify_ballot,
+)
+from tinnhiem.crypto import Context, CredentialKey
+from tinnhiem.tally import aggregate, committee_decrypt, load_rule_source, run_ceremony
+
+LEVELS = (Mark.HIGH, Mark.CONFIDENT, Mark.LOW)
+
+
+def measure(officials: int, voters: int) -> dict[str, str]:
+    n = int(os.environ.get("PEERS_COMMITTEE", "5"))
+    t = int(os.environ.get("PEERS_THRESHOLD", "3"))
+    present = int(os.environ.get("PEERS_PRESENT", str(t)))
+    rng = random.Random(int(os.environ.get("PEERS_SEED", "1")))
+    source = load_rule_source("qd96-2023")
+    manifest = Manifest(
+        round_id="peers", body="bench", title="bench", kind=RoundKind.POLL,
+        rule_id=source.id, rule_version=source.digest,
+        officials=tuple(Official(f"o{i}", f"O{i}", "p", i) for i in range(1, officials + 1)),
+        summoned=voters, committee=tuple(CommitteeMember(i, f"M{i}") for i in range(1, n + 1)),
+        threshold=t, weight_base=voters + 1)
+    rows = officials * voters
+
+    t0 = time.perf_counter()
+    ceremony = run_ceremony(manifest)
+    keys = [CredentialKey.generate() for _ in range(voters)]
+    setup_s = time.perf_counter() - t0
+    pk = ceremony.key.public_key
+    fp = election_fingerprint(manifest, pk.to_bytes())
+    marks = [{o.id: rng.choice(LEVELS) for o in manifest.officials} for _ in range(voters)]
+
+    t0 = time.perf_counter()
+    ballots = [cast_ballot(manifest, fp, pk, k, m) for k, m in zip(keys, marks, strict=True)]
+    encrypt_s = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    for b in ballots:
+        verify_ballot(manifest, fp, pk, b)
+    verify_s = time.perf_counter() - t0
+    box = BallotBox(manifest, fp, pk, [k.public for k in keys], BulletinBoard())
+    for out in box.cast_many(ballots, workers=1):  # the stateful checks (not timed twice)
+        if not hasattr(out, "tracker"):
+            raise SystemExit(f"ballot refused: {out}")
+
+    t0 = time.perf_counter()
+    aggregates = aggregate(officials, ballots, workers=1)
+    tally_s = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    chosen = [ceremony.member_shares[i] for i in range(1, present + 1)]
+    _, sums = committee_decrypt(Context(fp), ceremony.key, chosen, aggregates,
+                                bound=manifest.dlog_bound(voters))
+    decrypt_s = time.perf_counter() - t0
+
+    ok = True
+    for j, o in enumerate(manifest.officials):
+        p = unpack(RoundKind.POLL, manifest.weight_base, sums[j], voters)
+        column = [m[o.id] for m in marks]
+        ok &= (p.high, p.confident, p.low) == tuple(column.count(x) for x in LEVELS)
+    return {
+        "peer": "tinnhiem", "officials": str(officials), "voters": str(voters),
+        "encrypt_ms_per_row": f"{1000 * encrypt_s / rows:.3f}",
+        "verify_ms_per_row": f"{1000 * verify_s / rows:.3f}",
+        "tally_s": f"{tally_s:.3f}", "decrypt_s": f"{decrypt_s:.3f}",
+        "setup_s": f"{setup_s:.3f}", "committee": str(n), "threshold": str(t),
+        "decrypting": str(present), "procs": "1", "group": "ristretto255",
+        "version": __version__, "result_ok": "true" if ok else "false",
+    }
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 2 or not all(a.isdigit() and int(a) > 0 for a in argv[-2:]):
+        print("usage: python -m bench.peer_line N_OFFICIALS N_VOTERS", file=sys.stderr)
+        return 2
+    fields = measure(int(argv[-2]), int(argv[-1]))
+    print(" ".join(f"{k}={v}" for k, v in fields.items()))
+    return 0 if fields["result_ok"] == "true" else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

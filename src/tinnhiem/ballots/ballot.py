@@ -1,0 +1,222 @@
+"""The encrypted ballot (lá phiếu mã hoá): one packed row per official, each with a proof
+that it encrypts an allowed mark, signed by the voter's credential.
+
+Nothing here keeps state; ``BallotBox`` (ballot_box.py) decides whether a verified
+ballot is accepted.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tinnhiem.ballots.codec import as_list, as_obj, as_str, from_hex, tagged_hash, to_hex
+from tinnhiem.ballots.encoding import Mark, mark_value
+from tinnhiem.ballots.manifest import Manifest
+from tinnhiem.crypto import (
+    Ciphertext,
+    Context,
+    CredentialKey,
+    CryptoError,
+    DisjunctiveProof,
+    Point,
+    encrypt,
+    prove_in_set,
+    sign,
+    verify_in_set_batch,
+    verify_signature,
+)
+from tinnhiem.errors import InputError
+
+__all__ = [
+    "Ballot",
+    "BallotRejected",
+    "BallotRow",
+    "cast_ballot",
+    "format_tracker",
+    "row_binding",
+    "verify_ballot",
+]
+
+
+class BallotRejected(InputError):
+    """A ballot refused on arrival. ``reason`` is a short code; ``row`` the row at fault."""
+
+    def __init__(
+        self, reason: str, message: str, *, row: int | None = None, where: str | None = None
+    ) -> None:
+        self.reason = reason
+        self.row = row
+        self.message = message
+        super().__init__(message, where=where)
+
+    def __reduce__(self) -> Any:  # keep the fields across process boundaries
+        return (_rebuild_rejected, (self.reason, self.message, self.row, self.where))
+
+
+def _rebuild_rejected(
+    reason: str, message: str, row: int | None, where: str | None
+) -> BallotRejected:
+    return BallotRejected(reason, message, row=row, where=where)
+
+
+def row_binding(fingerprint: bytes, credential: bytes, official_id: str) -> bytes:
+    """The bytes a row's proof is bound to: H(fingerprint, credential, official id)."""
+    return tagged_hash("tinnhiem/row/v1", fingerprint, credential, official_id.encode("utf-8"))
+
+
+def format_tracker(ballot_hash: bytes) -> str:
+    """Mã theo dõi: the first 60 bits of the ballot hash in base32, as XXXX-XXXX-XXXX."""
+    text = base64.b32encode(ballot_hash).decode("ascii")[:12]
+    return f"{text[:4]}-{text[4:8]}-{text[8:12]}"
+
+
+@dataclass(frozen=True, slots=True)
+class BallotRow:
+    """One official's row: a 64-byte ciphertext and its disjunctive proof, as bytes."""
+
+    official_id: str
+    ciphertext: bytes
+    proof: bytes
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "official": self.official_id,
+            "ct": to_hex(self.ciphertext),
+            "proof": to_hex(self.proof),
+        }
+
+    @classmethod
+    def from_json(cls, data: Any, *, where: str) -> BallotRow:
+        d = as_obj(data, where)
+        try:
+            return cls(
+                official_id=as_str(d["official"], f"{where}.official"),
+                ciphertext=from_hex(d["ct"], size=64, where=f"{where}.ct"),
+                proof=from_hex(d["proof"], where=f"{where}.proof"),
+            )
+        except KeyError as exc:
+            raise InputError(f"missing field {exc.args[0]!r}", where=where) from exc
+
+
+@dataclass(frozen=True, slots=True)
+class Ballot:
+    """Lá phiếu: the rows in ballot order, the voter's public credential and signature."""
+
+    credential: bytes
+    rows: tuple[BallotRow, ...]
+    signature: bytes
+
+    @staticmethod
+    def content_digest(fingerprint: bytes, credential: bytes, rows: Sequence[BallotRow]) -> bytes:
+        """What the credential signs: H(fingerprint, credential, k, id₁, ct₁, π₁, …)."""
+        parts: list[bytes] = [fingerprint, credential, len(rows).to_bytes(4, "big")]
+        for row in rows:
+            parts += (row.official_id.encode("utf-8"), row.ciphertext, row.proof)
+        return tagged_hash("tinnhiem/ballot/v1", *parts)
+
+    def digest(self, fingerprint: bytes) -> bytes:
+        return self.content_digest(fingerprint, self.credential, self.rows)
+
+    def ballot_hash(self, fingerprint: bytes) -> bytes:
+        """H(content digest, signature): names this exact ballot on the board."""
+        return tagged_hash("tinnhiem/ballot-hash/v1", self.digest(fingerprint), self.signature)
+
+    def tracker(self, fingerprint: bytes) -> str:
+        return format_tracker(self.ballot_hash(fingerprint))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "credential": to_hex(self.credential),
+            "rows": [r.to_json() for r in self.rows],
+            "signature": to_hex(self.signature),
+        }
+
+    @classmethod
+    def from_json(cls, data: Any, *, where: str) -> Ballot:
+        d = as_obj(data, where)
+        try:
+            return cls(
+                credential=from_hex(d["credential"], size=32, where=f"{where}.credential"),
+                rows=tuple(
+                    BallotRow.from_json(r, where=f"{where}.rows[{i}]")
+                    for i, r in enumerate(as_list(d["rows"], f"{where}.rows"))
+                ),
+                signature=from_hex(d["signature"], size=64, where=f"{where}.signature"),
+            )
+        except KeyError as exc:
+            raise InputError(f"missing field {exc.args[0]!r}", where=where) from exc
+
+
+def cast_ballot(
+    manifest: Manifest,
+    fingerprint: bytes,
+    public_key: Point,
+    credential: CredentialKey,
+    marks: Mapping[str, Mark],
+) -> Ballot:
+    """Encrypt and prove one row per official (a missing official is a blank row), then sign.
+
+    This is the voter's side (on the voter's device in the web booth).
+    """
+    unknown = set(marks) - set(manifest.official_ids)
+    if unknown:
+        raise InputError(f"unknown officials {sorted(unknown)}", where="marks")
+    ctx = Context(fingerprint)
+    allowed = manifest.allowed_values()
+    cred = credential.public
+    rows = []
+    for official_id in manifest.official_ids:
+        value = mark_value(manifest, marks.get(official_id, Mark.BLANK))
+        ct, nonce = encrypt(public_key, value)
+        proof = prove_in_set(
+            ctx,
+            public_key,
+            ct,
+            value,
+            nonce,
+            allowed,
+            binding=row_binding(fingerprint, cred, official_id),
+        )
+        rows.append(BallotRow(official_id, ct.to_bytes(), proof.to_bytes()))
+    digest = Ballot.content_digest(fingerprint, cred, rows)
+    return Ballot(cred, tuple(rows), sign(credential, digest))
+
+
+def verify_ballot(
+    manifest: Manifest, fingerprint: bytes, public_key: Point, ballot: Ballot
+) -> list[Ciphertext]:
+    """The stateless checks of one ballot: shape, signature, every row's proof (batched).
+
+    Returns the decoded ciphertexts in ballot order. Raises ``BallotRejected`` naming the
+    reason and the row. Eligibility and duplicates are ``BallotBox``'s job.
+    """
+    ids = manifest.official_ids
+    if tuple(r.official_id for r in ballot.rows) != ids:
+        raise BallotRejected("malformed", "rows do not list the officials in ballot order")
+    try:
+        verify_signature(ballot.credential, ballot.digest(fingerprint), ballot.signature)
+    except CryptoError as exc:
+        raise BallotRejected("bad_signature", "the credential's signature does not verify") from exc
+    ctx = Context(fingerprint)
+    allowed = manifest.allowed_values()
+    items = []
+    cts = []
+    for i, row in enumerate(ballot.rows):
+        try:
+            ct = Ciphertext.from_bytes(row.ciphertext)
+            proof = DisjunctiveProof.from_bytes(row.proof)
+        except CryptoError as exc:
+            raise BallotRejected("malformed", f"row {i}: {exc}", row=i) from exc
+        cts.append(ct)
+        items.append(
+            (ct, allowed, proof, row_binding(fingerprint, ballot.credential, row.official_id))
+        )
+    try:
+        verify_in_set_batch(ctx, public_key, items)
+    except CryptoError as exc:
+        bad_row = getattr(exc, "index", None)
+        raise BallotRejected("bad_proof", f"proof does not verify: {exc}", row=bad_row) from exc
+    return cts

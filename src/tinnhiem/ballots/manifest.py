@@ -1,0 +1,293 @@
+"""The round manifest (định nghĩa vòng lấy phiếu): what is voted on, by whom, under which rule.
+
+The manifest is fixed before the poll opens. Its canonical JSON, hashed together with the
+committee's public key, is the election fingerprint that every proof and signature of the
+round is bound to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from tinnhiem.ballots.codec import as_int as _int
+from tinnhiem.ballots.codec import as_list as _list
+from tinnhiem.ballots.codec import as_obj as _obj
+from tinnhiem.ballots.codec import as_str as _str
+from tinnhiem.ballots.codec import canonical_json, tagged_hash
+from tinnhiem.errors import InputError
+
+__all__ = [
+    "MANIFEST_VERSION",
+    "MAX_WEIGHT_BASE",
+    "CommitteeMember",
+    "ExemptOfficial",
+    "Manifest",
+    "Official",
+    "RevotePolicy",
+    "RoundKind",
+    "ceremony_fingerprint",
+    "election_fingerprint",
+]
+
+MANIFEST_VERSION = 1
+MAX_WEIGHT_BASE = 2001
+"""The largest B of a packed row: the tally's discrete log grows as B³ (2000 voters)."""
+
+
+class RoundKind(StrEnum):
+    """``poll``: lấy phiếu tín nhiệm (three levels); ``formal_vote``: bỏ phiếu tín nhiệm."""
+
+    POLL = "poll"
+    FORMAL_VOTE = "formal_vote"
+
+
+class RevotePolicy(StrEnum):
+    """What a second ballot from the same credential does: refused, or replaces the first."""
+
+    REJECT = "reject"
+    LAST_COUNTS = "last_counts"
+
+
+@dataclass(frozen=True)
+class Official:
+    """Người được lấy phiếu: an official on the ballot, in ballot order (``order`` from 1)."""
+
+    id: str
+    name: str
+    post: str
+    order: int
+
+
+@dataclass(frozen=True)
+class ExemptOfficial:
+    """An official left off the ballot, with the reason (e.g. retirement notice)."""
+
+    id: str
+    name: str
+    post: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CommitteeMember:
+    """Thành viên Ban kiểm phiếu: holds key share ``index`` (1..n)."""
+
+    index: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """The definition of one round (vòng lấy phiếu / bỏ phiếu).
+
+    ``weight_base`` is B of the packed encoding (B > the number of voters);
+    ``rule_version`` is the ``sha256:`` digest of the rule's text; ``members`` is the size
+    of the body (tổng số thành viên), for rules whose base is all members (None: the
+    number summoned); ``summoned`` is the number summoned to the conference.
+    """
+
+    round_id: str
+    body: str
+    title: str
+    kind: RoundKind
+    rule_id: str
+    rule_version: str
+    officials: tuple[Official, ...]
+    summoned: int
+    committee: tuple[CommitteeMember, ...]
+    threshold: int
+    weight_base: int
+    exempt: tuple[ExemptOfficial, ...] = ()
+    revote: RevotePolicy = RevotePolicy.REJECT
+    date: str = ""
+    members: int | None = None
+    version: int = field(default=MANIFEST_VERSION)
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    # -- checks ---------------------------------------------------------------------------
+
+    def validate(self) -> None:
+        """Raise ``InputError`` naming the field when the manifest is inconsistent."""
+        if self.version != MANIFEST_VERSION:
+            raise InputError(
+                f"unsupported manifest version {self.version}", where="manifest.version"
+            )
+        for name in ("round_id", "body", "rule_id", "rule_version"):
+            if not getattr(self, name):
+                raise InputError("must not be empty", where=f"manifest.{name}")
+        if not self.officials:
+            raise InputError("a round needs at least one official", where="manifest.officials")
+        ids = [o.id for o in self.officials]
+        for i, official in enumerate(self.officials):
+            where = f"manifest.officials[{i}]"
+            if not official.id or not official.name:
+                raise InputError("id and name must not be empty", where=where)
+            if official.id in ids[:i]:
+                raise InputError(f"duplicate official id {official.id!r}", where=where)
+            if official.order != i + 1:
+                raise InputError(
+                    f"order must be {i + 1} (ballot order), got {official.order}", where=where
+                )
+        for i, ex in enumerate(self.exempt):
+            where = f"manifest.exempt[{i}]"
+            if ex.id in ids:
+                raise InputError(f"exempt official {ex.id!r} is also on the ballot", where=where)
+            if not ex.reason:
+                raise InputError("an exemption needs a reason", where=where)
+        if self.summoned < 1:
+            raise InputError("must be at least 1", where="manifest.summoned")
+        if self.members is not None and self.members < 1:
+            raise InputError("must be at least 1", where="manifest.members")
+        n = len(self.committee)
+        if n < 1:
+            raise InputError("the committee needs members", where="manifest.committee")
+        if [m.index for m in self.committee] != list(range(1, n + 1)):
+            raise InputError("member indices must be 1..n in order", where="manifest.committee")
+        if not 1 <= self.threshold <= n:
+            raise InputError(f"threshold must be between 1 and {n}", where="manifest.threshold")
+        if self.weight_base > MAX_WEIGHT_BASE:
+            raise InputError(
+                f"B={self.weight_base}: packed rows support at most {MAX_WEIGHT_BASE - 1} "
+                "voters (the one-ciphertext-per-level encoding is not built yet)",
+                where="manifest.weight_base",
+            )
+        if self.weight_base <= self.summoned:
+            raise InputError(
+                f"B={self.weight_base} must exceed the number of voters ({self.summoned})",
+                where="manifest.weight_base",
+            )
+
+    # -- derived --------------------------------------------------------------------------
+
+    @property
+    def official_ids(self) -> tuple[str, ...]:
+        return tuple(o.id for o in self.officials)
+
+    def official(self, official_id: str) -> Official:
+        for o in self.officials:
+            if o.id == official_id:
+                return o
+        raise InputError(f"no official {official_id!r} in this round", where="manifest")
+
+    def allowed_values(self) -> tuple[int, ...]:
+        """The plaintexts a row may encrypt (packed weights, blank first).
+
+        Poll: blank 0, low 1, confident B, high B². Formal vote: blank 0, no confidence 1,
+        confidence B.
+        """
+        b = self.weight_base
+        if self.kind is RoundKind.POLL:
+            return (0, 1, b, b * b)
+        return (0, 1, b)
+
+    def dlog_bound(self, voters: int) -> int:
+        """The largest packed sum ``voters`` ballots can reach, for the dlog table."""
+        return max(self.allowed_values()) * voters
+
+    # -- serialisation ---------------------------------------------------------------------
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "round_id": self.round_id,
+            "body": self.body,
+            "title": self.title,
+            "kind": self.kind.value,
+            "rule": {"id": self.rule_id, "version": self.rule_version},
+            "officials": [
+                {"id": o.id, "name": o.name, "post": o.post, "order": o.order}
+                for o in self.officials
+            ],
+            "exempt": [
+                {"id": e.id, "name": e.name, "post": e.post, "reason": e.reason}
+                for e in self.exempt
+            ],
+            "summoned": self.summoned,
+            "members": self.members,
+            "committee": {
+                "threshold": self.threshold,
+                "members": [{"index": m.index, "name": m.name} for m in self.committee],
+            },
+            "weight_base": self.weight_base,
+            "revote": self.revote.value,
+            "date": self.date,
+        }
+
+    @classmethod
+    def from_json(cls, data: Any, *, where: str = "manifest") -> Manifest:
+        """Rebuild a manifest from its JSON form; ``InputError`` says which field is wrong."""
+        d = _obj(data, where)
+        try:
+            rule = _obj(d["rule"], f"{where}.rule")
+            committee = _obj(d["committee"], f"{where}.committee")
+            return cls(
+                version=_int(d["version"], f"{where}.version"),
+                round_id=_str(d["round_id"], f"{where}.round_id"),
+                body=_str(d["body"], f"{where}.body"),
+                title=_str(d["title"], f"{where}.title"),
+                kind=_enum(RoundKind, d["kind"], f"{where}.kind"),
+                rule_id=_str(rule["id"], f"{where}.rule.id"),
+                rule_version=_str(rule["version"], f"{where}.rule.version"),
+                officials=tuple(
+                    Official(
+                        id=_str(o["id"], f"{where}.officials[{i}].id"),
+                        name=_str(o["name"], f"{where}.officials[{i}].name"),
+                        post=_str(o["post"], f"{where}.officials[{i}].post"),
+                        order=_int(o["order"], f"{where}.officials[{i}].order"),
+                    )
+                    for i, o in enumerate(_list(d["officials"], f"{where}.officials"))
+                ),
+                exempt=tuple(
+                    ExemptOfficial(
+                        id=_str(e["id"], f"{where}.exempt[{i}].id"),
+                        name=_str(e["name"], f"{where}.exempt[{i}].name"),
+                        post=_str(e["post"], f"{where}.exempt[{i}].post"),
+                        reason=_str(e["reason"], f"{where}.exempt[{i}].reason"),
+                    )
+                    for i, e in enumerate(_list(d["exempt"], f"{where}.exempt"))
+                ),
+                summoned=_int(d["summoned"], f"{where}.summoned"),
+                members=(None if d["members"] is None else _int(d["members"], f"{where}.members")),
+                committee=tuple(
+                    CommitteeMember(
+                        index=_int(m["index"], f"{where}.committee.members[{i}].index"),
+                        name=_str(m["name"], f"{where}.committee.members[{i}].name"),
+                    )
+                    for i, m in enumerate(_list(committee["members"], f"{where}.committee"))
+                ),
+                threshold=_int(committee["threshold"], f"{where}.committee.threshold"),
+                weight_base=_int(d["weight_base"], f"{where}.weight_base"),
+                revote=_enum(RevotePolicy, d["revote"], f"{where}.revote"),
+                date=_str(d["date"], f"{where}.date"),
+            )
+        except KeyError as exc:
+            raise InputError(f"missing field {exc.args[0]!r}", where=where) from exc
+        except TypeError as exc:
+            raise InputError(f"malformed: {exc}", where=where) from exc
+
+    def canonical_bytes(self) -> bytes:
+        return canonical_json(self.to_json())
+
+
+def election_fingerprint(manifest: Manifest, committee_public_key: bytes) -> bytes:
+    """Dấu vân tay của cuộc bỏ phiếu: SHA-256 over the canonical manifest and the public key."""
+    if len(committee_public_key) != 32:
+        raise InputError("the committee public key must be 32 bytes", where="fingerprint")
+    return tagged_hash("tinnhiem/fingerprint/v1", manifest.canonical_bytes(), committee_public_key)
+
+
+def _enum(kind: Any, value: Any, where: str) -> Any:
+    try:
+        return kind(value)
+    except ValueError as exc:
+        allowed = ", ".join(repr(k.value) for k in kind)
+        raise InputError(f"{value!r} is not one of {allowed}", where=where) from exc
+
+
+def ceremony_fingerprint(manifest: Manifest) -> bytes:
+    """The Fiat-Shamir context of the key ceremony, before the public key exists: H(manifest)."""
+    return tagged_hash("tinnhiem/ceremony/v1", manifest.canonical_bytes())

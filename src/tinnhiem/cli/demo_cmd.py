@@ -1,0 +1,196 @@
+"""``tinnhiem demo``: a whole confidence poll with nothing to set up (vòng lấy phiếu mẫu).
+
+Generates a realistic round (by default 44 officials, 480 voters, rule qd96-2023), runs
+the real key ceremony of a 5-member committee with threshold 3, encrypts and checks every
+ballot, tallies, decrypts with one member absent, applies the rule, writes the election
+record, verifies it from the file, and prints the results and the time of each phase.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from tinnhiem.ballots import RoundKind, default_workers
+from tinnhiem.cli.verify_cmd import run_verification
+from tinnhiem.errors import TinnhiemError
+from tinnhiem.record import RecordInvalid, read_record, write_record
+from tinnhiem.record.demo import DemoConfig, DemoRun, run_demo
+from tinnhiem.tally import OfficialResult, load_rule_source
+
+__all__ = ["register", "results_table"]
+
+PHASE_LABELS = {
+    "setup": "Thiết lập vòng / round set-up",
+    "key_ceremony": "Lễ tạo khóa (DKG) / key ceremony",
+    "credentials": "Cấp thẻ cử tri / credentials issued",
+    "encrypt": "Mã hóa lá phiếu / encrypting ballots",
+    "cast": "Nhận và kiểm tra phiếu / casting and checking",
+    "tally": "Cộng dồn bản mã / homomorphic tally",
+    "decrypt": "Giải mã ngưỡng / threshold decryption",
+    "results": "Áp dụng quy định / applying the rule",
+    "write": "Ghi hồ sơ / writing the record",
+    "verify": "Kiểm chứng hồ sơ / verifying the record",
+}
+
+
+def _band_text(result: OfficialResult, symbol: str = "L") -> str:
+    band = result.outcome.band
+    return "—" if band is None else band.formula(symbol)
+
+
+def results_table(run: DemoRun) -> Table:
+    """The tally minutes as a Rich table (one row per official)."""
+    election = run.election
+    manifest = election.manifest
+    poll = manifest.kind is RoundKind.POLL
+    levels = ("high", "confident", "low") if poll else ("confidence", "no_confidence")
+    heads = (
+        {"high": "Cao", "confident": "TN", "low": "Thấp"}
+        if poll
+        else {"confidence": "TN", "no_confidence": "Không TN"}
+    )
+    table = Table(title=f"{manifest.title}\n{manifest.body}", show_lines=False)
+    table.add_column("STT", justify="right")
+    table.add_column("Họ và tên / Name", no_wrap=True)
+    table.add_column("Chức vụ / Post", max_width=40, no_wrap=True, overflow="ellipsis")
+    for level in levels:
+        table.add_column(heads[level], justify="right")
+        table.add_column("%", justify="right")
+    table.add_column("Trống", justify="right")
+    table.add_column("Mức / Band", no_wrap=True)
+    symbol = election.rule.rule.measure_symbol
+    for r in election.results or []:
+        pct = r.percentages
+        cells = [str(r.official.order), r.official.name, r.official.post]
+        for level in levels:
+            cells += [str(r.counts[level]), pct[level]]
+        style = "bold red" if r.outcome.band is not None else None
+        table.add_row(*cells, str(r.blank), _band_text(r, symbol), style=style)
+    return table
+
+
+def _print_consequences(console: Console, run: DemoRun) -> None:
+    results = run.election.results or []
+    flagged = [r for r in results if r.outcome.band is not None]
+    console.print(f"\n[bold]Hệ quả theo quy định {run.election.rule.id} / consequences[/]")
+    if not flagged:
+        console.print("  Không ai thuộc mức phải xử lý / nobody falls in a band.")
+    rule = run.election.rule.rule
+    for r in flagged:
+        band = r.outcome.band
+        assert band is not None
+        vi, en = rule.label(band.measure)
+        console.print(
+            f"  {r.official.order}. {r.official.name} — {r.official.post}: "
+            f"{vi} / {en} {r.counts[band.measure]}/{r.outcome.base} "
+            f"({band.formula(rule.measure_symbol)}): {band.title_vi}",
+            highlight=False,
+        )
+        for c in r.outcome.consequences:
+            console.print(
+                f"     • {c.text_vi} / {c.text_en} [{c.citation}]", highlight=False, markup=False
+            )
+    q = results[0].outcome.quorum if results else None
+    if q is not None:
+        console.print(f"  Điều kiện hội nghị / quorum: {q.describe()}", highlight=False)
+    exempt = run.election.manifest.exempt
+    if exempt:
+        console.print("[bold]Không lấy phiếu / exempt (not on the ballot)[/]")
+        for e in exempt:
+            console.print(f"  {e.name} — {e.post}: {e.reason}", highlight=False)
+
+
+def demo(
+    officials: Annotated[
+        int, typer.Option(min=1, help="Số người được lấy phiếu / officials.")
+    ] = 44,
+    voters: Annotated[int, typer.Option(min=1, help="Số người được triệu tập / voters.")] = 480,
+    rule: Annotated[str, typer.Option(help="Quy định / rule id or .toml file.")] = "qd96-2023",
+    out: Annotated[Path, typer.Option(help="Tệp hồ sơ / record file (.json or .json.gz).")] = Path(
+        "out/demo-record.json"
+    ),
+    seed: Annotated[int, typer.Option(help="Hạt giống danh sách và phiếu / roster seed.")] = 2026,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Số tiến trình / processes (mặc định: mọi lõi / all cores)."),
+    ] = None,
+) -> None:
+    """Chạy một vòng lấy phiếu mẫu đầy đủ / run a complete demonstration poll."""
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=150)  # a file or a pipe: keep the table's rows on one line
+    err = Console(stderr=True)
+    n = workers or default_workers()
+    try:
+        source = load_rule_source(rule)
+        config = DemoConfig(officials=officials, voters=voters, seed=seed)
+        started = time.perf_counter()
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        )
+        with Progress(*columns, console=err, transient=True) as bar:
+
+            def phase(name: str, total: int) -> Callable[[int], None] | None:
+                task = bar.add_task(PHASE_LABELS.get(name, name), total=total or None)
+                if not total:
+                    return None
+                return lambda k: bar.advance(task, k)
+
+            run = run_demo(config, source, workers=n, phase=phase)
+        console.print(results_table(run))
+        _print_consequences(console, run)
+        t0 = time.perf_counter()
+        path = write_record(run.election.record(), out)
+        run.timings["write"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        report = run_verification(read_record(path), workers=n, console=err)
+        run.timings["verify"] = time.perf_counter() - t0
+    except RecordInvalid as exc:
+        err.print(f"[bold red]Hồ sơ không hợp lệ / the record does not verify[/]: {exc}")
+        raise typer.Exit(1) from exc
+    except TinnhiemError as exc:
+        err.print(f"[bold red]Lỗi / error[/]: {exc}", highlight=False)
+        raise typer.Exit(2) from exc
+    total = time.perf_counter() - started
+    manifest = run.election.manifest
+    box = run.election.box
+    counted = len(box.counted()) if box is not None else 0
+    console.print(
+        f"\nPhiếu phát ra / issued {len(run.election.credentials)}, thu về / returned "
+        f"{counted}, bị từ chối / rejected {run.rejected}; ủy ban / committee "
+        f"{len(manifest.committee)} (t = {manifest.threshold}), giải mã / decrypting "
+        f"{sorted(run.election.shares or {})}",
+        highlight=False,
+    )
+    timing = Table(title="Thời gian / time per phase", show_header=True)
+    timing.add_column("Giai đoạn / phase")
+    timing.add_column("giây / s", justify="right")
+    for name, seconds in run.timings.items():
+        timing.add_row(PHASE_LABELS.get(name, name), f"{seconds:.2f}")
+    timing.add_row("[bold]Tổng / total[/]", f"[bold]{total:.2f}[/]")
+    console.print(timing)
+    rows = max(1, report.rows)
+    console.print(
+        f"[bold green]Hồ sơ hợp lệ / record verified[/]: {path} "
+        f"({path.stat().st_size / 1e6:.1f} MB), {report.ballots} lá phiếu / ballots, "
+        f"{1000 * report.timings.get('ballots', 0.0) / rows:.3f} ms/dòng/row on {n} "
+        f"tiến trình / processes",
+        highlight=False,
+    )
+    console.print(f"Kiểm chứng lại / verify again: tinnhiem verify {path}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``demo`` to the ``tinnhiem`` command."""
+    app.command("demo")(demo)

@@ -1,0 +1,167 @@
+"""``tinnhiem verify RECORD``: re-check a whole election record (kiểm chứng hồ sơ).
+
+Exit codes: 0 the record is valid, 1 it is not (the first failure is named), 2 it cannot
+be read (not a file, not JSON, not a record of a supported version).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from tinnhiem.ballots import default_workers
+from tinnhiem.errors import TinnhiemError
+from tinnhiem.record import (
+    ElectionRecord,
+    RecordInvalid,
+    RecordUnreadable,
+    VerificationReport,
+    read_record,
+    verify_record,
+)
+
+__all__ = ["STEP_LABELS", "normalise_tracker", "register", "run_verification"]
+
+STEP_LABELS = {
+    "rule": "Quy định / rule",
+    "roster": "Danh sách / roster",
+    "committee": "Lễ tạo khóa / key ceremony",
+    "fingerprint": "Dấu vân tay / fingerprint",
+    "credentials": "Thẻ cử tri / credentials",
+    "board": "Bảng tin / board hash chain",
+    "ballots": "Lá phiếu / ballots and proofs",
+    "close": "Đóng hòm phiếu / close",
+    "aggregates": "Cộng dồn / aggregates",
+    "decryption": "Giải mã / decryption",
+    "results": "Kết quả và hệ quả / counts and consequences",
+}
+
+
+def run_verification(
+    record: ElectionRecord,
+    *,
+    workers: int,
+    console: Console,
+) -> VerificationReport:
+    """Verify with a Rich progress bar on ``console``; raises ``RecordInvalid``."""
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("Kiểm chứng / verifying", total=len(record.ballots))
+
+        def progress(step: str, done: int, total: int) -> None:
+            label = STEP_LABELS.get(step, step)
+            if step == "ballots" and total:
+                bar.update(task, description=label, completed=done, total=total)
+            else:
+                bar.update(task, description=label)
+
+        return verify_record(record, workers=workers, progress=progress)
+
+
+def verify(
+    record: Annotated[Path, typer.Argument(help="Tệp hồ sơ / the election record file.")],
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            "-w",
+            min=1,
+            help="Số tiến trình / processes (mặc định: mọi lõi / default: all cores).",
+        ),
+    ] = None,
+    tracker: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tracker",
+            "-t",
+            help="Mã theo dõi cần tìm trên bảng tin / a ballot tracker to find on the board "
+            "(repeatable).",
+        ),
+    ] = None,
+) -> None:
+    """Kiểm chứng hồ sơ cuộc bỏ phiếu / verify an election record, every proof and count.
+
+    Mã thoát / exit code: 0 hợp lệ / valid, 1 không hợp lệ / invalid (or a tracker not
+    found), 2 không đọc được / unreadable.
+    """
+    out = Console()
+    err = Console(stderr=True)
+    try:
+        loaded = read_record(record)
+    except RecordUnreadable as exc:
+        err.print(f"[bold red]Không đọc được hồ sơ / unreadable record[/]: {exc}", highlight=False)
+        raise typer.Exit(2) from exc
+    n = workers or default_workers()
+    try:
+        report = run_verification(loaded, workers=n, console=err)
+    except RecordInvalid as exc:
+        out.print(
+            f"[bold red]KHÔNG HỢP LỆ / INVALID[/] — bước / check: {exc.check}; "
+            f"tại / at: {exc.where}",
+            highlight=False,
+        )
+        out.print(f"  {exc}", highlight=False, markup=False)
+        raise typer.Exit(1) from exc
+    except TinnhiemError as exc:
+        err.print(f"[bold red]Lỗi / error[/]: {exc}", highlight=False)
+        raise typer.Exit(2) from exc
+    t = report.timings.get("total", 0.0)
+    rows = max(1, report.rows)
+    out.print(
+        f"[bold green]HỢP LỆ / VALID[/] — {loaded.manifest.round_id}: {report.ballots} lá phiếu "
+        f"/ ballots ({report.counted} được tính / counted), {report.officials} người / "
+        f"officials, {report.rows} dòng / rows; {t:.2f} s, "
+        f"{1000 * report.timings.get('ballots', 0.0) / rows:.3f} ms/dòng/row (wall), "
+        f"{n} tiến trình / processes",
+        highlight=False,
+    )
+    out.print(f"  Đầu chuỗi bảng tin / board head: {loaded.head.hex()}", highlight=False)
+    missing = [code for code in tracker or [] if not _show_tracker(out, loaded, code)]
+    if missing:
+        raise typer.Exit(1)
+
+
+def normalise_tracker(code: str) -> str:
+    """``c5h6 wg72-is5b`` → ``C5H6-WG72-IS5B`` (spaces and hyphens are optional)."""
+    text = "".join(ch for ch in code.upper() if ch.isalnum())
+    return "-".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+def _show_tracker(out: Console, record: ElectionRecord, code: str) -> bool:
+    wanted = normalise_tracker(code)
+    hits = [i for i, rb in enumerate(record.ballots) if rb.tracker == wanted]
+    if not hits:
+        out.print(
+            f"[bold red]Không tìm thấy / not found[/]: {wanted} is not on the board",
+            highlight=False,
+        )
+        return False
+    last_by_credential = {rb.ballot.credential: i for i, rb in enumerate(record.ballots)}
+    for i in hits:
+        rb = record.ballots[i]
+        counted = last_by_credential[rb.ballot.credential] == i
+        status = (
+            "được tính / counted"
+            if counted
+            else "đã được thay bằng lá phiếu sau / replaced by a later ballot"
+        )
+        out.print(
+            f"[bold green]Tìm thấy / found[/]: {wanted} — bảng tin mục / board entry "
+            f"{rb.board_index}, {status}",
+            highlight=False,
+        )
+    return True
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``verify`` to the ``tinnhiem`` command."""
+    app.command("verify")(verify)

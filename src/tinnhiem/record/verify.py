@@ -1,0 +1,463 @@
+"""The independent verifier (kiểm chứng hồ sơ): re-checks a whole election record.
+
+The checks run in the order of docs/record-format.md ("Verification"); the first that
+fails raises ``RecordInvalid`` saying what and where. The signatures and proofs of the
+ballots, and the aggregation, run on several processes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from tinnhiem.ballots import (
+    Ballot,
+    BallotRejected,
+    BoardError,
+    BulletinBoard,
+    Manifest,
+    RevotePolicy,
+    check_credentials,
+    election_fingerprint,
+    format_tracker,
+    verify_ballot,
+)
+from tinnhiem.ballots.pool import chunked, default_workers, parallel_map
+from tinnhiem.crypto import Ciphertext, Context, CryptoError, Point, Scalar
+from tinnhiem.crypto.dkg import CommitteeKey
+from tinnhiem.crypto.threshold import DecryptionShare, combine
+from tinnhiem.errors import InputError
+from tinnhiem.record.model import ElectionRecord, payload_hash, roster_fingerprint
+from tinnhiem.tally import RuleSource, compute_results, verify_ceremony_json
+from tinnhiem.tally.aggregate import aggregate_rows
+
+__all__ = ["RecordInvalid", "VerificationReport", "verify_record"]
+
+
+class RecordInvalid(InputError):
+    """The record fails a check (exit code 1); ``where`` names the field, ``check`` the step."""
+
+    def __init__(self, check: str, message: str, *, where: str) -> None:
+        self.check = check
+        super().__init__(message, where=where)
+
+
+@dataclass
+class VerificationReport:
+    """What was checked, and how long each step took (seconds)."""
+
+    ballots: int = 0
+    rows: int = 0
+    counted: int = 0
+    officials: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+Progress = Callable[[str, int, int], None]
+"""``progress(step, done, total)``: called as the verifier advances."""
+
+
+def _fail(check: str, where: str, message: str) -> RecordInvalid:
+    return RecordInvalid(check, message, where=where)
+
+
+def verify_record(
+    record: ElectionRecord, *, workers: int | None = None, progress: Progress | None = None
+) -> VerificationReport:
+    """Check everything; raise ``RecordInvalid`` at the first failure."""
+    workers = default_workers() if workers is None else max(1, workers)
+    report = VerificationReport(
+        ballots=len(record.ballots), officials=len(record.manifest.officials)
+    )
+
+    def note(step: str) -> None:
+        if progress is not None:
+            progress(step, 0, 0)
+
+    started = time.perf_counter()
+
+    def timed(name: str, fn: Callable[[], Any]) -> Any:
+        t0 = time.perf_counter()
+        note(name)
+        try:
+            out = fn()
+        except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
+            # A section whose inner shape is wrong (the structure check only reads the
+            # outer layout): name the step rather than crash.
+            raise _fail(name, name, f"malformed content: {type(exc).__name__}: {exc}") from exc
+        report.timings[name] = time.perf_counter() - t0
+        return out
+
+    rule = timed("rule", lambda: _check_rule(record))
+    timed("roster", lambda: _check_roster(record))
+    timed("board", lambda: _check_board(record))
+    key = timed("committee", lambda: _check_committee(record))
+    timed("fingerprint", lambda: _check_fingerprint(record, key))
+    timed("credentials", lambda: _check_credentials(record))
+    counted = timed("ballots", lambda: _check_ballots(record, key.public_key, workers, progress))
+    report.counted = len(counted)
+    report.rows = len(record.ballots) * len(record.manifest.officials)
+    timed("close", lambda: _check_close(record, counted))
+    aggregates = timed("aggregates", lambda: _check_aggregates(record, counted, workers))
+    sums = timed("decryption", lambda: _check_decryption(record, key, aggregates, len(counted)))
+    timed("results", lambda: _check_results(record, rule, sums, len(counted)))
+    report.timings["total"] = time.perf_counter() - started
+    return report
+
+
+# -- the steps, in order ------------------------------------------------------------------
+
+
+def _check_rule(record: ElectionRecord) -> RuleSource:
+    m = record.manifest
+    if record.rule["id"] != m.rule_id:
+        raise _fail(
+            "rule",
+            "rule.id",
+            f"the record's rule is {record.rule['id']}, the manifest names {m.rule_id}",
+        )
+    try:
+        source = RuleSource.from_text(record.rule["text"], where="rule.text")
+    except InputError as exc:
+        raise _fail("rule", "rule.text", str(exc)) from exc
+    if source.digest != record.rule["digest"]:
+        raise _fail("rule", "rule.digest", "is not the SHA-256 of rule.text")
+    if source.digest != m.rule_version:
+        raise _fail(
+            "rule",
+            "manifest.rule.version",
+            f"the manifest names rule version {m.rule_version}, the record carries {source.digest}",
+        )
+    if source.rule.id != m.rule_id:
+        raise _fail("rule", "rule.text", f"the rule text is rule {source.rule.id}")
+    if source.rule.kind.value != m.kind.value:
+        raise _fail(
+            "rule",
+            "manifest.kind",
+            f"rule {source.id} governs a {source.rule.kind.value}, the round is a {m.kind.value}",
+        )
+    return source
+
+
+def _check_roster(record: ElectionRecord) -> None:
+    if roster_fingerprint(record.manifest) != record.roster:
+        raise _fail("roster", "roster", "is not the hash of the manifest's officials")
+
+
+def _check_committee(record: ElectionRecord) -> CommitteeKey:
+    m = record.manifest
+    try:
+        key = verify_ceremony_json(m, record.committee)
+    except CryptoError as exc:
+        member = getattr(exc, "member", None)
+        where = f"committee (member {member})" if member else "committee"
+        raise _fail("committee", where, f"key ceremony does not verify: {exc}") from exc
+    except (KeyError, TypeError) as exc:
+        raise _fail("committee", "committee", f"malformed ceremony: {exc}") from exc
+    try:
+        recorded = CommitteeKey.from_dict(record.committee.get("key", {}))
+    except CryptoError as exc:
+        raise _fail("committee", "committee.key", str(exc)) from exc
+    if recorded != key:
+        raise _fail(
+            "committee", "committee.key", "does not match the key derived from the ceremony"
+        )
+    return key
+
+
+def _check_fingerprint(record: ElectionRecord, key: CommitteeKey) -> None:
+    if election_fingerprint(record.manifest, key.public_key.to_bytes()) != record.fingerprint:
+        raise _fail("fingerprint", "fingerprint", "is not H(manifest, committee public key)")
+
+
+def _check_credentials(record: ElectionRecord) -> None:
+    try:
+        ordered = check_credentials(record.credentials, summoned=record.manifest.summoned)
+    except InputError as exc:
+        raise _fail("credentials", exc.where or "credentials", str(exc)) from exc
+    if ordered != record.credentials:
+        raise _fail("credentials", "credentials", "are not in sorted order")
+    if len(ordered) >= record.manifest.weight_base:
+        raise _fail("credentials", "credentials", "more voters than the weight base allows")
+
+
+_SECTION = {"open": "credentials"}  # board kind -> the record field it covers
+
+
+def _check_board(record: ElectionRecord) -> None:
+    try:
+        head = BulletinBoard.check_chain(record.board)
+    except BoardError as exc:
+        raise _fail("board", exc.where or "board", str(exc)) from exc
+    if head != record.head:
+        raise _fail("board", "board.head", "is not the hash of the last entry")
+    before = record.section_payloads()
+    after = record.closing_payloads()
+    expected_len = len(before) + len(record.ballots) + len(after)
+    if len(record.board) != expected_len:
+        raise _fail(
+            "board", "board.entries", f"{len(record.board)} entries, expected {expected_len}"
+        )
+    posts: list[tuple[str, bytes, str]] = [
+        (kind, payload_hash(kind, payload), _SECTION.get(kind, kind)) for kind, payload in before
+    ]
+    posts += [("ballot", b.hash, f"ballots[{i}]") for i, b in enumerate(record.ballots)]
+    posts += [(kind, payload_hash(kind, payload), kind) for kind, payload in after]
+    for index, (entry, (kind, digest, section)) in enumerate(zip(record.board, posts, strict=True)):
+        if entry.kind != kind:
+            raise _fail(
+                "board", f"board.entries[{index}].kind", f"is {entry.kind!r}, expected {kind!r}"
+            )
+        if entry.payload_hash != digest:
+            raise _fail("board", section, f"does not match what board entry {index} recorded")
+    for i, b in enumerate(record.ballots):
+        if b.board_index != len(before) + i:
+            raise _fail(
+                "board",
+                f"ballots[{i}].board_index",
+                f"is {b.board_index}, the ballot is board entry {len(before) + i}",
+            )
+
+
+def _check_ballots(
+    record: ElectionRecord, public_key: Point, workers: int, progress: Progress | None
+) -> list[Ballot]:
+    """Hashes, trackers and the ballot box's rules in order; signatures and proofs on
+    ``workers`` processes. The first failing ballot (lowest index) is reported."""
+    m = record.manifest
+    fp = record.fingerprint
+    eligible = set(record.credentials)
+    seen_hashes: set[bytes] = set()
+    seen_alphas: set[bytes] = set()
+    current: dict[bytes, int] = {}
+    first_bad: tuple[int, RecordInvalid] | None = None
+    for i, rb in enumerate(record.ballots):
+        where = f"ballots[{i}]"
+        b = rb.ballot
+        problem: RecordInvalid | None = None
+        h = b.ballot_hash(fp)
+        alphas = [row.ciphertext[:32] for row in b.rows]
+        if h != rb.hash:
+            problem = _fail("ballot", f"{where}.hash", "does not match the ballot's contents")
+        elif format_tracker(h) != rb.tracker:
+            problem = _fail(
+                "ballot",
+                f"{where}.tracker",
+                f"is {rb.tracker!r}, the ballot hash gives {format_tracker(h)!r}",
+            )
+        elif b.credential not in eligible:
+            problem = _fail("ballot", f"{where}.credential", "was not issued for this poll")
+        elif h in seen_hashes:
+            problem = _fail("ballot", where, "is a copy of an earlier ballot")
+        elif b.credential in current and m.revote is RevotePolicy.REJECT:
+            problem = _fail(
+                "ballot", f"{where}.credential", "voted twice, and the round refuses re-votes"
+            )
+        else:
+            for r, alpha in enumerate(alphas):
+                if alpha in seen_alphas or alphas.index(alpha) != r:
+                    problem = _fail(
+                        "ballot",
+                        f"{where}.rows[{r}].ct",
+                        "reuses the randomness (α) of another ciphertext",
+                    )
+                    break
+        if problem is not None:
+            first_bad = (i, problem)
+            break
+        seen_hashes.add(h)
+        seen_alphas.update(alphas)
+        current[b.credential] = i
+    limit = first_bad[0] if first_bad is not None else len(record.ballots)
+    ballots = [rb.ballot for rb in record.ballots[:limit]]
+    total = len(ballots)
+    done = 0
+
+    def advance(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress is not None:
+            progress("ballots", done, total)
+
+    size = max(1, min(16, total // max(1, workers * 4)))
+    chunks = chunked(list(enumerate(ballots)), size)
+    verdicts = parallel_map(
+        _verify_chunk,
+        chunks,
+        workers=workers,
+        initializer=_init_worker,
+        initargs=(m, fp, public_key.to_bytes()),
+        progress=advance,
+    )
+    for chunk_verdicts in verdicts:
+        for i, err in chunk_verdicts:
+            where = f"ballots[{i}]"
+            if err.row is not None:
+                where += f".rows[{err.row}]"
+                where += ".proof" if err.reason == "bad_proof" else ".ct"
+            elif err.reason == "bad_signature":
+                where += ".signature"
+            raise _fail("ballot", where, f"{err.reason}: {err.message}")
+    if first_bad is not None:
+        raise first_bad[1]
+    keep = set(current.values())
+    return [rb.ballot for i, rb in enumerate(record.ballots) if i in keep]
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(manifest: Manifest, fingerprint: bytes, public_key: bytes) -> None:
+    _WORKER["args"] = (manifest, fingerprint, Point.from_bytes(public_key))
+
+
+def _verify_chunk(chunk: Sequence[tuple[int, Ballot]]) -> list[tuple[int, BallotRejected]]:
+    manifest, fingerprint, public_key = _WORKER["args"]
+    bad = []
+    for i, ballot in chunk:
+        try:
+            verify_ballot(manifest, fingerprint, public_key, ballot)
+        except BallotRejected as exc:
+            bad.append((i, exc))
+    return bad
+
+
+def _check_close(record: ElectionRecord, counted: list[Ballot]) -> None:
+    expected = {"accepted": len(record.ballots), "counted": len(counted)}
+    if record.close != expected:
+        raise _fail("close", "close", f"is {record.close}, expected {expected}")
+
+
+def _sum_chunk(chunk: Sequence[tuple[int, Ballot]]) -> list[bytes]:
+    return aggregate_rows(chunk[0][0], [b for _, b in chunk])
+
+
+def _check_aggregates(
+    record: ElectionRecord, counted: list[Ballot], workers: int
+) -> list[Ciphertext]:
+    columns = len(record.manifest.officials)
+    if len(record.aggregates) != columns:
+        raise _fail(
+            "aggregates",
+            "aggregates",
+            f"{len(record.aggregates)} aggregates for {columns} officials",
+        )
+    totals = [Ciphertext.zero() for _ in range(columns)]
+    if counted:
+        size = -(-len(counted) // workers)
+        for partial in parallel_map(
+            _sum_chunk, chunked([(columns, b) for b in counted], size), workers=workers
+        ):
+            totals = [
+                t + Ciphertext.from_bytes(p, allow_identity=True)
+                for t, p in zip(totals, partial, strict=True)
+            ]
+    for j, (total, recorded) in enumerate(zip(totals, record.aggregates, strict=True)):
+        if total.to_bytes() != recorded:
+            raise _fail(
+                "aggregates",
+                f"aggregates[{j}]",
+                f"is not the sum of the counted ballots' rows for official "
+                f"{record.manifest.officials[j].id}",
+            )
+    return totals
+
+
+def _check_decryption(
+    record: ElectionRecord, key: CommitteeKey, aggregates: list[Ciphertext], returned: int
+) -> list[int]:
+    d = record.decryption
+    m = record.manifest
+    try:
+        raw_shares = d["shares"]
+        present = d["present"]
+        sums = d["sums"]
+        shares = {}
+        for i, raw in enumerate(raw_shares):
+            try:
+                share = DecryptionShare.from_dict(raw)
+            except CryptoError as exc:
+                raise _fail("decryption", f"decryption.shares[{i}]", str(exc)) from exc
+            if share.member in shares:
+                raise _fail(
+                    "decryption",
+                    f"decryption.shares[{i}]",
+                    f"member {share.member} decrypted twice",
+                )
+            shares[share.member] = share
+    except (KeyError, TypeError) as exc:
+        raise _fail("decryption", "decryption", f"malformed: {exc}") from exc
+    if present != sorted(shares):
+        raise _fail(
+            "decryption",
+            "decryption.present",
+            f"is {present}, the shares are from members {sorted(shares)}",
+        )
+    if len(shares) < key.t:
+        raise _fail(
+            "decryption",
+            "decryption.shares",
+            f"{len(shares)} members decrypted, at least t = {key.t} needed",
+        )
+    ctx = Context(record.fingerprint)
+    order = sorted(shares)
+    try:
+        points = combine(ctx, key, aggregates, shares)
+    except CryptoError as exc:
+        member = getattr(exc, "member", None)
+        pos = order.index(member) if member in order else None
+        where = f"decryption.shares[{pos}]" if pos is not None else "decryption.shares"
+        raise _fail("decryption", where, f"member {member}'s share does not verify: {exc}") from exc
+    if not isinstance(sums, list) or len(sums) != len(points):
+        raise _fail("decryption", "decryption.sums", "one sum per official is needed")
+    bound = m.dlog_bound(returned)
+    for j, (point, total) in enumerate(zip(points, sums, strict=True)):
+        if not isinstance(total, int) or isinstance(total, bool) or not 0 <= total <= bound:
+            raise _fail("decryption", f"decryption.sums[{j}]", f"{total!r} is out of range")
+        if Point.base_mul(Scalar.from_int(total)) != point:
+            raise _fail(
+                "decryption",
+                f"decryption.sums[{j}]",
+                f"{total} is not what the shares decrypt to for official {m.officials[j].id}",
+            )
+    return sums
+
+
+def _check_results(
+    record: ElectionRecord, rule: RuleSource, sums: list[int], returned: int
+) -> None:
+    m = record.manifest
+    try:
+        expected = [
+            r.to_json()
+            for r in compute_results(
+                m, rule.rule, sums, issued=len(record.credentials), returned=returned
+            )
+        ]
+    except InputError as exc:
+        raise _fail("results", "decryption.sums", f"the sums do not unpack: {exc}") from exc
+    if len(record.results) != len(expected):
+        raise _fail(
+            "results", "results", f"{len(record.results)} rows for {len(expected)} officials"
+        )
+    for j, (got, want) in enumerate(zip(record.results, expected, strict=True)):
+        for name in sorted(set(got) | set(want)):
+            g, w = got.get(name), want.get(name)
+            if g == w:
+                continue
+            if isinstance(g, dict) and isinstance(w, dict):
+                for sub in sorted(set(g) | set(w)):
+                    if g.get(sub) != w.get(sub):
+                        raise _fail(
+                            "results",
+                            f"results[{j}].{name}.{sub}",
+                            f"recorded {g.get(sub)!r}, recomputed {w.get(sub)!r} "
+                            f"(official {m.officials[j].id})",
+                        )
+            raise _fail(
+                "results",
+                f"results[{j}].{name}",
+                f"recorded {g!r}, recomputed {w!r} (official {m.officials[j].id})",
+            )

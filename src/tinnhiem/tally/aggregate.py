@@ -1,0 +1,66 @@
+"""Homomorphic aggregation (cộng dồn bản mã): one ciphertext sum per official.
+
+Each worker adds up a slice of the ballots column by column and returns its partial sums;
+the partial sums are then added here. Ciphertexts travel as bytes, so nothing but bytes
+crosses a process boundary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from tinnhiem.ballots import Ballot
+from tinnhiem.ballots.pool import chunked, parallel_map
+from tinnhiem.crypto import Ciphertext
+from tinnhiem.errors import InputError
+
+__all__ = ["aggregate", "aggregate_rows"]
+
+
+def aggregate_rows(columns: int, ballots: Sequence[Ballot]) -> list[bytes]:
+    """The per-column sums of ``ballots`` (serial), as 64-byte ciphertexts."""
+    sums = [Ciphertext.zero() for _ in range(columns)]
+    for b_index, ballot in enumerate(ballots):
+        if len(ballot.rows) != columns:
+            raise InputError(
+                f"ballot has {len(ballot.rows)} rows, expected {columns}",
+                where=f"ballots[{b_index}]",
+            )
+        sums = [
+            total + Ciphertext.from_bytes(row.ciphertext)
+            for total, row in zip(sums, ballot.rows, strict=True)
+        ]
+    return [s.to_bytes() for s in sums]
+
+
+def _aggregate_chunk(chunk: Sequence[tuple[int, Ballot]]) -> list[bytes]:
+    columns = chunk[0][0]
+    return aggregate_rows(columns, [b for _, b in chunk])
+
+
+def aggregate(
+    columns: int,
+    ballots: Sequence[Ballot],
+    *,
+    workers: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> list[Ciphertext]:
+    """Sum the ballots' rows column by column, on ``workers`` processes.
+
+    ``columns`` is the number of officials on the ballot. With no ballots every sum is the
+    encryption of 0 with nonce 0 (both components the identity).
+    """
+    if not ballots:
+        return [Ciphertext.zero() for _ in range(columns)]
+    size = max(1, -(-len(ballots) // max(1, workers)))
+    tagged = [(columns, b) for b in ballots]
+    partials = parallel_map(
+        _aggregate_chunk, chunked(tagged, size), workers=workers, progress=progress
+    )
+    totals = [Ciphertext.zero() for _ in range(columns)]
+    for partial in partials:
+        totals = [
+            t + Ciphertext.from_bytes(p, allow_identity=True)
+            for t, p in zip(totals, partial, strict=True)
+        ]
+    return totals

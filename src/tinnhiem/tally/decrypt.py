@@ -1,0 +1,62 @@
+"""Threshold decryption of the aggregates by the counting committee (giải mã ngưỡng).
+
+Any ``t`` of the ``n`` members decrypt; an absent member is simply absent. Each present
+member publishes one factor per official with a proof; the factors combine into
+``sum·G`` and one baby-step giant-step table, built once, recovers every sum.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from tinnhiem.crypto import Ciphertext, Context, DecryptionError, DlogTable, Point
+from tinnhiem.crypto.dkg import CommitteeKey, MemberShare
+from tinnhiem.crypto.threshold import DecryptionShare, combine, partial_decrypt
+from tinnhiem.errors import InputError
+
+__all__ = ["committee_decrypt", "decrypt_sums", "partial_decryptions"]
+
+
+def partial_decryptions(
+    ctx: Context, present: Iterable[MemberShare], aggregates: Sequence[Ciphertext]
+) -> dict[int, DecryptionShare]:
+    """Each present member's factors and proofs, by member index."""
+    return {share.index: partial_decrypt(ctx, share, aggregates) for share in present}
+
+
+def decrypt_sums(
+    ctx: Context,
+    key: CommitteeKey,
+    aggregates: Sequence[Ciphertext],
+    shares: Mapping[int, DecryptionShare],
+    *,
+    bound: int,
+    table: DlogTable | None = None,
+) -> list[int]:
+    """Verify the shares, combine them and solve each ``sum·G`` (0 ≤ sum ≤ ``bound``).
+
+    Raises ``DecryptionError`` naming a member whose share fails, or when fewer than
+    ``t`` members took part.
+    """
+    if len(shares) < key.t:
+        raise DecryptionError(f"{len(shares)} members decrypted, at least t = {key.t} needed")
+    points: list[Point] = combine(ctx, key, aggregates, shares)
+    if table is None or table.bound < bound:
+        table = DlogTable(bound, lookups=max(1, len(points)))
+    return [table.solve(p) for p in points]
+
+
+def committee_decrypt(
+    ctx: Context,
+    key: CommitteeKey,
+    member_shares: Sequence[MemberShare],
+    aggregates: Sequence[Ciphertext],
+    *,
+    bound: int,
+) -> tuple[dict[int, DecryptionShare], list[int]]:
+    """The whole decryption step for the members present: their shares and the sums."""
+    indices = [s.index for s in member_shares]
+    if len(set(indices)) != len(indices):
+        raise InputError("a member is listed twice among those decrypting", where="present")
+    shares = partial_decryptions(ctx, member_shares, aggregates)
+    return shares, decrypt_sums(ctx, key, aggregates, shares, bound=bound)

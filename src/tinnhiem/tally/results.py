@@ -1,0 +1,143 @@
+"""Per-official results (kết quả kiểm phiếu): counts, percentages, the rule's verdict.
+
+From each official's decrypted column sum: issued, returned, valid and blank rows, the
+count and two-decimal percentage of each level, the quorum check, the band and its
+consequences under the round's rule, all exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tinnhiem.ballots import Manifest, Official, RoundKind, unpack
+from tinnhiem.errors import InputError
+from tinnhiem.rules import (
+    BlankRow,
+    FormalCounts,
+    FormalOption,
+    Level,
+    Outcome,
+    PollCounts,
+    Rule,
+    evaluate_formal,
+    evaluate_poll,
+)
+
+__all__ = ["OfficialResult", "compute_results"]
+
+
+@dataclass(frozen=True)
+class OfficialResult:
+    """One row of the tally minutes (biên bản kiểm phiếu) with the rule's outcome."""
+
+    official: Official
+    issued: int
+    returned: int
+    valid: int
+    blank: int
+    counts: dict[str, int]
+    outcome: Outcome
+
+    @property
+    def percentages(self) -> dict[str, str]:
+        return self.outcome.display_percentages
+
+    def to_json(self) -> dict[str, Any]:
+        """The record's form of this result (docs/record-format.md, "results")."""
+        o = self.outcome
+        return {
+            "official": self.official.id,
+            "issued": self.issued,
+            "returned": self.returned,
+            "valid": self.valid,
+            "blank": self.blank,
+            "counts": dict(self.counts),
+            "base": o.base,
+            "percentages": {str(k): v for k, v in o.display_percentages.items()},
+            "quorum": o.quorum.status.value,
+            "band": o.band.id if o.band is not None else None,
+            "consequences": [c.code for c in o.consequences],
+            "formal_vote": o.formal_vote.value,
+        }
+
+
+def _outcome(
+    rule: Rule,
+    manifest: Manifest,
+    counts: dict[str, int],
+    *,
+    issued: int,
+    returned: int,
+    blank: int,
+) -> Outcome:
+    invalid = blank if rule.blank_row is BlankRow.INVALID else 0
+    members = manifest.members if manifest.members is not None else manifest.summoned
+    if manifest.kind is RoundKind.POLL:
+        return evaluate_poll(
+            rule,
+            PollCounts(
+                issued,
+                returned,
+                counts[Level.HIGH],
+                counts[Level.CONFIDENT],
+                counts[Level.LOW],
+                invalid,
+            ),
+            members=members,
+            present=issued,
+            summoned=manifest.summoned,
+        )
+    return evaluate_formal(
+        rule,
+        FormalCounts(
+            issued,
+            returned,
+            counts[FormalOption.CONFIDENCE],
+            counts[FormalOption.NO_CONFIDENCE],
+            invalid,
+        ),
+        members=members,
+        present=issued,
+        summoned=manifest.summoned,
+    )
+
+
+def compute_results(
+    manifest: Manifest, rule: Rule, sums: Sequence[int], *, issued: int, returned: int
+) -> list[OfficialResult]:
+    """Unpack each official's decrypted sum and apply ``rule`` (in ballot order).
+
+    ``issued`` is the number of credentials (ballots issued, and those present at the
+    conference, which the quorum checks against those summoned); ``returned`` the number of
+    ballots counted.
+    """
+    if rule.id != manifest.rule_id:
+        raise InputError(f"rule {rule.id} is not the round's rule {manifest.rule_id}", where="rule")
+    if rule.kind.value != manifest.kind.value:
+        raise InputError(
+            f"rule {rule.id} governs a {rule.kind.value}, the round is a {manifest.kind.value}",
+            where="rule",
+        )
+    if len(sums) != len(manifest.officials):
+        raise InputError("one sum per official is needed", where="sums")
+    out = []
+    for official, total in zip(manifest.officials, sums, strict=True):
+        p = unpack(manifest.kind, manifest.weight_base, total, returned)
+        if manifest.kind is RoundKind.POLL:
+            counts = {
+                Level.HIGH.value: p.high,
+                Level.CONFIDENT.value: p.confident,
+                Level.LOW.value: p.low,
+            }
+        else:
+            counts = {
+                FormalOption.CONFIDENCE.value: p.high,
+                FormalOption.NO_CONFIDENCE.value: p.low,
+            }
+        outcome = _outcome(rule, manifest, counts, issued=issued, returned=returned, blank=p.blank)
+        out.append(
+            OfficialResult(official, issued, returned, returned - p.blank, p.blank, counts, outcome)
+        )
+    return out
