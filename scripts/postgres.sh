@@ -4,7 +4,8 @@ start_postgres() {
     local bin
     bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
     PG_DIR=$(mktemp -d /tmp/tinnhiem-pg.XXXXXX)
-    PG_PORT=${PG_PORT:-55432}
+    # A free port unless PG_PORT is given: several test runs may share the machine.
+    PG_PORT=${PG_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
     local as=()
     if [ "$(id -u)" -eq 0 ]; then
         id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres

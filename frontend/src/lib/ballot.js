@@ -1,0 +1,188 @@
+// The encrypted ballot, exactly as tinnhiem.ballots.ballot builds it: one packed row per
+// official (ciphertext + disjunctive proof bound to the row), signed with the voter's
+// Ed25519 credential; the tracker; and the Benaloh audit (reveal nonces, re-encrypt, compare).
+import { sodium } from './sodium.js';
+import { equalBytes, fromHex, toHex, uintBE, utf8 } from './bytes.js';
+import { taggedHash } from './canonical.js';
+import * as g from './group.js';
+import { CryptoError, ctFromBytes, ctToBytes, encryptWithNonce } from './elgamal.js';
+import { Context } from './transcript.js';
+import {
+  disjunctiveFromBytes, disjunctiveToBytes, proveInSetWithNonces, verifyInSet,
+} from './proofs.js';
+
+export const POLL_MARKS = ['blank', 'low', 'confident', 'high'];
+export const FORMAL_MARKS = ['blank', 'no_confidence', 'confidence'];
+
+/** The packed plaintexts a row may encrypt, blank first (BigInts). */
+export function allowedValues(manifest) {
+  const b = BigInt(manifest.weight_base);
+  return manifest.kind === 'poll' ? [0n, 1n, b, b * b] : [0n, 1n, b];
+}
+
+export function marksOf(manifest) {
+  return manifest.kind === 'poll' ? POLL_MARKS : FORMAL_MARKS;
+}
+
+/** The packed value of `mark` in this round. */
+export function markValue(manifest, mark) {
+  const marks = marksOf(manifest);
+  const i = marks.indexOf(mark);
+  if (i < 0) throw new CryptoError(`mark ${JSON.stringify(mark)} is not used in a ${manifest.kind} round`);
+  return allowedValues(manifest)[i];
+}
+
+/** H("tinnhiem/row/v1", fingerprint, credential, official id): what a row's proof is bound to. */
+export function rowBinding(fingerprint, credential, officialId) {
+  return taggedHash('tinnhiem/row/v1', fingerprint, credential, utf8(officialId));
+}
+
+/** What the credential signs: H(fingerprint, credential, k, id₁, ct₁, π₁, …). */
+export function contentDigest(fingerprint, credential, rows) {
+  const parts = [fingerprint, credential, uintBE(rows.length, 4)];
+  for (const row of rows) parts.push(utf8(row.official_id), row.ciphertext, row.proof);
+  return taggedHash('tinnhiem/ballot/v1', ...parts);
+}
+
+/** H(content digest, signature): names this exact ballot on the board. */
+export function ballotHash(fingerprint, ballot) {
+  return taggedHash('tinnhiem/ballot-hash/v1',
+    contentDigest(fingerprint, ballot.credential, ballot.rows), ballot.signature);
+}
+
+const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/** RFC 4648 base32 (upper case, no padding needed for our prefix). */
+export function base32(bytes) {
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += B32[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+    value &= (1 << bits) - 1;
+  }
+  if (bits > 0) out += B32[(value << (5 - bits)) & 31];
+  return out;
+}
+
+/** Mã theo dõi: the first 60 bits of the ballot hash in base32, as XXXX-XXXX-XXXX. */
+export function formatTracker(hash) {
+  const text = base32(hash).slice(0, 12);
+  return `${text.slice(0, 4)}-${text.slice(4, 8)}-${text.slice(8, 12)}`;
+}
+
+/** A credential key pair from its 32-byte seed: {seed, publicKey, secretKey}. */
+export function credentialFromSeed(seed) {
+  if (!(seed instanceof Uint8Array) || seed.length !== 32) {
+    throw new CryptoError('a credential seed is exactly 32 bytes');
+  }
+  const kp = sodium().crypto_sign_seed_keypair(seed);
+  return { seed, publicKey: kp.publicKey, secretKey: kp.privateKey };
+}
+
+function freshRowNonces(count) {
+  const proof = [g.randomNonzeroScalar()];
+  for (let i = 0; i < 2 * count - 2; i += 1) proof.push(g.randomScalar());
+  return { nonce: g.randomNonzeroScalar(), proof };
+}
+
+/**
+ * Encrypt, prove and sign a ballot. `marks` maps official id → mark (missing = blank).
+ * `nonces` (optional, for known-answer tests) maps official id → {nonce, proof: [...]}.
+ * Returns {ballot, secrets} where secrets keep each row's value and nonce for an audit.
+ */
+export function encryptBallot(manifest, fingerprint, publicKey, credential, marks, nonces = null) {
+  const ids = manifest.officials.map((o) => o.id);
+  for (const id of Object.keys(marks)) {
+    if (!ids.includes(id)) throw new CryptoError(`unknown official ${JSON.stringify(id)}`);
+  }
+  const ctx = new Context(fingerprint);
+  const allowed = allowedValues(manifest);
+  const cred = credential.publicKey;
+  const rows = [];
+  const secrets = [];
+  for (const id of ids) {
+    const mark = marks[id] ?? 'blank';
+    const value = markValue(manifest, mark);
+    const n = nonces ? nonces[id] : freshRowNonces(allowed.length);
+    const ct = encryptWithNonce(publicKey, value, n.nonce);
+    const branches = proveInSetWithNonces(ctx, publicKey, ct, value, n.nonce, allowed, n.proof,
+      { binding: rowBinding(fingerprint, cred, id) });
+    rows.push({ official_id: id, ciphertext: ctToBytes(ct), proof: disjunctiveToBytes(branches) });
+    secrets.push({ official_id: id, mark, value, nonce: n.nonce });
+  }
+  const digest = contentDigest(fingerprint, cred, rows);
+  const signature = sodium().crypto_sign_detached(digest, credential.secretKey);
+  return { ballot: { credential: cred, rows, signature }, secrets };
+}
+
+/** The ballot's JSON form (as Ballot.to_json). */
+export function ballotToJson(ballot) {
+  return {
+    credential: toHex(ballot.credential),
+    rows: ballot.rows.map((r) => ({ official: r.official_id, ct: toHex(r.ciphertext), proof: toHex(r.proof) })),
+    signature: toHex(ballot.signature),
+  };
+}
+
+export function ballotFromJson(data) {
+  return {
+    credential: fromHex(data.credential, 32, 'ballot.credential'),
+    rows: data.rows.map((r, i) => ({
+      official_id: r.official,
+      ciphertext: fromHex(r.ct, 64, `ballot.rows[${i}].ct`),
+      proof: fromHex(r.proof, undefined, `ballot.rows[${i}].proof`),
+    })),
+    signature: fromHex(data.signature, 64, 'ballot.signature'),
+  };
+}
+
+/** Stateless checks (shape, signature, every proof); throws CryptoError naming the row. */
+export function verifyBallot(manifest, fingerprint, publicKey, ballot) {
+  const ids = manifest.officials.map((o) => o.id);
+  if (ballot.rows.length !== ids.length || ballot.rows.some((r, i) => r.official_id !== ids[i])) {
+    throw new CryptoError('rows do not list the officials in ballot order');
+  }
+  const digest = contentDigest(fingerprint, ballot.credential, ballot.rows);
+  if (!sodium().crypto_sign_verify_detached(ballot.signature, digest, ballot.credential)) {
+    throw new CryptoError("the credential's signature does not verify");
+  }
+  const ctx = new Context(fingerprint);
+  const allowed = allowedValues(manifest);
+  ballot.rows.forEach((row, i) => {
+    try {
+      verifyInSet(ctx, publicKey, ctFromBytes(row.ciphertext, `row ${i}`), allowed,
+        disjunctiveFromBytes(row.proof), { binding: rowBinding(fingerprint, ballot.credential, row.official_id) });
+    } catch (err) {
+      throw new CryptoError(`row ${i}: ${err.message}`);
+    }
+  });
+}
+
+/** Benaloh challenge: what the booth reveals for an audited (spoiled) ballot. */
+export function auditReveal(ballot, secrets, fingerprint) {
+  return {
+    tracker: formatTracker(ballotHash(fingerprint, ballot)),
+    rows: secrets.map((s) => ({ official: s.official_id, mark: s.mark, nonce: toHex(g.scalarToBytes(s.nonce)) })),
+  };
+}
+
+/**
+ * Re-encrypt each revealed (mark, nonce) and compare with the ballot's ciphertexts.
+ * Returns [{official, mark, ok}] — every ok must be true for the audit to pass.
+ */
+export function checkAudit(manifest, publicKey, ballot, reveal) {
+  return ballot.rows.map((row, i) => {
+    const r = reveal.rows[i];
+    if (!r || r.official !== row.official_id) return { official: row.official_id, mark: null, ok: false };
+    const nonce = g.scalarFromBytes(fromHex(r.nonce, 32, `reveal.rows[${i}].nonce`));
+    const ct = encryptWithNonce(publicKey, markValue(manifest, r.mark), nonce);
+    return { official: row.official_id, mark: r.mark, ok: equalBytes(ctToBytes(ct), row.ciphertext) };
+  });
+}
+

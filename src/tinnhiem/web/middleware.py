@@ -1,0 +1,47 @@
+"""A tiny middleware that sends the strict Content-Security-Policy of ``TINNHIEM_CSP``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
+__all__ = ["ContentSecurityPolicyMiddleware", "VietnameseFirstLocaleMiddleware"]
+
+
+def csp_header(policy: dict[str, list[str]]) -> str:
+    """``{"default-src": ["'self'"]}`` -> ``"default-src 'self'"``."""
+    return "; ".join(f"{name} {' '.join(values)}" for name, values in policy.items())
+
+
+class ContentSecurityPolicyMiddleware:
+    """Adds Content-Security-Policy (and Permissions-Policy) unless a view set its own."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.header = csp_header(settings.TINNHIEM_CSP)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", self.header)
+        # The check-in page may use the camera; nothing uses the microphone or location.
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(self), microphone=(), geolocation=()"
+        )
+        return response
+
+
+class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
+    """Vietnamese unless the user chose another language with the switcher (the language
+    cookie): the browser's Accept-Language is ignored, so an English-language browser in a
+    Vietnamese office still gets the Vietnamese pages."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

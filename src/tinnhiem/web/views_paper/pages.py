@@ -1,0 +1,409 @@
+"""The paper round pages: status and creation, sheets to print, the operator's entry page,
+the totals page, disagreements with the resolve form, and the count in the box."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from tinnhiem.paper import (
+    BALLOT_FIELD,
+    TOTALS_ITEM,
+    LevelCounts,
+    PaperError,
+    PaperSession,
+    TotalsSheet,
+    render_ballots_pdf,
+)
+from tinnhiem.web.actions import ActionError
+from tinnhiem.web.actions.paper_entry import (
+    do_paper_enter_ballot,
+    do_paper_enter_totals,
+    do_paper_resolve,
+    do_paper_resolve_totals,
+)
+from tinnhiem.web.actions.paper_rounds import (
+    do_create_paper_round,
+    do_paper_declare_returned,
+    do_paper_import_electronic,
+    do_paper_issue,
+)
+from tinnhiem.web.actions.paper_store import load_session, operator_name, paper_round_of
+from tinnhiem.web.lib.access import require_role
+from tinnhiem.web.models import Person, Role, Round
+from tinnhiem.web.models.paper import PaperRound
+from tinnhiem.web.views.common import actor_for, add_action_error, scope_of
+from tinnhiem.web.views_paper.forms import (
+    BallotEntryForm,
+    IssueForm,
+    PaperRoundForm,
+    ResolveForm,
+    ReturnedForm,
+    TotalsForm,
+)
+from tinnhiem.web.views_paper.queries import field_label, mark_label, own_entries
+
+__all__ = [
+    "paper_ballots",
+    "paper_disagreements",
+    "paper_electronic",
+    "paper_enter",
+    "paper_issue",
+    "paper_resolve",
+    "paper_returned",
+    "paper_status",
+    "paper_totals",
+]
+
+READERS = (Role.ORGANISER, Role.COMMITTEE, Role.OBSERVER)
+
+
+def _round(request: HttpRequest) -> Round:
+    round_ = scope_of(request).round
+    assert round_ is not None
+    return round_
+
+
+def _paper(round_: Round) -> tuple[PaperRound, PaperSession]:
+    paper_round = paper_round_of(round_)
+    if paper_round is None:
+        raise Http404(_("Đợt này chưa có phiếu giấy."))
+    return paper_round, load_session(paper_round)
+
+
+def _officials(session: PaperSession) -> list[tuple[str, str, str]]:
+    return [(o.id, o.name, o.position) for o in session.definition.officials]
+
+
+@never_cache
+@require_role(*READERS)
+def paper_status(request: HttpRequest, round_id: int) -> HttpResponse:
+    """The paper round's status with its counts; the organiser creates it here."""
+    round_ = _round(request)
+    roles = scope_of(request).roles
+    paper_round = paper_round_of(round_)
+    can_create = Role.ORGANISER in roles and paper_round is None
+    form = PaperRoundForm(request.POST or None) if can_create else None
+    status = 200
+    if request.method == "POST":
+        if Role.ORGANISER not in roles:
+            raise PermissionDenied("organiser")
+        if form is None:
+            raise Http404(_("Đợt này đã có phiếu giấy."))
+        if form.is_valid():
+            try:
+                do_create_paper_round(
+                    actor_for(request, Role.ORGANISER), round_, **form.cleaned_data
+                )
+            except ActionError as exc:
+                add_action_error(form, exc)
+            else:
+                messages.success(request, _("Đã tạo đợt phiếu giấy."))
+                return redirect("web:paper", round_id=round_.pk)
+        status = 400
+    context: dict[str, Any] = {"round": round_, "form": form, "roles": roles}
+    if paper_round is not None:
+        session = load_session(paper_round)
+        context.update(
+            session=session,
+            definition=session.definition,
+            status=session.status(),
+            returned_form=ReturnedForm(),
+            issue_form=IssueForm(round_) if paper_round.mixed else None,
+            can_enter=Role.COMMITTEE in roles,
+        )
+    return render(request, "paper/status.html", context, status=status)
+
+
+@require_role(Role.ORGANISER, Role.COMMITTEE)
+def paper_ballots(request: HttpRequest, round_id: int) -> HttpResponse:
+    """The sheets to print, one A4 page per serial (``?from=&to=`` for some)."""
+    _pr, session = _paper(_round(request))
+    printed = session.definition.paper_serials
+    try:
+        first = int(request.GET.get("from") or 1)
+        last = int(request.GET.get("to") or printed)
+    except ValueError as exc:
+        raise Http404(_("Số phiếu không hợp lệ.")) from exc
+    if not 1 <= first <= last <= printed:
+        raise Http404(_("Số phiếu không hợp lệ."))
+    pdf = render_ballots_pdf(session.definition, range(first, last + 1))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="phieu-{session.definition.round_id}-{first}-{last}.pdf"'
+    )
+    return response
+
+
+def _my_entries(session: PaperSession, operator: str, totals: bool) -> list[dict[str, Any]]:
+    definition = session.definition
+    rows = []
+    for entry in own_entries(session.events, operator):
+        if (entry.item == TOTALS_ITEM) != totals:
+            continue
+        if entry.values.get(BALLOT_FIELD) == "invalid":
+            values = [(_("Cả phiếu"), mark_label("invalid"))]
+        elif totals:
+            values = [(field_label(definition, k), v) for k, v in entry.values.items()]
+        else:
+            values = [(o.name, mark_label(entry.values.get(o.id))) for o in definition.officials]
+        rows.append({"item": entry.item, "values": values, "submitted": entry.submitted})
+    rows.sort(key=lambda r: int(str(r["item"])) if str(r["item"]).isdigit() else 0, reverse=True)
+    return rows
+
+
+@never_cache
+@require_role(Role.COMMITTEE)
+def paper_enter(request: HttpRequest, round_id: int) -> HttpResponse:
+    """An operator enters sheets, one after another. The page shows their own entries only
+    (never the other operator's reading)."""
+    round_ = _round(request)
+    _pr, session = _paper(round_)
+    if session.definition.mode != "ballots":
+        return redirect("web:paper_totals", round_id=round_.pk)
+    officials = _officials(session)
+    initial = {"serial": request.GET.get("serial") or ""}
+    form = BallotEntryForm(request.POST or None, officials=officials, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            serial = form.cleaned_data["serial"]
+            try:
+                state = do_paper_enter_ballot(
+                    actor_for(request, Role.COMMITTEE),
+                    round_,
+                    serial=serial,
+                    marks=form.cleaned_data["marks"],
+                    device=form.cleaned_data["device"],
+                )
+            except ActionError as exc:
+                add_action_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Đã lưu phiếu số %(serial)s (%(state)s).")
+                    % {"serial": serial, "state": _state_label(state)},
+                )
+                response = redirect("web:paper_enter", round_id=round_.pk)
+                response["Location"] += f"?serial={serial + 1}"
+                return response
+        status = 400
+    context = {
+        "round": round_,
+        "definition": session.definition,
+        "form": form,
+        "mine": _my_entries(session, operator_name(request.user), totals=False),
+    }
+    return render(request, "paper/enter.html", context, status=status)
+
+
+def _state_label(state: str) -> str:
+    return {
+        "in_progress": _("chờ người nhập thứ hai"),
+        "counted": _("hai lần nhập khớp, đã tính"),
+        "disagreement": _("có chênh lệch, Ban kiểm phiếu cần xem phiếu gốc"),
+        "not_entered": _("chưa nhập"),
+    }.get(state, state)
+
+
+@never_cache
+@require_role(Role.COMMITTEE)
+def paper_totals(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Totals of a hand count, entered by each operator independently."""
+    round_ = _round(request)
+    _pr, session = _paper(round_)
+    if session.definition.mode != "totals":
+        return redirect("web:paper_enter", round_id=round_.pk)
+    officials = _officials(session)
+    form = TotalsForm(request.POST or None, officials=officials)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            sheet = TotalsSheet(
+                issued=data["issued"],
+                returned=data["returned"],
+                counts={
+                    key: LevelCounts(*(data[f"{key}.{lv}"] for lv in TotalsForm.levels()))
+                    for key, _n, _p in officials
+                },
+            )
+            try:
+                do_paper_enter_totals(
+                    actor_for(request, Role.COMMITTEE),
+                    round_,
+                    sheet=sheet,
+                    device=data["device"],
+                )
+            except ActionError as exc:
+                add_action_error(form, exc)
+            else:
+                messages.success(request, _("Đã lưu bảng tổng hợp của bạn."))
+                return redirect("web:paper_totals", round_id=round_.pk)
+        status = 400
+    context = {
+        "round": round_,
+        "definition": session.definition,
+        "form": form,
+        "mine": _my_entries(session, operator_name(request.user), totals=True),
+    }
+    return render(request, "paper/totals.html", context, status=status)
+
+
+@never_cache
+@require_role(*READERS)
+def paper_disagreements(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Every unresolved difference: serial, official, what each operator entered."""
+    round_ = _round(request)
+    _pr, session = _paper(round_)
+    rows = _disagreement_rows(session)
+    return render(
+        request,
+        "paper/disagreements.html",
+        {
+            "round": round_,
+            "definition": session.definition,
+            "rows": rows,
+            "can_resolve": Role.COMMITTEE in scope_of(request).roles,
+            "status": session.status(),
+        },
+    )
+
+
+def _disagreement_rows(session: PaperSession) -> list[dict[str, Any]]:
+    definition = session.definition
+    totals = definition.mode == "totals"
+    rows = []
+    for d in session.status().disagreements:
+        entered = [
+            (op, v if totals else mark_label(v)) if v is not None else (op, "—")
+            for op, v in d.entered
+        ]
+        if totals:
+            choices: list[tuple[str, str]] = []
+        elif d.field == BALLOT_FIELD:
+            choices = [("valid", _("Phiếu hợp lệ")), ("invalid", _("Không hợp lệ"))]
+        else:
+            choices = [
+                ("1", _("Tín nhiệm cao")),
+                ("2", _("Tín nhiệm")),
+                ("3", _("Tín nhiệm thấp")),
+                ("0", _("Không đánh dấu")),
+                ("x", _("Không hợp lệ")),
+            ]
+        rows.append(
+            {
+                "item": d.item,
+                "field": d.field,
+                "label": field_label(definition, d.field),
+                "entered": entered,
+                "choices": choices,
+            }
+        )
+    return rows
+
+
+@require_POST
+@require_role(Role.COMMITTEE)
+def paper_resolve(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Record the committee's reading of one disputed field; the resolver is the user."""
+    round_ = _round(request)
+    form = ResolveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Thiếu thông tin để xử lý chênh lệch."))
+        return redirect("web:paper_disagreements", round_id=round_.pk)
+    data = form.cleaned_data
+    actor = actor_for(request, Role.COMMITTEE)
+    try:
+        if data["item"] == TOTALS_ITEM:
+            value = data["value"].strip()
+            if not value.isdigit():
+                raise ActionError(_("Giá trị phải là số nguyên không âm."), field="value")
+            do_paper_resolve_totals(
+                actor, round_, key=data["field"], value=int(value), note=data["note"]
+            )
+        else:
+            if not data["item"].isdigit():
+                raise ActionError(_("Số phiếu không hợp lệ."))
+            do_paper_resolve(
+                actor,
+                round_,
+                serial=int(data["item"]),
+                field=data["field"],
+                value=data["value"].strip(),
+                note=data["note"],
+            )
+    except (ActionError, PaperError) as exc:
+        messages.error(request, exc.message if isinstance(exc, ActionError) else str(exc))
+    else:
+        messages.success(request, _("Đã ghi kết quả xử lý chênh lệch."))
+    return redirect("web:paper_disagreements", round_id=round_.pk)
+
+
+@require_POST
+@require_role(Role.COMMITTEE, Role.ORGANISER)
+def paper_returned(request: HttpRequest, round_id: int) -> HttpResponse:
+    """The number of sheets found in the box."""
+    round_ = _round(request)
+    form = ReturnedForm(request.POST)
+    if form.is_valid():
+        try:
+            do_paper_declare_returned(
+                actor_for(request, Role.COMMITTEE, Role.ORGANISER),
+                round_,
+                count=form.cleaned_data["count"],
+            )
+        except ActionError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Đã ghi số phiếu thu về."))
+    else:
+        messages.error(request, _("Số phiếu thu về không hợp lệ."))
+    return redirect("web:paper", round_id=round_.pk)
+
+
+@require_POST
+@require_role(Role.COMMITTEE, Role.ORGANISER)
+def paper_issue(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Mixed rounds: hand a serial to a summoned voter (refused if they voted online)."""
+    round_ = _round(request)
+    form = IssueForm(round_, request.POST)
+    if form.is_valid():
+        person = Person.objects.get(pk=form.cleaned_data["voter"], body=round_.body)
+        try:
+            do_paper_issue(
+                actor_for(request, Role.COMMITTEE, Role.ORGANISER),
+                round_,
+                serial=form.cleaned_data["serial"],
+                person=person,
+            )
+        except ActionError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, _("Đã phát phiếu số %(serial)s.") % {"serial": form.cleaned_data["serial"]}
+            )
+    else:
+        messages.error(request, _("Thông tin phát phiếu không hợp lệ."))
+    return redirect("web:paper", round_id=round_.pk)
+
+
+@require_POST
+@require_role(Role.COMMITTEE, Role.ORGANISER)
+def paper_electronic(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Mixed rounds: bring in the tallied electronic side for the reconciliation."""
+    round_ = _round(request)
+    try:
+        do_paper_import_electronic(actor_for(request, Role.COMMITTEE, Role.ORGANISER), round_)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã nhập kết quả phần điện tử."))
+    return redirect("web:paper", round_id=round_.pk)

@@ -1,0 +1,76 @@
+"""The public bulletin board (bảng tin công khai), live during the poll.
+
+The page shows the hash chain's head, every tracker, the ballots issued and returned; it
+polls ``/api/poll/<round>/board?since=<seq>`` every few seconds for new entries. The board
+holds nothing secret (hashes, trackers and counts), so anyone may read it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from tinnhiem.ballots import GENESIS
+from tinnhiem.web.models import Ballot, BoardEntry, Round, Summons, VoterCredential
+
+__all__ = ["board", "board_api", "board_state"]
+
+
+def _entry(e: BoardEntry) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "seq": e.seq,
+        "kind": e.kind,
+        "hash": e.hash,
+        "payload_hash": e.payload_hash,
+        "at": e.created_at.isoformat(),
+    }
+    if e.kind == "ballot" and isinstance(e.payload, dict):
+        item["tracker"] = e.payload.get("tracker", "")
+    return item
+
+
+def board_state(round_: Round, since: int = -1) -> dict[str, Any]:
+    """The head, the counts and the entries after ``since`` (all with -1)."""
+    rows = BoardEntry.objects.filter(round=round_).order_by("seq")
+    last = rows.last()
+    return {
+        "round": round_.pk,
+        "status": round_.status,
+        "status_label": str(round_.get_status_display()),
+        "head": last.hash if last else GENESIS.hex(),
+        "length": (last.seq + 1) if last else 0,
+        "summoned": Summons.objects.filter(round=round_).count(),
+        "issued": VoterCredential.objects.filter(round=round_).count(),
+        "returned": Ballot.objects.filter(round=round_).count(),
+        "entries": [_entry(e) for e in rows.filter(seq__gt=since)],
+    }
+
+
+@require_GET
+def board(request: HttpRequest, round_id: int) -> HttpResponse:
+    round_ = get_object_or_404(Round.objects.select_related("body"), pk=round_id)
+    state = board_state(round_)
+    data = {
+        "url": reverse("web:poll_api_board", args=[round_.pk]),
+        "messages": {
+            "found": _("Có trên bảng tin: mục số %(seq)s."),
+            "not_found": _("Chưa thấy mã theo dõi này trên bảng tin."),
+            "updated": _("Cập nhật lúc %(time)s"),
+        },
+    }
+    return render(request, "poll/board.html", {"round": round_, "state": state, "board_data": data})
+
+
+@require_GET
+def board_api(request: HttpRequest, round_id: int) -> JsonResponse:
+    round_ = get_object_or_404(Round, pk=round_id)
+    try:
+        since = int(request.GET.get("since", "-1"))
+    except ValueError:
+        since = -1
+    return JsonResponse(board_state(round_, since))

@@ -1,0 +1,182 @@
+"""The results (kết quả kiểm phiếu): per official counts, percentages, band and consequence
+with the rule cited, a bar chart with its numbers in text, a big-screen mode for the
+conference hall, and the election record for download (written by ``tinnhiem.record``).
+
+Counts and bands are recomputed from the decrypted sums with the round's rule (exact
+arithmetic in ``tinnhiem.rules``); nothing is rounded before a rule compares it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tinnhiem.rules import Level
+from tinnhiem.tally import OfficialResult, compute_results
+from tinnhiem.web.actions import ActionError
+from tinnhiem.web.actions.poll_results import do_publish_results
+from tinnhiem.web.lib.access import require_role
+from tinnhiem.web.lib.poll_round import manifest_for, record_for, rule_source_for
+from tinnhiem.web.models import Result, Role, Round
+from tinnhiem.web.views.common import actor_for, scope_of
+from tinnhiem.web.views_poll.common import mark_labels
+
+__all__ = ["Bar", "publish", "record_download", "results", "results_rows"]
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One segment of an official's bar: a mark, its count, its share and where it starts
+    (both in percent of the base, as SVG attribute values — no inline style under the CSP)."""
+
+    mark: str
+    label: str
+    count: int
+    percent: str
+    x: str
+    width: str
+
+
+def _english() -> bool:
+    return (get_language() or "vi").startswith("en")
+
+
+def _row(result: OfficialResult, labels: dict[str, str], kind: str) -> dict[str, Any]:
+    outcome = result.outcome
+    order = (
+        [Level.HIGH.value, Level.CONFIDENT.value, Level.LOW.value]
+        if kind == "poll"
+        else ["confidence", "no_confidence"]
+    )
+    base = outcome.base or 1
+    bars: list[Bar] = []
+    start = 0
+    for mark in order:
+        count = result.counts.get(mark, 0)
+        # Geometry only (exact shares are the text): thousandths of a percent.
+        x = start * 100_000 // base
+        width = count * 100_000 // base
+        bars.append(
+            Bar(
+                mark,
+                labels[mark],
+                count,
+                outcome.display_percentages.get(mark, ""),
+                f"{x / 1000:.3f}%",
+                f"{width / 1000:.3f}%",
+            )
+        )
+        start += count
+    band = outcome.band
+    return {
+        "official": result.official,
+        "issued": result.issued,
+        "returned": result.returned,
+        "valid": result.valid,
+        "blank": result.blank,
+        "base": outcome.base,
+        "denominator": outcome.denominator.value,
+        "bars": bars,
+        "band": band,
+        "band_title": (band.title_en if _english() else band.title_vi) if band else "",
+        "band_formula": band.formula() if band else "",
+        "consequences": [
+            {
+                "text": c.text_en if _english() else c.text_vi,
+                "citation": c.citation,
+                "rule_id": c.rule_id,
+                "mandatory": getattr(c, "mandatory", False),
+            }
+            for c in outcome.consequences
+        ],
+        "quorum": outcome.quorum.status.value,
+        "summary": ", ".join(f"{b.label} {b.count} ({b.percent}%)" for b in bars),
+    }
+
+
+def results_rows(round_: Round, result: Result) -> list[dict[str, Any]]:
+    """The rows to show, recomputed from the stored sums with the round's rule."""
+    payload = result.payload
+    manifest = manifest_for(round_)
+    rule = rule_source_for(round_.rule_id).rule
+    computed = compute_results(
+        manifest, rule, payload["sums"], issued=payload["issued"], returned=payload["returned"]
+    )
+    labels = mark_labels(round_.kind)
+    return [_row(r, labels, round_.kind) for r in computed]
+
+
+def _visible_result(request: HttpRequest, round_: Round) -> Result | None:
+    result = Result.objects.filter(round=round_).first()
+    roles = scope_of(request).roles
+    if (
+        result is not None
+        and result.published_at is None
+        and not (Role.ORGANISER in roles or Role.COMMITTEE in roles)
+    ):
+        return None
+    return result
+
+
+@require_role(*Role)
+def results(request: HttpRequest, round_id: int) -> HttpResponse:
+    round_ = scope_of(request).round
+    assert round_ is not None
+    result = _visible_result(request, round_)
+    big = request.GET.get("screen") == "1"
+    rule = rule_source_for(round_.rule_id).rule
+    context = {
+        "round": round_,
+        "result": result,
+        "rows": results_rows(round_, result) if result is not None else [],
+        "rule": rule,
+        "rule_title": rule.title_en if _english() else rule.title_vi,
+        "big": big,
+        "can_publish": Role.ORGANISER in scope_of(request).roles
+        and result is not None and result.published_at is None,
+        "labels": mark_labels(round_.kind),
+        "results_data": {
+            "board_url": reverse("web:poll_api_board", args=[round_.pk]),
+            "waiting": result is None,
+        },
+    }
+    return render(request, "poll/results.html", context)
+
+
+@require_role(*Role)
+def record_download(request: HttpRequest, round_id: int) -> HttpResponse:
+    """The election record (hồ sơ) of a tallied round: canonical JSON for ``tinnhiem verify``."""
+    round_ = scope_of(request).round
+    assert round_ is not None
+    if _visible_result(request, round_) is None:
+        raise Http404(_("Kết quả chưa được công bố."))
+    try:
+        record = record_for(round_)
+    except LookupError as exc:
+        raise Http404(str(exc)) from exc
+    response = HttpResponse(record.to_bytes(), content_type="application/json")
+    name = manifest_for(round_).round_id.replace("/", "-")
+    response["Content-Disposition"] = f'attachment; filename="tinnhiem-record-{name}.json"'
+    return response
+
+
+@require_POST
+@require_role(Role.ORGANISER)
+def publish(request: HttpRequest, round_id: int) -> HttpResponse:
+    round_ = scope_of(request).round
+    assert round_ is not None
+    try:
+        do_publish_results(actor_for(request, Role.ORGANISER), round_)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã công bố kết quả."))
+    return redirect("web:poll_results", round_id=round_.pk)

@@ -1,0 +1,263 @@
+"""The tally minutes (biên bản kiểm phiếu) downloaded from the web: a paper round entered
+twice, a hand-counted round whose totals were entered twice (one disagreement resolved),
+and an electronic round (minutes from its election record)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import openpyxl
+import pytest
+from django.test import Client
+from django.urls import reverse
+from pypdf import PdfReader
+
+from tinnhiem.ballots import Mark as BallotMark
+from tinnhiem.ballots import cast_ballot
+from tinnhiem.crypto import Ciphertext, Context, CredentialKey, Point
+from tinnhiem.crypto.dkg import CommitMessage, DkgMember, RevealMessage
+from tinnhiem.crypto.threshold import partial_decrypt
+from tinnhiem.paper import LevelCounts, Mark, TotalsSheet
+from tinnhiem.web.actions import (
+    ActionError,
+    do_check_in,
+    do_close_round,
+    do_issue_credentials,
+    do_open_round,
+    do_start_ceremony,
+)
+from tinnhiem.web.actions.paper_entry import (
+    do_paper_enter_ballot,
+    do_paper_enter_totals,
+    do_paper_resolve_totals,
+)
+from tinnhiem.web.actions.paper_rounds import do_create_paper_round
+from tinnhiem.web.actions.poll_ceremony import ceremony_messages, do_post_ceremony_message
+from tinnhiem.web.actions.poll_tally import do_post_decryption_share, do_prepare_aggregates
+from tinnhiem.web.lib.access import Actor
+from tinnhiem.web.lib.poll_round import ceremony_context, manifest_for
+from tinnhiem.web.models import BoardEntry, CommitteeMember, Membership, Role, Summons
+from tinnhiem.web.models.paper import PaperRound
+
+
+def _committee(round_: Any) -> list[Actor]:
+    rows = Membership.objects.filter(round=round_, role=Role.COMMITTEE).select_related("user")
+    return [Actor(m.user, Role.COMMITTEE) for m in sorted(rows, key=lambda m: m.user.username)]
+
+
+def _get(user: Any, url: str) -> Any:
+    client = Client()
+    client.force_login(user)
+    return client.get(url)
+
+
+def _pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_paper_minutes_pdf_xlsx_csv(setup_round: Any, org_actor: Any) -> None:
+    round_ = setup_round
+    do_create_paper_round(org_actor, round_, paper_serials=3, present=6, place="Hội trường A")
+    lan, minh, _hong = _committee(round_)
+    sheets = {1: [Mark.HIGH, Mark.LOW], 2: [Mark.LOW, Mark.CONFIDENT], 3: [Mark.LOW, Mark.BLANK]}
+    for serial, marks in sheets.items():
+        for actor in (lan, minh):
+            do_paper_enter_ballot(actor, round_, serial=serial, marks=marks)
+    first, second = round_.officials.order_by("order")
+    url = reverse("web:paper_minutes", args=[round_.pk, "pdf"])
+    response = _get(org_actor.user, url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = _pdf_text(response.content)
+    assert "BIÊN BẢN KIỂM PHIẾU" in text
+    assert first.person.full_name in text and second.person.full_name in text
+    assert "66,67%" in text  # 2 of 3 returned ballots rate the first official low
+    assert "BẢN NHÁP" not in text
+    # the entry log is appended: both operators appear
+    assert lan.user.username in text and minh.user.username in text
+
+    book = openpyxl.load_workbook(
+        io.BytesIO(_get(org_actor.user, url.replace(".pdf", ".xlsx")).content)
+    )
+    assert len(book.sheetnames) >= 2
+    raw = _get(org_actor.user, url.replace(".pdf", ".csv")).content
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    line = next(r for r in rows if first.person.full_name in r)
+    assert "66.67" in line
+
+
+def test_minutes_hidden_from_voters_of_a_paper_round(
+    setup_round: Any, org_actor: Any, make_user: Any, grant_role: Any
+) -> None:
+    do_create_paper_round(org_actor, setup_round, paper_serials=2, present=6)
+    voter = make_user("cu-tri-1")
+    grant_role(voter, Role.VOTER, round=setup_round)
+    url = reverse("web:paper_minutes", args=[setup_round.pk, "pdf"])
+    assert _get(voter, url).status_code == 404
+    assert _get(org_actor.user, url).status_code == 404  # nothing counted yet
+
+
+def test_paper_round_needs_the_rules_numbers(setup_round: Any, org_actor: Any) -> None:
+    """QĐ 96 has a quorum: without the number present the round is refused, not stored."""
+    with pytest.raises(ActionError) as caught:
+        do_create_paper_round(org_actor, setup_round, paper_serials=2)
+    assert caught.value.field == "present"
+    assert not PaperRound.objects.exists()
+
+
+def test_totals_entered_twice_with_a_disagreement(setup_round: Any, org_actor: Any) -> None:
+    round_ = setup_round
+    do_create_paper_round(org_actor, round_, mode="totals", paper_serials=0, present=6)
+    lan, minh, hong = _committee(round_)
+    keys = [f"cb{o.pk}" for o in round_.officials.order_by("order")]
+
+    def sheet(low: int) -> TotalsSheet:
+        return TotalsSheet(
+            issued=6,
+            returned=6,
+            counts={
+                keys[0]: LevelCounts(high=6 - low, low=low),
+                keys[1]: LevelCounts(high=2, confident=2, low=1, invalid=1),
+            },
+        )
+
+    do_paper_enter_totals(lan, round_, sheet=sheet(4))
+    do_paper_enter_totals(minh, round_, sheet=sheet(3))
+    page = _get(hong.user, reverse("web:paper_disagreements", args=[round_.pk]))
+    fields = sorted(r["field"] for r in page.context["rows"])
+    assert fields == [f"{keys[0]}.high", f"{keys[0]}.low"]
+    url = reverse("web:paper_minutes", args=[round_.pk, "pdf"])
+    assert _get(hong.user, url).status_code == 404
+    do_paper_resolve_totals(hong, round_, key=f"{keys[0]}.low", value=4, note="đếm lại")
+    do_paper_resolve_totals(hong, round_, key=f"{keys[0]}.high", value=2)
+    text = _pdf_text(_get(hong.user, url).content)
+    assert "66,67%" in text  # 4 of 6 low
+    # the totals page shows the operator's own sheet only
+    page = _get(minh.user, reverse("web:paper_totals", args=[round_.pk]))
+    assert len(page.context["mine"]) == 1
+    assert lan.user.username not in page.content.decode()
+
+
+def _ceremony(round_: Any) -> dict[int, Any]:
+    manifest = manifest_for(round_)
+    ctx = Context(ceremony_context(manifest))
+    seats = {m.index: m for m in CommitteeMember.objects.filter(round=round_)}
+    members = {i: DkgMember(ctx, i, manifest.threshold, len(seats)) for i in seats}
+    actors = {i: Actor(seats[i].user, "committee") for i in seats}
+    for i, member in members.items():
+        do_post_ceremony_message(actors[i], round_, "commit", member.commit().to_dict())
+    commits = {i: CommitMessage.from_dict(m.commit().to_dict()) for i, m in members.items()}
+    for i, member in members.items():
+        do_post_ceremony_message(actors[i], round_, "reveal", member.reveal(commits).to_dict())
+    reveals = {
+        i: RevealMessage.from_dict(p) for i, p in ceremony_messages(round_, "reveal").items()
+    }
+    shares = {}
+    for i, member in members.items():
+        key, share = member.finish(reveals)
+        shares[i] = share
+        confirm = {
+            "member": i,
+            "verification_key": key.verification_keys[i].hex(),
+            "public_key": key.public_key.hex(),
+        }
+        do_post_ceremony_message(actors[i], round_, "confirm", confirm)
+    return shares
+
+
+def _tallied(round_: Any, org_actor: Any, votes: list[dict[int, BallotMark]]) -> list[Any]:
+    """Run the electronic round: ceremony, slips, 5 present, ``votes`` cast by the first
+    voters (official index -> mark), decrypted by members 1 and 2. Returns the slips."""
+    do_start_ceremony(org_actor, round_)
+    shares = _ceremony(round_)
+    round_.refresh_from_db()
+    slips = do_issue_credentials(org_actor, round_)
+    for summons in Summons.objects.filter(round=round_)[:5]:
+        do_check_in(org_actor, round_, summons=summons)
+    do_open_round(org_actor, round_)
+    round_.refresh_from_db()
+    manifest = manifest_for(round_)
+    fingerprint = bytes.fromhex(round_.fingerprint)
+    ids = manifest.official_ids
+    client = Client()
+    for slip, marks in zip(slips, votes, strict=False):
+        ballot = cast_ballot(
+            manifest,
+            fingerprint,
+            Point.from_hex(round_.public_key),
+            CredentialKey.from_seed(slip.seed),
+            {ids[i]: m for i, m in marks.items()},
+        )
+        client.force_login(slip.credential.user)
+        answer = client.post(
+            f"/api/poll/{round_.pk}/cast",
+            {"ballot": ballot.to_json()},
+            content_type="application/json",
+        )
+        assert answer.status_code == 201, answer.content
+    do_close_round(org_actor, round_)
+    round_.refresh_from_db()
+    do_prepare_aggregates(org_actor, round_)
+    items = BoardEntry.objects.get(round=round_, kind="aggregates").payload["items"]
+    cts = [Ciphertext.from_hex(a, allow_identity=True) for a in items]
+    for index in (1, 2):
+        seat = CommitteeMember.objects.get(round=round_, index=index)
+        share = partial_decrypt(Context(fingerprint), shares[index], cts)
+        do_post_decryption_share(Actor(seat.user, "committee"), round_, share.to_dict())
+    return slips
+
+
+def test_electronic_round_minutes_from_its_record(setup_round: Any, org_actor: Any) -> None:
+    round_ = setup_round
+    slips = _tallied(
+        round_,
+        org_actor,
+        [{0: BallotMark.LOW, 1: BallotMark.HIGH}, {0: BallotMark.HIGH, 1: BallotMark.HIGH}],
+    )
+    response = _get(org_actor.user, reverse("web:paper_minutes", args=[round_.pk, "pdf"]))
+    assert response.status_code == 200, response.content[:500]
+    text = _pdf_text(response.content)
+    assert "BIÊN BẢN KIỂM PHIẾU" in text
+    assert "50,00%" in text  # one of two returned ballots rates the first official low
+    # a voter waits for the published result
+    voter = slips[0].credential.user
+    assert _get(voter, reverse("web:paper_minutes", args=[round_.pk, "csv"])).status_code == 404
+
+
+def test_mixed_round_counts_each_voter_once(setup_round: Any, org_actor: Any) -> None:
+    """Voter of slip 1 cast online and was also handed paper serial 2: the serial is void;
+    a third voter votes on paper (serial 1)."""
+    round_ = setup_round
+    do_create_paper_round(org_actor, round_, paper_serials=4, mixed=True, present=6)
+    slips = _tallied(
+        round_,
+        org_actor,
+        [{0: BallotMark.LOW, 1: BallotMark.HIGH}, {0: BallotMark.HIGH, 1: BallotMark.HIGH}],
+    )
+    online = slips[0].credential.summons.person
+    cast = {slips[0].credential.summons_id, slips[1].credential.summons_id}
+    on_paper = next(s.person for s in Summons.objects.filter(round=round_) if s.pk not in cast)
+    organiser = Client()
+    organiser.force_login(org_actor.user)
+    for serial, person in ((1, on_paper), (2, online)):
+        answer = organiser.post(
+            reverse("web:paper_issue", args=[round_.pk]), {"serial": serial, "voter": person.pk}
+        )
+        assert answer.status_code == 302
+    assert organiser.post(reverse("web:paper_electronic", args=[round_.pk])).status_code == 302
+    lan, minh, _hong = _committee(round_)
+    for serial in (1, 2):
+        for actor in (lan, minh):
+            do_paper_enter_ballot(actor, round_, serial=serial, marks=[Mark.LOW, Mark.LOW])
+    status = organiser.get(reverse("web:paper", args=[round_.pk])).context["status"]
+    rec = status.reconciliation
+    assert rec.void_serials == (2,) and rec.electronic_cast == 2
+    assert rec.returned == 3
+    text = _pdf_text(organiser.get(reverse("web:paper_minutes", args=[round_.pk, "pdf"])).content)
+    assert "66,67%" in text  # first official: low on paper serial 1 and online once: 2 of 3
+    # the reconciliation is in the minutes; who received a serial is not printed
+    assert "niêm phong" in " ".join(text.split())
+    assert on_paper.external_id not in text and online.external_id not in text
