@@ -45,6 +45,13 @@ def test_slips_page_prints_qr_codes(client, organiser, setup_round):
     assert "Nguyễn Văn Một" in page
     codes = re.findall(r'<strong class="code">([0-9A-Z-]{19})</strong>', page)
     assert len(codes) == 6
+    # For a voter without a camera, the slip also prints the booth line to type in.
+    typed = re.findall(r'<code class="code">(v1\.[^<]+)</code>', page)
+    assert len(typed) == 6
+    for code, line in zip(codes, typed, strict=True):
+        parsed_code, seed = parse_booth_fragment(line)
+        assert parsed_code == normalise_login_code(code)
+        assert len(seed) == 32
     # Nothing new to issue: the list page, without any code.
     again = client.post(reverse("web:credentials", args=[setup_round.pk]))
     assert again.status_code == 200

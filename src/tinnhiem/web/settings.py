@@ -150,9 +150,7 @@ TINNHIEM_TRUST_PROXY = _env_bool("TINNHIEM_TRUST_PROXY", False)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
-# locale_poll/ holds the booth and committee pages' own catalogue (issue 4, part B); it
-# comes first so that its wording wins for its strings.
-LOCALE_PATHS = [BASE_DIR / "locale_poll", BASE_DIR / "locale_extra", BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"

@@ -32,6 +32,7 @@ def _slip_views(request: HttpRequest, issued: list[IssuedSlip]) -> list[dict[str
         {
             "slip": slip,
             "person": slip.credential.summons.person,
+            "typed_code": booth_fragment(slip.login_code, slip.seed),
             "booth_qr": qr_svg(f"{login_url}#{booth_fragment(slip.login_code, slip.seed)}",
                                title="Bỏ phiếu / Vote"),
             "checkin_qr": qr_svg(CHECKIN_PREFIX + slip.credential.checkin_token,
