@@ -67,3 +67,11 @@ test('protected secrets: round trip, wrong passphrase refused', () => {
   assert.throws(() => unprotectSecret(blob, 'sai'), SecretFileError);
   assert.throws(() => unprotectSecret(blob.slice(0, 20), 'đúng'), SecretFileError);
 });
+
+test('protected secrets: composed and decomposed Vietnamese passphrases give one key', () => {
+  const composed = 'Bầu cử Hội đồng'.normalize('NFC');
+  const decomposed = composed.normalize('NFD');
+  assert.notEqual(composed, decomposed);
+  const blob = protectSecret(utf8('share'), decomposed, { opslimit: 1, memlimit: 65536 });
+  assert.deepEqual(Array.from(unprotectSecret(blob, composed)), Array.from(utf8('share')));
+});

@@ -26,7 +26,9 @@ function readBE(bytes) {
 }
 
 function passphraseBytes(passphrase) {
-  const raw = typeof passphrase === 'string' ? new TextEncoder().encode(passphrase) : passphrase;
+  // NFC first, as the Python side does: composed and decomposed Vietnamese input give one key.
+  const raw = typeof passphrase === 'string'
+    ? new TextEncoder().encode(passphrase.normalize('NFC')) : passphrase;
   if (raw.length === 0) throw new SecretFileError('the passphrase is empty');
   return raw;
 }

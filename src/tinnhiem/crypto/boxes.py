@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hmac
 import os
+import unicodedata
 from dataclasses import dataclass, field
 
 import pysodium
@@ -98,7 +99,12 @@ def _key(passphrase: bytes, salt: bytes, opslimit: int, memlimit: int) -> bytes:
 
 
 def _passphrase(passphrase: str | bytes) -> bytes:
-    raw = passphrase.encode("utf-8") if isinstance(passphrase, str) else passphrase
+    # NFC first: a Vietnamese passphrase typed with a composed or a decomposed input method
+    # must give the same key, or a committee member is locked out of their share.
+    if isinstance(passphrase, str):
+        raw = unicodedata.normalize("NFC", passphrase).encode("utf-8")
+    else:
+        raw = passphrase
     if not raw:
         raise SecretFileError("the passphrase is empty")
     return raw

@@ -105,3 +105,13 @@ def test_protected_secret_round_trip() -> None:
         unprotect_secret(hostile, "mật khẩu dài")
     with pytest.raises(SecretFileError):
         protect_secret(b"x", "", **FAST)
+
+
+def test_protected_secret_passphrase_is_nfc_normalised() -> None:
+    import unicodedata
+
+    composed = unicodedata.normalize("NFC", "Bầu cử Hội đồng")
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert composed != decomposed
+    blob = protect_secret(b"share", decomposed, **FAST)
+    assert unprotect_secret(blob, composed) == b"share"
