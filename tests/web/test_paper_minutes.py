@@ -217,7 +217,10 @@ def test_electronic_round_minutes_from_its_record(setup_round: Any, org_actor: A
         org_actor,
         [{0: BallotMark.LOW, 1: BallotMark.HIGH}, {0: BallotMark.HIGH, 1: BallotMark.HIGH}],
     )
-    response = _get(org_actor.user, reverse("web:paper_minutes", args=[round_.pk, "pdf"]))
+    minutes_url = reverse("web:paper_minutes", args=[round_.pk, "pdf"])
+    results_page = _get(org_actor.user, reverse("web:poll_results", args=[round_.pk]))
+    assert minutes_url in results_page.content.decode()  # the results page links the minutes
+    response = _get(org_actor.user, minutes_url)
     assert response.status_code == 200, response.content[:500]
     text = _pdf_text(response.content)
     assert "BIÊN BẢN KIỂM PHIẾU" in text

@@ -151,14 +151,14 @@ class Election:
     def tally(
         self, *, workers: int = 1, progress: Callable[[int], None] | None = None
     ) -> list[Ciphertext]:
-        """Aggregate the counted ballots, one ciphertext per official."""
+        """Aggregate the counted ballots, one ciphertext per official.
+
+        With no ballot counted every aggregate is the empty sum ``(identity, identity)``: the
+        round still closes, and ``decrypt`` gives all-zero sums without any share.
+        """
         if self.box is None or self.close_info is None or self.aggregates is not None:
             raise ElectionStateError("tally needs a closed poll, once", where="election")
         counted = [a.ballot for a in self.box.counted()]
-        if not counted:
-            raise ElectionStateError(
-                "no ballot was cast: there is nothing to count", where="election"
-            )
         self.aggregates = aggregate(
             len(self.manifest.officials), counted, workers=workers, progress=progress
         )
@@ -168,7 +168,11 @@ class Election:
         return self.aggregates
 
     def decrypt(self, present: Iterable[int]) -> list[int]:
-        """Threshold decryption by the members ``present`` (any t of n)."""
+        """Threshold decryption by the members ``present`` (any t of n).
+
+        An empty round (no ballot counted) is not decrypted: no member publishes a share and
+        every sum is 0, whoever is present.
+        """
         if self.ceremony is None or self.aggregates is None or self.box is None:
             raise ElectionStateError("decrypt needs the aggregates", where="election")
         member_shares: list[MemberShare] = []
@@ -183,6 +187,7 @@ class Election:
             member_shares,
             self.aggregates,
             bound=self.manifest.dlog_bound(returned),
+            counted=returned,
         )
         self.board.append("decryption", payload_hash("decryption", self.decryption_json()))
         return self.sums

@@ -30,7 +30,13 @@ from tinnhiem.crypto.dkg import CommitteeKey
 from tinnhiem.crypto.threshold import DecryptionShare, combine
 from tinnhiem.errors import InputError
 from tinnhiem.record.model import ElectionRecord, payload_hash, roster_fingerprint
-from tinnhiem.tally import RuleSource, compute_results, verify_ceremony_json
+from tinnhiem.tally import (
+    EmptySumError,
+    RuleSource,
+    check_empty_sums,
+    compute_results,
+    verify_ceremony_json,
+)
 from tinnhiem.tally.aggregate import aggregate_rows
 
 __all__ = ["RecordInvalid", "VerificationReport", "verify_record"]
@@ -344,6 +350,16 @@ def _check_aggregates(
             "aggregates",
             f"{len(record.aggregates)} aggregates for {columns} officials",
         )
+    recorded_cts = []
+    for j, raw in enumerate(record.aggregates):
+        try:
+            recorded_cts.append(Ciphertext.from_bytes(raw, allow_identity=True))
+        except CryptoError as exc:
+            raise _fail("aggregates", f"aggregates[{j}]", f"is not a ciphertext: {exc}") from exc
+    try:
+        check_empty_sums(recorded_cts, counted=len(counted))
+    except EmptySumError as exc:
+        raise _fail("aggregates", exc.where or "aggregates", exc.reason) from exc
     totals = [Ciphertext.zero() for _ in range(columns)]
     if counted:
         size = -(-len(counted) // workers)
@@ -395,6 +411,8 @@ def _check_decryption(
             "decryption.present",
             f"is {present}, the shares are from members {sorted(shares)}",
         )
+    if returned == 0:
+        return _check_empty_decryption(record, shares, sums)
     if len(shares) < key.t:
         raise _fail(
             "decryption",
@@ -423,6 +441,32 @@ def _check_decryption(
                 f"{total} is not what the shares decrypt to for official {m.officials[j].id}",
             )
     return sums
+
+
+def _check_empty_decryption(
+    record: ElectionRecord, shares: dict[int, DecryptionShare], sums: Any
+) -> list[int]:
+    """No ballot counted: the aggregates (already checked to be the empty sum) are never
+    decrypted, so no share may be recorded and every sum is 0."""
+    if shares:
+        raise _fail(
+            "decryption",
+            "decryption.shares",
+            "no ballot was counted: the aggregates are the empty sum, which is never "
+            f"decrypted, yet {len(shares)} decryption share(s) are recorded",
+        )
+    columns = len(record.manifest.officials)
+    if not isinstance(sums, list) or len(sums) != columns:
+        raise _fail("decryption", "decryption.sums", "one sum per official is needed")
+    for j, total in enumerate(sums):
+        if not isinstance(total, int) or isinstance(total, bool) or total != 0:
+            raise _fail(
+                "decryption",
+                f"decryption.sums[{j}]",
+                f"is {total!r}: the empty sum decrypts to 0 "
+                f"(official {record.manifest.officials[j].id})",
+            )
+    return [0] * columns
 
 
 def _check_results(

@@ -4,18 +4,22 @@ and the per-official results under the round's rule (kiểm phiếu)."""
 from tinnhiem.tally.aggregate import aggregate, aggregate_rows
 from tinnhiem.tally.committee import Ceremony, run_ceremony, verify_ceremony_json
 from tinnhiem.tally.decrypt import committee_decrypt, decrypt_sums, partial_decryptions
+from tinnhiem.tally.empty import EmptySumError, check_empty_sums, is_empty_sum
 from tinnhiem.tally.results import OfficialResult, compute_results
 from tinnhiem.tally.rule_source import RuleSource, load_rule_source
 
 __all__ = [
     "Ceremony",
+    "EmptySumError",
     "OfficialResult",
     "RuleSource",
     "aggregate",
     "aggregate_rows",
+    "check_empty_sums",
     "committee_decrypt",
     "compute_results",
     "decrypt_sums",
+    "is_empty_sum",
     "load_rule_source",
     "partial_decryptions",
     "run_ceremony",

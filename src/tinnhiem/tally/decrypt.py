@@ -3,6 +3,9 @@
 Any ``t`` of the ``n`` members decrypt; an absent member is simply absent. Each present
 member publishes one factor per official with a proof; the factors combine into
 ``sum·G`` and one baby-step giant-step table, built once, recovers every sum.
+
+A round with no ballot counted is never decrypted: its aggregates are the empty sum, every
+sum is 0, and no share is needed or accepted (``tinnhiem.tally.empty``).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from tinnhiem.crypto import Ciphertext, Context, DecryptionError, DlogTable, Poi
 from tinnhiem.crypto.dkg import CommitteeKey, MemberShare
 from tinnhiem.crypto.threshold import DecryptionShare, combine, partial_decrypt
 from tinnhiem.errors import InputError
+from tinnhiem.tally.empty import check_empty_sums, is_empty_sum
 
 __all__ = ["committee_decrypt", "decrypt_sums", "partial_decryptions"]
 
@@ -24,6 +28,14 @@ def partial_decryptions(
     return {share.index: partial_decrypt(ctx, share, aggregates) for share in present}
 
 
+def _is_empty_round(aggregates: Sequence[Ciphertext], counted: int | None) -> bool:
+    """The empty-sum rule with ``counted`` given (``EmptySumError``); without it, whether
+    every aggregate is the empty sum."""
+    if counted is not None:
+        return check_empty_sums(aggregates, counted=counted)
+    return all(is_empty_sum(a) for a in aggregates)
+
+
 def decrypt_sums(
     ctx: Context,
     key: CommitteeKey,
@@ -32,12 +44,24 @@ def decrypt_sums(
     *,
     bound: int,
     table: DlogTable | None = None,
+    counted: int | None = None,
 ) -> list[int]:
     """Verify the shares, combine them and solve each ``sum·G`` (0 ≤ sum ≤ ``bound``).
 
+    When every aggregate is the empty sum (no ballot counted) the sums are all 0 and
+    ``shares`` must be empty. Given ``counted`` (the ballots counted), the empty-sum rule is
+    checked first (``EmptySumError`` naming the aggregate).
+
     Raises ``DecryptionError`` naming a member whose share fails, or when fewer than
-    ``t`` members took part.
+    ``t`` members took part, or when shares are offered for the empty sum.
     """
+    if _is_empty_round(aggregates, counted):
+        if shares:
+            raise DecryptionError(
+                "no ballot was counted: the aggregates are the empty sum, which is never "
+                "decrypted, so no decryption share is accepted"
+            )
+        return [0 for _ in aggregates]
     if len(shares) < key.t:
         raise DecryptionError(f"{len(shares)} members decrypted, at least t = {key.t} needed")
     points: list[Point] = combine(ctx, key, aggregates, shares)
@@ -53,10 +77,17 @@ def committee_decrypt(
     aggregates: Sequence[Ciphertext],
     *,
     bound: int,
+    counted: int | None = None,
 ) -> tuple[dict[int, DecryptionShare], list[int]]:
-    """The whole decryption step for the members present: their shares and the sums."""
+    """The whole decryption step for the members present: their shares and the sums.
+
+    For an empty round (every aggregate the empty sum; with ``counted`` given, the rule of
+    ``check_empty_sums``) nobody decrypts: no shares, every sum 0.
+    """
     indices = [s.index for s in member_shares]
     if len(set(indices)) != len(indices):
         raise InputError("a member is listed twice among those decrypting", where="present")
+    if _is_empty_round(aggregates, counted):
+        return {}, [0 for _ in aggregates]
     shares = partial_decryptions(ctx, member_shares, aggregates)
-    return shares, decrypt_sums(ctx, key, aggregates, shares, bound=bound)
+    return shares, decrypt_sums(ctx, key, aggregates, shares, bound=bound, counted=counted)

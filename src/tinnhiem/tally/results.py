@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from tinnhiem.ballots import Manifest, Official, RoundKind, unpack
@@ -20,6 +21,8 @@ from tinnhiem.rules import (
     Level,
     Outcome,
     PollCounts,
+    QuorumCheck,
+    QuorumStatus,
     Rule,
     evaluate_formal,
     evaluate_poll,
@@ -63,6 +66,45 @@ class OfficialResult:
         }
 
 
+NO_BALLOT_NOTE = "no ballot was counted: no band applies / không có phiếu nào được kiểm"
+QUORUM_NOTE = "quorum not met: the result has no legal effect / không đủ điều kiện"
+
+
+def _empty_outcome(rule: Rule, manifest: Manifest, counts: dict[str, int], issued: int) -> Outcome:
+    """The outcome of a round where no ballot was counted (đợt không có phiếu nào): every
+    count and share 0, base 0, no band and no consequence; the quorum is checked as usual
+    (``issued`` present of those summoned)."""
+    quorum = rule.quorum
+    if quorum is None:
+        check = QuorumCheck(QuorumStatus.NOT_REQUIRED, issued, manifest.summoned)
+    else:
+        status = (
+            QuorumStatus.MET if quorum.met(issued, manifest.summoned) else QuorumStatus.NOT_MET
+        )
+        check = QuorumCheck(
+            status,
+            issued,
+            manifest.summoned,
+            quorum.fraction,
+            quorum.inclusive,
+            quorum.citation,
+        )
+    notes = (NO_BALLOT_NOTE,) if check.met else (QUORUM_NOTE, NO_BALLOT_NOTE)
+    return Outcome(
+        rule_id=rule.id,
+        kind=rule.kind,
+        denominator=rule.denominator,
+        base=0,
+        counts=dict(counts),
+        percentages={level: Fraction(0) for level in counts},
+        band=None,
+        consequences=(),
+        quorum=check,
+        unmarked=0,
+        notes=notes,
+    )
+
+
 def _outcome(
     rule: Rule,
     manifest: Manifest,
@@ -72,6 +114,8 @@ def _outcome(
     returned: int,
     blank: int,
 ) -> Outcome:
+    if returned == 0:
+        return _empty_outcome(rule, manifest, counts, issued)
     invalid = blank if rule.blank_row is BlankRow.INVALID else 0
     members = manifest.members if manifest.members is not None else manifest.summoned
     if manifest.kind is RoundKind.POLL:
@@ -111,7 +155,8 @@ def compute_results(
 
     ``issued`` is the number of credentials (ballots issued, and those present at the
     conference, which the quorum checks against those summoned); ``returned`` the number of
-    ballots counted.
+    ballots counted. With no ballot counted (an empty round) every count is 0 and no band
+    applies: the base is 0, and only the quorum is checked.
     """
     if rule.id != manifest.rule_id:
         raise InputError(f"rule {rule.id} is not the round's rule {manifest.rule_id}", where="rule")

@@ -1,4 +1,13 @@
-"""The OpenAPI 3.1 description of the JSON API (hand-written; a test validates it)."""
+"""The OpenAPI 3.1 description of the JSON API (hand-written; a test validates it, and
+tests/web/test_api_openapi_complete.py checks that every ``api/`` URL is described).
+
+Authentication: the session cookie of a logged-in user (``sessionid``); a request that
+changes state (POST) also carries Django's CSRF token in the ``X-CSRFToken`` header (from
+the ``csrfmiddlewaretoken`` field of a page's form, or the ``csrftoken`` cookie). Errors
+come back as ``{"error": code, "detail": text}`` (Vietnamese first), except the CSRF
+refusal (an HTML page) and the 405 of the GET-only/POST-only endpoints (empty body, with
+an ``Allow`` header).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +15,17 @@ from typing import Any
 
 __all__ = ["openapi_document"]
 
+_DESCRIPTION = (
+    "Log in at /login/ (a voter with the slip's login code at /phieu/); every call sends "
+    "the session cookie, and every POST the CSRF token in the X-CSRFToken header. Errors "
+    'are JSON {"error": code, "detail": text}, text in Vietnamese first; two exceptions: '
+    "a POST refused for its CSRF token gets an HTML page (403), and a GET-only or "
+    "POST-only endpoint called with another method an empty 405 with an Allow header. "
+    "Binary values are lowercase hex; the ballot and ceremony formats are those of "
+    "docs/record-format.md and docs/crypto.md."
+)
+
+_JSON = "application/json"
 _ROUND_ID = {
     "name": "round_id",
     "in": "path",
@@ -13,35 +33,121 @@ _ROUND_ID = {
     "schema": {"type": "integer", "minimum": 1},
     "description": "The round's id.",
 }
-_ERRORS = {
-    "403": {
-        "description": "Not logged in, or no role in this round (Không có quyền).",
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-    },
-    "404": {
-        "description": "No such round, or nothing published yet.",
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-    },
+#: A logged-in user; a POST also needs the CSRF header.
+_SESSION: list[dict[str, list[str]]] = [{"session": []}]
+_SESSION_CSRF: list[dict[str, list[str]]] = [{"session": [], "csrf": []}]
+_PUBLIC: list[dict[str, list[str]]] = [{}]
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(ref: str, description: str) -> dict[str, Any]:
+    return {"description": description, "content": {_JSON: {"schema": _ref(ref)}}}
+
+
+def _error(description: str, codes: list[str] | None = None) -> dict[str, Any]:
+    """An error response ``{"error", "detail"}``; ``codes`` lists the ``error`` values."""
+    schema: dict[str, Any] = _ref("Error")
+    if codes:
+        schema = {
+            "allOf": [_ref("Error"), {"properties": {"error": {"type": "string", "enum": codes}}}]
+        }
+    return {"description": description, "content": {_JSON: {"schema": schema}}}
+
+
+def _forbidden(post: bool, codes: tuple[str, ...] = ()) -> dict[str, Any]:
+    text = "Not logged in, or no role here that allows this (Không có quyền)."
+    answer = _error(text, ["forbidden", *codes])
+    if post:
+        answer["description"] = text + " Also a POST without a valid CSRF token (an HTML page)."
+        answer["content"]["text/html"] = {"schema": {"type": "string"}}
+    return answer
+
+
+_NOT_FOUND = _error("No such round (Không tìm thấy).", ["not_found"])
+_NOT_ALLOWED = {
+    "description": "Method not allowed: an empty body; the Allow header names the method.",
+    "headers": {"Allow": {"schema": {"type": "string"}, "description": "e.g. GET"}},
+    "content": {"text/html": {"schema": {"type": "string", "maxLength": 0}}},
 }
+_BAD_JSON = "bad_request: the body is not a JSON object (or over 2 MB)."
 
 
-def _ok(ref: str, description: str) -> dict[str, Any]:
+def _get(
+    op_id: str,
+    summary: str,
+    ok: dict[str, Any],
+    *,
+    query: list[dict[str, Any]] | None = None,
+    not_found: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A GET-only endpoint (``require_GET``) behind ``require_role``."""
     return {
-        "200": {
-            "description": description,
-            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}},
-        },
-        **_ERRORS,
+        "get": {
+            "operationId": op_id,
+            "summary": summary,
+            "parameters": [_ROUND_ID, *(query or [])],
+            "security": _SESSION,
+            "responses": {
+                "200": ok,
+                "403": _forbidden(False),
+                "404": not_found or _NOT_FOUND,
+                "405": _NOT_ALLOWED,
+            },
+        }
     }
 
 
-_DATETIME_OR_NULL = {"type": ["string", "null"], "format": "date-time"}
+def _post(
+    op_id: str, summary: str, body: str | None, responses: dict[str, Any], description: str
+) -> dict[str, Any]:
+    """A POST-only endpoint (``require_POST``) behind ``require_role``."""
+    op: dict[str, Any] = {
+        "operationId": op_id,
+        "summary": summary,
+        "description": description,
+        "parameters": [_ROUND_ID],
+        "security": _SESSION_CSRF,
+        "responses": {
+            "403": _forbidden(True),
+            "404": _NOT_FOUND,
+            "405": _NOT_ALLOWED,
+            **responses,
+        },
+    }
+    if body is not None:
+        op["requestBody"] = {"required": True, "content": {_JSON: {"schema": _ref(body)}}}
+    return {"post": op}
 
-_SCHEMAS: dict[str, Any] = {
+
+def _hex(size: int | None = None, description: str = "") -> dict[str, Any]:
+    """Lowercase hex of ``size`` bytes (any even length without ``size``)."""
+    pattern = f"^[0-9a-f]{{{2 * size}}}$" if size else "^([0-9a-f]{2})*$"
+    out: dict[str, Any] = {"type": "string", "pattern": pattern}
+    if description:
+        out["description"] = description
+    return out
+
+
+_DATETIME_OR_NULL = {"type": ["string", "null"], "format": "date-time"}
+_HASH = _hex(32)
+_HEX_OR_EMPTY = {"type": "string", "pattern": "^([0-9a-f]{64})?$"}
+_MEMBER = {"type": "integer", "minimum": 1, "description": "Committee seat 1 … n"}
+
+_ROUND_SCHEMAS: dict[str, Any] = {
     "Error": {
         "type": "object",
         "required": ["error"],
-        "properties": {"error": {"type": "string"}, "detail": {"type": "string"}},
+        "properties": {
+            "error": {"type": "string", "description": "A short code, e.g. forbidden"},
+            "detail": {"type": "string", "description": "What went wrong (Vietnamese first)"},
+            "row": {
+                "type": ["integer", "null"],
+                "description": "cast only: the 0-based ballot row at fault, if any",
+            },
+        },
     },
     "RoundSummary": {
         "type": "object",
@@ -177,6 +283,486 @@ _SCHEMAS: dict[str, Any] = {
     },
 }
 
+_MARKS = ["blank", "low", "confident", "high", "no_confidence", "confidence"]
+
+_BALLOT_SCHEMAS: dict[str, Any] = {
+    "BallotRow": {
+        "type": "object",
+        "description": "One official's row (docs/record-format.md §3.5).",
+        "required": ["official", "ct", "proof"],
+        "properties": {
+            "official": {"type": "string", "description": "The official's id (ballot order)"},
+            "ct": _hex(64, "ElGamal ciphertext α ‖ β"),
+            "proof": {
+                "type": "string",
+                "pattern": "^([0-9a-f]{256})+$",
+                "description": "Disjunctive proof: 128 bytes per allowed value "
+                "(poll 4, formal vote 3)",
+            },
+        },
+    },
+    "Ballot": {
+        "type": "object",
+        "description": "Lá phiếu mã hóa: one row per official, signed by the credential.",
+        "required": ["credential", "rows", "signature"],
+        "properties": {
+            "credential": _hex(32, "The voter's Ed25519 public credential"),
+            "rows": {"type": "array", "items": _ref("BallotRow")},
+            "signature": _hex(64, "Ed25519 signature of the ballot content digest"),
+        },
+    },
+    "CastRequest": {
+        "type": "object",
+        "required": ["ballot"],
+        "properties": {"ballot": _ref("Ballot")},
+    },
+    "CastReceipt": {
+        "type": "object",
+        "description": "Biên nhận: find the tracker on the board.",
+        "required": ["tracker", "ballot_hash", "board_index"],
+        "properties": {
+            "tracker": {
+                "type": "string",
+                "pattern": "^[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}$",
+                "description": "Mã theo dõi",
+            },
+            "ballot_hash": _HASH,
+            "board_index": {"type": "integer", "minimum": 0},
+        },
+    },
+    "AuditRequest": {
+        "type": "object",
+        "description": "A sealed ballot and, for each row, its mark and encryption nonce.",
+        "required": ["ballot", "reveal"],
+        "properties": {
+            "ballot": _ref("Ballot"),
+            "reveal": {
+                "type": "object",
+                "required": ["rows"],
+                "properties": {
+                    "rows": {
+                        "type": "array",
+                        "description": "One per ballot row, in the same order",
+                        "items": {
+                            "type": "object",
+                            "required": ["official", "mark", "nonce"],
+                            "properties": {
+                                "official": {"type": "string"},
+                                "mark": {"type": "string", "enum": _MARKS},
+                                "nonce": _hex(32, "The scalar r (little-endian)"),
+                            },
+                        },
+                    }
+                },
+            },
+        },
+    },
+    "AuditResult": {
+        "type": "object",
+        "required": ["ok", "rows"],
+        "properties": {
+            "ok": {"type": "boolean", "description": "Every row re-encrypts exactly"},
+            "rows": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["official", "mark", "ok"],
+                    "properties": {
+                        "official": {"type": "string"},
+                        "mark": {"type": "string", "enum": _MARKS},
+                        "ok": {"type": "boolean"},
+                    },
+                },
+            },
+        },
+    },
+}
+
+_CEREMONY_SCHEMAS: dict[str, Any] = {
+    "CommitMessage": {
+        "type": "object",
+        "description": "Cam kết: the member's box key and the hash of its commitments.",
+        "required": ["member", "box_public", "digest"],
+        "properties": {"member": _MEMBER, "box_public": _hex(32), "digest": _hex(64)},
+    },
+    "RevealMessage": {
+        "type": "object",
+        "description": "Công bố: t Feldman commitments, the proof of the constant term, "
+        "one sealed share per other member.",
+        "required": ["member", "commitments", "proof", "shares"],
+        "properties": {
+            "member": _MEMBER,
+            "commitments": {"type": "array", "items": _hex(32)},
+            "proof": _hex(64, "Schnorr proof A ‖ s"),
+            "shares": {
+                "type": "object",
+                "description": "Recipient seat (a decimal string) → sealed share, hex",
+                "propertyNames": {"pattern": "^[1-9][0-9]*$"},
+                "additionalProperties": _hex(),
+            },
+        },
+    },
+    "ConfirmMessage": {
+        "type": "object",
+        "description": "Xác nhận: the keys the member derived from every reveal.",
+        "required": ["verification_key", "public_key"],
+        "properties": {
+            "member": _MEMBER,
+            "verification_key": _hex(32),
+            "public_key": _hex(32),
+        },
+    },
+    "Complaint": {
+        "type": "object",
+        "description": "Khiếu nại: the member names a dealer whose share failed.",
+        "required": ["accused"],
+        "properties": {
+            "member": _MEMBER,
+            "accused": _MEMBER,
+            "reason": {"type": "string", "maxLength": 500},
+        },
+    },
+    "CeremonyPost": {
+        "description": "One key-ceremony message of the caller's seat.",
+        "oneOf": [
+            {
+                "type": "object",
+                "required": ["kind", "payload"],
+                "properties": {"kind": {"const": kind}, "payload": _ref(ref)},
+            }
+            for kind, ref in (
+                ("commit", "CommitMessage"),
+                ("reveal", "RevealMessage"),
+                ("confirm", "ConfirmMessage"),
+                ("complaint", "Complaint"),
+            )
+        ],
+    },
+    "CeremonyState": {
+        "type": "object",
+        "description": "The public state of the key ceremony and of the decryption.",
+        "required": [
+            "round",
+            "round_id",
+            "status",
+            "t",
+            "n",
+            "ceremony_fingerprint",
+            "commits",
+            "reveals",
+            "confirms",
+            "complaints",
+            "public_key",
+            "fingerprint",
+            "aggregates_ready",
+            "shares",
+            "tallied",
+        ],
+        "properties": {
+            "round": {"type": "integer"},
+            "round_id": {"type": "string", "description": "The manifest's round id"},
+            "status": _ref("RoundStatus"),
+            "t": {"type": "integer", "minimum": 1},
+            "n": {"type": "integer", "minimum": 1},
+            "ceremony_fingerprint": _HASH,
+            "commits": {"type": "object", "additionalProperties": _ref("CommitMessage")},
+            "reveals": {"type": "object", "additionalProperties": _ref("RevealMessage")},
+            "confirms": {"type": "object", "additionalProperties": _ref("ConfirmMessage")},
+            "complaints": {"type": "array", "items": _ref("Complaint")},
+            "public_key": {**_HEX_OR_EMPTY, "description": "Empty until all confirmed"},
+            "fingerprint": {**_HEX_OR_EMPTY, "description": "Election fingerprint F"},
+            "aggregates_ready": {"type": "boolean"},
+            "shares": {
+                "type": "array",
+                "items": _MEMBER,
+                "description": "Seats that posted a decryption share",
+            },
+            "tallied": {"type": "boolean"},
+        },
+    },
+    "CeremonyPosted": {
+        "type": "object",
+        "required": ["ok", "kind", "state"],
+        "properties": {
+            "ok": {"const": True},
+            "kind": {"type": "string", "enum": ["commit", "reveal", "confirm", "complaint"]},
+            "state": _ref("CeremonyState"),
+        },
+    },
+    "Aggregates": {
+        "type": "object",
+        "description": "What to decrypt: one ciphertext sum per official, ballot order.",
+        "required": ["fingerprint", "aggregates"],
+        "properties": {
+            "fingerprint": _HASH,
+            "aggregates": {"type": "array", "items": _hex(64)},
+        },
+    },
+    "DecryptionShare": {
+        "type": "object",
+        "description": "One factor and one Chaum-Pedersen proof per aggregate.",
+        "required": ["member", "factors", "proofs"],
+        "properties": {
+            "member": _MEMBER,
+            "factors": {"type": "array", "items": _hex(32)},
+            "proofs": {"type": "array", "items": _hex(96)},
+        },
+    },
+    "DecryptionRequest": {
+        "type": "object",
+        "required": ["share"],
+        "properties": {"share": _ref("DecryptionShare")},
+    },
+    "DecryptionPosted": {
+        "type": "object",
+        "required": ["ok", "state"],
+        "properties": {"ok": {"const": True}, "state": _ref("CeremonyState")},
+    },
+    "PollBoardEntry": {
+        "type": "object",
+        "required": ["seq", "kind", "hash", "payload_hash", "at"],
+        "properties": {
+            "seq": {"type": "integer", "minimum": 0},
+            "kind": {"type": "string"},
+            "hash": _HASH,
+            "payload_hash": _HASH,
+            "at": {"type": "string", "format": "date-time"},
+            "tracker": {"type": "string", "description": "Ballot entries only"},
+        },
+    },
+    "PollBoard": {
+        "type": "object",
+        "description": "The live board: head of the hash chain, counts, new entries.",
+        "required": [
+            "round",
+            "status",
+            "status_label",
+            "head",
+            "length",
+            "summoned",
+            "issued",
+            "returned",
+            "entries",
+        ],
+        "properties": {
+            "round": {"type": "integer"},
+            "status": _ref("RoundStatus"),
+            "status_label": {"type": "string"},
+            "head": _HASH,
+            "length": {"type": "integer", "minimum": 0},
+            "summoned": {"type": "integer", "minimum": 0},
+            "issued": {"type": "integer", "minimum": 0, "description": "Credentials issued"},
+            "returned": {"type": "integer", "minimum": 0, "description": "Ballots cast"},
+            "entries": {"type": "array", "items": _ref("PollBoardEntry")},
+        },
+    },
+    "RoundStatus": {
+        "type": "string",
+        "enum": ["draft", "ceremony", "open", "closed", "tallied", "published"],
+    },
+    "OpenApiDocument": {
+        "type": "object",
+        "required": ["openapi", "info", "paths"],
+        "properties": {"openapi": {"type": "string", "const": "3.1.0"}},
+    },
+}
+
+_SCHEMAS: dict[str, Any] = {**_ROUND_SCHEMAS, **_BALLOT_SCHEMAS, **_CEREMONY_SCHEMAS}
+
+
+def _round_paths() -> dict[str, Any]:
+    """The read-only round API (views/api.py)."""
+    return {
+        "/api/openapi.json": {
+            "get": {
+                "operationId": "getOpenApi",
+                "summary": "This document (no login needed)",
+                "security": _PUBLIC,
+                "responses": {
+                    "200": _json("OpenApiDocument", "The OpenAPI 3.1 document."),
+                    "405": _NOT_ALLOWED,
+                },
+            }
+        },
+        "/api/rounds": {
+            "get": {
+                "operationId": "listRounds",
+                "summary": "Rounds the caller holds a role in",
+                "security": _SESSION,
+                "responses": {
+                    "200": _json("RoundList", "The rounds."),
+                    "403": _forbidden(False),
+                    "405": _NOT_ALLOWED,
+                },
+            }
+        },
+        "/api/rounds/{round_id}": _get(
+            "getRound", "One round: officials, quorum", _json("RoundDetail", "The round.")
+        ),
+        "/api/rounds/{round_id}/board": _get(
+            "getBoard",
+            "The bulletin board (hash chain)",
+            _json("Board", "The board, in order."),
+            query=[
+                {
+                    "name": "payload",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "integer", "enum": [0, 1]},
+                    "description": "1: include each entry's payload",
+                }
+            ],
+        ),
+        "/api/rounds/{round_id}/results": _get(
+            "getResults",
+            "Published results",
+            _json("Results", "The published result."),
+            not_found=_error(
+                "No such round, or its results are not published yet.",
+                ["not_found", "not_published"],
+            ),
+        ),
+    }
+
+
+def _voter_paths() -> dict[str, Any]:
+    """The booth's endpoints (views_poll/booth.py): role voter."""
+    return {
+        "/api/poll/{round_id}/cast": _post(
+            "castBallot",
+            "Cast an encrypted ballot (bỏ phiếu)",
+            "CastRequest",
+            {
+                "201": _json("CastReceipt", "Accepted and posted on the board."),
+                "400": _error(
+                    _BAD_JSON + " malformed / bad_signature / bad_proof: the ballot does not "
+                    "parse or check (row names the row at fault). Nothing is stored.",
+                    ["bad_request", "malformed", "bad_signature", "bad_proof"],
+                ),
+                "403": _forbidden(True, ("not_eligible", "wrong_credential", "refused")),
+                "409": _error(
+                    "The board forbids it: a copy of a received ballot, a replayed "
+                    "ciphertext, a second ballot from the credential, or the round is not open.",
+                    ["duplicate", "replay", "already_voted", "closed"],
+                ),
+            },
+            "Role voter. The ballot is checked once (signature, every row's proof, "
+            "eligibility, duplicates) and posted on the board. 403 also answers "
+            "not_eligible (no credential issued in this round for the caller or the "
+            "ballot's credential), wrong_credential (not the caller's own) and refused.",
+        ),
+        "/api/poll/{round_id}/audit": _post(
+            "auditBallot",
+            "Re-check a Benaloh audit of a sealed ballot (kiểm tra lá phiếu)",
+            "AuditRequest",
+            {
+                "200": _json("AuditResult", "The check of each row; nothing is stored."),
+                "400": _error(
+                    _BAD_JSON + " bad_reveal: the ballot or the reveal is malformed.",
+                    ["bad_request", "bad_reveal"],
+                ),
+                "409": _error("The key ceremony is not finished.", ["not_ready"]),
+            },
+            "Role voter. An audited ballot is spoiled: it can never be cast.",
+        ),
+    }
+
+
+def _committee_paths() -> dict[str, Any]:
+    """The counting committee's endpoints (views_poll/committee.py) and the live board."""
+    ceremony_get = _get(
+        "getCeremony",
+        "The public state of the key ceremony and the decryption",
+        _json("CeremonyState", "The state."),
+    )["get"]
+    ceremony_post = _post(
+        "postCeremonyMessage",
+        "Post one key-ceremony message (commit, reveal, confirm, complaint)",
+        "CeremonyPost",
+        {
+            "201": _json("CeremonyPosted", "Stored; the new state."),
+            "400": _error(_BAD_JSON, ["bad_request"]),
+            "409": _error(
+                "refused: out of turn, repeated, wrong seat, not in the ceremony, or the "
+                "message does not check. Nothing is stored.",
+                ["refused"],
+            ),
+        },
+        "Role committee, the caller's own seat.",
+    )["post"]
+    ceremony_post["responses"]["405"] = _error("Any method but GET, HEAD and POST.", ["method"])
+    ceremony_get["responses"]["405"] = ceremony_post["responses"]["405"]
+    ceremony_get["description"] = "Any role in the round (all of it is public)."
+    head = {
+        **ceremony_get,
+        "operationId": "headCeremony",
+        "summary": "As GET, without the body",
+        "responses": {
+            "200": {"description": "The headers of the GET answer."},
+            "403": {"description": "Not logged in, or no role in this round."},
+            "404": {"description": "No such round."},
+        },
+    }
+    return {
+        "/api/poll/{round_id}/ceremony": {
+            "get": ceremony_get,
+            "head": head,
+            "post": ceremony_post,
+        },
+        "/api/poll/{round_id}/aggregates": _post(
+            "prepareAggregates",
+            "Post the close and aggregates sections (once); what to decrypt",
+            None,
+            {
+                "200": _json("Aggregates", "The aggregates (posted now or before)."),
+                "409": _error("refused: the round is not closed yet.", ["refused"]),
+            },
+            "Role committee or organiser; no request body. Idempotent.",
+        ),
+        "/api/poll/{round_id}/decryption": _post(
+            "postDecryptionShare",
+            "Post the caller's partial decryption of the aggregates, with proofs",
+            "DecryptionRequest",
+            {
+                "201": _json(
+                    "DecryptionPosted",
+                    "Stored; with t shares in, the round is tallied (state.tallied).",
+                ),
+                "400": _error(_BAD_JSON, ["bad_request"]),
+                "409": _error(
+                    "refused: the round is not closed or already tallied, no aggregates "
+                    "yet, not a member, a share already posted, or the share does not "
+                    "verify. Nothing is stored.",
+                    ["refused"],
+                ),
+            },
+            "Role committee, the caller's own seat.",
+        ),
+        "/api/poll/{round_id}/board": {
+            "get": {
+                "operationId": "getPollBoard",
+                "summary": "The live bulletin board: head, counts, entries after since",
+                "description": "Public: no login needed (the board holds nothing secret).",
+                "security": _PUBLIC,
+                "parameters": [
+                    _ROUND_ID,
+                    {
+                        "name": "since",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "integer", "default": -1},
+                        "description": "Only entries with seq > since (-1, or not an integer: all)",
+                    },
+                ],
+                "responses": {
+                    "200": _json("PollBoard", "The board."),
+                    "404": _NOT_FOUND,
+                    "405": _NOT_ALLOWED,
+                },
+            }
+        },
+    }
+
 
 def openapi_document(server_url: str = "/") -> dict[str, Any]:
     """The OpenAPI 3.1 document served at /api/openapi.json."""
@@ -184,54 +770,15 @@ def openapi_document(server_url: str = "/") -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {
             "title": "Tín Nhiệm API",
-            "version": "1.0.0",
-            "summary": "Read-only JSON API: rounds, bulletin board, results.",
+            "version": "1.1.0",
+            "summary": "JSON API: rounds, bulletin board, results; the poll's booth, key "
+            "ceremony and decryption.",
+            "description": _DESCRIPTION,
             "license": {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
         },
         "servers": [{"url": server_url}],
-        "security": [{"session": []}],
-        "paths": {
-            "/api/rounds": {
-                "get": {
-                    "operationId": "listRounds",
-                    "summary": "Rounds the caller holds a role in",
-                    "responses": _ok("RoundList", "The rounds."),
-                }
-            },
-            "/api/rounds/{round_id}": {
-                "get": {
-                    "operationId": "getRound",
-                    "summary": "One round: officials, quorum",
-                    "parameters": [_ROUND_ID],
-                    "responses": _ok("RoundDetail", "The round."),
-                }
-            },
-            "/api/rounds/{round_id}/board": {
-                "get": {
-                    "operationId": "getBoard",
-                    "summary": "The bulletin board (hash chain)",
-                    "parameters": [
-                        _ROUND_ID,
-                        {
-                            "name": "payload",
-                            "in": "query",
-                            "required": False,
-                            "schema": {"type": "integer", "enum": [0, 1]},
-                            "description": "1: include each entry's payload",
-                        },
-                    ],
-                    "responses": _ok("Board", "The board, in order."),
-                }
-            },
-            "/api/rounds/{round_id}/results": {
-                "get": {
-                    "operationId": "getResults",
-                    "summary": "Published results",
-                    "parameters": [_ROUND_ID],
-                    "responses": _ok("Results", "The published result."),
-                }
-            },
-        },
+        "security": _SESSION,
+        "paths": {**_round_paths(), **_voter_paths(), **_committee_paths()},
         "components": {
             "schemas": _SCHEMAS,
             "securitySchemes": {
@@ -239,8 +786,18 @@ def openapi_document(server_url: str = "/") -> dict[str, Any]:
                     "type": "apiKey",
                     "in": "cookie",
                     "name": "sessionid",
-                    "description": "The session cookie of a logged-in user (log in at /login/).",
-                }
+                    "description": "The session cookie of a logged-in user (log in at /login/, "
+                    "a voter with the slip's login code at /phieu/).",
+                },
+                "csrf": {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "X-CSRFToken",
+                    "description": "Django's CSRF token, needed on every POST: the "
+                    "csrfmiddlewaretoken of a page's form (the booth and the committee "
+                    "page carry one), or the csrftoken cookie. Over HTTPS the Referer "
+                    "or Origin must be this site.",
+                },
             },
         },
     }

@@ -6,6 +6,10 @@ partial decryption of the aggregates with proofs (``do_post_decryption_share``),
 in the browser or offline with ``tinnhiem trustee``. As soon as t verified shares are in,
 the sums are decrypted, the rule applied, and the ``decryption`` and ``results`` sections
 posted: the round is tallied and its record complete.
+
+A round where no ballot was cast is tallied as soon as its aggregates are posted: they are
+the empty sum, which is never decrypted (no share is needed or accepted), and every count
+is 0 (``tinnhiem.tally.empty``).
 """
 
 from __future__ import annotations
@@ -74,6 +78,7 @@ def do_prepare_aggregates(actor: Actor, round: Round) -> list[str]:
         raise ActionError(_("Hãy đóng đợt bỏ phiếu trước khi kiểm phiếu."))
     posted = section(round, "aggregates")
     if posted is not None:
+        _tally_if_empty(Actor(actor.user, role), round)
         return list(posted)
     ensure_open_section(round)
     manifest = manifest_for(round)
@@ -92,7 +97,16 @@ def do_prepare_aggregates(actor: Actor, round: Round) -> list[str]:
         round=round,
         detail={"ballots": len(rows)},
     )
+    _tally_if_empty(Actor(actor.user, role), round)
     return sums
+
+
+def _tally_if_empty(actor: Actor, round: Round) -> None:
+    """A closed round with no ballot: tally it now, with no decryption share."""
+    if round.status != RoundStatus.CLOSED or BallotRow.objects.filter(round=round).exists():
+        return
+    _tally(round, {})
+    audit(actor, "tally.results", round, round=round, detail={"present": []})
 
 
 def _tally(round: Round, shares: Mapping[int, DecryptionShare]) -> dict[str, Any]:
@@ -105,7 +119,9 @@ def _tally(round: Round, shares: Mapping[int, DecryptionShare]) -> dict[str, Any
     returned = BallotRow.objects.filter(round=round).count()
     opened = section(round, "open") or {"credentials": []}
     issued = len(opened["credentials"])
-    sums = decrypt_sums(ctx, key, aggregates, shares, bound=manifest.dlog_bound(returned))
+    sums = decrypt_sums(
+        ctx, key, aggregates, shares, bound=manifest.dlog_bound(returned), counted=returned
+    )
     decryption = {
         "present": sorted(shares),
         "shares": [shares[m].to_dict() for m in sorted(shares)],

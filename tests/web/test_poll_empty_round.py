@@ -1,0 +1,130 @@
+"""A web round where nobody casts a ballot: closing and preparing the count tallies it at
+once (the empty sum is never decrypted), every count is 0, and its record verifies."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tinnhiem.crypto import Ciphertext, Context
+from tinnhiem.crypto.dkg import CommitMessage, DkgMember, MemberShare, RevealMessage
+from tinnhiem.crypto.threshold import partial_decrypt
+from tinnhiem.record import verify_record
+from tinnhiem.tally import is_empty_sum
+from tinnhiem.web.actions import (
+    ActionError,
+    do_check_in,
+    do_close_round,
+    do_issue_credentials,
+    do_open_round,
+    do_start_ceremony,
+)
+from tinnhiem.web.actions.poll_ceremony import ceremony_messages, do_post_ceremony_message
+from tinnhiem.web.actions.poll_tally import do_post_decryption_share, do_prepare_aggregates
+from tinnhiem.web.lib.access import Actor
+from tinnhiem.web.lib.poll_round import ceremony_context, manifest_for, record_for
+from tinnhiem.web.models import (
+    AuditEntry,
+    BoardEntry,
+    CommitteeMember,
+    Result,
+    RoundStatus,
+    Summons,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _ceremony(round_: Any) -> dict[int, MemberShare]:
+    """The committee's DKG, every message posted through the action."""
+    manifest = manifest_for(round_)
+    ctx = Context(ceremony_context(manifest))
+    seats = {m.index: m for m in CommitteeMember.objects.filter(round=round_)}
+    members = {i: DkgMember(ctx, i, manifest.threshold, len(seats)) for i in seats}
+    actors = {i: Actor(seats[i].user, "committee") for i in seats}
+    commits = {i: m.commit() for i, m in members.items()}
+    for i, commit in commits.items():
+        do_post_ceremony_message(actors[i], round_, "commit", commit.to_dict())
+    commits = {i: CommitMessage.from_dict(c.to_dict()) for i, c in commits.items()}
+    for i, member in members.items():
+        do_post_ceremony_message(actors[i], round_, "reveal", member.reveal(commits).to_dict())
+    reveals = {i: RevealMessage.from_dict(p)
+               for i, p in ceremony_messages(round_, "reveal").items()}
+    shares = {}
+    for i, member in members.items():
+        key, share = member.finish(reveals)
+        shares[i] = share
+        do_post_ceremony_message(actors[i], round_, "confirm", {
+            "member": i, "verification_key": key.verification_keys[i].hex(),
+            "public_key": key.public_key.hex()})
+    return shares
+
+
+@pytest.fixture
+def closed_empty(setup_round: Any, org_actor: Any) -> dict[str, Any]:
+    """Ceremony, credentials, a quorum checked in, opened, and closed with no ballot."""
+    round_ = setup_round
+    do_start_ceremony(org_actor, round_)
+    shares = _ceremony(round_)
+    round_.refresh_from_db()
+    do_issue_credentials(org_actor, round_)
+    for summons in Summons.objects.filter(round=round_)[:5]:
+        do_check_in(org_actor, round_, summons=summons)
+    do_open_round(org_actor, round_)
+    round_.refresh_from_db()
+    do_close_round(org_actor, round_)
+    round_.refresh_from_db()
+    return {"round": round_, "shares": shares}
+
+
+def test_an_empty_round_is_tallied_when_the_count_is_prepared(closed_empty, org_actor):
+    round_ = closed_empty["round"]
+    aggregates = do_prepare_aggregates(org_actor, round_)
+    assert len(aggregates) == 2
+    assert all(is_empty_sum(Ciphertext.from_hex(a, allow_identity=True)) for a in aggregates)
+    round_.refresh_from_db()
+    assert round_.status == RoundStatus.TALLIED
+    result = Result.objects.get(round=round_).payload
+    assert result["returned"] == 0 and result["sums"] == [0, 0]
+    for row in result["results"]:
+        assert row["counts"] == {"high": 0, "confident": 0, "low": 0}
+        assert row["returned"] == 0 and row["base"] == 0
+        assert row["band"] is None and row["consequences"] == []
+    decryption = BoardEntry.objects.get(round=round_, kind="decryption").payload
+    assert decryption == {"present": [], "shares": [], "sums": [0, 0]}
+    assert AuditEntry.objects.filter(action="tally.results", round=round_).exists()
+
+    record = record_for(round_)
+    report = verify_record(record, workers=1)
+    assert (report.ballots, report.counted) == (0, 0)
+
+    # Preparing again changes nothing; no member may post a share for the empty sum.
+    assert do_prepare_aggregates(org_actor, round_) == aggregates
+    assert Result.objects.filter(round=round_).count() == 1
+    seat = CommitteeMember.objects.get(round=round_, index=1)
+    # (The crypto layer refuses to make one: an empty share is all a member could send.)
+    share = partial_decrypt(Context(bytes.fromhex(round_.fingerprint)),
+                            closed_empty["shares"][1], [])
+    with pytest.raises(ActionError):
+        do_post_decryption_share(Actor(seat.user, "committee"), round_, share.to_dict())
+
+
+def test_an_empty_round_through_the_committee_api(closed_empty, client):
+    round_ = closed_empty["round"]
+    seat = CommitteeMember.objects.get(round=round_, index=2)
+    client.force_login(seat.user)
+    answer = client.post(f"/api/poll/{round_.pk}/aggregates")
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["aggregates"] == ["00" * 64, "00" * 64]
+    round_.refresh_from_db()
+    assert round_.status == RoundStatus.TALLIED
+    download = client.get(f"/poll/{round_.pk}/record.json")
+    assert download.status_code == 200
+    assert client.get(f"/poll/{round_.pk}/results/").status_code == 200
+    refused = client.post(f"/api/poll/{round_.pk}/decryption",
+                          data=json.dumps({"share": {"member": 2, "factors": [],
+                                                     "proofs": []}}),
+                          content_type="application/json")
+    assert refused.status_code == 409
