@@ -236,8 +236,10 @@ def _base(
                 " / tổng số phiếu vượt quá tổng số thành viên",
                 where="counts",
             )
-    if base == 0:
+    if base == 0 and rule.denominator is not Denominator.RETURNED:
         raise InputError(f"the base N ({rule.denominator}) is zero", where=str(rule.denominator))
+    # A base of zero ballots returned (nobody voted, or every row invalid where invalid rows
+    # leave the base) is a real round: it has no percentages and no band (_apply).
     return base
 
 
@@ -266,15 +268,22 @@ def _apply(
     quorum: QuorumCheck,
     unmarked: int | None,
 ) -> Outcome:
-    percentages = {level: Fraction(n, base) for level, n in counts.items()}
+    notes: list[str] = []
+    if base == 0:
+        # Every count is zero too (the base counts them); 0/0 is no share, and no band may
+        # apply: an inclusive bound like 3L >= 2N would hold vacuously.
+        percentages = {level: Fraction(0) for level in counts}
+        notes.append("no ballot counts for this official: no percentage, no band"
+                     " / không có phiếu nào được tính")
+    else:
+        percentages = {level: Fraction(n, base) for level, n in counts.items()}
     band: Band | None = None
     consequences: tuple[Consequence, ...] = ()
-    notes: list[str] = []
-    if quorum.met:
+    if not quorum.met:
+        notes.append("quorum not met: the result has no legal effect / không đủ điều kiện")
+    elif base > 0:
         matching = [b for b in rule.bands if b.contains(counts[b.measure], base)]
         band = matching[0] if matching else None
-    else:
-        notes.append("quorum not met: the result has no legal effect / không đủ điều kiện")
     if band is not None:
         consequences = band.consequences
         closure = rule.resignation

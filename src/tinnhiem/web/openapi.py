@@ -11,6 +11,7 @@ an ``Allow`` header).
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 __all__ = ["openapi_document"]
@@ -765,8 +766,9 @@ def _committee_paths() -> dict[str, Any]:
 
 
 def openapi_document(server_url: str = "/") -> dict[str, Any]:
-    """The OpenAPI 3.1 document served at /api/openapi.json."""
-    return {
+    """The OpenAPI 3.1 document served at /api/openapi.json (a fresh copy each call: the
+    parts shared between operations are never aliased into a caller's document)."""
+    document = {
         "openapi": "3.1.0",
         "info": {
             "title": "Tín Nhiệm API",
@@ -801,3 +803,4 @@ def openapi_document(server_url: str = "/") -> dict[str, Any]:
             },
         },
     }
+    return copy.deepcopy(document)

@@ -19,7 +19,6 @@ NQ96 = "nq96-2023"
         (PollCounts(47, 47, -1, 2, 25), None, "must not be negative"),
         (PollCounts(47, 47, 19, 2, True), None, "whole number"),  # type: ignore[arg-type]
         (PollCounts(47, None, 19, 2, 25), None, "give the number returned"),
-        (PollCounts(0, 0, 0, 0, 0), None, "zero"),
         (PollCounts(50, 47, 19, 2, 25), 48, r"issued \(50\) exceed the members"),
     ],
 )
