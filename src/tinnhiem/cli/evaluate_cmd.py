@@ -7,13 +7,13 @@ The heavy modules (numpy, scipy, openpyxl, weasyprint) are imported inside the c
 from __future__ import annotations
 
 import csv
-import sys
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from tinnhiem.cli.failure import exit_for
 from tinnhiem.errors import InputError, TinnhiemError
 
 if TYPE_CHECKING:
@@ -96,24 +96,10 @@ def _labelled(values: list[str], option: str) -> list[tuple[str, Path]]:
 def _other_polls(
     values: list[str], option: str, rule: Rule
 ) -> list[tuple[str, dict[str, PollCounts]]]:
-    from tinnhiem.cli.results_cmd import read_counts
-    from tinnhiem.rules import PollCounts
+    from tinnhiem.rules.counts_csv import read_counts
 
     return [
-        (
-            label,
-            {
-                row.official: PollCounts(
-                    row.issued,
-                    row.returned,
-                    row.counts["high"],
-                    row.counts["confident"],
-                    row.counts["low"],
-                    row.invalid,
-                )
-                for row in read_counts(path, rule)
-            },
-        )
+        (label, {row.official: row.poll_counts() for row in read_counts(path, rule)})
         for label, path in _labelled(values, option)
     ]
 
@@ -129,9 +115,9 @@ def _file_report(
     others: dict[str, list[str]],
     label: str | None,
 ) -> EvaluationReport:
-    from tinnhiem.cli.results_cmd import evaluate_rows, read_counts, with_defaults
     from tinnhiem.evaluation import PollEntry, evaluate_body, load_policy, load_programme
-    from tinnhiem.rules import PollCounts, RoundKind, load_rule
+    from tinnhiem.rules import RoundKind, load_rule
+    from tinnhiem.rules.counts_csv import evaluate_rows, read_counts, with_defaults
 
     rule = load_rule(rule_ref)
     if rule.kind is not RoundKind.POLL:
@@ -151,19 +137,7 @@ def _file_report(
         summoned=bases["summoned"],
     )
     polls = [
-        PollEntry(
-            row.official,
-            row.position,
-            PollCounts(
-                row.issued,
-                row.returned,
-                row.counts["high"],
-                row.counts["confident"],
-                row.counts["low"],
-                row.invalid,
-            ),
-            outcome,
-        )
+        PollEntry(row.official, row.position, row.poll_counts(), outcome)
         for row, outcome in zip(rows, outcomes, strict=True)
     ]
     policy = load_policy(policy_ref) if policy_ref else load_policy()
@@ -494,10 +468,9 @@ def register(app: typer.Typer) -> None:
 
                 write_pdf(report, pdf)
         except TinnhiemError as exc:
-            print(f"tinnhiem: error: {exc}", file=sys.stderr)
-            raise typer.Exit(2) from None
+            raise exit_for(exc) from None
         if as_json:
-            from tinnhiem.ballots.codec import canonical_json
+            from tinnhiem.codec import canonical_json
             from tinnhiem.evaluation import report_document
 
             typer.echo(canonical_json(report_document(report)).decode())

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import socket
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +19,8 @@ from typing import Annotated
 
 import typer
 
-from tinnhiem.errors import InputError, TinnhiemError
+from tinnhiem.cli.failure import reported_errors
+from tinnhiem.errors import InputError
 from tinnhiem.paper import (
     BALLOT_FIELD,
     TOTALS_ITEM,
@@ -54,19 +54,9 @@ Device = Annotated[
 
 
 @contextmanager
-def _errors() -> Iterator[None]:
-    """Turn a TinnhiemError into one line on stderr and exit code 2; nothing is half-written
-    because every action is checked before it is appended."""
-    try:
-        yield
-    except TinnhiemError as exc:
-        print(f"tinnhiem: error: {exc}", file=sys.stderr)
-        raise typer.Exit(2) from None
-
-
-@contextmanager
 def _session(path: Path) -> Iterator[PaperSession]:
-    with _errors(), open_log_file(path) as log:
+    # An error leaves nothing half-written: every action is checked before it is appended.
+    with reported_errors(), open_log_file(path) as log:
         yield PaperSession(log)
 
 
@@ -108,7 +98,7 @@ def _new(app: typer.Typer) -> None:
         place: Annotated[str, typer.Option(help="place, for the date line")] = "",
     ) -> None:
         """Tạo vòng phiếu giấy / create a paper round from an officials CSV and a rule."""
-        with _errors():
+        with reported_errors():
             from tinnhiem.rules import load_rule
 
             load_rule(rule)  # fail now, not at the minutes

@@ -7,12 +7,12 @@ paper round's session file (the same minutes as ``tinnhiem paper minutes``).
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from tinnhiem.cli.failure import exit_for
 from tinnhiem.errors import InputError, TinnhiemError
 
 if TYPE_CHECKING:
@@ -84,6 +84,5 @@ def register(app: typer.Typer) -> None:
             except OSError as exc:
                 raise InputError(f"cannot write ({exc.strerror})", where=str(out)) from exc
         except TinnhiemError as exc:
-            print(f"tinnhiem: error: {exc}", file=sys.stderr)
-            raise typer.Exit(2) from None
+            raise exit_for(exc) from None
         typer.echo(f"Đã ghi / written: {out} ({len(payload)} bytes)")

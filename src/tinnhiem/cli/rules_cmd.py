@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
 
+from tinnhiem.cli.failure import exit_for
 from tinnhiem.errors import TinnhiemError
 from tinnhiem.rules import Rule, RuleError, list_rules, load_rule
 
@@ -111,11 +111,6 @@ def describe_rule(rule: Rule) -> list[str]:
     return lines
 
 
-def _fail(exc: TinnhiemError) -> typer.Exit:
-    print(f"tinnhiem: error: {exc}", file=sys.stderr)
-    return typer.Exit(2)
-
-
 def register(app: typer.Typer) -> None:
     """Add the ``rules`` command group to ``app``."""
     rules_app = typer.Typer(
@@ -128,7 +123,7 @@ def register(app: typer.Typer) -> None:
         try:
             rules = list_rules()
         except RuleError as exc:
-            raise _fail(exc) from None
+            raise exit_for(exc) from None
         width = max(len(r.id) for r in rules)
         for rule in rules:
             typer.echo(f"{rule.id:<{width}}  {rule.title_vi} / {rule.title_en}")
@@ -143,7 +138,7 @@ def register(app: typer.Typer) -> None:
         try:
             rule = load_rule(rule_id)
         except TinnhiemError as exc:
-            raise _fail(exc) from None
+            raise exit_for(exc) from None
         for line in describe_rule(rule):
             typer.echo(line)
 

@@ -56,6 +56,11 @@ PassphraseFile = Annotated[
         f"else ${PASSPHRASE_ENV}, else asked.",
     ),
 ]
+StateFile = Annotated[Path, typer.Option(help="Tệp trạng thái / state file")]
+STATE_FILE = Path("member-state.tnsec")
+"""The default name of the member's secret state file (keygen writes it)."""
+SHARE_FILE = Path("member-share.tnsec")
+"""The default name of the member's protected key share (finish writes it)."""
 
 
 def _read_json(path: Path, kind: str) -> dict[str, Any]:
@@ -160,9 +165,9 @@ def _save_member(member: DkgMember, state: Path, passphrase: str) -> None:
 def keygen(
     ceremony_file: Annotated[Path, typer.Argument(help="ceremony.json")],
     member: Annotated[int, typer.Option("--member", "-m", help="Số thứ tự / member number")],
-    state: Annotated[Path, typer.Option(help="Tệp trạng thái bí mật sẽ ghi / state file")] = (
-        Path("member-state.tnsec")
-    ),
+    state: Annotated[
+        Path, typer.Option(help="Tệp trạng thái bí mật sẽ ghi / state file")
+    ] = STATE_FILE,
     out: Annotated[Path, typer.Option(help="Tệp cam kết để tải lên / commit file")] = Path(
         "commit.json"
     ),
@@ -184,9 +189,7 @@ def keygen(
 @trustee_app.command("reveal")
 def reveal(
     ceremony_file: Annotated[Path, typer.Argument(help="ceremony.json with every commit")],
-    state: Annotated[Path, typer.Option(help="Tệp trạng thái / state file")] = Path(
-        "member-state.tnsec"
-    ),
+    state: StateFile = STATE_FILE,
     out: Annotated[Path, typer.Option(help="Tệp công bố / reveal file")] = Path("reveal.json"),
     passphrase_file: PassphraseFile = None,
 ) -> None:
@@ -206,12 +209,8 @@ def reveal(
 @trustee_app.command("finish")
 def finish(
     ceremony_file: Annotated[Path, typer.Argument(help="ceremony.json with every reveal")],
-    state: Annotated[Path, typer.Option(help="Tệp trạng thái / state file")] = Path(
-        "member-state.tnsec"
-    ),
-    share: Annotated[Path, typer.Option(help="Tệp phần khóa sẽ ghi / share file")] = Path(
-        "member-share.tnsec"
-    ),
+    state: StateFile = STATE_FILE,
+    share: Annotated[Path, typer.Option(help="Tệp phần khóa sẽ ghi / share file")] = SHARE_FILE,
     out: Annotated[Path, typer.Option(help="Tệp xác nhận / confirm file")] = Path("confirm.json"),
     passphrase_file: PassphraseFile = None,
 ) -> None:
@@ -252,9 +251,7 @@ def finish(
 @trustee_app.command("decrypt")
 def decrypt(
     aggregates_file: Annotated[Path, typer.Argument(help="aggregates.json")],
-    share: Annotated[Path, typer.Option(help="Tệp phần khóa / share file")] = Path(
-        "member-share.tnsec"
-    ),
+    share: Annotated[Path, typer.Option(help="Tệp phần khóa / share file")] = SHARE_FILE,
     out: Annotated[Path, typer.Option(help="Tệp giải mã / decryption file")] = Path(
         "decryption.json"
     ),

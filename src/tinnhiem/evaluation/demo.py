@@ -1,6 +1,9 @@
 """A seeded demo body: 44 officials of a provincial People's Council, a poll generated with a
 seeded RNG, and a year's work programme of 17 assignments (đề án). Two officials are built to
 be flagged: one popular but idle, one unpopular achiever.
+
+The officials and their posts are those of ``tinnhiem demo`` with the same seed
+(tinnhiem.demo_data); the programme, abilities and counts come from this module's own RNG.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from tinnhiem.demo_data import demo_officials
 from tinnhiem.evaluation.levels import Finding, FindingKind, OfficialInfo, Rating
 from tinnhiem.evaluation.programme import (
     Assignment,
@@ -30,67 +34,6 @@ DEMO_AT = date(2025, 12, 31)
 _START = date(2025, 1, 1)
 _VOTERS = 58
 
-_SURNAMES = (
-    "Nguyễn",
-    "Trần",
-    "Lê",
-    "Phạm",
-    "Hoàng",
-    "Huỳnh",
-    "Phan",
-    "Vũ",
-    "Võ",
-    "Đặng",
-    "Bùi",
-    "Đỗ",
-    "Hồ",
-    "Ngô",
-    "Dương",
-    "Lý",
-)
-_MIDDLE = ("Văn", "Thị", "Hữu", "Đức", "Minh", "Thanh", "Quốc", "Ngọc", "Xuân", "Thu")
-_GIVEN = (
-    "An",
-    "Bình",
-    "Cường",
-    "Dũng",
-    "Giang",
-    "Hà",
-    "Hải",
-    "Hạnh",
-    "Hùng",
-    "Hương",
-    "Khánh",
-    "Lan",
-    "Long",
-    "Mai",
-    "Nam",
-    "Nga",
-    "Phong",
-    "Phúc",
-    "Quang",
-    "Sơn",
-    "Tâm",
-    "Thảo",
-    "Thắng",
-    "Trang",
-    "Trung",
-    "Tuấn",
-    "Vân",
-    "Việt",
-    "Yến",
-    "Đạt",
-)
-_POSTS = (
-    "Phó Chủ tịch UBND",
-    "Giám đốc Sở",
-    "Phó Giám đốc Sở",
-    "Trưởng ban HĐND",
-    "Phó Trưởng ban HĐND",
-    "Chánh Văn phòng",
-    "Chánh Thanh tra",
-    "Chủ tịch UBND huyện",
-)
 _UNITS = ("Khối UBND", "Khối HĐND", "Khối Sở ngành")
 _TOPICS = (
     "Chuyển đổi số dịch vụ công",
@@ -129,17 +72,6 @@ class DemoBody:
     unpopular_achiever: str
     history: tuple[tuple[str, dict[str, PollCounts]], ...] = ()
     other_bodies: tuple[tuple[str, dict[str, PollCounts]], ...] = ()
-
-
-def _names(rng: np.random.Generator, count: int) -> list[str]:
-    names: list[str] = []
-    while len(names) < count:
-        name = " ".join(
-            (str(rng.choice(_SURNAMES)), str(rng.choice(_MIDDLE)), str(rng.choice(_GIVEN)))
-        )
-        if name not in names:
-            names.append(name)
-    return names
 
 
 def _assignment(
@@ -200,8 +132,9 @@ def _assignment(
 
 def demo_body(seed: int = 2025) -> DemoBody:
     """Build the demo body from ``seed`` (the same seed gives the same body)."""
+    roster = demo_officials(seed, 44)  # the officials and posts of `tinnhiem demo --seed`
+    names = [name for name, _ in roster]
     rng = np.random.default_rng(seed)
-    names = _names(rng, 44)
     ability = rng.beta(5, 2, size=44)
     ability[POPULAR_IDLE] = 0.15
     ability[UNPOPULAR_ACHIEVER] = 0.97
@@ -251,7 +184,7 @@ def demo_body(seed: int = 2025) -> DemoBody:
         polls.append(
             (
                 name,
-                str(_POSTS[i % len(_POSTS)]),
+                roster[i][1],
                 PollCounts(_VOTERS, _VOTERS, high, confident, low, invalid),
             )
         )

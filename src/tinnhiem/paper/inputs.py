@@ -24,15 +24,20 @@ Source = Path | str
 """A file, or the CSV text itself."""
 
 
+def _where(source: Source) -> str:
+    """How errors name ``source``: the file's path, or ``csv`` for text."""
+    return str(source) if isinstance(source, Path) else "csv"
+
+
 def _read_csv(source: Source, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    where = _where(source)
     if isinstance(source, Path):
-        where = str(source)
         try:
             text = source.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise PaperInputError(f"cannot read ({exc})", where=where) from exc
     else:
-        where, text = "csv", source.removeprefix("\ufeff")
+        text = source.removeprefix("\ufeff")
     reader = csv.DictReader(io.StringIO(text))
     header = [name.strip().lower() for name in reader.fieldnames or []]
     missing = [name for name in required if name not in header]
@@ -53,7 +58,7 @@ def _read_csv(source: Source, required: tuple[str, ...]) -> list[tuple[int, dict
 
 def parse_officials_csv(source: Source) -> tuple[Official, ...]:
     """Officials in ballot order from a CSV with columns ``id,name[,position]`` (UTF-8)."""
-    where = str(source) if isinstance(source, Path) else "csv"
+    where = _where(source)
     officials = []
     for number, row in _read_csv(source, ("id", "name")):
         if not row["id"] or not row["name"]:
@@ -64,7 +69,7 @@ def parse_officials_csv(source: Source) -> tuple[Official, ...]:
 
 def parse_committee_csv(source: Source) -> tuple[CommitteeMember, ...]:
     """Counting committee members from a CSV with columns ``name[,role]``."""
-    where = str(source) if isinstance(source, Path) else "csv"
+    where = _where(source)
     members = []
     for number, row in _read_csv(source, ("name",)):
         if not row["name"]:
@@ -83,7 +88,7 @@ def _count(row: dict[str, str], name: str, where: str) -> int:
 def parse_counts_csv(source: Source) -> dict[str, LevelCounts]:
     """Per-official counts from a CSV with columns ``id,high,confident,low,invalid``
     (``invalid``: rows with no valid mark)."""
-    where = str(source) if isinstance(source, Path) else "csv"
+    where = _where(source)
     out: dict[str, LevelCounts] = {}
     for number, row in _read_csv(source, ("id", "high", "confident", "low", "invalid")):
         here = f"{where}:{number}"
@@ -111,7 +116,7 @@ def _flag(row: dict[str, str], name: str, where: str) -> bool:
 def parse_participation_csv(source: Source) -> tuple[frozenset[str], frozenset[str]]:
     """Electronic participation from a CSV with columns ``voter,credential,cast`` (1/0):
     returns (voters issued a credential, voters whose credential cast a ballot)."""
-    where = str(source) if isinstance(source, Path) else "csv"
+    where = _where(source)
     credentials: set[str] = set()
     cast: set[str] = set()
     seen: set[str] = set()

@@ -10,8 +10,13 @@ On disk the log is a JSON-lines file, one event per line, only ever appended to 
 exclusive lock, so two operators' terminals on one shared file do not interleave). The
 session file of a paper round *is* its log: the round's state is rebuilt by replaying it.
 
-The canonical form hashed is compact JSON with sorted keys in UTF-8; the log is an artefact
-of the paper round, separate from the election record and its codec.
+The canonical form hashed is compact JSON with sorted keys in UTF-8: the bytes of
+:func:`tinnhiem.codec.canonical_json`, the one codec. The log is an artefact of the paper
+round, separate from the election record: its hash is SHA-256 over ``_DOMAIN`` and those
+bytes (not the record's length-prefixed ``tagged_hash``). The codec's value checks (strings
+in NFC, no floats) stay off, ``check=False``: the paper round's inputs were never held to
+them, and a stored log carrying, say, an operator name typed in decomposed form must still
+verify. So every stored log keeps its bytes and its hashes.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from tinnhiem.codec import canonical_json
 from tinnhiem.paper.errors import LogIntegrityError, PaperInputError
 
 __all__ = [
@@ -60,7 +66,13 @@ def format_timestamp(moment: datetime) -> str:
 
 
 def _canonical(value: Mapping[str, Any]) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return canonical_json(value, check=False)
+
+
+def _no_constant(name: str) -> Any:
+    # NaN and Infinity are not JSON and the codec refuses to write them: a line holding one
+    # was not written by the log (no event carries a float), so it is not an event.
+    raise ValueError(f"{name} is not allowed")
 
 
 @dataclass(frozen=True)
@@ -103,7 +115,7 @@ class LogEvent:
     def from_json(line: str, *, where: str) -> LogEvent:
         """Parse one line; a malformed line raises :class:`LogIntegrityError`."""
         try:
-            raw = json.loads(line)
+            raw = json.loads(line, parse_constant=_no_constant)
             event = LogEvent(
                 seq=int(raw["seq"]),
                 ts=str(raw["ts"]),

@@ -28,6 +28,7 @@ from tinnhiem.ballots import (
 )
 from tinnhiem.ballots.pool import chunked, parallel_map
 from tinnhiem.crypto import CredentialKey, Point
+from tinnhiem.demo_data import demo_posts, vietnamese_names
 from tinnhiem.errors import InputError
 from tinnhiem.record.election import Election
 from tinnhiem.tally import RuleSource
@@ -41,136 +42,6 @@ __all__ = [
     "run_demo",
     "vietnamese_names",
 ]
-
-SURNAMES = (
-    "Nguyễn",
-    "Trần",
-    "Lê",
-    "Phạm",
-    "Hoàng",
-    "Huỳnh",
-    "Phan",
-    "Vũ",
-    "Võ",
-    "Đặng",
-    "Bùi",
-    "Đỗ",
-    "Hồ",
-    "Ngô",
-    "Dương",
-    "Lý",
-    "Đinh",
-    "Trịnh",
-    "Lương",
-    "Mai",
-)
-MIDDLE = (
-    "Văn",
-    "Thị",
-    "Đức",
-    "Minh",
-    "Hữu",
-    "Quang",
-    "Thanh",
-    "Ngọc",
-    "Xuân",
-    "Hoài",
-    "Thu",
-    "Kim",
-    "Công",
-    "Anh",
-    "Bảo",
-)
-GIVEN = (
-    "An",
-    "Bình",
-    "Cường",
-    "Dũng",
-    "Giang",
-    "Hà",
-    "Hải",
-    "Hạnh",
-    "Hùng",
-    "Hương",
-    "Khánh",
-    "Lan",
-    "Long",
-    "Mai",
-    "Nam",
-    "Phong",
-    "Phương",
-    "Quân",
-    "Sơn",
-    "Tâm",
-    "Thảo",
-    "Trung",
-    "Tuấn",
-    "Vy",
-    "Yến",
-    "Thắng",
-    "Lộc",
-    "Nga",
-    "Tùng",
-    "Hiếu",
-)
-DEPARTMENTS = (
-    "Tài chính",
-    "Xây dựng",
-    "Y tế",
-    "Giáo dục và Đào tạo",
-    "Công Thương",
-    "Nông nghiệp và Môi trường",
-    "Nội vụ",
-    "Tư pháp",
-    "Khoa học và Công nghệ",
-    "Văn hóa, Thể thao và Du lịch",
-    "Dân tộc và Tôn giáo",
-    "Ngoại vụ",
-)
-HEAD_POSTS = (
-    "Chủ tịch HĐND tỉnh",
-    "Phó Chủ tịch HĐND tỉnh",
-    "Phó Chủ tịch HĐND tỉnh",
-    "Trưởng Ban Pháp chế HĐND tỉnh",
-    "Trưởng Ban Kinh tế - Ngân sách HĐND tỉnh",
-    "Trưởng Ban Văn hóa - Xã hội HĐND tỉnh",
-    "Trưởng Ban Dân tộc HĐND tỉnh",
-    "Chủ tịch UBND tỉnh",
-    "Phó Chủ tịch UBND tỉnh",
-    "Phó Chủ tịch UBND tỉnh",
-    "Phó Chủ tịch UBND tỉnh",
-    "Ủy viên UBND tỉnh, Chánh Văn phòng UBND tỉnh",
-    "Ủy viên UBND tỉnh, Chánh Thanh tra tỉnh",
-    "Ủy viên UBND tỉnh, Giám đốc Công an tỉnh",
-    "Ủy viên UBND tỉnh, Chỉ huy trưởng Bộ Chỉ huy Quân sự tỉnh",
-)
-
-
-def vietnamese_names(rng: random.Random, count: int) -> list[str]:
-    """``count`` distinct full names (họ, tên đệm, tên) drawn from the seeded lists."""
-    names: list[str] = []
-    seen: set[str] = set()
-    while len(names) < count:
-        name = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
-        if name not in seen:
-            seen.add(name)
-            names.append(name)
-    return names
-
-
-def _posts(count: int) -> list[str]:
-    posts = list(HEAD_POSTS)
-    posts += [f"Ủy viên UBND tỉnh, Giám đốc Sở {d}" for d in DEPARTMENTS]
-    posts += [f"Phó Giám đốc Sở {d}" for d in DEPARTMENTS]
-    posts += [
-        f"Phó Trưởng Ban {b} HĐND tỉnh"
-        for b in ("Pháp chế", "Kinh tế - Ngân sách", "Văn hóa - Xã hội", "Dân tộc")
-    ]
-    k = 2
-    while len(posts) < count:
-        posts += [f"Phó Giám đốc Sở {d} ({k})" for d in DEPARTMENTS]
-        k += 1
-    return posts[:count]
 
 
 @dataclass(frozen=True)
@@ -206,7 +77,7 @@ def demo_manifest(config: DemoConfig, rule: RuleSource) -> Manifest:
     """The round definition of the demo: roster, exemptions, committee, weights."""
     rng = random.Random(config.seed)
     names = vietnamese_names(rng, config.officials + config.exempt + config.committee)
-    posts = _posts(config.officials + config.exempt)
+    posts = demo_posts(config.officials + config.exempt)
     officials = tuple(
         Official(f"cb{i + 1:03d}", names[i], posts[i], i + 1) for i in range(config.officials)
     )

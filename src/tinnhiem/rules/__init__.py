@@ -6,6 +6,7 @@ in the same format (docs/rules.md). Everything a rule decides is exact (``Fracti
 integers): bands compare ``2L > N`` by cross-multiplication, never a rounded percentage.
 """
 
+from tinnhiem.rules.counts_csv import CountRow, evaluate_rows, read_counts, with_defaults
 from tinnhiem.rules.errors import RuleError
 from tinnhiem.rules.evaluate import (
     FormalCounts,
@@ -44,6 +45,7 @@ __all__ = [
     "BlankRow",
     "Bound",
     "Consequence",
+    "CountRow",
     "Denominator",
     "Exemption",
     "ExemptionKind",
@@ -69,10 +71,13 @@ __all__ = [
     "check_printed_percent",
     "evaluate_formal",
     "evaluate_poll",
+    "evaluate_rows",
     "formal_vote_requested",
     "format_percent",
     "list_rules",
     "load_rule",
     "parse_percent",
     "parse_rule",
+    "read_counts",
+    "with_defaults",
 ]

@@ -323,6 +323,35 @@ def _apply(
     )
 
 
+def _evaluate(
+    rule: Rule,
+    counts: PollCounts | FormalCounts,
+    levels: tuple[str, ...],
+    *,
+    members: int | None,
+    present: int | None,
+    summoned: int | None,
+) -> Outcome:
+    """What a poll and a formal vote share: check the counts (``levels``, then ``invalid``),
+    find the base N and the quorum, then apply the rule's bands."""
+    for name in (*levels, "invalid"):
+        _check_count(name, getattr(counts, name))
+    marked = sum(getattr(counts, name) for name in levels) + counts.invalid
+    base = _base(
+        rule,
+        issued=counts.issued,
+        returned=counts.returned,
+        marked=marked,
+        invalid=counts.invalid,
+        members=members,
+        present=present,
+        summoned=summoned,
+    )
+    quorum = _quorum(rule, present, summoned)
+    unmarked = counts.returned - marked if counts.returned is not None else None
+    return _apply(rule, counts.by_level(), base, quorum, unmarked)
+
+
 def evaluate_poll(
     rule: Rule,
     counts: PollCounts,
@@ -338,22 +367,14 @@ def evaluate_poll(
     """
     if rule.kind is not RoundKind.POLL:
         raise InputError(f"rule {rule.id} is a {rule.kind} rule, not a poll rule", where="rule")
-    for name in ("high", "confident", "low", "invalid"):
-        _check_count(name, getattr(counts, name))
-    marked = counts.high + counts.confident + counts.low + counts.invalid
-    base = _base(
+    return _evaluate(
         rule,
-        issued=counts.issued,
-        returned=counts.returned,
-        marked=marked,
-        invalid=counts.invalid,
+        counts,
+        ("high", "confident", "low"),
         members=members,
         present=present,
         summoned=summoned,
     )
-    quorum = _quorum(rule, present, summoned)
-    unmarked = counts.returned - marked if counts.returned is not None else None
-    return _apply(rule, counts.by_level(), base, quorum, unmarked)
 
 
 def evaluate_formal(
@@ -373,22 +394,14 @@ def evaluate_formal(
         raise InputError(
             f"rule {rule.id} is a {rule.kind} rule, not a formal-vote rule", where="rule"
         )
-    for name in ("confidence", "no_confidence", "invalid"):
-        _check_count(name, getattr(counts, name))
-    marked = counts.confidence + counts.no_confidence + counts.invalid
-    base = _base(
+    return _evaluate(
         rule,
-        issued=counts.issued,
-        returned=counts.returned,
-        marked=marked,
-        invalid=counts.invalid,
+        counts,
+        ("confidence", "no_confidence"),
         members=members,
         present=present,
         summoned=summoned,
     )
-    quorum = _quorum(rule, present, summoned)
-    unmarked = counts.returned - marked if counts.returned is not None else None
-    return _apply(rule, counts.by_level(), base, quorum, unmarked)
 
 
 def formal_vote_requested(rule: Rule, body: str, requesters: int, members: int) -> bool:
