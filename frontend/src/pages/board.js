@@ -16,7 +16,7 @@ function addEntries(entries) {
     if (e.seq <= last) continue;
     const row = h('tr', { 'data-seq': e.seq, 'data-tracker': e.tracker || null },
       h('td', { text: String(e.seq) }),
-      h('td', { text: e.kind }),
+      h('td', { text: (data.kinds && data.kinds[e.kind]) || e.kind }),
       h('td', { class: 'tracker', text: e.tracker || '' }),
       h('td', {}, h('code', { class: 'hash', text: e.hash })));
     body.append(row);

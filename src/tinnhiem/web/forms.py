@@ -93,7 +93,7 @@ class RoundForm(forms.Form):
 
 class OfficialForm(forms.Form):
     person = forms.IntegerField(label=_("Người được lấy phiếu"))
-    post = forms.CharField(label=_("Chức vụ"), max_length=300)
+    post = forms.CharField(label=_("Chức vụ"), max_length=300, required=False)
     order = forms.IntegerField(label=_("Thứ tự trên phiếu"), min_value=1, required=False)
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from django.utils import timezone
+
 from tinnhiem.ballots import (
     Ballot,
     CommitteeMember,
@@ -114,7 +116,9 @@ def manifest_for(round: Round) -> Manifest:
         threshold=round.threshold,
         weight_base=summoned + 1,
         revote=RevotePolicy.REJECT,
-        date=round.opens_at.date().isoformat() if round.opens_at else "",
+        # The round's date where it is held (TIME_ZONE, Asia/Ho_Chi_Minh), not UTC: a poll
+        # opened at 02:00 on the 29th in Hà Nội is dated the 29th on the minutes.
+        date=timezone.localdate(round.opens_at).isoformat() if round.opens_at else "",
     )
 
 

@@ -21,6 +21,7 @@ __all__ = [
     "CHECKIN_PREFIX",
     "booth_entry_path",
     "booth_fragment",
+    "group_code",
     "new_checkin_token",
     "new_login_code",
     "normalise_login_code",
@@ -38,10 +39,14 @@ def _random_code(length: int) -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(length))
 
 
+def group_code(raw: str) -> str:
+    """A code in groups of four for reading aloud or typing: ``7K2M-Q9XD-…``."""
+    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
 def new_login_code() -> str:
     """A fresh login code, grouped for reading: ``7K2M-Q9XD-…`` (80 random bits)."""
-    raw = _random_code(16)
-    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+    return group_code(_random_code(16))
 
 
 def normalise_login_code(code: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -26,6 +28,13 @@ def audit_log(
     elif scope.body is not None:
         entries = entries.filter(Q(body=scope.body) | Q(round__body=scope.body))
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    labels = dict(Role.choices)
+    for entry in page:
+        # shown to people: the role's name and the detail as JSON, not Python's repr
+        entry.role_label = labels.get(entry.role, entry.role)
+        entry.detail_text = (
+            json.dumps(entry.detail, ensure_ascii=False, sort_keys=True) if entry.detail else ""
+        )
     return render(
         request,
         "web/audit.html",

@@ -18,7 +18,13 @@ from tinnhiem.web.actions import (
 from tinnhiem.web.forms import CheckInForm
 from tinnhiem.web.lib.access import require_role
 from tinnhiem.web.lib.quorum import quorum_of
-from tinnhiem.web.lib.slips import CHECKIN_PREFIX, booth_entry_path, booth_fragment, qr_svg
+from tinnhiem.web.lib.slips import (
+    CHECKIN_PREFIX,
+    booth_entry_path,
+    booth_fragment,
+    group_code,
+    qr_svg,
+)
 from tinnhiem.web.models import CheckIn, Role, RoundStatus, Summons, VoterCredential
 from tinnhiem.web.views.common import actor_for, add_action_error, scope_of
 
@@ -33,6 +39,7 @@ def _slip_views(request: HttpRequest, issued: list[IssuedSlip]) -> list[dict[str
             "slip": slip,
             "person": slip.credential.summons.person,
             "typed_code": booth_fragment(slip.login_code, slip.seed),
+            "checkin_code": group_code(slip.credential.checkin_token),
             "booth_qr": qr_svg(f"{login_url}#{booth_fragment(slip.login_code, slip.seed)}",
                                title="Bỏ phiếu / Vote"),
             "checkin_qr": qr_svg(CHECKIN_PREFIX + slip.credential.checkin_token,

@@ -3,8 +3,10 @@ or an organiser), publish (organisers); each report has a comment thread."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tinnhiem.web.actions import ActionError, do_publish_report, do_submit_report
@@ -79,6 +81,7 @@ def report_edit(request: HttpRequest, round_id: int, official_id: int) -> HttpRe
         except ActionError as exc:
             add_action_error(form, exc)
         else:
+            messages.success(request, _("Đã lưu báo cáo."))
             return redirect("web:report", round_id=official.round_id, official_id=official.pk)
     return render(
         request,
@@ -93,5 +96,10 @@ def report_edit(request: HttpRequest, round_id: int, official_id: int) -> HttpRe
 def report_publish(request: HttpRequest, round_id: int, official_id: int) -> HttpResponse:
     official = _official(request, official_id)
     report = get_object_or_404(SelfReport, official=official)
-    do_publish_report(actor_for(request, Role.ORGANISER), report)
+    try:
+        do_publish_report(actor_for(request, Role.ORGANISER), report)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã công bố báo cáo cho người ghi phiếu."))
     return redirect("web:report", round_id=official.round_id, official_id=official.pk)

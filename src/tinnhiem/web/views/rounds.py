@@ -145,9 +145,17 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     }
     if organiser:
         people = Person.objects.filter(body=round_.body)
+        on_ballot = {o.person_id for o in officials}
+        in_committee = {m.user_id for m in context["committee"]}
         context.update(
             {
                 "people": people,
+                # a person is offered only where they are not yet
+                "official_candidates": [p for p in people if p.pk not in on_ballot],
+                "committee_candidates": [
+                    p for p in people if p.user_id is None or p.user_id not in in_committee
+                ],
+                "committee_full": len(in_committee) >= round_.committee_size,
                 "not_summoned": [p for p in people if p.pk not in summoned_ids],
                 "summoned": summoned,
                 "official_form": OfficialForm(),
@@ -177,6 +185,11 @@ def officials_add(request: HttpRequest, round_id: int) -> HttpResponse:
         messages.error(request, _("Hãy chọn người và nhập chức vụ."))
         return redirect("web:round", round_id=round_.pk)
     person = get_object_or_404(Person, pk=form.cleaned_data["person"], body=round_.body)
+    # an empty post takes the one on the roster
+    post = form.cleaned_data["post"] or person.position
+    if not post:
+        messages.error(request, _("Hãy nhập chức vụ."))
+        return redirect("web:round", round_id=round_.pk)
     return _run(
         request,
         round_,
@@ -184,7 +197,7 @@ def officials_add(request: HttpRequest, round_id: int) -> HttpResponse:
             actor_for(request, Role.ORGANISER),
             round_,
             person,
-            post=form.cleaned_data["post"],
+            post=post,
             order=form.cleaned_data["order"],
         ),
         _("Đã thêm người được lấy phiếu."),

@@ -18,7 +18,21 @@ from django.views.decorators.http import require_GET
 from tinnhiem.ballots import GENESIS
 from tinnhiem.web.models import Ballot, BoardEntry, Round, Summons, VoterCredential
 
-__all__ = ["board", "board_api", "board_state"]
+__all__ = ["board", "board_api", "board_state", "kind_labels"]
+
+
+def kind_labels() -> dict[str, str]:
+    """What each kind of board entry is called on the page (the API keeps the raw kind)."""
+    return {
+        "manifest": _("Thông tin đợt"),
+        "committee": _("Khóa chung của Ban kiểm phiếu"),
+        "open": _("Mở bỏ phiếu"),
+        "ballot": _("Lá phiếu"),
+        "close": _("Đóng bỏ phiếu"),
+        "aggregates": _("Bản mã tổng"),
+        "decryption": _("Giải mã"),
+        "results": _("Kết quả"),
+    }
 
 
 def _entry(e: BoardEntry) -> dict[str, Any]:
@@ -55,8 +69,12 @@ def board_state(round_: Round, since: int = -1) -> dict[str, Any]:
 def board(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = get_object_or_404(Round.objects.select_related("body"), pk=round_id)
     state = board_state(round_)
+    labels = kind_labels()
+    for entry in state["entries"]:
+        entry["kind_label"] = labels.get(entry["kind"], entry["kind"])
     data = {
         "url": reverse("web:poll_api_board", args=[round_.pk]),
+        "kinds": labels,
         "messages": {
             "found": _("Có trên bảng tin: mục số %(seq)s."),
             "not_found": _("Chưa thấy mã theo dõi này trên bảng tin."),
