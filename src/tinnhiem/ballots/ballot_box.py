@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tinnhiem.ballots.ballot import Ballot, BallotRejected, verify_ballot
+from tinnhiem.ballots.ballot import Ballot, BallotRejected, format_tracker, verify_ballot
 from tinnhiem.ballots.board import BulletinBoard
 from tinnhiem.ballots.manifest import Manifest, RevotePolicy
 from tinnhiem.ballots.pool import chunked, parallel_map
@@ -71,7 +71,8 @@ class BallotBox:
 
     def _commit(self, ballot: Ballot, ballot_hash: bytes) -> Accepted:
         entry = self.board.append("ballot", ballot_hash)
-        accepted = Accepted(ballot, ballot_hash, ballot.tracker(self.fingerprint), entry.index)
+        # ``ballot.tracker(fp)`` is ``format_tracker(ballot.ballot_hash(fp))``: reuse the hash.
+        accepted = Accepted(ballot, ballot_hash, format_tracker(ballot_hash), entry.index)
         self._seen_hashes.add(ballot_hash)
         self._seen_alphas.update(row.ciphertext[:32] for row in ballot.rows)
         self._current[ballot.credential] = len(self.accepted)

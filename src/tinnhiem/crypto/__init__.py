@@ -41,6 +41,7 @@ from tinnhiem.crypto.proofs import (
     Branch,
     ChaumPedersenProof,
     DisjunctiveProof,
+    EncodedItem,
     SchnorrProof,
     allowed_set,
     prove_dleq,
@@ -50,6 +51,7 @@ from tinnhiem.crypto.proofs import (
     verify_dleq,
     verify_in_set,
     verify_in_set_batch,
+    verify_in_set_encoded,
     verify_knowledge,
 )
 from tinnhiem.crypto.threshold import (
@@ -79,6 +81,7 @@ __all__ = [
     "DkgMember",
     "DlogOutOfRange",
     "DlogTable",
+    "EncodedItem",
     "InvalidEncoding",
     "InvalidProof",
     "InvalidSignature",
@@ -110,6 +113,7 @@ __all__ = [
     "verify_dleq",
     "verify_in_set",
     "verify_in_set_batch",
+    "verify_in_set_encoded",
     "verify_knowledge",
     "verify_signature",
 ]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import threading
+from collections.abc import Iterable
 
 import pysodium
 
@@ -25,6 +26,7 @@ __all__ = [
     "scalarmult",
     "scalarmult_base",
     "sub",
+    "sum_of_products",
 ]
 
 _lib = pysodium.sodium
@@ -113,3 +115,42 @@ def scalar_random() -> bytes:
     out = _buf()
     _scalar_random(out)
     return out.raw
+
+
+def _check_lengths(n: bytes, p: bytes) -> None:
+    # libsodium reads exactly 32 bytes from each pointer: a shorter buffer would be an
+    # out-of-bounds read, so this is checked even on the hot path (it costs ~0.1 µs).
+    if len(n) != 32 or len(p) != 32:
+        raise ValueError("a scalar and a point encoding are 32 bytes each")
+
+
+def sum_of_products(terms: Iterable[tuple[bytes, bytes]]) -> tuple[bytes, bool]:
+    """``Σ n_i·P_i`` for ``(n_i, P_i)`` in ``terms``, and whether every product was proper.
+
+    libsodium decodes ``P_i`` inside the multiplication and returns -1 when it is not a
+    canonical encoding of an element, or when ``n_i·P_i`` is the identity. ``ok`` is True
+    only when no multiplication returned -1; so when every ``n_i`` is in ``[1, ℓ)`` (the
+    group has prime order ℓ, so ``n_i·P_i`` is the identity only for ``P_i`` the identity)
+    it proves that every ``P_i`` is a valid, canonical, non-identity encoding, with no separate
+    validation call (each point is decoded once). When ``ok`` is False the sum is still a
+    valid encoding but means nothing unless every ``P_i`` was known to be valid (then a
+    -1 only marks an identity product, which libsodium writes as the identity).
+    """
+    acc = _BUF()  # the identity (all-zero encoding)
+    tmp = _BUF()
+    mul = _scalarmult
+    add = _add
+    ok = True
+    it = iter(terms)
+    for n, p in it:  # the first product goes straight into the accumulator
+        _check_lengths(n, p)
+        ok = mul(acc, n, p) == 0
+        break
+    for n, p in it:
+        _check_lengths(n, p)
+        # On an invalid P libsodium leaves ``tmp`` untouched: it still holds a valid
+        # encoding, so the addition below stays well defined.
+        if mul(tmp, n, p):
+            ok = False
+        add(acc, acc, tmp)
+    return acc.raw, ok

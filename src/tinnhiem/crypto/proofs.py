@@ -15,6 +15,7 @@ commitments; the byte layout is in docs/crypto.md.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,13 +24,14 @@ from tinnhiem.crypto import _sodium
 from tinnhiem.crypto.elgamal import Ciphertext
 from tinnhiem.crypto.errors import CryptoError, InvalidEncoding, InvalidProof
 from tinnhiem.crypto.group import ORDER, Point, Scalar
-from tinnhiem.crypto.transcript import Context, Item
+from tinnhiem.crypto.transcript import Context, Item, encode_item, transcript_head
 
 __all__ = [
     "BatchItem",
     "Branch",
     "ChaumPedersenProof",
     "DisjunctiveProof",
+    "EncodedItem",
     "SchnorrProof",
     "allowed_set",
     "prove_dleq",
@@ -39,6 +41,7 @@ __all__ = [
     "verify_dleq",
     "verify_in_set",
     "verify_in_set_batch",
+    "verify_in_set_encoded",
     "verify_knowledge",
 ]
 
@@ -47,6 +50,11 @@ TAG_DLEQ = "chaum-pedersen"
 TAG_IN_SET = "in-set"
 
 _G = Point.base()
+_G_BYTES = _G.to_bytes()
+_IDENTITY = bytes(32)
+_ZERO16 = bytes(16)  # pads a 128-bit weight to a 32-byte scalar
+_LP32 = (32).to_bytes(4, "big")  # the length prefix of a point or scalar item
+_LP8 = (8).to_bytes(4, "big")  # the length prefix of a U64 item
 
 
 def _check_types(obj: object, **expected: type) -> None:
@@ -62,6 +70,10 @@ def _check_types(obj: object, **expected: type) -> None:
 
 def _b(x: int) -> bytes:
     return x.to_bytes(32, "little")
+
+
+def _lp4(data: bytes) -> bytes:
+    return len(data).to_bytes(4, "big")
 
 
 # --------------------------------------------------------------------------- Schnorr
@@ -395,6 +407,60 @@ def prove_in_set(
     return prove_in_set_with_nonces(ctx, public, ct, value, nonce, allowed, nonces, binding=binding)
 
 
+def _in_set_layout(ctx: Context, public: bytes, allowed: tuple[int, ...]) -> tuple[bytes, bytes]:
+    """The transcript bytes shared by every row of one statement (docs/crypto.md §3, §6).
+
+    ``head`` runs up to ``LP(H)``; ``middle`` is ``LP(U64 n) ‖ LP(m_1) ‖ … ‖ LP(m_n)``. A row's
+    input is ``head ‖ LP(α) ‖ LP(β) ‖ middle ‖ LP(b) ‖ LP(A_1) ‖ LP(B_1) ‖ … ‖ LP(B_n)``,
+    byte for byte what ``_in_set_challenge`` hashes, built without per-item objects.
+    """
+    n = len(allowed)
+    head = b"".join(
+        (transcript_head(ctx.fingerprint, TAG_IN_SET, 6 + 3 * n), _LP32, _G_BYTES, _LP32, public)
+    )
+    middle = b"".join(
+        [_LP8, n.to_bytes(8, "big")] + [_LP32 + m.to_bytes(32, "little") for m in allowed]
+    )
+    return head, middle
+
+
+def _check_row(
+    layout: tuple[bytes, bytes],
+    public: Point,
+    ct: Ciphertext,
+    allowed: tuple[int, ...],
+    proof: DisjunctiveProof,
+    binding: bytes,
+) -> None:
+    """Shape, identities and the challenge sum of one row (``allowed`` already checked)."""
+    if len(proof.branches) != len(allowed):
+        raise InvalidProof(
+            f"disjunctive proof has {len(proof.branches)} branches, the allowed set "
+            f"{len(allowed)}"
+        )
+    if public._b == _IDENTITY or ct.alpha._b == _IDENTITY:
+        raise InvalidProof("identity public key or ciphertext α")
+    head, middle = layout
+    if type(binding) is not bytes:
+        binding = encode_item(binding)  # bytearray → bytes; anything else is a TypeError
+    parts = [head, _LP32, ct.alpha._b, _LP32, ct.beta._b, middle, _lp4(binding), binding]
+    c_sum = 0
+    for br in proof.branches:
+        a = br.a._b
+        b = br.b._b
+        if a == _IDENTITY or b == _IDENTITY:
+            raise InvalidProof("identity commitment in a disjunctive proof")
+        parts += (_LP32, a, _LP32, b)
+        c_sum += br.c._v
+    if c_sum % ORDER != _hash_scalar(parts):
+        raise InvalidProof("branch challenges do not sum to the Fiat-Shamir challenge")
+
+
+def _hash_scalar(parts: list[bytes]) -> int:
+    """SHA-512 of the concatenated ``parts`` read little-endian, mod ℓ (a challenge)."""
+    return int.from_bytes(hashlib.sha512(b"".join(parts)).digest(), "little") % ORDER
+
+
 def _precheck(
     ctx: Context,
     public: Point,
@@ -405,22 +471,7 @@ def _precheck(
 ) -> tuple[int, ...]:
     """The exact, non-randomised part of verification: shape, identities, challenge sum."""
     allowed_t = allowed_set(allowed)
-    if len(proof.branches) != len(allowed_t):
-        raise InvalidProof(
-            f"disjunctive proof has {len(proof.branches)} branches, the allowed set "
-            f"{len(allowed_t)}"
-        )
-    if public.is_identity() or ct.alpha.is_identity():
-        raise InvalidProof("identity public key or ciphertext α")
-    commitments: list[Point] = []
-    for br in proof.branches:
-        if br.a.is_identity() or br.b.is_identity():
-            raise InvalidProof("identity commitment in a disjunctive proof")
-        commitments.append(br.a)
-        commitments.append(br.b)
-    c = _in_set_challenge(ctx, public, ct, allowed_t, binding, commitments)
-    if sum(int(br.c) for br in proof.branches) % ORDER != int(c):
-        raise InvalidProof("branch challenges do not sum to the Fiat-Shamir challenge")
+    _check_row(_in_set_layout(ctx, public._b, allowed_t), public, ct, allowed_t, proof, binding)
     return allowed_t
 
 
@@ -473,11 +524,21 @@ def verify_in_set_batch(ctx: Context, public: Point, items: Sequence[BatchItem])
     """
     first_bad: InvalidProof | None = None
     # The allowed sets are normalised once, so the exact and the randomised parts check
-    # the very same statement (an iterator could not be read twice).
-    checked: list[BatchItem] = []
+    # the very same statement (an iterator could not be read twice). Rows usually share
+    # one allowed-set object: it is normalised again only when the object changes.
+    checked: list[tuple[Ciphertext, tuple[int, ...], DisjunctiveProof, bytes]] = []
+    layouts: dict[tuple[int, ...], tuple[bytes, bytes]] = {}
+    last: object = None
+    allowed_t: tuple[int, ...] = ()
     for idx, (ct, allowed, proof, binding) in enumerate(items):
         try:
-            allowed_t = _precheck(ctx, public, ct, allowed, proof, binding)
+            if allowed is not last or not isinstance(allowed, (tuple, list)):
+                allowed_t = allowed_set(allowed)
+                last = allowed
+            layout = layouts.get(allowed_t)
+            if layout is None:
+                layout = layouts[allowed_t] = _in_set_layout(ctx, public._b, allowed_t)
+            _check_row(layout, public, ct, allowed_t, proof, binding)
         except CryptoError as exc:
             first_bad = InvalidProof(str(exc), index=idx)
             first_bad.__cause__ = exc
@@ -497,13 +558,17 @@ def verify_in_set_batch(ctx: Context, public: Point, items: Sequence[BatchItem])
         raise first_bad
 
 
-def _batch_equation(public: Point, items: Sequence[BatchItem]) -> bool:
-    """The random linear combination of every branch equation of ``items`` holds."""
-    add = _sodium.add
-    mul = _sodium.scalarmult
+def _batch_equation(
+    public: Point, items: Sequence[tuple[Ciphertext, tuple[int, ...], DisjunctiveProof, bytes]]
+) -> bool:
+    """The random linear combination of every branch equation of ``items`` holds.
+
+    Every point here is a checked ``Point``, so a product that is the identity (for
+    example ``β`` the identity) is a real term, not an error: ``ok`` is not needed.
+    """
     g_coef = 0
     h_coef = 0
-    acc = bytes(32)  # the identity
+    terms: list[tuple[bytes, bytes]] = []
     # Two independent 128-bit weights per branch, all from one read of the OS CSPRNG.
     pool = os.urandom(32 * sum(len(proof.branches) for _, _, proof, _ in items))
     pos = 0
@@ -511,18 +576,114 @@ def _batch_equation(public: Point, items: Sequence[BatchItem]) -> bool:
         a_coef = 0
         b_coef = 0
         for m_j, br in zip(allowed, proof.branches, strict=True):
-            w1 = int.from_bytes(pool[pos : pos + 16], "little")
-            w2 = int.from_bytes(pool[pos + 16 : pos + 32], "little")
+            w1b = pool[pos : pos + 16]
+            w2b = pool[pos + 16 : pos + 32]
             pos += 32
+            w1 = int.from_bytes(w1b, "little")
+            w2 = int.from_bytes(w2b, "little")
             c = br.c._v
             s = br.s._v
             g_coef += w1 * s + w2 * c * m_j
             h_coef += w2 * s
             a_coef += w1 * c
             b_coef += w2 * c
-            acc = add(acc, mul(_b(w1), br.a._b))
-            acc = add(acc, mul(_b(w2), br.b._b))
-        acc = add(acc, mul(_b(a_coef % ORDER), ct.alpha._b))
-        acc = add(acc, mul(_b(b_coef % ORDER), ct.beta._b))
-    lhs = add(_sodium.scalarmult_base(_b(g_coef % ORDER)), mul(_b(h_coef % ORDER), public._b))
-    return lhs == acc
+            terms.append((w1b + _ZERO16, br.a._b))
+            terms.append((w2b + _ZERO16, br.b._b))
+        terms.append((_b(a_coef % ORDER), ct.alpha._b))
+        terms.append((_b(b_coef % ORDER), ct.beta._b))
+    acc, _ok = _sodium.sum_of_products(terms)
+    return _lhs(public, g_coef, h_coef) == acc
+
+
+def _lhs(public: Point, g_coef: int, h_coef: int) -> bytes:
+    """``g·G + h·H`` (both reduced mod ℓ here)."""
+    return _sodium.add(
+        _sodium.scalarmult_base(_b(g_coef % ORDER)),
+        _sodium.scalarmult(_b(h_coef % ORDER), public._b),
+    )
+
+
+#: ``(ciphertext bytes, proof bytes, binding)`` — one row for ``verify_in_set_encoded``.
+EncodedItem = tuple[bytes, bytes, bytes]
+
+
+def verify_in_set_encoded(
+    ctx: Context, public: Point, allowed: Sequence[int], rows: Sequence[EncodedItem]
+) -> list[Ciphertext] | None:
+    """Fast path of decode-then-``verify_in_set_batch`` for rows still in their bytes.
+
+    Each row is a 64-byte ciphertext ``α ‖ β``, a ``128·n``-byte disjunctive proof and its
+    binding, all under one allowed set. Returns the decoded ciphertexts when every row
+    passes every check of ``Ciphertext.from_bytes``, ``DisjunctiveProof.from_bytes`` and
+    ``verify_in_set_batch``; returns ``None`` when it cannot vouch for them — then decode
+    the rows and call ``verify_in_set_batch`` to get the verdict and the error. ``None``
+    never means the rows are good; a list never holds a row that the exact path rejects
+    (up to the batch's 2⁻¹²⁸).
+
+    The checks are the same, done on bytes: every scalar ``< ℓ``; every challenge
+    recomputed over the exact transcript bytes and equal to ``Σ c_j``; every point (α, β,
+    each ``A_j``, ``B_j``) decoded and validated once, inside the weighted multiplication
+    of the batch equation — libsodium rejects a non-canonical or invalid encoding there
+    and flags an identity product, and since each weight (and α's coefficient) is not
+    0 mod ℓ, an identity product means an identity point. The identity is never accepted
+    here, even for β (which ``Ciphertext`` allows); such a row goes to the exact path.
+    """
+    try:
+        allowed_t = allowed_set(allowed)
+    except CryptoError:
+        return None
+    if public._b == _IDENTITY:
+        return None
+    n = len(allowed_t)
+    size = 128 * n
+    head, middle = _in_set_layout(ctx, public._b, allowed_t)
+    pool = os.urandom(32 * n * len(rows))
+    pos = 0
+    g_coef = 0
+    h_coef = 0
+    terms: list[tuple[bytes, bytes]] = []
+    cts: list[Ciphertext] = []
+    for ct, proof, binding in rows:
+        if (
+            type(ct) is not bytes
+            or len(ct) != 64
+            or type(proof) is not bytes
+            or len(proof) != size
+            or type(binding) is not bytes
+        ):
+            return None
+        alpha = ct[:32]
+        beta = ct[32:]
+        parts = [head, _LP32, alpha, _LP32, beta, middle, _lp4(binding), binding]
+        a_coef = 0
+        b_coef = 0
+        c_sum = 0
+        for off, m_j in zip(range(0, size, 128), allowed_t, strict=True):
+            a_j = proof[off : off + 32]
+            b_j = proof[off + 32 : off + 64]
+            c = int.from_bytes(proof[off + 64 : off + 96], "little")
+            s = int.from_bytes(proof[off + 96 : off + 128], "little")
+            if c >= ORDER or s >= ORDER:
+                return None  # not a canonical scalar
+            parts += (_LP32, a_j, _LP32, b_j)
+            w1b = pool[pos : pos + 16]
+            w2b = pool[pos + 16 : pos + 32]
+            pos += 32
+            w1 = int.from_bytes(w1b, "little")
+            w2 = int.from_bytes(w2b, "little")
+            c_sum += c
+            g_coef += w1 * s + w2 * c * m_j
+            h_coef += w2 * s
+            a_coef += w1 * c
+            b_coef += w2 * c
+            terms.append((w1b + _ZERO16, a_j))
+            terms.append((w2b + _ZERO16, b_j))
+        if c_sum % ORDER != _hash_scalar(parts):
+            return None
+        terms.append((_b(a_coef % ORDER), alpha))
+        terms.append((_b(b_coef % ORDER), beta))
+        cts.append(Ciphertext(Point._make(alpha), Point._make(beta)))
+    acc, ok = _sodium.sum_of_products(terms)
+    if not ok or _lhs(public, g_coef, h_coef) != acc:
+        return None
+    return cts

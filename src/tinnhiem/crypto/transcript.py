@@ -20,7 +20,14 @@ from dataclasses import dataclass
 from tinnhiem.crypto.errors import CryptoError
 from tinnhiem.crypto.group import ORDER, Point, Scalar
 
-__all__ = ["PROTOCOL_LABEL", "Context", "Item", "encode_item", "transcript_bytes"]
+__all__ = [
+    "PROTOCOL_LABEL",
+    "Context",
+    "Item",
+    "encode_item",
+    "transcript_bytes",
+    "transcript_head",
+]
 
 PROTOCOL_LABEL = b"tinnhiem-fs-v1"
 
@@ -46,14 +53,24 @@ def encode_item(item: Item) -> bytes:
     raise TypeError(f"cannot put {type(item).__name__} in a transcript")
 
 
+def transcript_head(fingerprint: bytes, tag: str, count: int) -> bytes:
+    """The hash input before the first item: ``LP(label) ‖ LP(tag) ‖ LP(fp) ‖ U32(count)``.
+
+    For hot paths that lay out the items' bytes themselves (``proofs`` batch verifier).
+    """
+    return b"".join(
+        (
+            _lp(PROTOCOL_LABEL),
+            _lp(tag.encode("utf-8")),
+            _lp(fingerprint),
+            count.to_bytes(4, "big"),
+        )
+    )
+
+
 def transcript_bytes(fingerprint: bytes, tag: str, items: tuple[Item, ...]) -> bytes:
     """The exact hash input for ``tag`` and ``items`` (exposed for the known-answer vectors)."""
-    parts = [
-        _lp(PROTOCOL_LABEL),
-        _lp(tag.encode("utf-8")),
-        _lp(fingerprint),
-        len(items).to_bytes(4, "big"),
-    ]
+    parts = [transcript_head(fingerprint, tag, len(items))]
     parts.extend(_lp(encode_item(item)) for item in items)
     return b"".join(parts)
 
