@@ -30,6 +30,7 @@ from tinnhiem.paper import (
     PaperSession,
     RoundDefinition,
     TotalsSheet,
+    levels_for,
     open_log_file,
     parse_committee_csv,
     parse_counts_csv,
@@ -39,6 +40,7 @@ from tinnhiem.paper import (
     render_ballots_pdf,
     verify_chain,
 )
+from tinnhiem.rules import RoundKind
 
 __all__ = ["register"]
 
@@ -79,7 +81,13 @@ def _new(app: typer.Typer) -> None:
         officials: Annotated[
             Path, typer.Option(help="CSV of the officials in ballot order: id,name[,position]")
         ],
-        rule: Annotated[str, typer.Option(help="rule id (tinnhiem rules list)")],
+        rule: Annotated[
+            str,
+            typer.Option(
+                help="rule id (tinnhiem rules list); the ballot follows its kind: a poll "
+                "(3 boxes) or a formal vote (bỏ phiếu tín nhiệm, 2 boxes), e.g. nq96-2023-formal"
+            ),
+        ],
         round_id: Annotated[str, typer.Option("--round-id", help="short id of the round")],
         title: Annotated[str, typer.Option(help="title of the round")],
         body: Annotated[str, typer.Option(help="the voting body, e.g. Hội đồng nhân dân tỉnh")],
@@ -101,7 +109,7 @@ def _new(app: typer.Typer) -> None:
         with reported_errors():
             from tinnhiem.rules import load_rule
 
-            load_rule(rule)  # fail now, not at the minutes
+            kind = load_rule(rule).kind  # fail now, not at the minutes
             definition = RoundDefinition(
                 round_id=round_id,
                 title=title,
@@ -118,11 +126,12 @@ def _new(app: typer.Typer) -> None:
                 place=place,
                 summoned=summoned,
                 present=present,
+                kind=kind,
             )
             with open_log_file(path, create=True) as log:
                 session = PaperSession.create(log, definition, actor=by)
             typer.echo(
-                f"Đã tạo / created {path}: {len(definition.officials)} người, "
+                f"Đã tạo / created {path}: {_KIND_VI[kind]}, {len(definition.officials)} người, "
                 f"{definition.paper_serials} phiếu, {definition.required_entries} lượt nhập; "
                 f"head {session.head}"
             )
@@ -165,8 +174,9 @@ def _enter(app: typer.Typer) -> None:
         marks: Annotated[
             str | None,
             typer.Option(
-                help="one mark per official in ballot order: 1 cao, 2 tín nhiệm, 3 thấp, "
-                "0 trống, x không hợp lệ; e.g. 1,2,3 or 123. Omit to be asked row by row."
+                help="one mark per official in ballot order. Poll: 1 cao, 2 tín nhiệm, 3 thấp; "
+                "formal vote: 1 tín nhiệm, 2 không tín nhiệm; both: 0 trống, x không hợp lệ; "
+                "e.g. 1,2,0 or 120. Omit to be asked row by row."
             ),
         ] = None,
         invalid_ballot: Annotated[
@@ -186,7 +196,7 @@ def _enter(app: typer.Typer) -> None:
                     serial,
                     operator,
                     _device(device),
-                    parse_marks(marks, len(officials), where=where),
+                    parse_marks(marks, len(officials), where=where, kind=session.definition.kind),
                 )
             else:
                 _interactive(session, serial, operator, _device(device))
@@ -197,14 +207,15 @@ def _interactive(session: PaperSession, serial: int, operator: str, device: str)
     """Row by row; ``-`` goes back one row, ``q`` abandons the entry. Every keystroke that
     sets or changes a mark is logged."""
     officials = session.definition.officials
+    kind = session.definition.kind
     session.definition.check_serial(serial)
     session.start_entry(serial, operator, device)
+    choices = _PROMPT_CHOICES[kind]
     index = 0
     while index < len(officials):
         official = officials[index]
         answer = typer.prompt(
-            f"{index + 1}. {official.name} [1 cao / 2 tín nhiệm / 3 thấp / 0 trống / x; "
-            "- lùi, q hủy, v phiếu không hợp lệ]"
+            f"{index + 1}. {official.name} [{choices}; - lùi, q hủy, v phiếu không hợp lệ]"
         ).strip()
         if answer == "q":
             session.cancel_entry(serial, operator)
@@ -216,7 +227,7 @@ def _interactive(session: PaperSession, serial: int, operator: str, device: str)
             index = max(0, index - 1)
             continue
         try:
-            mark = Mark.from_code(answer, where=official.name)
+            mark = Mark.from_code(answer, where=official.name, kind=kind)
         except InputError as exc:
             typer.echo(str(exc), err=True)
             continue
@@ -225,19 +236,35 @@ def _interactive(session: PaperSession, serial: int, operator: str, device: str)
     session.submit_entry(serial, operator)
 
 
+_PROMPT_CHOICES = {
+    RoundKind.POLL: "1 cao / 2 tín nhiệm / 3 thấp / 0 trống / x",
+    RoundKind.FORMAL_VOTE: "1 tín nhiệm / 2 không tín nhiệm / 0 trống / x",
+}
+_KIND_VI = {
+    RoundKind.POLL: "lấy phiếu tín nhiệm / confidence poll",
+    RoundKind.FORMAL_VOTE: "bỏ phiếu tín nhiệm / formal confidence vote",
+}
+
+
 def _totals(app: typer.Typer) -> None:
     @app.command("totals")
     def totals(
         path: FileArg,
         operator: Operator,
-        counts: Annotated[Path, typer.Option(help="CSV: id,high,confident,low,invalid")],
+        counts: Annotated[
+            Path,
+            typer.Option(
+                help="CSV: id,high,confident,low,invalid (poll) or "
+                "id,confidence,no_confidence,invalid (formal vote)"
+            ),
+        ],
         issued: Annotated[int, typer.Option(help="ballots issued")],
         returned: Annotated[int, typer.Option(help="ballots returned")],
         device: Device = None,
     ) -> None:
         """Nhập số tổng hợp / enter the totals of a hand count as one operator."""
         with _session(path) as session:
-            parsed = parse_counts_csv(counts)
+            parsed = parse_counts_csv(counts, session.definition.kind)
             session.enter_totals(operator, _device(device), TotalsSheet(issued, returned, parsed))
             typer.echo(f"Đã nhập số tổng hợp ({operator})")
 
@@ -260,7 +287,11 @@ def _round_facts(app: typer.Typer) -> None:
         voters: Annotated[Path, typer.Option(help="CSV: voter,credential,cast (1/0)")],
         by: By,
         counts: Annotated[
-            Path | None, typer.Option(help="CSV of the electronic counts: id,high,…,invalid")
+            Path | None,
+            typer.Option(
+                help="CSV of the electronic counts: id,high,confident,low,invalid (poll) or "
+                "id,confidence,no_confidence,invalid (formal vote)"
+            ),
         ] = None,
         record: Annotated[
             Path | None, typer.Option(help="or: the electronic round's election record")
@@ -268,37 +299,38 @@ def _round_facts(app: typer.Typer) -> None:
     ) -> None:
         """Nhập phần điện tử / bring in the electronic side of a mixed round."""
         with _session(path) as session:
+            kind = session.definition.kind
             credentials, cast = parse_participation_csv(voters)
             if (counts is None) == (record is None):
                 raise InputError("give --counts or --record (one of them)", where="electronic")
             if counts is not None:
-                level_counts, source = parse_counts_csv(counts), str(counts)
+                level_counts, source = parse_counts_csv(counts, kind), str(counts)
             else:
                 assert record is not None
-                level_counts, source = _record_counts(record, len(cast)), str(record)
+                level_counts, source = _record_counts(record, len(cast), kind), str(record)
             session.import_electronic(
-                ElectronicPart(credentials, cast, level_counts, source), actor=by
+                ElectronicPart(credentials, cast, level_counts, source, kind), actor=by
             )
             typer.echo(f"Điện tử / electronic: {len(credentials)} thẻ, {len(cast)} phiếu")
 
 
-def _record_counts(path: Path, cast: int) -> dict[str, LevelCounts]:
+def _record_counts(path: Path, cast: int, kind: RoundKind) -> dict[str, LevelCounts]:
     from tinnhiem.record import read_record
 
     record = read_record(path)
+    levels = levels_for(kind)
     out = {}
     for index, result in enumerate(record.results):
         counts = result.get("counts", {})
-        if set(counts) != {"high", "confident", "low"}:
-            raise InputError("not a poll record", where=f"{path}: results[{index}]")
+        if set(counts) != set(levels):
+            raise InputError(f"not a {kind.value} record", where=f"{path}: results[{index}]")
         if int(result["returned"]) != cast:
             raise InputError(
                 f"the record counts {result['returned']} ballots, the voters file {cast} cast",
                 where=str(path),
             )
-        out[str(result["official"])] = LevelCounts(
-            int(counts["high"]), int(counts["confident"]), int(counts["low"]), int(result["blank"])
-        )
+        values = [int(counts[level]) for level in levels] + [int(result["blank"])]
+        out[str(result["official"])] = LevelCounts.of(kind, values)
     return out
 
 
@@ -362,7 +394,13 @@ def _resolve(app: typer.Typer) -> None:
             str,
             typer.Option(help="official id, 'ballot' (sheet valid/invalid), or a totals field"),
         ],
-        value: Annotated[str, typer.Option(help="the committee's reading of the paper")],
+        value: Annotated[
+            str,
+            typer.Option(
+                help="the committee's reading of the paper: a mark code or name of the round's "
+                "ballot, valid/invalid for 'ballot', or a number for a totals field"
+            ),
+        ],
         by: By,
         serial: Annotated[int | None, typer.Option(help="the sheet (ballot rounds)")] = None,
         note: Annotated[str, typer.Option(help="why, for the log")] = "",

@@ -32,12 +32,22 @@ from tinnhiem.paper.log import (
     utc_now,
     verify_chain,
 )
-from tinnhiem.paper.model import CommitteeMember, Mark, Official, RoundDefinition, parse_marks
+from tinnhiem.paper.model import (
+    CommitteeMember,
+    Mark,
+    Official,
+    RoundDefinition,
+    levels_for,
+    mark_choices,
+    marks_for,
+    parse_marks,
+)
 from tinnhiem.paper.reconcile import (
     Conflict,
     ElectronicPart,
     LevelCounts,
     Reconciliation,
+    count_fields,
     reconcile,
 )
 from tinnhiem.paper.session import (
@@ -81,7 +91,11 @@ __all__ = [
     "TotalsSheet",
     "ballot_payload",
     "ballots_html",
+    "count_fields",
     "format_timestamp",
+    "levels_for",
+    "mark_choices",
+    "marks_for",
     "open_log_file",
     "parse_committee_csv",
     "parse_counts_csv",

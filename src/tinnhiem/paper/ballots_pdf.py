@@ -1,9 +1,11 @@
-"""Printable paper ballots (phiếu lấy phiếu tín nhiệm) as a PDF, one sheet per serial.
+"""Printable paper ballots as a PDF, one sheet per serial.
 
 Each sheet carries the body, the round's title, its serial number and a QR code (SVG,
 inline) that encodes the round id and the serial, so a scanner or the entry screen can
-pick the sheet up without typing; one row per official with three boxes, and the
-instructions that say when a row is invalid.
+pick the sheet up without typing; one row per official, and the instructions that say when
+a row is invalid. A poll's sheet (PHIẾU LẤY PHIẾU TÍN NHIỆM) has three boxes: Tín nhiệm cao,
+Tín nhiệm, Tín nhiệm thấp; a formal vote's (PHIẾU BỎ PHIẾU TÍN NHIỆM) two: Tín nhiệm,
+Không tín nhiệm.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from html import escape
 import segno
 
 from tinnhiem.paper.errors import PaperInputError
-from tinnhiem.paper.model import RoundDefinition
+from tinnhiem.paper.model import Mark, RoundDefinition, marks_for
+from tinnhiem.rules import RoundKind
 
 __all__ = ["ballot_payload", "ballots_html", "render_ballots_pdf"]
 
@@ -39,15 +42,30 @@ td.box span { display: block; margin: 0 auto; width: 6mm; height: 6mm; border: 0
 .stamp { margin-top: 6mm; text-align: right; font-size: 9pt; font-style: italic; }
 """
 
-_INSTRUCTIONS = (
-    "Với mỗi người, đánh dấu X vào <b>một</b> ô: Tín nhiệm cao, Tín nhiệm hoặc Tín nhiệm thấp. "
-    "<i>(For each person, mark exactly one box.)</i>",
-    "Dòng không đánh dấu, đánh dấu từ hai ô trở lên hoặc gạch tên thì không hợp lệ đối với "
-    "người đó. <i>(A row left blank, with two or three marks, or a crossed-out name is "
-    "invalid for that person.)</i>",
-    "Phiếu không do Ban kiểm phiếu phát ra thì không hợp lệ. Không bắt buộc ký tên. "
-    "<i>(A sheet the committee did not issue is invalid. You need not sign.)</i>",
-)
+_INSTRUCTIONS = {
+    RoundKind.POLL: (
+        "Với mỗi người, đánh dấu X vào <b>một</b> ô: Tín nhiệm cao, Tín nhiệm hoặc Tín nhiệm "
+        "thấp. <i>(For each person, mark exactly one box.)</i>",
+        "Dòng không đánh dấu, đánh dấu từ hai ô trở lên hoặc gạch tên thì không hợp lệ đối với "
+        "người đó. <i>(A row left blank, with two or three marks, or a crossed-out name is "
+        "invalid for that person.)</i>",
+        "Phiếu không do Ban kiểm phiếu phát ra thì không hợp lệ. Không bắt buộc ký tên. "
+        "<i>(A sheet the committee did not issue is invalid. You need not sign.)</i>",
+    ),
+    RoundKind.FORMAL_VOTE: (
+        "Với mỗi người, đánh dấu X vào <b>một</b> ô: Tín nhiệm hoặc Không tín nhiệm. "
+        "<i>(For each person, mark exactly one box: confidence or no confidence.)</i>",
+        "Dòng không đánh dấu, đánh dấu cả hai ô hoặc gạch tên thì không hợp lệ đối với "
+        "người đó. <i>(A row left blank, with both boxes marked, or a crossed-out name is "
+        "invalid for that person.)</i>",
+        "Phiếu không do Ban kiểm phiếu phát ra thì không hợp lệ. Không bắt buộc ký tên. "
+        "<i>(A sheet the committee did not issue is invalid. You need not sign.)</i>",
+    ),
+}
+_HEADING = {
+    RoundKind.POLL: "PHIẾU LẤY PHIẾU TÍN NHIỆM",
+    RoundKind.FORMAL_VOTE: "PHIẾU BỎ PHIẾU TÍN NHIỆM",
+}
 
 
 def ballot_payload(round_id: str, serial: int) -> str:
@@ -59,15 +77,22 @@ def _qr_svg(payload: str) -> str:
     return str(segno.make(payload, error="m").svg_inline(scale=4, border=2, omitsize=True))
 
 
+def _boxes(kind: RoundKind) -> tuple[Mark, ...]:
+    """The boxes of a ``kind`` sheet, left to right."""
+    return tuple(mark for mark in marks_for(kind) if mark.is_valid)
+
+
 def _sheet(definition: RoundDefinition, serial: int) -> str:
+    boxes = _boxes(definition.kind)
     rows = "".join(
         f'<tr><td class="n">{number}</td><td>{escape(o.name)}'
         f"{'<br><small>' + escape(o.position) + '</small>' if o.position else ''}</td>"
-        + '<td class="box"><span></span></td>' * 3
+        + '<td class="box"><span></span></td>' * len(boxes)
         + "</tr>"
         for number, o in enumerate(definition.officials, start=1)
     )
-    instructions = "".join(f"<li>{text}</li>" for text in _INSTRUCTIONS)
+    headers = "".join(f"<th>{escape(mark.label_vi)}</th>" for mark in boxes)
+    instructions = "".join(f"<li>{text}</li>" for text in _INSTRUCTIONS[definition.kind])
     return f"""
 <section class="sheet">
   <div class="top">
@@ -75,11 +100,10 @@ def _sheet(definition: RoundDefinition, serial: int) -> str:
     <div class="qr">{_qr_svg(ballot_payload(definition.round_id, serial))}</div>
   </div>
   <div class="serial">Số phiếu / Serial: {serial:04d}</div>
-  <h1>PHIẾU LẤY PHIẾU TÍN NHIỆM</h1>
+  <h1>{_HEADING[definition.kind]}</h1>
   <h2>{escape(definition.title)}</h2>
   <table>
-    <thead><tr><th>STT</th><th>Họ và tên, chức vụ</th><th>Tín nhiệm cao</th>
-    <th>Tín nhiệm</th><th>Tín nhiệm thấp</th></tr></thead>
+    <thead><tr><th>STT</th><th>Họ và tên, chức vụ</th>{headers}</tr></thead>
     <tbody>{rows}</tbody>
   </table>
   <ol class="instructions">{instructions}</ol>

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from tinnhiem.paper.errors import PaperInputError
 from tinnhiem.paper.model import CommitteeMember, Official
-from tinnhiem.paper.reconcile import LevelCounts
+from tinnhiem.paper.reconcile import LevelCounts, count_fields
+from tinnhiem.rules import RoundKind
 
 __all__ = [
     "parse_committee_csv",
@@ -85,18 +86,18 @@ def _count(row: dict[str, str], name: str, where: str) -> int:
     return int(value)
 
 
-def parse_counts_csv(source: Source) -> dict[str, LevelCounts]:
-    """Per-official counts from a CSV with columns ``id,high,confident,low,invalid``
+def parse_counts_csv(source: Source, kind: RoundKind = RoundKind.POLL) -> dict[str, LevelCounts]:
+    """Per-official counts from a CSV with columns ``id`` and, for a poll,
+    ``high,confident,low,invalid``, for a formal vote ``confidence,no_confidence,invalid``
     (``invalid``: rows with no valid mark)."""
     where = _where(source)
+    names = count_fields(kind)
     out: dict[str, LevelCounts] = {}
-    for number, row in _read_csv(source, ("id", "high", "confident", "low", "invalid")):
+    for number, row in _read_csv(source, ("id", *names)):
         here = f"{where}:{number}"
         if row["id"] in out:
             raise PaperInputError(f"official {row['id']!r} appears twice", where=here)
-        out[row["id"]] = LevelCounts(
-            *(_count(row, name, here) for name in ("high", "confident", "low", "invalid"))
-        )
+        out[row["id"]] = LevelCounts.of(kind, [_count(row, name, here) for name in names])
     return out
 
 

@@ -10,12 +10,16 @@ from enum import Enum
 from typing import Any
 
 from tinnhiem.paper.errors import PaperInputError
+from tinnhiem.rules import RoundKind
 
 __all__ = [
     "CommitteeMember",
     "Mark",
     "Official",
     "RoundDefinition",
+    "levels_for",
+    "mark_choices",
+    "marks_for",
     "parse_marks",
 ]
 
@@ -23,18 +27,27 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
 class Mark(Enum):
-    """What one row of a paper ballot says about one official, as read by an operator."""
+    """What one row of a paper ballot says about one official, as read by an operator.
+
+    A poll ballot (phiếu lấy phiếu tín nhiệm) has three boxes, a formal-vote ballot (phiếu
+    bỏ phiếu tín nhiệm) two; a blank or invalid row can be read on either. Entry codes are
+    per kind (as on a numeric keypad): see :func:`marks_for`.
+    """
 
     HIGH = "high"
-    """Tín nhiệm cao — entry code ``1``."""
+    """Tín nhiệm cao — poll, entry code ``1``."""
     CONFIDENT = "confident"
-    """Tín nhiệm — entry code ``2``."""
+    """Tín nhiệm — poll, entry code ``2``."""
     LOW = "low"
-    """Tín nhiệm thấp — entry code ``3``."""
+    """Tín nhiệm thấp — poll, entry code ``3``."""
+    CONFIDENCE = "confidence"
+    """Tín nhiệm — formal vote, entry code ``1``."""
+    NO_CONFIDENCE = "no_confidence"
+    """Không tín nhiệm — formal vote, entry code ``2``."""
     BLANK = "blank"
     """No box marked (không đánh dấu): the row is invalid — entry code ``0``."""
     INVALID = "invalid"
-    """Two or three boxes marked, or the name crossed out: the row is invalid — code ``x``."""
+    """Two or more boxes marked, or the name crossed out: the row is invalid — code ``x``."""
 
     @property
     def code(self) -> str:
@@ -46,19 +59,23 @@ class Mark(Enum):
 
     @property
     def is_valid(self) -> bool:
-        return self in (Mark.HIGH, Mark.CONFIDENT, Mark.LOW)
+        return self.value in _VALID_MARKS
+
+    def belongs_to(self, kind: RoundKind) -> bool:
+        """Whether a ballot of ``kind`` can carry this mark."""
+        return self in marks_for(kind)
 
     @staticmethod
-    def from_code(code: str, *, where: str) -> Mark:
-        """``1`` high, ``2`` confident, ``3`` low, ``0`` blank, ``x`` invalid (or the names)."""
+    def from_code(code: str, *, where: str, kind: RoundKind = RoundKind.POLL) -> Mark:
+        """A mark of a ``kind`` ballot from its code or name (see :func:`marks_for`)."""
         key = code.strip().lower()
-        for mark, mark_code in _CODE_OF.items():
-            if key in (mark_code, mark.value):
+        for mark in marks_for(kind):
+            if key in (mark.code, mark.value):
                 return mark
+        other = next((m for m in Mark if key == m.value and not m.belongs_to(kind)), None)
+        found = f"{other.label_vi} ({other.value}) is not on this ballot; " if other else ""
         raise PaperInputError(
-            f"unknown mark {code!r}: use 1 = Tín nhiệm cao, 2 = Tín nhiệm, 3 = Tín nhiệm thấp, "
-            "0 = không đánh dấu (blank), x = không hợp lệ (invalid)",
-            where=where,
+            f"unknown mark {code!r}: {found}use {mark_choices(kind)}", where=where
         )
 
 
@@ -66,6 +83,8 @@ _CODE_OF = {
     Mark.HIGH: "1",
     Mark.CONFIDENT: "2",
     Mark.LOW: "3",
+    Mark.CONFIDENCE: "1",
+    Mark.NO_CONFIDENCE: "2",
     Mark.BLANK: "0",
     Mark.INVALID: "x",
 }
@@ -73,12 +92,39 @@ _LABEL_VI = {
     Mark.HIGH: "Tín nhiệm cao",
     Mark.CONFIDENT: "Tín nhiệm",
     Mark.LOW: "Tín nhiệm thấp",
+    Mark.CONFIDENCE: "Tín nhiệm",
+    Mark.NO_CONFIDENCE: "Không tín nhiệm",
     Mark.BLANK: "Không đánh dấu",
     Mark.INVALID: "Không hợp lệ",
 }
+_MARKS_OF = {
+    RoundKind.POLL: (Mark.HIGH, Mark.CONFIDENT, Mark.LOW, Mark.BLANK, Mark.INVALID),
+    RoundKind.FORMAL_VOTE: (Mark.CONFIDENCE, Mark.NO_CONFIDENCE, Mark.BLANK, Mark.INVALID),
+}
+_VALID_MARKS = frozenset({"high", "confident", "low", "confidence", "no_confidence"})
 
 
-def parse_marks(text: str, count: int, *, where: str) -> list[Mark]:
+def marks_for(kind: RoundKind) -> tuple[Mark, ...]:
+    """The marks a ``kind`` ballot can carry, in code order: a poll ``1`` Tín nhiệm cao, ``2``
+    Tín nhiệm, ``3`` Tín nhiệm thấp; a formal vote ``1`` Tín nhiệm, ``2`` Không tín nhiệm;
+    both ``0`` blank (không đánh dấu) and ``x`` invalid (không hợp lệ)."""
+    return _MARKS_OF[kind]
+
+
+def levels_for(kind: RoundKind) -> tuple[str, ...]:
+    """The levels (valid marks) of a ``kind`` ballot, as the rule names them."""
+    return tuple(mark.value for mark in marks_for(kind) if mark.is_valid)
+
+
+def mark_choices(kind: RoundKind) -> str:
+    """The codes a ``kind`` ballot takes, for prompts and errors: ``1 = Tín nhiệm, …``."""
+    levels = [f"{mark.code} = {mark.label_vi}" for mark in marks_for(kind) if mark.is_valid]
+    return ", ".join([*levels, "0 = không đánh dấu (blank)", "x = không hợp lệ (invalid)"])
+
+
+def parse_marks(
+    text: str, count: int, *, where: str, kind: RoundKind = RoundKind.POLL
+) -> list[Mark]:
     """Parse a row of marks, one per official in ballot order: ``"1,2,3,0"`` or ``"1230"``."""
     stripped = text.strip()
     parts = re.split(r"[,\s;]+", stripped) if re.search(r"[,\s;]", stripped) else list(stripped)
@@ -87,7 +133,10 @@ def parse_marks(text: str, count: int, *, where: str) -> list[Mark]:
         raise PaperInputError(
             f"{len(parts)} marks given, the ballot has {count} officials", where=where
         )
-    return [Mark.from_code(part, where=f"{where}, mark {i}") for i, part in enumerate(parts, 1)]
+    return [
+        Mark.from_code(part, where=f"{where}, mark {i}", kind=kind)
+        for i, part in enumerate(parts, 1)
+    ]
 
 
 @dataclass(frozen=True)
@@ -118,7 +167,8 @@ class RoundDefinition:
     them (see :mod:`tinnhiem.paper.reconcile`). ``members`` is the number of members of the
     body (tổng số đại biểu), which some rules use as the denominator; ``summoned`` and
     ``present`` (số người được triệu tập / có mặt) feed the quorum check of rules that have
-    one.
+    one. ``kind`` follows the rule: a three-level poll (lấy phiếu tín nhiệm) or a two-option
+    formal vote (bỏ phiếu tín nhiệm); it decides the ballot's boxes and the marks accepted.
     """
 
     round_id: str
@@ -136,6 +186,7 @@ class RoundDefinition:
     place: str = ""
     summoned: int | None = None
     present: int | None = None
+    kind: RoundKind = RoundKind.POLL
 
     def __post_init__(self) -> None:
         where = "paper round"
@@ -149,6 +200,8 @@ class RoundDefinition:
             date.fromisoformat(self.date)
         except ValueError as exc:
             raise PaperInputError(f"date {self.date!r} is not YYYY-MM-DD", where=where) from exc
+        if not isinstance(self.kind, RoundKind):
+            raise PaperInputError(f"kind {self.kind!r}: use 'poll' or 'formal_vote'", where=where)
         if self.mode not in ("ballots", "totals"):
             raise PaperInputError(f"mode {self.mode!r}: use 'ballots' or 'totals'", where=where)
         if self.required_entries not in (2, 3):
@@ -194,7 +247,10 @@ class RoundDefinition:
             )
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        """The definition as the ``round_created`` event stores it. A poll's has no ``kind``
+        key, exactly as before formal votes existed, so every stored poll log keeps its bytes
+        and hashes; a formal vote's says ``"kind": "formal_vote"``."""
+        raw: dict[str, Any] = {
             "round_id": self.round_id,
             "title": self.title,
             "body": self.body,
@@ -213,6 +269,9 @@ class RoundDefinition:
             "summoned": self.summoned,
             "present": self.present,
         }
+        if self.kind is not RoundKind.POLL:
+            raw["kind"] = self.kind.value
+        return raw
 
     @staticmethod
     def from_dict(raw: Mapping[str, Any]) -> RoundDefinition:
@@ -239,6 +298,7 @@ class RoundDefinition:
                 place=str(raw.get("place", "")),
                 summoned=_optional_int(raw.get("summoned")),
                 present=_optional_int(raw.get("present")),
+                kind=RoundKind(str(raw.get("kind", RoundKind.POLL.value))),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise PaperInputError(f"round definition is incomplete ({exc})", where="log") from exc

@@ -20,39 +20,87 @@ Policy (documented in docs/paper.md): **the electronic ballot wins**.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tinnhiem.paper.errors import PaperInputError
+from tinnhiem.rules import RoundKind
 
-__all__ = ["Conflict", "ElectronicPart", "LevelCounts", "Reconciliation", "reconcile"]
+__all__ = [
+    "Conflict",
+    "ElectronicPart",
+    "LevelCounts",
+    "Reconciliation",
+    "count_fields",
+    "reconcile",
+]
 
 
 @dataclass(frozen=True)
 class LevelCounts:
-    """Counts for one official: the three levels and the rows with no valid mark."""
+    """Counts for one official: each level marked, and the rows with no valid mark.
+
+    A poll uses ``high``, ``confident`` and ``low``; a formal vote ``confidence`` and
+    ``no_confidence`` (tín nhiệm / không tín nhiệm); the levels of the other kind stay 0.
+    """
 
     high: int = 0
     confident: int = 0
     low: int = 0
     invalid: int = 0
+    confidence: int = 0
+    no_confidence: int = 0
 
     @property
     def valid(self) -> int:
-        return self.high + self.confident + self.low
+        return self.high + self.confident + self.low + self.confidence + self.no_confidence
 
     @property
     def total(self) -> int:
         return self.valid + self.invalid
 
+    def level(self, name: str) -> int:
+        """The count of level ``name`` (or ``invalid``)."""
+        if name not in _COUNT_FIELDS:
+            raise PaperInputError(f"no level {name!r}", where="counts")
+        return int(getattr(self, name))
+
+    def fields(self, kind: RoundKind) -> tuple[int, ...]:
+        """The counts of ``kind``'s levels then ``invalid``; refuses counts of another kind."""
+        names = count_fields(kind)
+        stray = [name for name in _COUNT_FIELDS if name not in names and self.level(name)]
+        if stray:
+            raise PaperInputError(
+                f"counts for {', '.join(stray)}, which a {kind.value} ballot does not have",
+                where="counts",
+            )
+        return tuple(self.level(name) for name in names)
+
+    @staticmethod
+    def of(kind: RoundKind, values: Sequence[int]) -> LevelCounts:
+        """From ``kind``'s levels then ``invalid`` (the order of :func:`count_fields`)."""
+        names = count_fields(kind)
+        if len(values) != len(names):
+            raise PaperInputError(
+                f"{len(values)} counts, a {kind.value} needs {len(names)} ({', '.join(names)})",
+                where="counts",
+            )
+        return LevelCounts(**dict(zip(names, (int(v) for v in values), strict=True)))
+
     def __add__(self, other: LevelCounts) -> LevelCounts:
-        return LevelCounts(
-            self.high + other.high,
-            self.confident + other.confident,
-            self.low + other.low,
-            self.invalid + other.invalid,
-        )
+        return LevelCounts(**{name: self.level(name) + other.level(name) for name in _COUNT_FIELDS})
+
+
+_COUNT_FIELDS = ("high", "confident", "low", "invalid", "confidence", "no_confidence")
+
+
+def count_fields(kind: RoundKind) -> tuple[str, ...]:
+    """What is counted per official on a ``kind`` ballot: its levels, then ``invalid``
+    (rows with no valid mark)."""
+    if kind is RoundKind.POLL:
+        return ("high", "confident", "low", "invalid")
+    return ("confidence", "no_confidence", "invalid")
 
 
 @dataclass(frozen=True)
@@ -61,13 +109,15 @@ class ElectronicPart:
 
     ``credentials``: voters issued an electronic credential; ``cast``: voters whose
     credential cast a ballot (the organiser's credential list joined with the board);
-    ``counts``: the decrypted counts per official over the cast ballots.
+    ``counts``: the decrypted counts per official over the cast ballots; ``kind``: a poll's
+    or a formal vote's counts (it must be the round's).
     """
 
     credentials: frozenset[str]
     cast: frozenset[str]
     counts: Mapping[str, LevelCounts]
     source: str = ""
+    kind: RoundKind = RoundKind.POLL
 
     def check(self, official_ids: tuple[str, ...]) -> None:
         where = f"electronic part{f' ({self.source})' if self.source else ''}"
@@ -79,31 +129,42 @@ class ElectronicPart:
                 f"unknown: {extra})",
                 where=where,
             )
+        names = count_fields(self.kind)
         for official_id, counts in self.counts.items():
-            if min(counts.high, counts.confident, counts.low, counts.invalid) < 0:
+            try:
+                values = counts.fields(self.kind)
+            except PaperInputError as exc:
+                raise PaperInputError(f"{official_id}: {exc}", where=where) from exc
+            if min(values) < 0:
                 raise PaperInputError(f"{official_id}: negative count", where=where)
             if counts.total != len(self.cast):
                 raise PaperInputError(
-                    f"{official_id}: high + confident + low + invalid = {counts.total}, "
+                    f"{official_id}: {' + '.join(names)} = {counts.total}, "
                     f"but {len(self.cast)} electronic ballots were cast",
                     where=where,
                 )
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        """As the log stores it; a poll's has no ``kind`` key (the bytes of older logs)."""
+        raw: dict[str, Any] = {
             "credentials": sorted(self.credentials),
             "cast": sorted(self.cast),
-            "counts": {k: [v.high, v.confident, v.low, v.invalid] for k, v in self.counts.items()},
+            "counts": {k: list(v.fields(self.kind)) for k, v in self.counts.items()},
             "source": self.source,
         }
+        if self.kind is not RoundKind.POLL:
+            raw["kind"] = self.kind.value
+        return raw
 
     @staticmethod
     def from_dict(raw: Mapping[str, Any]) -> ElectronicPart:
+        kind = RoundKind(str(raw.get("kind", RoundKind.POLL.value)))
         return ElectronicPart(
             credentials=frozenset(str(v) for v in raw["credentials"]),
             cast=frozenset(str(v) for v in raw["cast"]),
-            counts={str(k): LevelCounts(*(int(x) for x in v)) for k, v in raw["counts"].items()},
+            counts={str(k): LevelCounts.of(kind, v) for k, v in raw["counts"].items()},
             source=str(raw.get("source", "")),
+            kind=kind,
         )
 
 

@@ -10,14 +10,22 @@ replays the same checks, so a hand-edited file that keeps a valid chain is still
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from tinnhiem.errors import TinnhiemError
 from tinnhiem.paper.entry import Disagreement, DoubleEntryBook, Draft
 from tinnhiem.paper.errors import EntryRejected, NotReady, PaperInputError
 from tinnhiem.paper.log import EntryLog, LogEvent
-from tinnhiem.paper.model import Mark, RoundDefinition
-from tinnhiem.paper.reconcile import ElectronicPart, LevelCounts, Reconciliation, reconcile
+from tinnhiem.paper.model import Mark, RoundDefinition, mark_choices
+from tinnhiem.paper.reconcile import (
+    ElectronicPart,
+    LevelCounts,
+    Reconciliation,
+    count_fields,
+    reconcile,
+)
+from tinnhiem.rules import RoundKind, load_rule
 
 __all__ = [
     "BALLOT_FIELD",
@@ -33,12 +41,13 @@ BALLOT_FIELD = "ballot"
 """The field of a ballot entry that says whether the whole sheet is valid."""
 TOTALS_ITEM = "totals"
 """The one item of a totals round."""
-_LEVELS = ("high", "confident", "low", "invalid")
 
 
 def totals_keys(definition: RoundDefinition) -> tuple[str, ...]:
-    """The fields of a totals sheet: ``issued``, ``returned``, then ``<official>.<level>``."""
-    per_official = [f"{o.id}.{level}" for o in definition.officials for level in _LEVELS]
+    """The fields of a totals sheet: ``issued``, ``returned``, then ``<official>.<level>``
+    for the levels of the round's kind and ``invalid`` (e.g. ``vice.no_confidence``)."""
+    levels = count_fields(definition.kind)
+    per_official = [f"{o.id}.{level}" for o in definition.officials for level in levels]
     return ("issued", "returned", *per_official)
 
 
@@ -50,11 +59,17 @@ class TotalsSheet:
     returned: int
     counts: Mapping[str, LevelCounts]
 
-    def values(self) -> dict[str, int]:
+    def values(self, kind: RoundKind = RoundKind.POLL) -> dict[str, int]:
+        """The sheet as totals fields for a ``kind`` round (counts of another kind refused)."""
         out = {"issued": self.issued, "returned": self.returned}
+        names = count_fields(kind)
         for official_id, counts in self.counts.items():
-            for level in _LEVELS:
-                out[f"{official_id}.{level}"] = getattr(counts, level)
+            try:
+                values = counts.fields(kind)
+            except PaperInputError as exc:
+                raise PaperInputError(str(exc), where=f"totals, {official_id}") from exc
+            for level, value in zip(names, values, strict=True):
+                out[f"{official_id}.{level}"] = value
         return out
 
 
@@ -117,9 +132,20 @@ class PaperSession:
 
     @classmethod
     def create(cls, log: EntryLog, definition: RoundDefinition, *, actor: str) -> PaperSession:
-        """Write the round's first event into an empty log."""
+        """Write the round's first event into an empty log.
+
+        The round's kind follows its rule: a rule for a formal vote (bỏ phiếu tín nhiệm, e.g.
+        ``nq96-2023-formal``) makes a two-option round whatever ``definition.kind`` says. A
+        rule id that is not known is kept as given (the minutes will refuse it).
+        """
         if log.events:
             raise PaperInputError("the log already holds a round", where="log")
+        try:
+            rule = load_rule(definition.rule_id)
+        except TinnhiemError:
+            rule = None
+        if rule is not None and rule.kind is not definition.kind:
+            definition = replace(definition, kind=rule.kind)
         log.append(actor, "round_created", {"round": definition.to_dict()})
         return cls(log)
 
@@ -152,8 +178,10 @@ class PaperSession:
         self._record(operator, "entry_started", {"item": _serial_item(serial), "device": device})
 
     def set_mark(self, serial: int, operator: str, official_id: str, mark: Mark) -> None:
-        """Set or change one row; logged as ``mark_set`` or ``mark_changed``."""
+        """Set or change one row; logged as ``mark_set`` or ``mark_changed``. A mark of the
+        other kind (a poll mark on a formal-vote ballot) is refused, nothing logged."""
         item = _serial_item(serial)
+        self._check_kind(serial, official_id, mark)
         draft = self._book.draft(item, operator)
         action = "mark_changed" if official_id in draft.values else "mark_set"
         self._record(operator, action, {"item": item, "field": official_id, "value": mark.value})
@@ -189,6 +217,9 @@ class PaperSession:
                 where=f"serial {serial}",
             )
         self.definition.check_serial(serial)
+        if marks is not None:
+            for official, mark in zip(officials, marks, strict=True):
+                self._check_kind(serial, official.id, mark)
         self.start_entry(serial, operator, device)
         if marks is None:
             self.set_ballot_invalid(serial, operator)
@@ -201,9 +232,10 @@ class PaperSession:
         self, serial: int, field: str, value: str, *, resolved_by: str, note: str = ""
     ) -> None:
         """Record the committee's reading of a disputed field (an official id or ``ballot``);
-        ``value`` is a mark (``1``/``2``/``3``/``0``/``x`` or its name) or valid/invalid."""
+        ``value`` is a mark of the round's kind (its code or name) or valid/invalid."""
         if field != BALLOT_FIELD:
-            value = Mark.from_code(value, where=f"serial {serial}, {field}").value
+            where = f"serial {serial}, {self._row_label(field)}"
+            value = Mark.from_code(value, where=where, kind=self.definition.kind).value
         self._record(
             resolved_by,
             "resolution",
@@ -225,7 +257,7 @@ class PaperSession:
 
     def enter_totals(self, operator: str, device: str, sheet: TotalsSheet) -> None:
         """Enter a whole totals sheet (checked before anything is written)."""
-        values = sheet.values()
+        values = sheet.values(self.definition.kind)
         self._check_totals({k: str(v) for k, v in values.items()}, where=f"totals of {operator}")
         self.start_totals(operator, device)
         for key, value in values.items():
@@ -328,8 +360,9 @@ class PaperSession:
             final = self._book.final_value(TOTALS_ITEM, key)
             return int(final) if final is not None else 0
 
+        levels = count_fields(definition.kind)
         counts = {
-            o.id: LevelCounts(*(value(f"{o.id}.{level}") for level in _LEVELS))
+            o.id: LevelCounts.of(definition.kind, [value(f"{o.id}.{level}") for level in levels])
             for o in definition.officials
         }
         reconciliation = Reconciliation(
@@ -491,6 +524,12 @@ class PaperSession:
         if not self.definition.mixed:
             raise EntryRejected("this round is not mixed (paper only)", where="electronic")
         part = ElectronicPart.from_dict(data["part"])
+        if part.kind is not self.definition.kind:
+            raise EntryRejected(
+                f"the electronic counts are a {part.kind.value}'s, this round is a "
+                f"{self.definition.kind.value}",
+                where="electronic",
+            )
         part.check(tuple(o.id for o in self.definition.officials))
         self._electronic = part
 
@@ -518,6 +557,25 @@ class PaperSession:
             self.definition.official(key)
             if value not in {mark.value for mark in Mark}:
                 raise PaperInputError(f"unknown mark {value!r}", where=where)
+            self._check_kind(int(item), key, Mark(value))
+
+    def _row_label(self, official_id: str) -> str:
+        """``row 2 (vice)``: where an official sits on the sheet."""
+        ids = [o.id for o in self.definition.officials]
+        if official_id not in ids:
+            return official_id
+        return f"row {ids.index(official_id) + 1} ({official_id})"
+
+    def _check_kind(self, serial: int, official_id: str, mark: Mark) -> None:
+        """Refuse a mark the round's ballot does not have, naming the serial and row."""
+        kind = self.definition.kind
+        if mark.belongs_to(kind):
+            return
+        ballot = "a formal-vote ballot" if kind is RoundKind.FORMAL_VOTE else "a poll ballot"
+        raise EntryRejected(
+            f"{mark.label_vi} ({mark.value}) is not a mark of {ballot}; use {mark_choices(kind)}",
+            where=f"serial {serial}, {self._row_label(official_id)}",
+        )
 
     def _check_totals(self, values: Mapping[str, str], *, where: str) -> None:
         missing = [k for k in totals_keys(self.definition) if k not in values]
@@ -528,23 +586,21 @@ class PaperSession:
         issued, returned = int(values["issued"]), int(values["returned"])
         if returned > issued:
             raise EntryRejected(f"returned {returned} is more than issued {issued}", where=where)
+        levels = count_fields(self.definition.kind)
         for official in self.definition.officials:
-            total = sum(int(values[f"{official.id}.{level}"]) for level in _LEVELS)
+            total = sum(int(values[f"{official.id}.{level}"]) for level in levels)
             if total != returned:
                 raise EntryRejected(
-                    f"{official.id}: high + confident + low + invalid = {total}, "
+                    f"{official.id}: {' + '.join(levels)} = {total}, "
                     f"but {returned} ballots were returned",
                     where=where,
                 )
 
 
 def _one(value: str | None) -> LevelCounts:
-    if value == Mark.HIGH.value:
-        return LevelCounts(high=1)
-    if value == Mark.CONFIDENT.value:
-        return LevelCounts(confident=1)
-    if value == Mark.LOW.value:
-        return LevelCounts(low=1)
+    """One sheet's row as counts: its level, or ``invalid`` (no valid mark)."""
+    if value is not None and Mark(value).is_valid:
+        return LevelCounts(**{value: 1})
     return LevelCounts(invalid=1)
 
 

@@ -113,7 +113,8 @@ class MinutesData:
     bulletin board's head hash (electronic and mixed rounds); ``log_head`` and
     ``entry_log`` the paper entry log. ``reconciliation`` lists (Vietnamese label, English
     label, value) lines and ``conflicts`` what the reconciliation reported. ``draft`` marks
-    minutes printed before every ballot was agreed (BẢN NHÁP).
+    minutes printed before every ballot was agreed (BẢN NHÁP). ``round_kind`` is the rule's:
+    ``poll`` (lấy phiếu tín nhiệm) or ``formal_vote`` (bỏ phiếu tín nhiệm).
     """
 
     kind: str
@@ -140,6 +141,7 @@ class MinutesData:
     conflicts: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     draft: bool = False
+    round_kind: str = RoundKind.POLL.value
 
     def row(self, official_id: str) -> MinutesRow:
         for row in self.rows:
@@ -160,13 +162,20 @@ class TallyInput:
     unmarked: int
 
     @staticmethod
-    def from_levels(official_id: str, name: str, position: str, counts: LevelCounts) -> TallyInput:
-        """From a paper round's counts (a poll)."""
+    def from_levels(
+        official_id: str,
+        name: str,
+        position: str,
+        counts: LevelCounts,
+        levels: Sequence[str] = ("high", "confident", "low"),
+    ) -> TallyInput:
+        """From a paper round's counts: ``levels`` are the rule's (a poll's by default,
+        ``confidence``/``no_confidence`` for a formal vote)."""
         return TallyInput(
             official_id,
             name,
             position,
-            {"high": counts.high, "confident": counts.confident, "low": counts.low},
+            {str(level): counts.level(str(level)) for level in levels},
             counts.invalid,
         )
 
@@ -289,6 +298,7 @@ def minutes_from_counts(
         returned=returned,
         rows=tuple(rows),
         committee=tuple(committee),
+        round_kind=rule.kind.value,
     )
 
 
@@ -312,6 +322,12 @@ _ACTION_VI = {
     "returned_declared": "Số phiếu trong hòm",
     "electronic_imported": "Nhập kết quả điện tử",
 }
+
+
+def _action_vi(event: LogEvent) -> str:
+    if event.action == "round_created" and event.data["round"].get("kind") == "formal_vote":
+        return "Tạo vòng bỏ phiếu tín nhiệm"
+    return _ACTION_VI.get(event.action, event.action)
 
 
 def describe_event(event: LogEvent) -> LogLine:
@@ -344,7 +360,7 @@ def describe_event(event: LogEvent) -> LogLine:
         seq=event.seq,
         ts=event.ts,
         actor=event.actor,
-        action_vi=_ACTION_VI.get(event.action, event.action),
+        action_vi=_action_vi(event),
         action=event.action,
         detail=detail,
         hash=event.hash,
@@ -420,10 +436,16 @@ def minutes_from_paper(
         raise NotReady("no ballot is counted yet: nothing to put in the minutes")
     definition = tally.definition
     rule = rule if rule is not None else load_rule(definition.rule_id)
+    if rule.kind is not definition.kind:
+        raise InputError(
+            f"the rule {rule.id} governs a {rule.kind.value}, the paper round "
+            f"{definition.round_id} is a {definition.kind.value}",
+            where="minutes",
+        )
     kind = "totals" if definition.mode == "totals" else "mixed" if definition.mixed else "paper"
     rec = tally.reconciliation
     officials = [
-        TallyInput.from_levels(o.id, o.name, o.position, tally.counts[o.id])
+        TallyInput.from_levels(o.id, o.name, o.position, tally.counts[o.id], rule.levels)
         for o in definition.officials
     ]
     signers = (

@@ -23,6 +23,11 @@ _KIND_VI = {
     "mixed": "phiếu giấy và phiếu điện tử / paper and electronic ballots",
 }
 
+_ROUND_VI = {
+    "poll": "Vòng lấy phiếu",
+    "formal_vote": "Vòng bỏ phiếu tín nhiệm (hai phương án: tín nhiệm, không tín nhiệm)",
+}
+
 
 def _css() -> str:
     return (
@@ -207,8 +212,8 @@ def minutes_html(data: MinutesData) -> str:
 <h2>I. Thông tin chung / General</h2>
 <p>Căn cứ / Under: {escape(data.rule_document)} ({escape(data.rule_title_vi)};
 mã quy định <b>{escape(data.rule_id)}</b>).</p>
-<p>Cơ quan / Body: {escape(data.body)}. Vòng lấy phiếu / Round: {escape(data.round_id)}.
-Hình thức / Ballots: {_KIND_VI.get(data.kind, data.kind)}.</p>
+<p>Cơ quan / Body: {escape(data.body)}. {_ROUND_VI.get(data.round_kind, "Vòng")} / Round:
+{escape(data.round_id)}. Hình thức / Ballots: {_KIND_VI.get(data.kind, data.kind)}.</p>
 <p>Tổng số phiếu phát ra / issued: <b>{_opt(data.issued)}</b>;
 tổng số phiếu thu về / returned: <b>{_opt(data.returned)}</b>.</p>
 <p>Điều kiện tiến hành / quorum: {escape(data.quorum_vi)}</p>

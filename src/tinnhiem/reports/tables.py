@@ -90,7 +90,10 @@ def render_minutes_xlsx(data: MinutesData) -> bytes:
         ("Độc lập - Tự do - Hạnh phúc", None),
         ("BIÊN BẢN KIỂM PHIẾU", None),
         ("Cơ quan", data.body),
-        ("Vòng lấy phiếu", f"{data.round_id}: {data.title}"),
+        (
+            "Vòng bỏ phiếu" if data.round_kind == "formal_vote" else "Vòng lấy phiếu",
+            f"{data.round_id}: {data.title}",
+        ),
         ("Ngày", data.date),
         ("Căn cứ", f"{data.rule_document} ({data.rule_id})"),
         ("Tỷ lệ tính trên", data.base_label_vi),

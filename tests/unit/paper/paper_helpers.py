@@ -51,3 +51,36 @@ def new_session(**changes: object) -> PaperSession:
     """A fresh in-memory round (three officials, ten sheets, two entries per sheet)."""
     log = EntryLog(clock=make_clock())
     return PaperSession.create(log, make_definition(**changes), actor="Ban tổ chức")
+
+
+def play_poll_round(log: EntryLog) -> PaperSession:
+    """A mixed poll round using every kind of event, as the code wrote it before formal
+    votes existed (the stored fixture ``data/poll_round_v1.jsonl`` was written by this
+    function with that code; replaying it now must give the same bytes)."""
+    from tinnhiem.paper import ElectronicPart, LevelCounts, Mark
+
+    session = PaperSession.create(log, make_definition(mixed=True), actor="Ban tổ chức")
+    for serial, voter in ((1, "V1"), (2, "V2"), (3, "V3"), (4, "V9")):
+        session.issue(serial, voter, actor="Phạm Thị Hồng")
+    high, conf, low = Mark.HIGH, Mark.CONFIDENT, Mark.LOW
+    session.enter_ballot(1, "Lan", "may-1", [high, conf, low])
+    session.enter_ballot(1, "Minh", "may-2", [high, low, low])
+    session.resolve(1, "vice", "3", resolved_by="Phạm Thị Hồng", note="đọc lại phiếu gốc")
+    session.start_entry(2, "Lan", "may-1")
+    session.set_mark(2, "Lan", "chair", conf)
+    session.set_mark(2, "Lan", "chair", high)
+    session.clear_mark(2, "Lan", "chair")
+    session.cancel_entry(2, "Lan")
+    session.enter_ballot(2, "Lan", "may-1", [high, Mark.BLANK, Mark.INVALID])
+    session.enter_ballot(2, "Minh", "may-2", [high, Mark.BLANK, Mark.INVALID])
+    session.enter_ballot(3, "Lan", "may-1", None)
+    session.enter_ballot(3, "Minh", "may-2", None)
+    session.declare_returned(3, actor="Phạm Thị Hồng")
+    counts = {
+        "chair": LevelCounts(1, 1, 0, 0),
+        "vice": LevelCounts(0, 1, 1, 0),
+        "head": LevelCounts(2, 0, 0, 0),
+    }
+    part = ElectronicPart(frozenset({"V4", "V5", "V9"}), frozenset({"V4", "V5"}), counts, "e.csv")
+    session.import_electronic(part, actor="Phạm Thị Hồng")
+    return session

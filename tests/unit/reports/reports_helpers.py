@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pypdf
@@ -24,7 +25,7 @@ COMMITTEE = (
 )
 
 
-def clock() -> object:
+def clock() -> Callable[[], datetime]:
     start = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
     ticks = iter(range(1_000_000))
     return lambda: start + timedelta(seconds=next(ticks))
