@@ -93,7 +93,8 @@ def test_flipped_proof_byte_is_never_accepted(pos: int) -> None:
 @pytest.mark.parametrize("off", [0, 32, 128, 160, 384, 416])
 def test_identity_commitment_is_refused(off: int) -> None:
     p = ROWS[0][1]
-    assert verify_in_set_encoded(CTX, KEY.public, POLL, _with(0, proof=p[:off] + ZERO + p[off + 32 :])) is None
+    rows = _with(0, proof=p[:off] + ZERO + p[off + 32 :])
+    assert verify_in_set_encoded(CTX, KEY.public, POLL, rows) is None
 
 
 def test_identity_alpha_is_refused() -> None:
