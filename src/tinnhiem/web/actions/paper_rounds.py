@@ -18,9 +18,17 @@ from tinnhiem.paper import (
     PaperError,
     PaperSession,
     RoundDefinition,
+    count_fields,
 )
 from tinnhiem.paper import Official as PaperOfficial
-from tinnhiem.rules import PollCounts, evaluate_poll, load_rule
+from tinnhiem.rules import (
+    FormalCounts,
+    PollCounts,
+    RoundKind,
+    evaluate_formal,
+    evaluate_poll,
+    load_rule,
+)
 from tinnhiem.web.actions.audit import audit
 from tinnhiem.web.actions.errors import ActionError
 from tinnhiem.web.actions.paper_store import (
@@ -39,7 +47,6 @@ from tinnhiem.web.models import (
     Result,
     Role,
     Round,
-    RoundKind,
     Summons,
     VoterCredential,
 )
@@ -82,15 +89,25 @@ def _check_rule_numbers(
 ) -> None:
     """Refuse now, not at the minutes, a round that lacks a number its rule needs (the
     members of the body for a rule counted over all members, present and summoned for a
-    rule with a quorum)."""
+    rule with a quorum), whatever the rule's kind (a poll or a formal vote)."""
     try:
-        evaluate_poll(
-            load_rule(rule_id),
-            PollCounts(issued=1, returned=1, high=1, confident=0, low=0),
-            members=members,
-            present=present,
-            summoned=summoned,
-        )
+        rule = load_rule(rule_id)
+        if rule.kind is RoundKind.FORMAL_VOTE:
+            evaluate_formal(
+                rule,
+                FormalCounts(issued=1, returned=1, confidence=1, no_confidence=0),
+                members=members,
+                present=present,
+                summoned=summoned,
+            )
+        else:
+            evaluate_poll(
+                rule,
+                PollCounts(issued=1, returned=1, high=1, confident=0, low=0),
+                members=members,
+                present=present,
+                summoned=summoned,
+            )
     except InputError as exc:
         field = "members" if "member" in str(exc) else "present"
         raise ActionError(
@@ -115,11 +132,11 @@ def do_create_paper_round(
     place: str = "",
 ) -> PaperRound:
     """Make ``round`` a paper round (phiếu giấy): its rated officials, in ballot order, go on
-    the sheets, its counting committee signs the minutes. Once only."""
+    the sheets, its counting committee signs the minutes. Once only. A poll (lấy phiếu tín
+    nhiệm, three levels) or a formal vote (bỏ phiếu tín nhiệm, two options): the paper
+    session takes the kind from the round's rule."""
     role = ensure_role(actor, [Role.ORGANISER], round=round)
     round = Round.objects.select_for_update().select_related("body").get(pk=round.pk)
-    if round.kind != RoundKind.POLL:
-        raise ActionError(_("Phiếu giấy chỉ dùng cho lấy phiếu tín nhiệm (ba mức)."))
     if PaperRound.objects.filter(round=round).exists():
         raise ActionError(_("Đợt này đã có phiếu giấy."))
     if mode not in MODES:
@@ -207,7 +224,8 @@ def do_paper_issue(actor: Actor, round: Round, *, serial: int, person: Person) -
 def electronic_part(round: Round) -> ElectronicPart:
     """The electronic side of a mixed round, from the web round's own rows: voters (by
     roster code) holding a credential, those whose credential cast a ballot, and the
-    decrypted counts per official (rows with no valid mark: returned less the marks)."""
+    decrypted counts per official (rows with no valid mark: returned less the marks), of
+    the round's kind (a poll's three levels or a formal vote's two options)."""
     result = Result.objects.filter(round=round).first()
     if result is None:
         raise ActionError(_("Phần điện tử chưa được kiểm phiếu."))
@@ -217,19 +235,27 @@ def electronic_part(round: Round) -> ElectronicPart:
         o.person.external_id: official_key(o)
         for o in Official.objects.filter(round=round, exempt=False).select_related("person")
     }
+    kind = RoundKind(round.kind)
+    levels = count_fields(kind)[:-1]  # the valid levels; "invalid" is what is left
     returned = int(result.payload["returned"])
     counts = {}
     for row in result.payload["results"]:
-        marks = row["counts"]
-        high, confident, low = int(marks["high"]), int(marks["confident"]), int(marks["low"])
-        counts[by_code[str(row["official"])]] = LevelCounts(
-            high, confident, low, returned - high - confident - low
+        missing = [level for level in levels if level not in row["counts"]]
+        if missing:
+            raise ActionError(
+                _("Kết quả điện tử thiếu số phiếu %(levels)s của loại đợt này.")
+                % {"levels": ", ".join(missing)}
+            )
+        marked = [int(row["counts"][level]) for level in levels]
+        counts[by_code[str(row["official"])]] = LevelCounts.of(
+            kind, [*marked, returned - sum(marked)]
         )
     return ElectronicPart(
         credentials=frozenset(c.summons.person.external_id for c in credentials),
         cast=frozenset(c.summons.person.external_id for c in credentials if c.pk in cast_ids),
         counts=counts,
         source=f"web round {round.pk}",
+        kind=kind,
     )
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from tinnhiem.paper import Mark, PaperInputError, parse_marks
+from tinnhiem.paper import Mark, PaperInputError, count_fields, marks_for, parse_marks
+from tinnhiem.rules import RoundKind
 
 __all__ = [
     "MARK_CHOICES",
@@ -17,16 +19,34 @@ __all__ = [
     "ResolveForm",
     "ReturnedForm",
     "TotalsForm",
+    "level_label",
+    "mark_choices_for",
+    "mark_key",
 ]
 
-MARK_CHOICES = [
-    ("1", _("1 · Tín nhiệm cao")),
-    ("2", _("2 · Tín nhiệm")),
-    ("3", _("3 · Tín nhiệm thấp")),
-    ("0", _("0 · Không đánh dấu")),
-    ("x", _("x · Không hợp lệ")),
-]
-LEVELS = ("high", "confident", "low", "invalid")
+
+def mark_choices_for(kind: RoundKind) -> list[tuple[str, str]]:
+    """The radio choices of a ``kind`` ballot row, as ``(code, "code · label")``: a poll's
+    1 Tín nhiệm cao, 2 Tín nhiệm, 3 Tín nhiệm thấp; a formal vote's (bỏ phiếu tín nhiệm)
+    1 Tín nhiệm, 2 Không tín nhiệm; both 0 không đánh dấu and x không hợp lệ. The labels are
+    in the active language (Vietnamese first, English from the catalogue)."""
+    return [(m.code, f"{m.code} · {gettext(m.label_vi)}") for m in marks_for(kind)]
+
+
+def mark_key(kind: RoundKind) -> str:
+    """The keyboard key of a ``kind`` ballot for the entry page: ``1 = Tín nhiệm, …``."""
+    return ", ".join(f"{m.code} = {gettext(m.label_vi)}" for m in marks_for(kind))
+
+
+def level_label(level: str) -> str:
+    """A count column (``high`` … ``no_confidence``, ``invalid``) in the active language."""
+    if level == "invalid":
+        return gettext("Không hợp lệ / không đánh dấu")
+    return gettext(Mark(level).label_vi)
+
+
+# The poll's choices, kept for callers that predate formal votes (labels resolved per use).
+MARK_CHOICES = [(m.code, f"{m.code} · {m.label_vi}") for m in marks_for(RoundKind.POLL)]
 
 
 class PaperRoundForm(forms.Form):
@@ -77,16 +97,27 @@ class BallotEntryForm(forms.Form):
     sheet_invalid = forms.BooleanField(label=_("Cả phiếu không hợp lệ"), required=False)
     device = forms.CharField(label=_("Máy nhập (không bắt buộc)"), max_length=80, required=False)
 
-    def __init__(self, *args: Any, officials: list[tuple[str, str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        officials: list[tuple[str, str, str]],
+        kind: RoundKind = RoundKind.POLL,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.officials = officials
+        self.kind = kind
+        choices = mark_choices_for(kind)
         for key, name, post in officials:
             self.fields[f"m_{key}"] = forms.ChoiceField(
                 label=f"{name} — {post}" if post else name,
-                choices=MARK_CHOICES,
+                choices=choices,
                 required=False,
                 widget=forms.RadioSelect,
             )
+        self.fields["quick"].label = gettext("Nhập nhanh: một ký tự mỗi dòng (%(codes)s)") % {
+            "codes": ", ".join(m.code for m in marks_for(kind))
+        }
         self.fields["quick"].widget.attrs.update(
             {"autocomplete": "off", "inputmode": "text", "spellcheck": "false"}
         )
@@ -107,7 +138,9 @@ class BallotEntryForm(forms.Form):
         quick = (data.get("quick") or "").strip()
         if quick:
             try:
-                data["marks"] = parse_marks(quick, len(self.officials), where="nhập nhanh")
+                data["marks"] = parse_marks(
+                    quick, len(self.officials), where="nhập nhanh", kind=self.kind
+                )
             except PaperInputError as exc:
                 self.add_error("quick", str(exc))
             return data
@@ -117,7 +150,7 @@ class BallotEntryForm(forms.Form):
             if not code:
                 missing.append(name)
             else:
-                marks.append(Mark.from_code(code, where=key))
+                marks.append(Mark.from_code(code, where=key, kind=self.kind))
         if missing:
             raise forms.ValidationError(
                 _("Chưa chọn cho: %(names)s (dòng để trống thì chọn 0).")
@@ -143,28 +176,37 @@ class TotalsForm(forms.Form):
     returned = forms.IntegerField(label=_("Số phiếu thu về"), min_value=0)
     device = forms.CharField(label=_("Máy nhập (không bắt buộc)"), max_length=80, required=False)
 
-    def __init__(self, *args: Any, officials: list[tuple[str, str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        officials: list[tuple[str, str, str]],
+        kind: RoundKind = RoundKind.POLL,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.officials = officials
-        labels = {
-            "high": _("Tín nhiệm cao"),
-            "confident": _("Tín nhiệm"),
-            "low": _("Tín nhiệm thấp"),
-            "invalid": _("Không hợp lệ / không đánh dấu"),
-        }
+        self.kind = kind
         for key, name, _post in officials:
-            for level in LEVELS:
+            for level in self.levels():
                 self.fields[f"{key}.{level}"] = forms.IntegerField(
-                    label=f"{name}: {labels[level]}", min_value=0
+                    label=f"{name}: {level_label(level)}", min_value=0
                 )
 
-    @staticmethod
-    def levels() -> tuple[str, ...]:
-        return LEVELS
+    def levels(self) -> tuple[str, ...]:
+        """The counted columns of this round's kind (its levels, then ``invalid``)."""
+        return count_fields(self.kind)
+
+    def level_labels(self) -> list[str]:
+        """The column headers, in the active language."""
+        return [level_label(level) for level in self.levels()]
+
+    def sum_rule(self) -> str:
+        """``Tín nhiệm + Không tín nhiệm + Không hợp lệ``: what must equal the returned."""
+        return " + ".join(self.level_labels())
 
     def rows(self) -> list[tuple[str, list[forms.BoundField]]]:
         return [
-            (name, [self[f"{key}.{level}"] for level in LEVELS])
+            (name, [self[f"{key}.{level}"] for level in self.levels()])
             for key, name, _post in self.officials
         ]
 

@@ -20,6 +20,7 @@ from tinnhiem.paper import (
     PaperError,
     PaperSession,
     TotalsSheet,
+    marks_for,
     render_ballots_pdf,
 )
 from tinnhiem.web.actions import ActionError
@@ -47,6 +48,7 @@ from tinnhiem.web.views_paper.forms import (
     ResolveForm,
     ReturnedForm,
     TotalsForm,
+    mark_key,
 )
 from tinnhiem.web.views_paper.queries import field_label, mark_label, own_entries
 
@@ -170,7 +172,8 @@ def paper_enter(request: HttpRequest, round_id: int) -> HttpResponse:
         return redirect("web:paper_totals", round_id=round_.pk)
     officials = _officials(session)
     initial = {"serial": request.GET.get("serial") or ""}
-    form = BallotEntryForm(request.POST or None, officials=officials, initial=initial)
+    kind = session.definition.kind
+    form = BallotEntryForm(request.POST or None, officials=officials, kind=kind, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -199,6 +202,8 @@ def paper_enter(request: HttpRequest, round_id: int) -> HttpResponse:
         "round": round_,
         "definition": session.definition,
         "form": form,
+        "kind": kind,
+        "mark_key": mark_key(kind),
         "mine": _my_entries(session, operator_name(request.user), totals=False),
     }
     return render(request, "paper/enter.html", context, status=status)
@@ -222,7 +227,8 @@ def paper_totals(request: HttpRequest, round_id: int) -> HttpResponse:
     if session.definition.mode != "totals":
         return redirect("web:paper_enter", round_id=round_.pk)
     officials = _officials(session)
-    form = TotalsForm(request.POST or None, officials=officials)
+    kind = session.definition.kind
+    form = TotalsForm(request.POST or None, officials=officials, kind=kind)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -231,7 +237,7 @@ def paper_totals(request: HttpRequest, round_id: int) -> HttpResponse:
                 issued=data["issued"],
                 returned=data["returned"],
                 counts={
-                    key: LevelCounts(*(data[f"{key}.{lv}"] for lv in TotalsForm.levels()))
+                    key: LevelCounts.of(kind, [data[f"{key}.{lv}"] for lv in form.levels()])
                     for key, _n, _p in officials
                 },
             )
@@ -252,6 +258,7 @@ def paper_totals(request: HttpRequest, round_id: int) -> HttpResponse:
         "round": round_,
         "definition": session.definition,
         "form": form,
+        "kind": kind,
         "mine": _my_entries(session, operator_name(request.user), totals=True),
     }
     return render(request, "paper/totals.html", context, status=status)
@@ -291,13 +298,7 @@ def _disagreement_rows(session: PaperSession) -> list[dict[str, Any]]:
         elif d.field == BALLOT_FIELD:
             choices = [("valid", _("Phiếu hợp lệ")), ("invalid", _("Không hợp lệ"))]
         else:
-            choices = [
-                ("1", _("Tín nhiệm cao")),
-                ("2", _("Tín nhiệm")),
-                ("3", _("Tín nhiệm thấp")),
-                ("0", _("Không đánh dấu")),
-                ("x", _("Không hợp lệ")),
-            ]
+            choices = [(m.code, _(m.label_vi)) for m in marks_for(definition.kind)]
         rows.append(
             {
                 "item": d.item,

@@ -26,6 +26,8 @@ _LEVEL_VI = {
     "high": "Tín nhiệm cao",
     "confident": "Tín nhiệm",
     "low": "Tín nhiệm thấp",
+    "confidence": "Tín nhiệm",
+    "no_confidence": "Không tín nhiệm",
     "invalid": "Không hợp lệ",
 }
 
