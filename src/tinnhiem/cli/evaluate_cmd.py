@@ -210,7 +210,7 @@ def _print_report(report: EvaluationReport, console: Console) -> None:
             str(i),
             r.official,
             f"{c.high}/{c.confident}/{c.low} ({outcome.base if outcome else '?'})" if c else "—",
-            outcome.band.id if outcome and outcome.band else "",
+            outcome.band.formula() if outcome and outcome.band else "",
             "—" if r.work is None else f"{format_percent(r.work.score)}%",
             "—" if s is None else f"{format_percent(s.share)}%",
             "—" if s is None else f"{100 * s.wilson.low:.1f}–{100 * s.wilson.high:.1f}",

@@ -29,6 +29,8 @@ def test_demo_prints_scores_intervals_and_flags(tmp_path):
     assert "legal tally unchanged" in out
     assert "not a verdict or a sanction" in out
     assert "Trend across rounds" in out
+    # the legal band is shown as the rule's own inequality, not an internal id
+    assert "2L > N and 3L < 2N" in out and "over-half" not in out.split("Hệ quả")[0]
     assert "Ban Thường vụ Tỉnh ủy" in out and "fewer than 5 raters" in out
     sheet = openpyxl.load_workbook(xlsx)["Tong hop"]
     rows = {row[0]: row for row in sheet.iter_rows(min_row=4, values_only=True)}

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
-from django.views.decorators.http import require_GET
 
 from tinnhiem.ballots import GENESIS
 from tinnhiem.web.lib.access import require_role, visible_rounds
+from tinnhiem.web.lib.api import api_get
 from tinnhiem.web.lib.quorum import quorum_of
 from tinnhiem.web.models import BoardEntry, Official, Result, Role, Round, VoterCredential
 from tinnhiem.web.openapi import openapi_document
@@ -45,12 +45,12 @@ def _round(request: HttpRequest) -> Round:
     return round_
 
 
-@require_GET
+@api_get
 def openapi(request: HttpRequest) -> JsonResponse:
     return JsonResponse(openapi_document(request.build_absolute_uri("/")))
 
 
-@require_GET
+@api_get
 def round_list(request: HttpRequest) -> JsonResponse:
     if not request.user.is_authenticated:
         return JsonResponse({"error": "forbidden", "detail": "login required"}, status=403)
@@ -58,7 +58,7 @@ def round_list(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"rounds": [round_summary(r) for r in rounds]})
 
 
-@require_GET
+@api_get
 @require_role(*Role)
 def round_detail(request: HttpRequest, round_id: int) -> JsonResponse:
     round_ = _round(request)
@@ -90,7 +90,7 @@ def round_detail(request: HttpRequest, round_id: int) -> JsonResponse:
     return JsonResponse(data)
 
 
-@require_GET
+@api_get
 @require_role(*Role)
 def board(request: HttpRequest, round_id: int) -> JsonResponse:
     round_ = _round(request)
@@ -112,7 +112,7 @@ def board(request: HttpRequest, round_id: int) -> JsonResponse:
     return JsonResponse({"round": round_.pk, "head": head, "entries": entries})
 
 
-@require_GET
+@api_get
 @require_role(*Role)
 def round_results(request: HttpRequest, round_id: int) -> JsonResponse:
     round_ = _round(request)

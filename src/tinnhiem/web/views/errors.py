@@ -34,5 +34,15 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "", **kwargs: Any) -> HttpResponse:
-    """403 for a form sent without a valid CSRF token (e.g. from another site)."""
+    """403 for a form sent without a valid CSRF token (e.g. from another site); under
+    ``/api/`` the JSON ``{"error": "csrf", "detail": ...}``."""
+    if _wants_json(request):
+        return JsonResponse(
+            {
+                "error": "csrf",
+                "detail": "Thiếu hoặc sai mã CSRF (header X-CSRFToken) / "
+                "CSRF token missing or incorrect (X-CSRFToken header)",
+            },
+            status=403,
+        )
     return render(request, "web/errors/403_csrf.html", status=403)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from tinnhiem.ballots import GENESIS
+from tinnhiem.web.lib.api import api_get
 from tinnhiem.web.models import Ballot, BoardEntry, Round, Summons, VoterCredential
 
 __all__ = ["board", "board_api", "board_state", "kind_labels"]
@@ -84,7 +85,7 @@ def board(request: HttpRequest, round_id: int) -> HttpResponse:
     return render(request, "poll/board.html", {"round": round_, "state": state, "board_data": data})
 
 
-@require_GET
+@api_get
 def board_api(request: HttpRequest, round_id: int) -> JsonResponse:
     round_ = get_object_or_404(Round, pk=round_id)
     try:

@@ -16,7 +16,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from tinnhiem.ballots import Ballot
 from tinnhiem.crypto import Point
@@ -26,6 +25,7 @@ from tinnhiem.web.actions import ActionError, do_slip_login
 from tinnhiem.web.actions.poll_cast import BallotRefused, do_cast_ballot
 from tinnhiem.web.forms import SlipLoginForm
 from tinnhiem.web.lib.access import require_role
+from tinnhiem.web.lib.api import api_post
 from tinnhiem.web.lib.poll_audit import check_audit
 from tinnhiem.web.lib.poll_round import manifest_for, rule_source_for
 from tinnhiem.web.models import Ballot as BallotRow
@@ -178,7 +178,7 @@ def booth(request: HttpRequest, round_id: int) -> HttpResponse:
     return render(request, "poll/booth.html", context)
 
 
-@require_POST
+@api_post
 @require_role(Role.VOTER)
 def cast_api(request: HttpRequest, round_id: int) -> JsonResponse:
     """POST {"ballot": …} → {"tracker", "ballot_hash", "board_index"} or a refusal."""
@@ -203,7 +203,7 @@ def cast_api(request: HttpRequest, round_id: int) -> JsonResponse:
     )
 
 
-@require_POST
+@api_post
 @require_role(Role.VOTER)
 def audit_api(request: HttpRequest, round_id: int) -> JsonResponse:
     """POST {"ballot", "reveal"} → {"ok", "rows"}: the Python re-check of a Benaloh audit.

@@ -27,6 +27,7 @@ from tinnhiem.web.actions.poll_ceremony import (
 )
 from tinnhiem.web.actions.poll_tally import do_post_decryption_share, do_prepare_aggregates
 from tinnhiem.web.lib.access import require_role
+from tinnhiem.web.lib.api import api_methods, api_post
 from tinnhiem.web.lib.poll_round import ceremony_context, manifest_for, section
 from tinnhiem.web.models import (
     CeremonyMessage,
@@ -143,6 +144,7 @@ def committee(request: HttpRequest, round_id: int) -> HttpResponse:
     return render(request, "poll/committee.html", context)
 
 
+@api_methods("GET", "POST")
 @require_role(*READERS)
 def ceremony_api(request: HttpRequest, round_id: int) -> JsonResponse:
     """GET: the ceremony's public state. POST {"kind", "payload"}: post one message."""
@@ -162,12 +164,10 @@ def ceremony_api(request: HttpRequest, round_id: int) -> JsonResponse:
         return JsonResponse(
             {"ok": True, "kind": msg.kind, "state": ceremony_state(round_)}, status=201
         )
-    if request.method not in ("GET", "HEAD"):
-        return json_error("method", "GET or POST", 405)
     return JsonResponse(ceremony_state(round_))
 
 
-@require_POST
+@api_post
 @require_role(Role.COMMITTEE, Role.ORGANISER)
 def aggregates_api(request: HttpRequest, round_id: int) -> JsonResponse:
     """POST: post the ``close`` and ``aggregates`` sections if needed; answer what to
@@ -180,7 +180,7 @@ def aggregates_api(request: HttpRequest, round_id: int) -> JsonResponse:
     return JsonResponse({"fingerprint": round_.fingerprint, "aggregates": sums})
 
 
-@require_POST
+@api_post
 @require_role(Role.COMMITTEE)
 def decryption_api(request: HttpRequest, round_id: int) -> JsonResponse:
     """POST {"share": DecryptionShare.to_dict()}: the member's partial decryption."""
