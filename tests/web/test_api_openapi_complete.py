@@ -134,7 +134,27 @@ def test_every_api_url_is_described_with_its_methods(
                 assert str(answer.status_code) in responses, (method, url, answer.status_code)
             else:
                 assert answer.status_code == 405, (method, url)
+                _check_not_allowed(doc, template, answer, with_body=method != "head")
         assert accepted == _operations(doc, template), (template, accepted)
+        # Every GET has its HEAD twin (require_safe semantics).
+        assert ("get" in accepted) == ("head" in accepted), template
+
+
+def _check_not_allowed(
+    doc: dict[str, Any], template: str, answer: Any, *, with_body: bool = True
+) -> None:
+    """A refused method: the JSON 405 every operation of the path documents, and an Allow
+    header naming exactly the documented methods (a HEAD answer has the headers only)."""
+    assert answer["Content-Type"] == "application/json", template
+    body = answer.json() if with_body else None
+    assert body is None or (body["error"] == "method" and body["detail"]), body
+    allowed = {m.strip().lower() for m in answer["Allow"].split(",")}
+    assert allowed == _operations(doc, template), (template, answer["Allow"])
+    for method in allowed:
+        response = doc["paths"][template][method]["responses"]["405"]
+        assert "Allow" in response["headers"]
+        if body is not None and method != "head":
+            _check(doc, _schema(doc, template, method, 405), body)
 
 
 def test_documented_authentication_holds(doc: dict[str, Any], setup_round: Any) -> None:
@@ -174,8 +194,12 @@ def test_posts_need_the_csrf_header(
     for template in posts:
         url = template.replace("{round_id}", str(setup_round.pk))
         refused = client.post(url, data="{}", content_type="application/json")
-        assert refused.status_code == 403 and refused["Content-Type"].startswith("text/html")
-        assert "text/html" in doc["paths"][template]["post"]["responses"]["403"]["content"]
+        assert refused.status_code == 403 and refused["Content-Type"] == "application/json"
+        assert refused.json()["error"] == "csrf" and refused.json()["detail"]
+        _check(doc, _schema(doc, template, "post", 403), refused.json())
+        assert set(doc["paths"][template]["post"]["responses"]["403"]["content"]) == {
+            "application/json"
+        }
         sent = client.post(
             url, data="{}", content_type="application/json", headers={"X-CSRFToken": token}
         )

@@ -4,9 +4,9 @@ tests/web/test_api_openapi_complete.py checks that every ``api/`` URL is describ
 Authentication: the session cookie of a logged-in user (``sessionid``); a request that
 changes state (POST) also carries Django's CSRF token in the ``X-CSRFToken`` header (from
 the ``csrfmiddlewaretoken`` field of a page's form, or the ``csrftoken`` cookie). Errors
-come back as ``{"error": code, "detail": text}`` (Vietnamese first), except the CSRF
-refusal (an HTML page) and the 405 of the GET-only/POST-only endpoints (empty body, with
-an ``Allow`` header).
+come back as ``{"error": code, "detail": text}`` (Vietnamese first), the CSRF refusal
+(403 ``csrf``) and a refused method (405 ``method``, with an ``Allow`` header) included.
+Every GET endpoint also answers HEAD (the same headers, no body).
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ __all__ = ["openapi_document"]
 _DESCRIPTION = (
     "Log in at /login/ (a voter with the slip's login code at /phieu/); every call sends "
     "the session cookie, and every POST the CSRF token in the X-CSRFToken header. Errors "
-    'are JSON {"error": code, "detail": text}, text in Vietnamese first; two exceptions: '
-    "a POST refused for its CSRF token gets an HTML page (403), and a GET-only or "
-    "POST-only endpoint called with another method an empty 405 with an Allow header. "
+    'are JSON {"error": code, "detail": text}, text in Vietnamese first: a POST refused '
+    'for its CSRF token gets 403 {"error": "csrf"}, and a method an endpoint does not '
+    'accept 405 {"error": "method"} with an Allow header. Every GET endpoint also '
+    "answers HEAD (the same headers, no body). "
     "Binary values are lowercase hex; the ballot and ceremony formats are those of "
     "docs/record-format.md and docs/crypto.md."
 )
@@ -60,19 +61,41 @@ def _error(description: str, codes: list[str] | None = None) -> dict[str, Any]:
 
 def _forbidden(post: bool, codes: tuple[str, ...] = ()) -> dict[str, Any]:
     text = "Not logged in, or no role here that allows this (Không có quyền)."
-    answer = _error(text, ["forbidden", *codes])
     if post:
-        answer["description"] = text + " Also a POST without a valid CSRF token (an HTML page)."
-        answer["content"]["text/html"] = {"schema": {"type": "string"}}
-    return answer
+        text += " csrf: a POST without a valid CSRF token (X-CSRFToken header)."
+        codes = ("csrf", *codes)
+    return _error(text, ["forbidden", *codes])
 
 
 _NOT_FOUND = _error("No such round (Không tìm thấy).", ["not_found"])
 _NOT_ALLOWED = {
-    "description": "Method not allowed: an empty body; the Allow header names the method.",
-    "headers": {"Allow": {"schema": {"type": "string"}, "description": "e.g. GET"}},
-    "content": {"text/html": {"schema": {"type": "string", "maxLength": 0}}},
+    **_error("method: the endpoint does not accept this method.", ["method"]),
+    "headers": {
+        "Allow": {
+            "schema": {"type": "string"},
+            "description": "The methods accepted, e.g. GET, HEAD",
+        }
+    },
 }
+
+
+def _with_head(item: dict[str, Any]) -> dict[str, Any]:
+    """Add the HEAD twin of a path item's GET: the same statuses and headers, no body."""
+    get = item["get"]
+    responses = {
+        status: {k: v for k, v in answer.items() if k != "content"}
+        for status, answer in get["responses"].items()
+    }
+    op_id = get["operationId"]
+    head = {
+        **get,
+        "operationId": "head" + op_id[3:] if op_id.startswith("get") else op_id + "Head",
+        "summary": "As GET, without the body",
+        "responses": responses,
+    }
+    return {**item, "head": head}
+
+
 _BAD_JSON = "bad_request: the body is not a JSON object (or over 2 MB)."
 
 
@@ -84,7 +107,7 @@ def _get(
     query: list[dict[str, Any]] | None = None,
     not_found: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A GET-only endpoint (``require_GET``) behind ``require_role``."""
+    """A GET (and HEAD) endpoint (``api_get``) behind ``require_role``."""
     return {
         "get": {
             "operationId": op_id,
@@ -104,7 +127,7 @@ def _get(
 def _post(
     op_id: str, summary: str, body: str | None, responses: dict[str, Any], description: str
 ) -> dict[str, Any]:
-    """A POST-only endpoint (``require_POST``) behind ``require_role``."""
+    """A POST-only endpoint (``api_post``) behind ``require_role``."""
     op: dict[str, Any] = {
         "operationId": op_id,
         "summary": summary,
@@ -691,25 +714,9 @@ def _committee_paths() -> dict[str, Any]:
         },
         "Role committee, the caller's own seat.",
     )["post"]
-    ceremony_post["responses"]["405"] = _error("Any method but GET, HEAD and POST.", ["method"])
-    ceremony_get["responses"]["405"] = ceremony_post["responses"]["405"]
     ceremony_get["description"] = "Any role in the round (all of it is public)."
-    head = {
-        **ceremony_get,
-        "operationId": "headCeremony",
-        "summary": "As GET, without the body",
-        "responses": {
-            "200": {"description": "The headers of the GET answer."},
-            "403": {"description": "Not logged in, or no role in this round."},
-            "404": {"description": "No such round."},
-        },
-    }
     return {
-        "/api/poll/{round_id}/ceremony": {
-            "get": ceremony_get,
-            "head": head,
-            "post": ceremony_post,
-        },
+        "/api/poll/{round_id}/ceremony": {"get": ceremony_get, "post": ceremony_post},
         "/api/poll/{round_id}/aggregates": _post(
             "prepareAggregates",
             "Post the close and aggregates sections (once); what to decrypt",
@@ -772,7 +779,7 @@ def openapi_document(server_url: str = "/") -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {
             "title": "Tín Nhiệm API",
-            "version": "1.1.0",
+            "version": "1.2.0",
             "summary": "JSON API: rounds, bulletin board, results; the poll's booth, key "
             "ceremony and decryption.",
             "description": _DESCRIPTION,
@@ -780,7 +787,10 @@ def openapi_document(server_url: str = "/") -> dict[str, Any]:
         },
         "servers": [{"url": server_url}],
         "security": _SESSION,
-        "paths": {**_round_paths(), **_voter_paths(), **_committee_paths()},
+        "paths": {
+            path: _with_head(item) if "get" in item else item
+            for path, item in {**_round_paths(), **_voter_paths(), **_committee_paths()}.items()
+        },
         "components": {
             "schemas": _SCHEMAS,
             "securitySchemes": {
