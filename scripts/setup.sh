@@ -12,9 +12,13 @@ say() { printf '\033[1;34m[setup]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[setup] %s\033[0m\n' "$*" >&2; exit 1; }
 
 # --- System packages (Debian) ---------------------------------------------------------------
+# The library cache is read once into a variable: `ldconfig -p | grep -q` under pipefail
+# fails at random when grep exits early and ldconfig gets SIGPIPE.
+libs=$(ldconfig -p 2>/dev/null || true)
+has_lib() { case "$libs" in *"$1"*) return 0 ;; *) return 1 ;; esac; }
 need=()
-ldconfig -p 2>/dev/null | grep -q 'libsodium\.so\.23' || need+=(libsodium23)
-ldconfig -p 2>/dev/null | grep -q 'libpango-1\.0\.so' || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+has_lib 'libsodium.so.23' || need+=(libsodium23)
+has_lib 'libpango-1.0.so' || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 command -v node >/dev/null 2>&1 || need+=(nodejs npm)
 if [ "$want_test" = 1 ]; then
@@ -30,7 +34,8 @@ if [ ${#need[@]} -gt 0 ]; then
       { $sudo apt-get update -qq >/dev/null && $sudo apt-get install -y -qq "${need[@]}" >/dev/null; }; } ||
         die "apt-get could not install: ${need[*]}"
 fi
-ldconfig -p | grep -q 'libsodium\.so\.23' || die "libsodium >= 1.0.18 not found (Debian: apt-get install libsodium23)"
+libs=$(ldconfig -p 2>/dev/null || true)
+has_lib 'libsodium.so.23' || die "libsodium >= 1.0.18 not found (Debian: apt-get install libsodium23)"
 
 # --- Python environment ---------------------------------------------------------------------
 py=${PYTHON:-python3}
