@@ -17,7 +17,6 @@ from pypdf import PdfReader
 from tinnhiem.ballots import Mark as BallotMark
 from tinnhiem.ballots import cast_ballot
 from tinnhiem.crypto import Ciphertext, Context, CredentialKey, Point
-from tinnhiem.crypto.dkg import CommitMessage, DkgMember, RevealMessage
 from tinnhiem.crypto.threshold import partial_decrypt
 from tinnhiem.paper import LevelCounts, Mark, TotalsSheet
 from tinnhiem.web.actions import (
@@ -34,12 +33,12 @@ from tinnhiem.web.actions.paper_entry import (
     do_paper_resolve_totals,
 )
 from tinnhiem.web.actions.paper_rounds import do_create_paper_round
-from tinnhiem.web.actions.poll_ceremony import ceremony_messages, do_post_ceremony_message
 from tinnhiem.web.actions.poll_tally import do_post_decryption_share, do_prepare_aggregates
 from tinnhiem.web.lib.access import Actor
-from tinnhiem.web.lib.poll_round import ceremony_context, manifest_for
+from tinnhiem.web.lib.poll_round import manifest_for
 from tinnhiem.web.models import BoardEntry, CommitteeMember, Membership, Role, Summons
 from tinnhiem.web.models.paper import PaperRound
+from web.ceremony_helpers import run_web_ceremony
 
 
 def _committee(round_: Any) -> list[Actor]:
@@ -141,38 +140,11 @@ def test_totals_entered_twice_with_a_disagreement(setup_round: Any, org_actor: A
     assert lan.user.username not in page.content.decode()
 
 
-def _ceremony(round_: Any) -> dict[int, Any]:
-    manifest = manifest_for(round_)
-    ctx = Context(ceremony_context(manifest))
-    seats = {m.index: m for m in CommitteeMember.objects.filter(round=round_)}
-    members = {i: DkgMember(ctx, i, manifest.threshold, len(seats)) for i in seats}
-    actors = {i: Actor(seats[i].user, "committee") for i in seats}
-    for i, member in members.items():
-        do_post_ceremony_message(actors[i], round_, "commit", member.commit().to_dict())
-    commits = {i: CommitMessage.from_dict(m.commit().to_dict()) for i, m in members.items()}
-    for i, member in members.items():
-        do_post_ceremony_message(actors[i], round_, "reveal", member.reveal(commits).to_dict())
-    reveals = {
-        i: RevealMessage.from_dict(p) for i, p in ceremony_messages(round_, "reveal").items()
-    }
-    shares = {}
-    for i, member in members.items():
-        key, share = member.finish(reveals)
-        shares[i] = share
-        confirm = {
-            "member": i,
-            "verification_key": key.verification_keys[i].hex(),
-            "public_key": key.public_key.hex(),
-        }
-        do_post_ceremony_message(actors[i], round_, "confirm", confirm)
-    return shares
-
-
 def _tallied(round_: Any, org_actor: Any, votes: list[dict[int, BallotMark]]) -> list[Any]:
     """Run the electronic round: ceremony, slips, 5 present, ``votes`` cast by the first
     voters (official index -> mark), decrypted by members 1 and 2. Returns the slips."""
     do_start_ceremony(org_actor, round_)
-    shares = _ceremony(round_)
+    shares = run_web_ceremony(round_)
     round_.refresh_from_db()
     slips = do_issue_credentials(org_actor, round_)
     for summons in Summons.objects.filter(round=round_)[:5]:

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from tinnhiem.crypto import Ciphertext, Context
-from tinnhiem.crypto.dkg import CommitMessage, DkgMember, MemberShare, RevealMessage
 from tinnhiem.crypto.threshold import partial_decrypt
 from tinnhiem.record import verify_record
 from tinnhiem.tally import is_empty_sum
@@ -21,10 +20,9 @@ from tinnhiem.web.actions import (
     do_open_round,
     do_start_ceremony,
 )
-from tinnhiem.web.actions.poll_ceremony import ceremony_messages, do_post_ceremony_message
 from tinnhiem.web.actions.poll_tally import do_post_decryption_share, do_prepare_aggregates
 from tinnhiem.web.lib.access import Actor
-from tinnhiem.web.lib.poll_round import ceremony_context, manifest_for, record_for
+from tinnhiem.web.lib.poll_round import record_for
 from tinnhiem.web.models import (
     AuditEntry,
     BoardEntry,
@@ -33,33 +31,9 @@ from tinnhiem.web.models import (
     RoundStatus,
     Summons,
 )
+from web.ceremony_helpers import run_web_ceremony
 
 pytestmark = pytest.mark.django_db
-
-
-def _ceremony(round_: Any) -> dict[int, MemberShare]:
-    """The committee's DKG, every message posted through the action."""
-    manifest = manifest_for(round_)
-    ctx = Context(ceremony_context(manifest))
-    seats = {m.index: m for m in CommitteeMember.objects.filter(round=round_)}
-    members = {i: DkgMember(ctx, i, manifest.threshold, len(seats)) for i in seats}
-    actors = {i: Actor(seats[i].user, "committee") for i in seats}
-    commits = {i: m.commit() for i, m in members.items()}
-    for i, commit in commits.items():
-        do_post_ceremony_message(actors[i], round_, "commit", commit.to_dict())
-    commits = {i: CommitMessage.from_dict(c.to_dict()) for i, c in commits.items()}
-    for i, member in members.items():
-        do_post_ceremony_message(actors[i], round_, "reveal", member.reveal(commits).to_dict())
-    reveals = {i: RevealMessage.from_dict(p)
-               for i, p in ceremony_messages(round_, "reveal").items()}
-    shares = {}
-    for i, member in members.items():
-        key, share = member.finish(reveals)
-        shares[i] = share
-        do_post_ceremony_message(actors[i], round_, "confirm", {
-            "member": i, "verification_key": key.verification_keys[i].hex(),
-            "public_key": key.public_key.hex()})
-    return shares
 
 
 @pytest.fixture
@@ -67,7 +41,7 @@ def closed_empty(setup_round: Any, org_actor: Any) -> dict[str, Any]:
     """Ceremony, credentials, a quorum checked in, opened, and closed with no ballot."""
     round_ = setup_round
     do_start_ceremony(org_actor, round_)
-    shares = _ceremony(round_)
+    shares = run_web_ceremony(round_)
     round_.refresh_from_db()
     do_issue_credentials(org_actor, round_)
     for summons in Summons.objects.filter(round=round_)[:5]:

@@ -16,7 +16,6 @@ import pytest
 
 from tinnhiem.ballots import Ballot, BallotRow, Manifest, Mark, cast_ballot
 from tinnhiem.crypto import Context, CredentialKey, Point
-from tinnhiem.crypto.dkg import CommitMessage, DkgMember, MemberShare, RevealMessage
 from tinnhiem.crypto.threshold import partial_decrypt
 from tinnhiem.record import ElectionRecord, verify_record
 from tinnhiem.web.actions import (
@@ -30,7 +29,7 @@ from tinnhiem.web.actions import (
 from tinnhiem.web.actions.poll_ceremony import do_post_ceremony_message
 from tinnhiem.web.actions.poll_tally import do_prepare_aggregates
 from tinnhiem.web.lib.access import Actor
-from tinnhiem.web.lib.poll_round import ceremony_context, manifest_for, record_for
+from tinnhiem.web.lib.poll_round import manifest_for, record_for
 from tinnhiem.web.models import (
     AuditEntry,
     BoardEntry,
@@ -42,40 +41,9 @@ from tinnhiem.web.models import (
 from tinnhiem.web.models import (
     Ballot as BallotModel,
 )
+from web.ceremony_helpers import run_web_ceremony
 
 pytestmark = pytest.mark.django_db
-
-
-def run_ceremony(round_: Any) -> dict[int, MemberShare]:
-    """The three members' DKG, each message posted through the action."""
-    manifest = manifest_for(round_)
-    ctx = Context(ceremony_context(manifest))
-    seats = {m.index: m for m in CommitteeMember.objects.filter(round=round_)}
-    members = {i: DkgMember(ctx, i, manifest.threshold, len(seats)) for i in seats}
-    actors = {i: Actor(seats[i].user, "committee") for i in seats}
-    for i, member in members.items():
-        do_post_ceremony_message(actors[i], round_, "commit", member.commit().to_dict())
-    commits = {i: CommitMessage.from_dict(m.commit().to_dict()) for i, m in members.items()}
-    for i, member in members.items():
-        do_post_ceremony_message(actors[i], round_, "reveal", member.reveal(commits).to_dict())
-    reveals = {
-        i: RevealMessage.from_dict(p)
-        for i, p in _messages(round_, "reveal").items()
-    }
-    shares = {}
-    for i, member in members.items():
-        key, share = member.finish(reveals)
-        shares[i] = share
-        do_post_ceremony_message(actors[i], round_, "confirm", {
-            "member": i, "verification_key": key.verification_keys[i].hex(),
-            "public_key": key.public_key.hex()})
-    return shares
-
-
-def _messages(round_: Any, kind: str) -> dict[int, Any]:
-    from tinnhiem.web.actions.poll_ceremony import ceremony_messages
-
-    return ceremony_messages(round_, kind)
 
 
 @pytest.fixture
@@ -83,7 +51,7 @@ def opened(setup_round: Any, org_actor: Any) -> dict[str, Any]:
     """The round after the ceremony, with credentials issued, a quorum present, open."""
     round_ = setup_round
     do_start_ceremony(org_actor, round_)
-    shares = run_ceremony(round_)
+    shares = run_web_ceremony(round_)
     round_.refresh_from_db()
     slips = do_issue_credentials(org_actor, round_)
     for summons in Summons.objects.filter(round=round_)[:5]:
@@ -317,7 +285,7 @@ def test_formal_vote_round(org_actor: Any, body: Any, people: dict[str, Any],
     for code in ("P4", "P5", "P6"):
         do_add_committee_member(org_actor, round_, do_ensure_account(org_actor, people[code]).user)
     do_start_ceremony(org_actor, round_)
-    shares = run_ceremony(round_)
+    shares = run_web_ceremony(round_)
     round_.refresh_from_db()
     slips = do_issue_credentials(org_actor, round_)
     for summons in Summons.objects.filter(round=round_):
