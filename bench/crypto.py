@@ -70,10 +70,15 @@ def main() -> None:
     p = key.public.to_bytes()
 
     rows, prove_s = make_rows(ctx, key, args.rows)
-    single_s = per_call(
-        lambda: [verify_in_set(ctx, key.public, c, a, pr, binding=b) for c, a, pr, b in rows[:8]],
-        1,
-    ) / 8
+    single_s = (
+        per_call(
+            lambda: [
+                verify_in_set(ctx, key.public, c, a, pr, binding=b) for c, a, pr, b in rows[:8]
+            ],
+            1,
+        )
+        / 8
+    )
 
     rounds = []
     for _ in range(args.rounds):

@@ -46,11 +46,18 @@ def measure(officials: int, voters: int) -> dict[str, str]:
     rng = random.Random(int(os.environ.get("PEERS_SEED", "1")))
     source = load_rule_source("qd96-2023")
     manifest = Manifest(
-        round_id="peers", body="bench", title="bench", kind=RoundKind.POLL,
-        rule_id=source.id, rule_version=source.digest,
+        round_id="peers",
+        body="bench",
+        title="bench",
+        kind=RoundKind.POLL,
+        rule_id=source.id,
+        rule_version=source.digest,
         officials=tuple(Official(f"o{i}", f"O{i}", "p", i) for i in range(1, officials + 1)),
-        summoned=voters, committee=tuple(CommitteeMember(i, f"M{i}") for i in range(1, n + 1)),
-        threshold=t, weight_base=voters + 1)
+        summoned=voters,
+        committee=tuple(CommitteeMember(i, f"M{i}") for i in range(1, n + 1)),
+        threshold=t,
+        weight_base=voters + 1,
+    )
     rows = officials * voters
 
     t0 = time.perf_counter()
@@ -80,8 +87,9 @@ def measure(officials: int, voters: int) -> dict[str, str]:
 
     t0 = time.perf_counter()
     chosen = [ceremony.member_shares[i] for i in range(1, present + 1)]
-    _, sums = committee_decrypt(Context(fp), ceremony.key, chosen, aggregates,
-                                bound=manifest.dlog_bound(voters))
+    _, sums = committee_decrypt(
+        Context(fp), ceremony.key, chosen, aggregates, bound=manifest.dlog_bound(voters)
+    )
     decrypt_s = time.perf_counter() - t0
 
     ok = True
@@ -90,13 +98,21 @@ def measure(officials: int, voters: int) -> dict[str, str]:
         column = [m[o.id] for m in marks]
         ok &= (p.high, p.confident, p.low) == tuple(column.count(x) for x in LEVELS)
     return {
-        "peer": "tinnhiem", "officials": str(officials), "voters": str(voters),
+        "peer": "tinnhiem",
+        "officials": str(officials),
+        "voters": str(voters),
         "encrypt_ms_per_row": f"{1000 * encrypt_s / rows:.3f}",
         "verify_ms_per_row": f"{1000 * verify_s / rows:.3f}",
-        "tally_s": f"{tally_s:.3f}", "decrypt_s": f"{decrypt_s:.3f}",
-        "setup_s": f"{setup_s:.3f}", "committee": str(n), "threshold": str(t),
-        "decrypting": str(present), "procs": "1", "group": "ristretto255",
-        "version": __version__, "result_ok": "true" if ok else "false",
+        "tally_s": f"{tally_s:.3f}",
+        "decrypt_s": f"{decrypt_s:.3f}",
+        "setup_s": f"{setup_s:.3f}",
+        "committee": str(n),
+        "threshold": str(t),
+        "decrypting": str(present),
+        "procs": "1",
+        "group": "ristretto255",
+        "version": __version__,
+        "result_ok": "true" if ok else "false",
     }
 
 

@@ -52,9 +52,14 @@ def run_peers(officials: int = 10, voters: int = 60) -> dict[str, str]:
         print(f"peers: {PEERS} not found", file=sys.stderr)
         return {}
     env = dict(os.environ, PEERS_PROJECT_CMD=f"{sys.executable} -m bench.peer_line")
-    proc = subprocess.run(["bash", str(PEERS), str(officials), str(voters)], env=env,
-                          capture_output=True, text=True, check=False,
-                          cwd=Path(__file__).resolve().parents[1])
+    proc = subprocess.run(
+        ["bash", str(PEERS), str(officials), str(voters)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).resolve().parents[1],
+    )
     print(proc.stdout, end="")
     ratios = {}
     for line in proc.stdout.splitlines():
@@ -62,8 +67,7 @@ def run_peers(officials: int = 10, voters: int = 60) -> dict[str, str]:
         if m:
             ratios[m.group(1)] = m.group(2)
     if proc.returncode != 0:
-        print(f"peers: run.sh exited {proc.returncode}\n{proc.stderr[-2000:]}",
-              file=sys.stderr)
+        print(f"peers: run.sh exited {proc.returncode}\n{proc.stderr[-2000:]}", file=sys.stderr)
     return ratios
 
 
@@ -73,15 +77,19 @@ def main(argv: list[str]) -> int:
     parser.add_argument("voters", nargs="?", type=int, default=480)
     parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--sample", type=int, default=20,
-                        help="ballots verified serially for verify_ms_per_row")
+    parser.add_argument(
+        "--sample", type=int, default=20, help="ballots verified serially for verify_ms_per_row"
+    )
     parser.add_argument("--peers", action="store_true", help="also run the peers (minutes)")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
     source = load_rule_source("qd96-2023")
-    run = run_demo(DemoConfig(officials=args.officials, voters=args.voters, seed=args.seed),
-                   source, workers=args.workers)
+    run = run_demo(
+        DemoConfig(officials=args.officials, voters=args.voters, seed=args.seed),
+        source,
+        workers=args.workers,
+    )
     timings = dict(run.timings)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "record.json"
@@ -95,22 +103,28 @@ def main(argv: list[str]) -> int:
         size_mb = path.stat().st_size / 1e6
         per_row = serial_verify_ms_per_row(path, args.sample)
     rows = report.rows
-    print(f"workload: {args.officials} officials x {args.voters} voters "
-          f"({report.ballots} ballots cast, {rows} rows), {args.workers} processes, "
-          f"record {size_mb:.1f} MB")
+    print(
+        f"workload: {args.officials} officials x {args.voters} voters "
+        f"({report.ballots} ballots cast, {rows} rows), {args.workers} processes, "
+        f"record {size_mb:.1f} MB"
+    )
     for name, seconds in timings.items():
         print(f"  {name:<14} {seconds:8.2f} s")
     print(f"  {'total':<14} {total:8.2f} s")
     enc = timings.get("encrypt", 0.0)
-    print(f"wall per row on {args.workers} processes: encrypt "
-          f"{1000 * enc / max(1, rows):.3f} ms, cast-check "
-          f"{1000 * timings.get('cast', 0.0) / max(1, rows):.3f} ms, record verify "
-          f"{1000 * report.timings.get('ballots', 0.0) / max(1, rows):.3f} ms")
+    print(
+        f"wall per row on {args.workers} processes: encrypt "
+        f"{1000 * enc / max(1, rows):.3f} ms, cast-check "
+        f"{1000 * timings.get('cast', 0.0) / max(1, rows):.3f} ms, record verify "
+        f"{1000 * report.timings.get('ballots', 0.0) / max(1, rows):.3f} ms"
+    )
     print(f"one process: verify {per_row:.3f} ms per row ({args.sample} ballots)")
     ratios = run_peers() if args.peers else {}
-    print(f"total_s={total:.2f} verify_ms_per_row={per_row:.3f} "
-          f"vs_belenios={ratios.get('belenios', 'n/a')} "
-          f"vs_electionguard={ratios.get('electionguard', 'n/a')}")
+    print(
+        f"total_s={total:.2f} verify_ms_per_row={per_row:.3f} "
+        f"vs_belenios={ratios.get('belenios', 'n/a')} "
+        f"vs_electionguard={ratios.get('electionguard', 'n/a')}"
+    )
     return 0
 
 

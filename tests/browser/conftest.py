@@ -24,9 +24,16 @@ import pytest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 BUNDLE = ROOT / "src/tinnhiem/web/static/tinnhiem/booth/booth.js"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 
@@ -35,8 +42,9 @@ SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 def booth_bundle() -> Path:
     """The built front end (scripts/setup.sh runs `npm run build`; built here if missing)."""
     if not BUNDLE.exists():
-        subprocess.run(["npm", "run", "--silent", "build"], cwd=ROOT / "frontend", check=True,
-                       timeout=300)
+        subprocess.run(
+            ["npm", "run", "--silent", "build"], cwd=ROOT / "frontend", check=True, timeout=300
+        )
     assert BUNDLE.exists(), "the booth bundle is missing: cd frontend && npm ci && npm run build"
     return BUNDLE
 

@@ -57,14 +57,30 @@ def _setup(tmp_path: Path) -> dict[str, Any]:
     Membership.objects.create(user=organiser, role=Role.ORGANISER)
     org = Actor(organiser, Role.ORGANISER)
     body = do_create_body(org, code="hdnd-thu", name="HĐND tỉnh Thử")
-    names = ["Nguyễn Văn Ánh", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Em",
-             "Vũ Thị Giang"]
-    do_import_roster(org, body, [RosterRow(i + 2, f"P{i + 1}", n, "HĐND", "Đại biểu")
-                                 for i, n in enumerate(names)])
+    names = [
+        "Nguyễn Văn Ánh",
+        "Trần Thị Bình",
+        "Lê Văn Cường",
+        "Phạm Thị Dung",
+        "Hoàng Văn Em",
+        "Vũ Thị Giang",
+    ]
+    do_import_roster(
+        org,
+        body,
+        [RosterRow(i + 2, f"P{i + 1}", n, "HĐND", "Đại biểu") for i, n in enumerate(names)],
+    )
     people = {p.external_id: p for p in Person.objects.filter(body=body)}
-    round_ = do_create_round(org, body, title="Lấy phiếu tín nhiệm thử", kind="poll",
-                             rule_id="nq96-2023", threshold=2, committee_size=3,
-                             opens_at=timezone.now())
+    round_ = do_create_round(
+        org,
+        body,
+        title="Lấy phiếu tín nhiệm thử",
+        kind="poll",
+        rule_id="nq96-2023",
+        threshold=2,
+        committee_size=3,
+        opens_at=timezone.now(),
+    )
     chair = do_add_official(org, round_, people["P1"], post="Chủ tịch UBND tỉnh")
     do_add_official(org, round_, people["P2"], post="Phó Chủ tịch UBND tỉnh")
     retiring = do_add_official(org, round_, people["P3"], post="Giám đốc Sở")
@@ -74,8 +90,7 @@ def _setup(tmp_path: Path) -> dict[str, Any]:
     do_summon(org, round_, people.values())
     committee = []
     for i in (1, 2, 3):
-        user = users.create_user(f"kiemphieu{i}", password=PASSWORD,
-                                 first_name=f"Thành viên {i}")
+        user = users.create_user(f"kiemphieu{i}", password=PASSWORD, first_name=f"Thành viên {i}")
         do_add_committee_member(org, round_, user)
         committee.append(user)
     return {"org": org, "round": round_, "committee": committee, "tmp": tmp_path}
@@ -89,8 +104,12 @@ def _login(page: Any, base: str, username: str) -> None:
     page.wait_for_load_state()
 
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
-         "device_scale_factor": 2}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+}
 
 
 def _new_page(browser: Any, errors: list[str], **options: Any) -> Any:
@@ -99,8 +118,14 @@ def _new_page(browser: Any, errors: list[str], **options: Any) -> Any:
     page.set_default_timeout(TIMEOUT)
     page.on("dialog", lambda dialog: dialog.accept())
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text)
-            if msg.type == "error" and "Content Security Policy" in msg.text else None)
+    page.on(
+        "console",
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error" and "Content Security Policy" in msg.text
+            else None
+        ),
+    )
     return page
 
 
@@ -117,8 +142,9 @@ def _status_button(page: Any, base: str, round_id: int, label: str) -> None:
     page.wait_for_load_state()
 
 
-def test_whole_poll_in_the_browser(live_server: Any, browser: Any, booth_bundle: Path,
-                                   shots: Any, tmp_path: Path) -> None:
+def test_whole_poll_in_the_browser(
+    live_server: Any, browser: Any, booth_bundle: Path, shots: Any, tmp_path: Path
+) -> None:
     from tinnhiem.web.actions import do_check_in, do_issue_credentials
     from tinnhiem.web.models import Ballot, BoardEntry, Round, Summons
 
@@ -188,8 +214,13 @@ def test_whole_poll_in_the_browser(live_server: Any, browser: Any, booth_bundle:
 
     # --- Five voters ---------------------------------------------------------------------
     # marks per voter for (Chủ tịch, Phó Chủ tịch); None leaves the row blank (NQ 96: allowed)
-    votes = [("low", "high"), ("low", "confident"), ("low", "high"), ("high", "high"),
-             ("confident", None)]
+    votes = [
+        ("low", "high"),
+        ("low", "confident"),
+        ("low", "high"),
+        ("high", "high"),
+        ("confident", None),
+    ]
     trackers = []
     for n, (slip, marks) in enumerate(zip(slips, votes, strict=False)):
         page = _new_page(browser, errors, **(PHONE if n == 2 else {}))
@@ -285,8 +316,15 @@ def test_whole_poll_in_the_browser(live_server: Any, browser: Any, booth_bundle:
     token = first_page.locator("input[name=csrfmiddlewaretoken]").first.input_value()
 
     def post(payload: Any) -> Any:
-        return first_page.request.post(cast_url, data=json.dumps(payload), headers={
-            "Content-Type": "application/json", "X-CSRFToken": token, "Referer": base + "/"})
+        return first_page.request.post(
+            cast_url,
+            data=json.dumps(payload),
+            headers={
+                "Content-Type": "application/json",
+                "X-CSRFToken": token,
+                "Referer": base + "/",
+            },
+        )
 
     replay = post({"ballot": cast.payload})
     assert replay.status == 409 and replay.json()["error"] == "duplicate"
@@ -307,12 +345,19 @@ def test_whole_poll_in_the_browser(live_server: Any, browser: Any, booth_bundle:
     token = sixth.locator("input[name=csrfmiddlewaretoken]").first.input_value()
     round_ = Round.objects.get(pk=round_id)
     manifest = manifest_for(round_)
-    ballot = cast_ballot(manifest, bytes.fromhex(round_.fingerprint),
-                         Point.from_hex(round_.public_key), CredentialKey.from_seed(slips[5].seed),
-                         {manifest.official_ids[0]: Mark.HIGH}).to_json()
+    ballot = cast_ballot(
+        manifest,
+        bytes.fromhex(round_.fingerprint),
+        Point.from_hex(round_.public_key),
+        CredentialKey.from_seed(slips[5].seed),
+        {manifest.official_ids[0]: Mark.HIGH},
+    ).to_json()
     ballot["rows"][0]["proof"] = ballot["rows"][0]["proof"][:-2] + "00"
-    forged = sixth.request.post(cast_url, data=json.dumps({"ballot": ballot}), headers={
-        "Content-Type": "application/json", "X-CSRFToken": token, "Referer": base + "/"})
+    forged = sixth.request.post(
+        cast_url,
+        data=json.dumps({"ballot": ballot}),
+        headers={"Content-Type": "application/json", "X-CSRFToken": token, "Referer": base + "/"},
+    )
     assert forged.status == 400
     assert forged.json()["error"] in ("bad_signature", "bad_proof", "malformed")
     assert forged.json()["detail"]
@@ -353,12 +398,21 @@ def test_whole_poll_in_the_browser(live_server: Any, browser: Any, booth_bundle:
     org.goto(f"{base}/poll/{round_id}/results/?screen=1")
     assert org.locator(".big-screen").count() == 1
     shots(org, "10-results-big-screen")
-    verified = subprocess.run([sys.executable, "-m", "tinnhiem.cli", "verify", str(record)],
-                              capture_output=True, text=True, timeout=300, check=False)
+    verified = subprocess.run(
+        [sys.executable, "-m", "tinnhiem.cli", "verify", str(record)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     if verified.returncode != 0 and "No module named tinnhiem.cli.__main__" in verified.stderr:
-        verified = subprocess.run([str(Path(sys.executable).with_name("tinnhiem")), "verify",
-                                   str(record)], capture_output=True, text=True, timeout=300,
-                                  check=False)
+        verified = subprocess.run(
+            [str(Path(sys.executable).with_name("tinnhiem")), "verify", str(record)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
     assert verified.returncode == 0, verified.stdout + verified.stderr
     board.context.close()
     org.context.close()

@@ -166,7 +166,9 @@ _DLEQ = prove_dleq(CTX, KEY.secret, _CT.alpha, binding=b"d")
 def test_flipped_schnorr_and_dleq_bytes_fail(index: int, bit: int) -> None:
     try:
         verify_knowledge(
-            CTX, KEY.public, SchnorrProof.from_bytes(_flip(_SCHNORR.to_bytes(), index, bit)),
+            CTX,
+            KEY.public,
+            SchnorrProof.from_bytes(_flip(_SCHNORR.to_bytes(), index, bit)),
             binding=b"k",
         )
     except CryptoError:
@@ -175,8 +177,12 @@ def test_flipped_schnorr_and_dleq_bytes_fail(index: int, bit: int) -> None:
         raise AssertionError("tampered Schnorr proof verified")
     try:
         verify_dleq(
-            CTX, _CT.alpha, KEY.public, KEY.secret * _CT.alpha,
-            ChaumPedersenProof.from_bytes(_flip(_DLEQ.to_bytes(), index, bit)), binding=b"d",
+            CTX,
+            _CT.alpha,
+            KEY.public,
+            KEY.secret * _CT.alpha,
+            ChaumPedersenProof.from_bytes(_flip(_DLEQ.to_bytes(), index, bit)),
+            binding=b"d",
         )
     except CryptoError:
         pass

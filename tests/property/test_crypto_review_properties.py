@@ -50,16 +50,16 @@ def _row(i: int) -> tuple[Ciphertext, tuple[int, ...], DisjunctiveProof, bytes]:
     ct = encrypt_with_nonce(KEY.public, value, r)
     nonces = [_scalar(f"n{i}/{j}") for j in range(7)]
     binding = f"row {i}".encode()
-    proof = prove_in_set_with_nonces(CTX, KEY.public, ct, value, r, POLL, nonces,
-                                     binding=binding)
+    proof = prove_in_set_with_nonces(CTX, KEY.public, ct, value, r, POLL, nonces, binding=binding)
     return ct, POLL, proof, binding
 
 
 ROWS = [_row(i) for i in range(6)]
 
 
-def _tamper(row: tuple[Ciphertext, tuple[int, ...], DisjunctiveProof, bytes], kind: int,
-            branch: int) -> tuple[Ciphertext, tuple[int, ...], DisjunctiveProof, bytes]:
+def _tamper(
+    row: tuple[Ciphertext, tuple[int, ...], DisjunctiveProof, bytes], kind: int, branch: int
+) -> tuple[Ciphertext, tuple[int, ...], DisjunctiveProof, bytes]:
     ct, allowed, proof, binding = row
     g = Point.base()
     if kind == 0:  # the ciphertext encrypts one more
@@ -88,16 +88,16 @@ def _tamper(row: tuple[Ciphertext, tuple[int, ...], DisjunctiveProof, bytes], ki
     st.integers(min_value=0, max_value=4),
     st.integers(min_value=0, max_value=3),
 )
-def test_batch_names_the_first_bad_row(size: int, data: st.DataObject, kind: int,
-                                       branch: int) -> None:
+def test_batch_names_the_first_bad_row(
+    size: int, data: st.DataObject, kind: int, branch: int
+) -> None:
     rows = list(ROWS[:size])
     verify_in_set_batch(CTX, KEY.public, rows)
     bad = data.draw(st.lists(st.integers(0, size - 1), min_size=1, unique=True))
     for i in bad:
         rows[i] = _tamper(rows[i], kind, branch)
         with pytest.raises(InvalidProof):
-            verify_in_set(CTX, KEY.public, rows[i][0], rows[i][1], rows[i][2],
-                          binding=rows[i][3])
+            verify_in_set(CTX, KEY.public, rows[i][0], rows[i][1], rows[i][2], binding=rows[i][3])
     with pytest.raises(InvalidProof) as info:
         verify_in_set_batch(CTX, KEY.public, rows)
     assert info.value.index == min(bad)
@@ -111,8 +111,12 @@ items = st.one_of(
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(items, max_size=5), st.lists(items, max_size=5),
-       st.sampled_from(["in-set", "schnorr"]), st.sampled_from(["in-set", "schnorr"]))
+@given(
+    st.lists(items, max_size=5),
+    st.lists(items, max_size=5),
+    st.sampled_from(["in-set", "schnorr"]),
+    st.sampled_from(["in-set", "schnorr"]),
+)
 def test_distinct_transcripts_never_share_an_input(
     a: list[Item], b: list[Item], tag_a: str, tag_b: str
 ) -> None:

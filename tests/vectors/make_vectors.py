@@ -84,21 +84,31 @@ def compute(case: dict[str, Any]) -> dict[str, Any]:
     if kind == "schnorr":
         assert ctx is not None
         proof = prove_knowledge(
-            ctx, Scalar.from_hex(inp["secret"]), binding=bytes.fromhex(inp["binding"]),
+            ctx,
+            Scalar.from_hex(inp["secret"]),
+            binding=bytes.fromhex(inp["binding"]),
             nonce=Scalar.from_hex(inp["nonce"]),
         )
-        return {"public": Point.base_mul(Scalar.from_hex(inp["secret"])).hex(),
-                "proof": proof.hex()}
+        return {
+            "public": Point.base_mul(Scalar.from_hex(inp["secret"])).hex(),
+            "proof": proof.hex(),
+        }
     if kind == "chaum_pedersen":
         assert ctx is not None
         secret = Scalar.from_hex(inp["secret"])
         base2 = Point.from_hex(inp["base2"])
         proof = prove_dleq(
-            ctx, secret, base2, binding=bytes.fromhex(inp["binding"]),
+            ctx,
+            secret,
+            base2,
+            binding=bytes.fromhex(inp["binding"]),
             nonce=Scalar.from_hex(inp["nonce"]),
         )
-        return {"x": Point.base_mul(secret).hex(), "y": (secret * base2).hex(),
-                "proof": proof.hex()}
+        return {
+            "x": Point.base_mul(secret).hex(),
+            "y": (secret * base2).hex(),
+            "proof": proof.hex(),
+        }
     if kind == "disjunctive":
         assert ctx is not None
         public = Point.from_hex(inp["public"])
@@ -106,7 +116,12 @@ def compute(case: dict[str, Any]) -> dict[str, Any]:
         nonce = Scalar.from_hex(inp["nonce"])
         ct = encrypt_with_nonce(public, value, nonce)
         proof = prove_in_set_with_nonces(
-            ctx, public, ct, value, nonce, [int(v) for v in inp["allowed"]],
+            ctx,
+            public,
+            ct,
+            value,
+            nonce,
+            [int(v) for v in inp["allowed"]],
             [Scalar.from_hex(h) for h in inp["proof_nonces"]],
             binding=bytes.fromhex(inp["binding"]),
         )
@@ -115,14 +130,16 @@ def compute(case: dict[str, Any]) -> dict[str, Any]:
         assert ctx is not None
         coefficients = [Scalar.from_hex(h) for h in inp["coefficients"]]
         member = DkgMember(
-            ctx, int(inp["index"]), int(inp["t"]), int(inp["n"]),
+            ctx,
+            int(inp["index"]),
+            int(inp["t"]),
+            int(inp["n"]),
             box_keys=BoxKeyPair.from_seed(bytes.fromhex(inp["box_seed"])),
-            coefficients=coefficients, proof_nonce=Scalar.from_hex(inp["proof_nonce"]),
+            coefficients=coefficients,
+            proof_nonce=Scalar.from_hex(inp["proof_nonce"]),
         )
         commit = member.commit()
-        others = {
-            j: BoxKeyPair.from_seed(bytes([j]) * 32).public for j in range(1, member.n + 1)
-        }
+        others = {j: BoxKeyPair.from_seed(bytes([j]) * 32).public for j in range(1, member.n + 1)}
         commits = {j: CommitMessage(j, others[j], bytes(64)) for j in others}
         commits[member.index] = commit
         reveal = member.reveal(commits)
@@ -161,56 +178,89 @@ def build() -> dict[str, Any]:
         cases.append(case)
         return case
 
-    add("transcript-mixed", "transcript", {
-        "fingerprint": fp,
-        "tag": "example",
-        "items": [
-            {"type": "point", "hex": Point.base().hex()},
-            {"type": "scalar", "hex": fixed_scalar("transcript").hex()},
-            {"type": "u64", "value": 481},
-            {"type": "bytes", "hex": b"official:7".hex()},
-            {"type": "bytes", "hex": ""},
-        ],
-    })
+    add(
+        "transcript-mixed",
+        "transcript",
+        {
+            "fingerprint": fp,
+            "tag": "example",
+            "items": [
+                {"type": "point", "hex": Point.base().hex()},
+                {"type": "scalar", "hex": fixed_scalar("transcript").hex()},
+                {"type": "u64", "value": 481},
+                {"type": "bytes", "hex": b"official:7".hex()},
+                {"type": "bytes", "hex": ""},
+            ],
+        },
+    )
     add("public-key", "public_key", {"secret": _s(secret)})
-    add("hash-to-group", "hash_to_group",
-        {"dst": b"tinnhiem-kat".hex(), "message": b"hello".hex()})
-    add("schnorr", "schnorr", {
-        "fingerprint": fp, "secret": _s(secret), "nonce": _s(fixed_scalar("schnorr-nonce")),
-        "binding": b"dkg-constant\x00\x00\x00\x01\x00\x00\x00\x02\x00\x00\x00\x03".hex(),
-    })
-    enc = add("encryption", "encryption", {
-        "public": public.hex(), "value": 3, "nonce": _s(fixed_scalar("enc-nonce")),
-    })
+    add("hash-to-group", "hash_to_group", {"dst": b"tinnhiem-kat".hex(), "message": b"hello".hex()})
+    add(
+        "schnorr",
+        "schnorr",
+        {
+            "fingerprint": fp,
+            "secret": _s(secret),
+            "nonce": _s(fixed_scalar("schnorr-nonce")),
+            "binding": b"dkg-constant\x00\x00\x00\x01\x00\x00\x00\x02\x00\x00\x00\x03".hex(),
+        },
+    )
+    enc = add(
+        "encryption",
+        "encryption",
+        {
+            "public": public.hex(),
+            "value": 3,
+            "nonce": _s(fixed_scalar("enc-nonce")),
+        },
+    )
     alpha = Ciphertext.from_hex(enc["output"]["ciphertext"]).alpha
-    add("chaum-pedersen-decryption", "chaum_pedersen", {
-        "fingerprint": fp, "secret": _s(secret), "base2": alpha.hex(),
-        "nonce": _s(fixed_scalar("cp-nonce")), "binding": decryption_binding(1, 0).hex(),
-    })
+    add(
+        "chaum-pedersen-decryption",
+        "chaum_pedersen",
+        {
+            "fingerprint": fp,
+            "secret": _s(secret),
+            "base2": alpha.hex(),
+            "nonce": _s(fixed_scalar("cp-nonce")),
+            "binding": decryption_binding(1, 0).hex(),
+        },
+    )
     sums = []
     for allowed, label in (([0, 1, B, B * B], "poll"), ([0, 1, B], "formal")):
         for value in allowed:
             n = len(allowed)
-            case = add(f"disjunctive-{label}-{value}", "disjunctive", {
-                "fingerprint": fp,
-                "public": public.hex(),
-                "allowed": allowed,
-                "value": value,
-                "nonce": _s(fixed_scalar(f"{label}-{value}-nonce")),
-                "proof_nonces": [
-                    _s(fixed_scalar(f"{label}-{value}-proof-{i}")) for i in range(2 * n - 1)
-                ],
-                "binding": f"row:{label}:{value}".encode().hex(),
-            })
+            case = add(
+                f"disjunctive-{label}-{value}",
+                "disjunctive",
+                {
+                    "fingerprint": fp,
+                    "public": public.hex(),
+                    "allowed": allowed,
+                    "value": value,
+                    "nonce": _s(fixed_scalar(f"{label}-{value}-nonce")),
+                    "proof_nonces": [
+                        _s(fixed_scalar(f"{label}-{value}-proof-{i}")) for i in range(2 * n - 1)
+                    ],
+                    "binding": f"row:{label}:{value}".encode().hex(),
+                },
+            )
             if label == "poll":
                 sums.append(case["output"]["ciphertext"])
     add("ciphertext-sum", "ciphertext_sum", {"ciphertexts": sums})
-    add("dkg-member-2-of-3-5", "dkg_member", {
-        "fingerprint": fp, "index": 2, "t": 3, "n": 5,
-        "box_seed": (b"\x02" * 32).hex(),
-        "coefficients": [_s(fixed_scalar(f"dkg-coefficient-{k}")) for k in range(3)],
-        "proof_nonce": _s(fixed_scalar("dkg-proof-nonce")),
-    })
+    add(
+        "dkg-member-2-of-3-5",
+        "dkg_member",
+        {
+            "fingerprint": fp,
+            "index": 2,
+            "t": 3,
+            "n": 5,
+            "box_seed": (b"\x02" * 32).hex(),
+            "coefficients": [_s(fixed_scalar(f"dkg-coefficient-{k}")) for k in range(3)],
+            "proof_nonce": _s(fixed_scalar("dkg-proof-nonce")),
+        },
+    )
     add("lagrange-1-3-4", "lagrange", {"members": [1, 3, 4]})
     return {
         "version": "tinnhiem-crypto-v1",

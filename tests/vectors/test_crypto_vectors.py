@@ -35,15 +35,19 @@ def test_recompute(case: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize(
-    "case", [c for c in CASES if c["kind"] == "disjunctive"],
+    "case",
+    [c for c in CASES if c["kind"] == "disjunctive"],
     ids=[c["name"] for c in CASES if c["kind"] == "disjunctive"],
 )
 def test_disjunctive_vectors_verify(case: dict[str, Any]) -> None:
     inp, out = case["input"], case["output"]
     ctx = Context(bytes.fromhex(inp["fingerprint"]))
     verify_in_set(
-        ctx, Point.from_hex(inp["public"]), Ciphertext.from_hex(out["ciphertext"]),
-        inp["allowed"], DisjunctiveProof.from_hex(out["proof"]),
+        ctx,
+        Point.from_hex(inp["public"]),
+        Ciphertext.from_hex(out["ciphertext"]),
+        inp["allowed"],
+        DisjunctiveProof.from_hex(out["proof"]),
         binding=bytes.fromhex(inp["binding"]),
     )
 
@@ -52,7 +56,8 @@ def test_schnorr_vector_verifies() -> None:
     case = next(c for c in CASES if c["kind"] == "schnorr")
     ctx = Context(bytes.fromhex(case["input"]["fingerprint"]))
     verify_knowledge(
-        ctx, Point.from_hex(case["output"]["public"]),
+        ctx,
+        Point.from_hex(case["output"]["public"]),
         SchnorrProof.from_hex(case["output"]["proof"]),
         binding=bytes.fromhex(case["input"]["binding"]),
     )

@@ -76,8 +76,14 @@ def body(org_actor: Any) -> Any:
     from tinnhiem.web.lib.roster import RosterRow
 
     body = do_create_body(org_actor, code="hdnd-test", name="HĐND tỉnh Thử")
-    names = ["Nguyễn Văn Một", "Trần Thị Hai", "Lê Văn Ba", "Phạm Thị Bốn", "Hoàng Năm",
-             "Vũ Thị Sáu"]
+    names = [
+        "Nguyễn Văn Một",
+        "Trần Thị Hai",
+        "Lê Văn Ba",
+        "Phạm Thị Bốn",
+        "Hoàng Năm",
+        "Vũ Thị Sáu",
+    ]
     rows = [RosterRow(i + 2, f"P{i + 1}", n, "Đơn vị", "Đại biểu") for i, n in enumerate(names)]
     do_import_roster(org_actor, body, rows)
     return body
@@ -95,8 +101,15 @@ def round_(org_actor: Any, body: Any) -> Any:
     """A draft poll under QĐ 96 (quorum 2/3), t=2 of n=3."""
     from tinnhiem.web.actions import do_create_round
 
-    return do_create_round(org_actor, body, title="Lấy phiếu thử", kind="poll",
-                           rule_id="qd96-2023", threshold=2, committee_size=3)
+    return do_create_round(
+        org_actor,
+        body,
+        title="Lấy phiếu thử",
+        kind="poll",
+        rule_id="qd96-2023",
+        threshold=2,
+        committee_size=3,
+    )
 
 
 @pytest.fixture

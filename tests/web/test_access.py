@@ -20,13 +20,13 @@ def test_roles_by_scope(make_user, grant_role, body, round_):
     assert roles_of(user) == frozenset()
     assert roles_of(user, body=body) == {Role.OBSERVER}
     assert roles_of(user, round=round_) == {Role.OBSERVER, Role.VOTER}
-    other = Round.objects.create(body=Body.objects.create(code="x", name="X"), title="o",
-                                 rule_id="qd96-2023")
+    other = Round.objects.create(
+        body=Body.objects.create(code="x", name="X"), title="o", rule_id="qd96-2023"
+    )
     assert roles_of(user, round=other) == frozenset()
 
 
-def test_action_refuses_wrong_role_and_stores_nothing(make_user, grant_role, body, round_,
-                                                      people):
+def test_action_refuses_wrong_role_and_stores_nothing(make_user, grant_role, body, round_, people):
     observer = make_user("obs")
     grant_role(observer, Role.OBSERVER, body=body)
     voter = make_user("voter")
@@ -48,12 +48,15 @@ def test_voter_cannot_see_organiser_pages(client, make_user, grant_role, body, r
     grant_role(voter, Role.VOTER, round=round_)
     client.force_login(voter)
     assert client.get(reverse("web:round", args=[round_.pk])).status_code == 200
-    for url in (reverse("web:bodies"), reverse("web:body", args=[body.pk]),
-                reverse("web:roster_import", args=[body.pk]),
-                reverse("web:round_edit", args=[round_.pk]),
-                reverse("web:credentials", args=[round_.pk]),
-                reverse("web:checkin", args=[round_.pk]),
-                reverse("web:audit_round", args=[round_.pk])):
+    for url in (
+        reverse("web:bodies"),
+        reverse("web:body", args=[body.pk]),
+        reverse("web:roster_import", args=[body.pk]),
+        reverse("web:round_edit", args=[round_.pk]),
+        reverse("web:credentials", args=[round_.pk]),
+        reverse("web:checkin", args=[round_.pk]),
+        reverse("web:audit_round", args=[round_.pk]),
+    ):
         response = client.get(url)
         assert response.status_code == 403, url
         assert "Không có quyền truy cập" in response.content.decode()
@@ -66,8 +69,10 @@ def test_observer_reads_but_never_changes(client, make_user, grant_role, body, r
     assert client.get(reverse("web:round", args=[round_.pk])).status_code == 200
     assert client.get(reverse("web:audit_round", args=[round_.pk])).status_code == 200
     assert client.get(reverse("web:body", args=[body.pk])).status_code == 200
-    response = client.post(reverse("web:officials_add", args=[round_.pk]),
-                           {"person": people["P1"].pk, "post": "Chủ tịch"})
+    response = client.post(
+        reverse("web:officials_add", args=[round_.pk]),
+        {"person": people["P1"].pk, "post": "Chủ tịch"},
+    )
     assert response.status_code == 403
     response = client.post(reverse("web:round_status", args=[round_.pk, "ceremony"]))
     assert response.status_code == 403

@@ -26,8 +26,12 @@ def test_openapi_is_valid_3_1(client):
     doc = response.json()
     assert doc["openapi"] == "3.1.0"
     validate(doc)
-    for path in ("/api/rounds", "/api/rounds/{round_id}", "/api/rounds/{round_id}/board",
-                 "/api/rounds/{round_id}/results"):
+    for path in (
+        "/api/rounds",
+        "/api/rounds/{round_id}",
+        "/api/rounds/{round_id}/board",
+        "/api/rounds/{round_id}/results",
+    ):
         assert path in doc["paths"]
 
 
@@ -52,8 +56,13 @@ def test_round_detail_for_voter(client, make_user, grant_role, setup_round):
     data = client.get(reverse("web:api_round", args=[setup_round.pk])).json()
     assert data["rule_id"] == "qd96-2023"
     assert [o["order"] for o in data["officials"]] == [1, 2]
-    assert data["quorum"] == {"present": 0, "summoned": 6, "required": "2/3",
-                              "inclusive": True, "met": False}
+    assert data["quorum"] == {
+        "present": 0,
+        "summoned": 6,
+        "required": "2/3",
+        "inclusive": True,
+        "met": False,
+    }
     assert client.post(f"/api/rounds/{setup_round.pk}").status_code == 405
 
 
@@ -61,8 +70,9 @@ def test_board_chain_and_results(client, organiser, setup_round):
     with transaction.atomic():
         for i in range(3):
             payload = {"n": i}
-            append_board_entry(setup_round, "note", payload,
-                               hashlib.sha256(str(i).encode()).digest())
+            append_board_entry(
+                setup_round, "note", payload, hashlib.sha256(str(i).encode()).digest()
+            )
     entries = list(BoardEntry.objects.filter(round=setup_round).order_by("seq"))
     head = verify_chain(entries)
     client.force_login(organiser)

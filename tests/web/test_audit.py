@@ -30,8 +30,15 @@ def test_entries_refuse_update_and_delete(organiser):
 
 def test_every_setup_action_is_logged(setup_round):
     actions = set(AuditEntry.objects.values_list("action", flat=True))
-    assert {"body.create", "roster.import", "round.create", "official.add", "round.summon",
-            "account.create", "committee.add"} <= actions
+    assert {
+        "body.create",
+        "roster.import",
+        "round.create",
+        "official.add",
+        "round.summon",
+        "account.create",
+        "committee.add",
+    } <= actions
     entry = AuditEntry.objects.filter(action="official.add").first()
     assert entry.round == setup_round and entry.role == "organiser"
     assert entry.detail["post"] in {"Chủ tịch", "Phó Chủ tịch"}
@@ -46,8 +53,7 @@ def test_rolled_back_action_leaves_no_entry(org_actor, round_, people):
     assert AuditEntry.objects.count() == before
 
 
-def test_observer_reads_the_log_voter_does_not(client, make_user, grant_role, body,
-                                               setup_round):
+def test_observer_reads_the_log_voter_does_not(client, make_user, grant_role, body, setup_round):
     observer = make_user("obs")
     grant_role(observer, Role.OBSERVER, body=body)
     client.force_login(observer)

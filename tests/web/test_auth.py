@@ -62,25 +62,34 @@ def test_endpoint_login_and_logout(client, make_user):
 def test_endpoint_lockout_per_username_and_address(client, make_user):
     make_user("bob")
     for _ in range(5):
-        r = client.post(reverse("web:login"), {"username": "bob", "password": "nope"},
-                        REMOTE_ADDR="10.1.1.1")
+        r = client.post(
+            reverse("web:login"), {"username": "bob", "password": "nope"}, REMOTE_ADDR="10.1.1.1"
+        )
         assert r.status_code == 403
         assert "không đúng" in r.content.decode()
-    locked = client.post(reverse("web:login"), {"username": "bob", "password": "pw-Secret-123"},
-                         REMOTE_ADDR="10.1.1.1")
+    locked = client.post(
+        reverse("web:login"),
+        {"username": "bob", "password": "pw-Secret-123"},
+        REMOTE_ADDR="10.1.1.1",
+    )
     assert locked.status_code == 403
     assert "bị khóa" in locked.content.decode()
     assert "_auth_user_id" not in client.session
     # Another address is not locked out by someone else's failures.
-    other = client.post(reverse("web:login"), {"username": "bob", "password": "pw-Secret-123"},
-                        REMOTE_ADDR="10.2.2.2")
+    other = client.post(
+        reverse("web:login"),
+        {"username": "bob", "password": "pw-Secret-123"},
+        REMOTE_ADDR="10.2.2.2",
+    )
     assert other.status_code == 302
 
 
 def test_open_redirect_is_refused(client, make_user):
     make_user("bob")
-    r = client.post(reverse("web:login") + "?next=https://evil.example/",
-                    {"username": "bob", "password": "pw-Secret-123"})
+    r = client.post(
+        reverse("web:login") + "?next=https://evil.example/",
+        {"username": "bob", "password": "pw-Secret-123"},
+    )
     assert r.status_code == 302
     assert r["Location"] == reverse("web:home")
 
@@ -89,11 +98,23 @@ def test_change_password(client, make_user):
     user = make_user("carol")
     client.force_login(user)
     url = reverse("web:password")
-    bad = client.post(url, {"old_password": "wrong", "new_password1": "Mới-đủ-dài-2026",
-                            "new_password2": "Mới-đủ-dài-2026"})
+    bad = client.post(
+        url,
+        {
+            "old_password": "wrong",
+            "new_password1": "Mới-đủ-dài-2026",
+            "new_password2": "Mới-đủ-dài-2026",
+        },
+    )
     assert bad.status_code == 400
-    ok = client.post(url, {"old_password": "pw-Secret-123", "new_password1": "Mới-đủ-dài-2026",
-                           "new_password2": "Mới-đủ-dài-2026"})
+    ok = client.post(
+        url,
+        {
+            "old_password": "pw-Secret-123",
+            "new_password1": "Mới-đủ-dài-2026",
+            "new_password2": "Mới-đủ-dài-2026",
+        },
+    )
     assert ok.status_code == 302
     assert client.get(reverse("web:home")).status_code == 200  # still logged in
     user.refresh_from_db()

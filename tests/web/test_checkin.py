@@ -83,8 +83,7 @@ def test_checkin_page_scan_and_roll(client, organiser, org_actor, setup_round):
     assert "Chưa đủ" in quorum
 
 
-def test_observer_sees_roll_but_cannot_check_in(client, make_user, grant_role, setup_round,
-                                                 body):
+def test_observer_sees_roll_but_cannot_check_in(client, make_user, grant_role, setup_round, body):
     observer = make_user("obs")
     grant_role(observer, "observer", body=body)
     client.force_login(observer)

@@ -31,8 +31,7 @@ def voter(make_user, grant_role, setup_round):
 
 @pytest.fixture
 def published(setup_round):
-    Result.objects.create(round=setup_round, payload={"officials": []},
-                          published_at=timezone.now())
+    Result.objects.create(round=setup_round, payload={"officials": []}, published_at=timezone.now())
     return setup_round
 
 
@@ -81,8 +80,10 @@ def test_empty_thread_text_and_counter(client, voter, published):
 
 def test_output_is_escaped(client, voter, published):
     client.force_login(voter)
-    client.post(reverse("web:results_comment", args=[published.pk]),
-                {"text": "<script>alert(1)</script> & <b>x</b>"})
+    client.post(
+        reverse("web:results_comment", args=[published.pk]),
+        {"text": "<script>alert(1)</script> & <b>x</b>"},
+    )
     page = client.get(reverse("web:results", args=[published.pk])).content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;x&lt;/b&gt;" in page
@@ -134,8 +135,10 @@ def test_report_thread_page(client, voter, report):
     url = reverse("web:report", args=[official.round_id, official.pk])
     page = client.get(url).content.decode()
     assert "Báo cáo" in page and EMPTY in page
-    client.post(reverse("web:report_comment", args=[official.round_id, official.pk]),
-                {"text": "Câu hỏi về báo cáo"})
+    client.post(
+        reverse("web:report_comment", args=[official.round_id, official.pk]),
+        {"text": "Câu hỏi về báo cáo"},
+    )
     assert "Câu hỏi về báo cáo" in client.get(url).content.decode()
 
 

@@ -25,8 +25,9 @@ def test_issue_keeps_only_hash_and_public_key(org_actor, setup_round):
         code = normalise_login_code(slip.login_code)
         assert stored.login_code_hash == hashlib.sha256(code.encode()).hexdigest()
         assert code not in str(stored.__dict__)
-        assert Membership.objects.filter(user=stored.user, role=Role.VOTER,
-                                         round=setup_round).exists()
+        assert Membership.objects.filter(
+            user=stored.user, role=Role.VOTER, round=setup_round
+        ).exists()
     assert len({s.login_code for s in slips}) == 6
     # Issuing again makes nothing new: every summoned voter has a credential.
     assert do_issue_credentials(org_actor, setup_round) == []
@@ -41,7 +42,7 @@ def test_slips_page_prints_qr_codes(client, organiser, setup_round):
     assert "no-store" in response["Cache-Control"]
     page = response.content.decode()
     assert page.count('<article class="slip"') == 6
-    assert page.count('<svg') == 12  # a check-in and a booth QR per slip
+    assert page.count("<svg") == 12  # a check-in and a booth QR per slip
     assert "Nguyễn Văn Một" in page
     codes = re.findall(r'<strong class="code">([0-9A-Z-]{19})</strong>', page)
     assert len(codes) == 6

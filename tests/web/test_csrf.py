@@ -27,8 +27,9 @@ def test_post_with_token_from_the_form_is_accepted(organiser):
     client.force_login(organiser)
     page = client.get(reverse("web:bodies")).content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    response = client.post(reverse("web:bodies"),
-                           {"code": "x", "name": "X", "csrfmiddlewaretoken": token})
+    response = client.post(
+        reverse("web:bodies"), {"code": "x", "name": "X", "csrfmiddlewaretoken": token}
+    )
     assert response.status_code == 302
     assert Body.objects.filter(code="x").exists()
 

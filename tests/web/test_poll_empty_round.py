@@ -79,8 +79,9 @@ def test_an_empty_round_is_tallied_when_the_count_is_prepared(closed_empty, org_
     assert Result.objects.filter(round=round_).count() == 1
     seat = CommitteeMember.objects.get(round=round_, index=1)
     # (The crypto layer refuses to make one: an empty share is all a member could send.)
-    share = partial_decrypt(Context(bytes.fromhex(round_.fingerprint)),
-                            closed_empty["shares"][1], [])
+    share = partial_decrypt(
+        Context(bytes.fromhex(round_.fingerprint)), closed_empty["shares"][1], []
+    )
     with pytest.raises(ActionError):
         do_post_decryption_share(Actor(seat.user, "committee"), round_, share.to_dict())
 
@@ -97,8 +98,9 @@ def test_an_empty_round_through_the_committee_api(closed_empty, client):
     download = client.get(f"/poll/{round_.pk}/record.json")
     assert download.status_code == 200
     assert client.get(f"/poll/{round_.pk}/results/").status_code == 200
-    refused = client.post(f"/api/poll/{round_.pk}/decryption",
-                          data=json.dumps({"share": {"member": 2, "factors": [],
-                                                     "proofs": []}}),
-                          content_type="application/json")
+    refused = client.post(
+        f"/api/poll/{round_.pk}/decryption",
+        data=json.dumps({"share": {"member": 2, "factors": [], "proofs": []}}),
+        content_type="application/json",
+    )
     assert refused.status_code == 409

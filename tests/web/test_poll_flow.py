@@ -58,15 +58,18 @@ def opened(setup_round: Any, org_actor: Any) -> dict[str, Any]:
         do_check_in(org_actor, round_, summons=summons)
     do_open_round(org_actor, round_)
     round_.refresh_from_db()
-    return {"round": round_, "shares": shares, "slips": slips,
-            "manifest": manifest_for(round_)}
+    return {"round": round_, "shares": shares, "slips": slips, "manifest": manifest_for(round_)}
 
 
 def _ballot(opened: dict[str, Any], slip: Any, marks: dict[str, Mark]) -> Ballot:
     round_ = opened["round"]
-    return cast_ballot(opened["manifest"], bytes.fromhex(round_.fingerprint),
-                       Point.from_hex(round_.public_key), CredentialKey.from_seed(slip.seed),
-                       marks)
+    return cast_ballot(
+        opened["manifest"],
+        bytes.fromhex(round_.fingerprint),
+        Point.from_hex(round_.public_key),
+        CredentialKey.from_seed(slip.seed),
+        marks,
+    )
 
 
 def _post(client: Any, url: str, payload: Any) -> Any:
@@ -84,8 +87,7 @@ def test_ceremony_fixes_key_and_board(opened: dict[str, Any]) -> None:
         do_post_ceremony_message(Actor(member.user, "committee"), round_, "commit", {})
 
 
-def test_whole_round_through_the_api(opened: dict[str, Any], client: Any,
-                                     org_actor: Any) -> None:
+def test_whole_round_through_the_api(opened: dict[str, Any], client: Any, org_actor: Any) -> None:
     round_ = opened["round"]
     manifest: Manifest = opened["manifest"]
     slips = opened["slips"]
@@ -122,8 +124,9 @@ def test_whole_round_through_the_api(opened: dict[str, Any], client: Any,
     key5 = CredentialKey.from_seed(slips[4].seed)
     fingerprint = bytes.fromhex(round_.fingerprint)
     rows = tuple(BallotRow(r.official_id, r.ciphertext, r.proof) for r in first_ballot.rows)
-    copied = Ballot(key5.public, rows,
-                    key5.sign(Ballot.content_digest(fingerprint, key5.public, rows)))
+    copied = Ballot(
+        key5.public, rows, key5.sign(Ballot.content_digest(fingerprint, key5.public, rows))
+    )
     answer = _post(client, cast_url, {"ballot": copied.to_json()})
     assert answer.status_code == 409 and answer.json()["error"] == "replay"
     answer = _post(client, cast_url, {"ballot": {"credential": "zz"}})
@@ -135,8 +138,7 @@ def test_whole_round_through_the_api(opened: dict[str, Any], client: Any,
     second = _post(client, cast_url, {"ballot": _ballot(opened, slips[0], {}).to_json()})
     assert second.status_code == 409 and second.json()["error"] == "already_voted"
     assert BallotModel.objects.count() == stored and BoardEntry.objects.count() == board
-    assert not AuditEntry.objects.filter(action="ballot.cast",
-                                         detail__tracker="").exists()
+    assert not AuditEntry.objects.filter(action="ballot.cast", detail__tracker="").exists()
 
     # The live board lists every tracker and the counts.
     state = client.get(f"/api/poll/{round_.pk}/board").json()
@@ -177,8 +179,7 @@ def test_whole_round_through_the_api(opened: dict[str, Any], client: Any,
     assert 'role="img"' in text
     download = client.get(f"/poll/{round_.pk}/record.json")
     assert download.status_code == 200
-    assert ElectionRecord.from_json(json.loads(download.content)).to_bytes() == (
-        record.to_bytes())
+    assert ElectionRecord.from_json(json.loads(download.content)).to_bytes() == (record.to_bytes())
 
     # Voters see nothing before the organiser publishes; then the results and the record.
     voter = slips[0].credential.user
@@ -210,13 +211,20 @@ def test_audit_endpoint_checks_a_reveal(opened: dict[str, Any], client: Any) -> 
         nonce = Scalar.random_nonzero()
         value = mark_value(manifest, mark)
         ct = encrypt_with_nonce(public, value, nonce)
-        proof = prove_in_set(Context(fingerprint), public, ct, value, nonce,
-                             manifest.allowed_values(),
-                             binding=row_binding(fingerprint, key.public, official_id))
+        proof = prove_in_set(
+            Context(fingerprint),
+            public,
+            ct,
+            value,
+            nonce,
+            manifest.allowed_values(),
+            binding=row_binding(fingerprint, key.public, official_id),
+        )
         rows.append(BallotRow(official_id, ct.to_bytes(), proof.to_bytes()))
         reveal.append({"official": official_id, "mark": mark.value, "nonce": nonce.hex()})
-    ballot = Ballot(key.public, tuple(rows),
-                    key.sign(Ballot.content_digest(fingerprint, key.public, rows)))
+    ballot = Ballot(
+        key.public, tuple(rows), key.sign(Ballot.content_digest(fingerprint, key.public, rows))
+    )
     client.force_login(slip.credential.user)
     url = f"/api/poll/{round_.pk}/audit"
     answer = _post(client, url, {"ballot": ballot.to_json(), "reveal": {"rows": reveal}})
@@ -243,8 +251,12 @@ def test_pages_render_and_need_roles(opened: dict[str, Any], client: Any) -> Non
     assert progress.status_code == 200
     assert 'id="status-table"' in progress.content.decode()
     assert 'id="ceremony-panel"' not in progress.content.decode()
-    assert client.post(f"/api/poll/{round_.pk}/ceremony", data="{}",
-                       content_type="application/json").status_code == 403
+    assert (
+        client.post(
+            f"/api/poll/{round_.pk}/ceremony", data="{}", content_type="application/json"
+        ).status_code
+        == 403
+    )
     seat = CommitteeMember.objects.get(round=round_, index=1)
     client.force_login(seat.user)
     assert client.get(f"/poll/{round_.pk}/committee/").status_code == 200
@@ -266,8 +278,7 @@ def test_pages_speak_english(opened: dict[str, Any], client: Any, settings: Any)
     assert "Step 2: mark one level for each person" in page
 
 
-def test_formal_vote_round(org_actor: Any, body: Any, people: dict[str, Any],
-                           client: Any) -> None:
+def test_formal_vote_round(org_actor: Any, body: Any, people: dict[str, Any], client: Any) -> None:
     """A formal confidence vote (bỏ phiếu tín nhiệm): two options, same machinery."""
     from tinnhiem.web.actions import (
         do_add_committee_member,
@@ -278,8 +289,15 @@ def test_formal_vote_round(org_actor: Any, body: Any, people: dict[str, Any],
     )
     from tinnhiem.web.actions.poll_tally import do_post_decryption_share
 
-    round_ = do_create_round(org_actor, body, title="Bỏ phiếu tín nhiệm", kind="formal_vote",
-                             rule_id="nq96-2023-formal", threshold=2, committee_size=3)
+    round_ = do_create_round(
+        org_actor,
+        body,
+        title="Bỏ phiếu tín nhiệm",
+        kind="formal_vote",
+        rule_id="nq96-2023-formal",
+        threshold=2,
+        committee_size=3,
+    )
     do_add_official(org_actor, round_, people["P1"], post="Chủ tịch")
     do_summon(org_actor, round_, people.values())
     for code in ("P4", "P5", "P6"):
@@ -299,20 +317,28 @@ def test_formal_vote_round(org_actor: Any, body: Any, people: dict[str, Any],
     assert 'value="no_confidence"' in page and 'value="high"' not in page
     for slip, mark in zip(slips, [Mark.NO_CONFIDENCE] * 4 + [Mark.CONFIDENCE], strict=False):
         client.force_login(slip.credential.user)
-        answer = _post(client, f"/api/poll/{round_.pk}/cast",
-                       {"ballot": _ballot(opened, slip, {official: mark}).to_json()})
+        answer = _post(
+            client,
+            f"/api/poll/{round_.pk}/cast",
+            {"ballot": _ballot(opened, slip, {official: mark}).to_json()},
+        )
         assert answer.status_code == 201, answer.content
     do_close_round(org_actor, round_)
     round_.refresh_from_db()
     from tinnhiem.crypto import Ciphertext
 
-    cts = [Ciphertext.from_hex(a, allow_identity=True)
-           for a in do_prepare_aggregates(org_actor, round_)]
+    cts = [
+        Ciphertext.from_hex(a, allow_identity=True)
+        for a in do_prepare_aggregates(org_actor, round_)
+    ]
     ctx = Context(bytes.fromhex(round_.fingerprint))
     for index in (2, 3):
         seat = CommitteeMember.objects.get(round=round_, index=index)
-        do_post_decryption_share(Actor(seat.user, "committee"), round_,
-                                 partial_decrypt(ctx, shares[index], cts).to_dict())
+        do_post_decryption_share(
+            Actor(seat.user, "committee"),
+            round_,
+            partial_decrypt(ctx, shares[index], cts).to_dict(),
+        )
     row = Result.objects.get(round=round_).payload["results"][0]
     assert row["counts"] == {"confidence": 1, "no_confidence": 4}
     verify_record(record_for(round_), workers=1)

@@ -68,8 +68,13 @@ def js(op: str, **request: Any) -> Any:
     """Run one operation of frontend/tools/interop.mjs and return its JSON answer."""
     _need_frontend()
     done = subprocess.run(
-        [NODE, "tools/interop.mjs"], cwd=FRONTEND, input=json.dumps({"op": op, **request}),
-        capture_output=True, text=True, timeout=120, check=False,
+        [NODE, "tools/interop.mjs"],
+        cwd=FRONTEND,
+        input=json.dumps({"op": op, **request}),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
@@ -84,13 +89,21 @@ def _scalar(label: str) -> Scalar:
 @pytest.fixture(scope="module")
 def election() -> dict[str, Any]:
     manifest = Manifest(
-        round_id="hdnd-vp/7", body="HĐND tỉnh Vĩnh Phúc", title="Lấy phiếu tín nhiệm 2023",
-        kind=RoundKind.POLL, rule_id="nq96-2023", rule_version="sha256:" + "ab" * 32,
-        officials=(Official("CT", "Nguyễn Văn Ánh", "Chủ tịch", 1),
-                   Official("PCT", "Lê Thị Ngọc", "Phó Chủ tịch", 2),
-                   Official("UV", "Trần Đức Ưng", "Ủy viên", 3)),
-        summoned=47, committee=(CommitteeMember(1, "Một"), CommitteeMember(2, "Hai")),
-        threshold=2, weight_base=48,
+        round_id="hdnd-vp/7",
+        body="HĐND tỉnh Vĩnh Phúc",
+        title="Lấy phiếu tín nhiệm 2023",
+        kind=RoundKind.POLL,
+        rule_id="nq96-2023",
+        rule_version="sha256:" + "ab" * 32,
+        officials=(
+            Official("CT", "Nguyễn Văn Ánh", "Chủ tịch", 1),
+            Official("PCT", "Lê Thị Ngọc", "Phó Chủ tịch", 2),
+            Official("UV", "Trần Đức Ưng", "Ủy viên", 3),
+        ),
+        summoned=47,
+        committee=(CommitteeMember(1, "Một"), CommitteeMember(2, "Hai")),
+        threshold=2,
+        weight_base=48,
     )
     key = KeyPair.from_secret(_scalar("election"))
     fingerprint = election_fingerprint(manifest, key.public.to_bytes())
@@ -100,8 +113,9 @@ def election() -> dict[str, Any]:
 def test_node_suite_passes() -> None:
     """`node --test` in frontend/: the frozen vectors and the browser modules' own tests."""
     _need_frontend()
-    done = subprocess.run([NODE, "--test"], cwd=FRONTEND, capture_output=True,
-                          text=True, timeout=300, check=False)
+    done = subprocess.run(
+        [NODE, "--test"], cwd=FRONTEND, capture_output=True, text=True, timeout=300, check=False
+    )
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert "# fail 0" in done.stdout
     vectors = json.loads((ROOT / "tests/vectors/crypto-v1.json").read_text())
@@ -110,7 +124,7 @@ def test_node_suite_passes() -> None:
 
 
 def test_canonical_json_matches(election: dict[str, Any]) -> None:
-    value = election["manifest"].to_json() | {"ghi chú": "Tiếng Việt có dấu \" \\ \n"}
+    value = election["manifest"].to_json() | {"ghi chú": 'Tiếng Việt có dấu " \\ \n'}
     assert js("canonical", value=value)["hex"] == canonical_json(value).hex()
 
 
@@ -121,12 +135,21 @@ def test_js_ballot_equals_python_ballot(election: dict[str, Any]) -> None:
     seed = bytes(range(32))
     marks = {"CT": "low", "PCT": "high", "UV": "confident"}
     nonces = {
-        o.id: {"nonce": _scalar(f"r/{o.id}").hex(),
-               "proof": [_scalar(f"p/{o.id}/{k}").hex() for k in range(7)]}
+        o.id: {
+            "nonce": _scalar(f"r/{o.id}").hex(),
+            "proof": [_scalar(f"p/{o.id}/{k}").hex() for k in range(7)],
+        }
         for o in manifest.officials
     }
-    answer = js("ballot", manifest=manifest.to_json(), public_key=public.hex(),
-                fingerprint=fingerprint.hex(), seed=seed.hex(), marks=marks, nonces=nonces)
+    answer = js(
+        "ballot",
+        manifest=manifest.to_json(),
+        public_key=public.hex(),
+        fingerprint=fingerprint.hex(),
+        seed=seed.hex(),
+        marks=marks,
+        nonces=nonces,
+    )
     ballot = Ballot.from_json(answer["ballot"], where="js ballot")
     verify_ballot(manifest, fingerprint, public, ballot)
     assert answer["tracker"] == ballot.tracker(fingerprint)
@@ -141,9 +164,15 @@ def test_js_ballot_equals_python_ballot(election: dict[str, Any]) -> None:
         r = Scalar.from_hex(nonces[o.id]["nonce"])
         ct = encrypt_with_nonce(public, value, r)
         proof = prove_in_set_with_nonces(
-            ctx, public, ct, value, r, allowed,
+            ctx,
+            public,
+            ct,
+            value,
+            r,
+            allowed,
             [Scalar.from_hex(h) for h in nonces[o.id]["proof"]],
-            binding=row_binding(fingerprint, credential.public, o.id))
+            binding=row_binding(fingerprint, credential.public, o.id),
+        )
         rows.append(BallotRow(o.id, ct.to_bytes(), proof.to_bytes()))
     digest = Ballot.content_digest(fingerprint, credential.public, rows)
     python_ballot = Ballot(credential.public, tuple(rows), sign(credential, digest))
@@ -152,20 +181,33 @@ def test_js_ballot_equals_python_ballot(election: dict[str, Any]) -> None:
     # The Benaloh reveal re-encrypts on the Python side too, and a lie is caught.
     audit = check_audit(manifest, public, ballot, answer["reveal"])
     assert [(a.official, a.mark, a.ok) for a in audit] == [
-        ("CT", "low", True), ("PCT", "high", True), ("UV", "confident", True)]
+        ("CT", "low", True),
+        ("PCT", "high", True),
+        ("UV", "confident", True),
+    ]
     lying = json.loads(json.dumps(answer["reveal"]))
     lying["rows"][0]["mark"] = "high"
     assert [a.ok for a in check_audit(manifest, public, ballot, lying)] == [False, True, True]
-    js_lying = js("audit", manifest=manifest.to_json(), public_key=public.hex(),
-                  ballot=answer["ballot"], reveal=lying)
+    js_lying = js(
+        "audit",
+        manifest=manifest.to_json(),
+        public_key=public.hex(),
+        ballot=answer["ballot"],
+        reveal=lying,
+    )
     assert [r["ok"] for r in js_lying["rows"]] == [False, True, True]
 
 
 def test_js_ballot_with_fresh_randomness_verifies(election: dict[str, Any]) -> None:
     manifest: Manifest = election["manifest"]
-    answer = js("ballot", manifest=manifest.to_json(), public_key=election["key"].public.hex(),
-                fingerprint=election["fingerprint"].hex(), seed="11" * 32,
-                marks={"CT": "high"})
+    answer = js(
+        "ballot",
+        manifest=manifest.to_json(),
+        public_key=election["key"].public.hex(),
+        fingerprint=election["fingerprint"].hex(),
+        seed="11" * 32,
+        marks={"CT": "high"},
+    )
     ballot = Ballot.from_json(answer["ballot"], where="js ballot")
     verify_ballot(manifest, election["fingerprint"], election["key"].public, ballot)
     # A row left out is a blank row (value 0).
@@ -178,18 +220,23 @@ def test_mixed_ceremony_and_decryption() -> None:
     fingerprint = bytes(range(100, 132))
     ctx = Context(fingerprint)
     t, n = 2, 3
-    made = {i: js("dkg_create", fingerprint=fingerprint.hex(), index=i, t=t, n=n)
-            for i in (1, 3)}
+    made = {i: js("dkg_create", fingerprint=fingerprint.hex(), index=i, t=t, n=n) for i in (1, 3)}
     py = DkgMember(ctx, 2, t, n)
     commits = {1: made[1]["commit"], 2: py.commit().to_dict(), 3: made[3]["commit"]}
     states = {}
-    reveals: dict[int, Any] = {2: py.reveal(
-        {i: CommitMessage.from_dict(c) for i, c in commits.items()}).to_dict()}
+    reveals: dict[int, Any] = {
+        2: py.reveal({i: CommitMessage.from_dict(c) for i, c in commits.items()}).to_dict()
+    }
     for i in (1, 3):
         out = js("dkg_reveal", state=made[i]["state"], commits=commits)
         states[i], reveals[i] = out["state"], out["reveal"]
-    key = verify_ceremony(ctx, t, n, {i: CommitMessage.from_dict(c) for i, c in commits.items()},
-                          {i: RevealMessage.from_dict(r) for i, r in reveals.items()})
+    key = verify_ceremony(
+        ctx,
+        t,
+        n,
+        {i: CommitMessage.from_dict(c) for i, c in commits.items()},
+        {i: RevealMessage.from_dict(r) for i, r in reveals.items()},
+    )
     py_key, _py_share = py.finish({i: RevealMessage.from_dict(r) for i, r in reveals.items()})
     assert py_key == key
     js_shares = {}
@@ -200,28 +247,43 @@ def test_mixed_ceremony_and_decryption() -> None:
         assert js_shares[i].index == i
     # A JavaScript state file resumes in Python (same form as DkgMember.to_state).
     resumed = DkgMember.from_state(states[1])
-    assert resumed.finish({i: RevealMessage.from_dict(r) for i, r in reveals.items()})[1] == (
-        js_shares[1])
+    assert (
+        resumed.finish({i: RevealMessage.from_dict(r) for i, r in reveals.items()})[1]
+        == (js_shares[1])
+    )
 
     ct = encrypt_with_nonce(key.public_key, 5, _scalar("ct"))
     agg = ct + encrypt_with_nonce(key.public_key, 2, _scalar("ct2"))
-    dshare = DecryptionShare.from_dict(js("partial_decrypt", fingerprint=fingerprint.hex(),
-                                          share=js_shares[3].to_bytes().hex(),
-                                          cts=[agg.hex(), ct.hex()]))
+    dshare = DecryptionShare.from_dict(
+        js(
+            "partial_decrypt",
+            fingerprint=fingerprint.hex(),
+            share=js_shares[3].to_bytes().hex(),
+            cts=[agg.hex(), ct.hex()],
+        )
+    )
     verify_decryption_share(ctx, key, [agg, ct], dshare)
 
 
 def test_secret_files_open_on_both_sides() -> None:
     share = MemberShare(2, _scalar("share")).to_bytes()
-    blob = bytes.fromhex(js("protect", data=share.hex(), passphrase="mật khẩu dài",
-                            opslimit=1, memlimit=1 << 16)["blob"])
+    blob = bytes.fromhex(
+        js("protect", data=share.hex(), passphrase="mật khẩu dài", opslimit=1, memlimit=1 << 16)[
+            "blob"
+        ]
+    )
     assert unprotect_secret(blob, "mật khẩu dài") == share
     python_blob = protect_secret(share, "khác", opslimit=1, memlimit=1 << 16)
     assert js("unprotect", blob=python_blob.hex(), passphrase="khác")["data"] == share.hex()
     _need_frontend()
-    done = subprocess.run([NODE, "tools/interop.mjs"], cwd=FRONTEND, text=True,
-                          input=json.dumps({"op": "unprotect", "blob": python_blob.hex(),
-                                            "passphrase": "sai"}),
-                          capture_output=True, timeout=60, check=False)
+    done = subprocess.run(
+        [NODE, "tools/interop.mjs"],
+        cwd=FRONTEND,
+        text=True,
+        input=json.dumps({"op": "unprotect", "blob": python_blob.hex(), "passphrase": "sai"}),
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode != 0
     assert "wrong passphrase" in done.stderr

@@ -44,8 +44,9 @@ def upload(client: Any, round_: Any, path: Path) -> Any:
         return client.post(f"/poll/{round_.pk}/committee/upload/", {"file": handle}, follow=True)
 
 
-def test_offline_member_through_files(setup_round: Any, org_actor: Any, client: Any,
-                                      tmp_path: Path) -> None:
+def test_offline_member_through_files(
+    setup_round: Any, org_actor: Any, client: Any, tmp_path: Path
+) -> None:
     round_ = setup_round
     do_start_ceremony(org_actor, round_)
     seats = {m.index: m for m in CommitteeMember.objects.filter(round=round_)}
@@ -64,8 +65,19 @@ def test_offline_member_through_files(setup_round: Any, org_actor: Any, client: 
     actors = {i: Actor(seats[i].user, "committee") for i in (2, 3)}
 
     download_ceremony()
-    done = cli("trustee", "keygen", str(ceremony), "--member", "1", "--state", str(state),
-               "--out", str(tmp_path / "commit.json"), "--passphrase-file", str(secret))
+    done = cli(
+        "trustee",
+        "keygen",
+        str(ceremony),
+        "--member",
+        "1",
+        "--state",
+        str(state),
+        "--out",
+        str(tmp_path / "commit.json"),
+        "--passphrase-file",
+        str(secret),
+    )
     assert done.exit_code == 0, done.output
     assert state.stat().st_mode & 0o077 == 0  # the secret state is readable by its owner only
     assert upload(client, round_, tmp_path / "commit.json").status_code == 200
@@ -73,29 +85,58 @@ def test_offline_member_through_files(setup_round: Any, org_actor: Any, client: 
         do_post_ceremony_message(actors[i], round_, "commit", m.commit().to_dict())
 
     download_ceremony()
-    done = cli("trustee", "reveal", str(ceremony), "--state", str(state), "--out",
-               str(tmp_path / "reveal.json"), "--passphrase-file", str(secret))
+    done = cli(
+        "trustee",
+        "reveal",
+        str(ceremony),
+        "--state",
+        str(state),
+        "--out",
+        str(tmp_path / "reveal.json"),
+        "--passphrase-file",
+        str(secret),
+    )
     assert done.exit_code == 0, done.output
     upload(client, round_, tmp_path / "reveal.json")
-    commits = {i: CommitMessage.from_dict(p)
-               for i, p in ceremony_messages(round_, "commit").items()}
+    commits = {
+        i: CommitMessage.from_dict(p) for i, p in ceremony_messages(round_, "commit").items()
+    }
     for i, m in others.items():
         do_post_ceremony_message(actors[i], round_, "reveal", m.reveal(commits).to_dict())
     assert set(ceremony_messages(round_, "reveal")) == {1, 2, 3}
 
     download_ceremony()
-    done = cli("trustee", "finish", str(ceremony), "--state", str(state), "--share", str(share),
-               "--out", str(tmp_path / "confirm.json"), "--passphrase-file", str(secret))
+    done = cli(
+        "trustee",
+        "finish",
+        str(ceremony),
+        "--state",
+        str(state),
+        "--share",
+        str(share),
+        "--out",
+        str(tmp_path / "confirm.json"),
+        "--passphrase-file",
+        str(secret),
+    )
     assert done.exit_code == 0, done.output
     upload(client, round_, tmp_path / "confirm.json")
-    reveals = {i: RevealMessage.from_dict(p)
-               for i, p in ceremony_messages(round_, "reveal").items()}
+    reveals = {
+        i: RevealMessage.from_dict(p) for i, p in ceremony_messages(round_, "reveal").items()
+    }
     shares = {}
     for i, m in others.items():
         key, shares[i] = m.finish(reveals)
-        do_post_ceremony_message(actors[i], round_, "confirm", {
-            "member": i, "verification_key": key.verification_keys[i].hex(),
-            "public_key": key.public_key.hex()})
+        do_post_ceremony_message(
+            actors[i],
+            round_,
+            "confirm",
+            {
+                "member": i,
+                "verification_key": key.verification_keys[i].hex(),
+                "public_key": key.public_key.hex(),
+            },
+        )
     round_.refresh_from_db()
     assert round_.public_key == key.public_key.hex()
     assert f"public key: {round_.public_key}" in done.output
@@ -108,9 +149,13 @@ def test_offline_member_through_files(setup_round: Any, org_actor: Any, client: 
     round_.refresh_from_db()
     manifest = manifest_for(round_)
     for slip, mark in zip(slips[:3], (Mark.LOW, Mark.LOW, Mark.HIGH), strict=True):
-        ballot = cast_ballot(manifest, bytes.fromhex(round_.fingerprint),
-                             Point.from_hex(round_.public_key),
-                             CredentialKey.from_seed(slip.seed), {manifest.official_ids[0]: mark})
+        ballot = cast_ballot(
+            manifest,
+            bytes.fromhex(round_.fingerprint),
+            Point.from_hex(round_.public_key),
+            CredentialKey.from_seed(slip.seed),
+            {manifest.official_ids[0]: mark},
+        )
         do_cast_ballot(Actor(slip.credential.user, "voter"), round_, ballot.to_json())
     do_close_round(org_actor, round_)
     round_.refresh_from_db()
@@ -120,24 +165,46 @@ def test_offline_member_through_files(setup_round: Any, org_actor: Any, client: 
     aggregates.write_bytes(client.get(f"/poll/{round_.pk}/committee/aggregates.json").content)
     wrong = tmp_path / "wrong.txt"
     wrong.write_text("sai mật khẩu rồi\n", encoding="utf-8")
-    refused = cli("trustee", "decrypt", str(aggregates), "--share", str(share), "--out",
-                  str(tmp_path / "decryption.json"), "--passphrase-file", str(wrong))
+    refused = cli(
+        "trustee",
+        "decrypt",
+        str(aggregates),
+        "--share",
+        str(share),
+        "--out",
+        str(tmp_path / "decryption.json"),
+        "--passphrase-file",
+        str(wrong),
+    )
     assert refused.exit_code != 0
-    done = cli("trustee", "decrypt", str(aggregates), "--share", str(share), "--out",
-               str(tmp_path / "decryption.json"), "--passphrase-file", str(secret))
+    done = cli(
+        "trustee",
+        "decrypt",
+        str(aggregates),
+        "--share",
+        str(share),
+        "--out",
+        str(tmp_path / "decryption.json"),
+        "--passphrase-file",
+        str(secret),
+    )
     assert done.exit_code == 0, done.output
     upload(client, round_, tmp_path / "decryption.json")
     cts = [Ciphertext.from_hex(a, allow_identity=True) for a in section(round_, "aggregates")]
-    do_post_decryption_share(actors[3], round_, partial_decrypt(
-        Context(bytes.fromhex(round_.fingerprint)), shares[3], cts).to_dict())
+    do_post_decryption_share(
+        actors[3],
+        round_,
+        partial_decrypt(Context(bytes.fromhex(round_.fingerprint)), shares[3], cts).to_dict(),
+    )
     result = Result.objects.get(round=round_)
     first = result.payload["results"][0]
     assert first["counts"] == {"high": 1, "confident": 0, "low": 2}
     assert section(round_, "decryption")["present"] == [1, 3]
 
 
-def test_bad_files_are_refused(setup_round: Any, org_actor: Any, client: Any,
-                               tmp_path: Path) -> None:
+def test_bad_files_are_refused(
+    setup_round: Any, org_actor: Any, client: Any, tmp_path: Path
+) -> None:
     round_ = setup_round
     do_start_ceremony(org_actor, round_)
     seat = CommitteeMember.objects.get(round=round_, index=1)
@@ -148,21 +215,43 @@ def test_bad_files_are_refused(setup_round: Any, org_actor: Any, client: Any,
     ceremony.write_text(json.dumps(data), encoding="utf-8")
     secret = tmp_path / "pass.txt"
     secret.write_text("một mật khẩu đủ dài\n", encoding="utf-8")
-    done = cli("trustee", "keygen", str(ceremony), "--member", "1", "--state",
-               str(tmp_path / "s.tnsec"), "--passphrase-file", str(secret))
+    done = cli(
+        "trustee",
+        "keygen",
+        str(ceremony),
+        "--member",
+        "1",
+        "--state",
+        str(tmp_path / "s.tnsec"),
+        "--passphrase-file",
+        str(secret),
+    )
     assert done.exit_code != 0
     assert "altered" in str(done.exception)
     short = tmp_path / "short.txt"
     short.write_text("ngắn\n", encoding="utf-8")
     data["manifest"]["title"] = manifest_for(round_).title
     ceremony.write_text(json.dumps(data), encoding="utf-8")
-    done = cli("trustee", "keygen", str(ceremony), "--member", "1", "--state",
-               str(tmp_path / "s.tnsec"), "--passphrase-file", str(short))
+    done = cli(
+        "trustee",
+        "keygen",
+        str(ceremony),
+        "--member",
+        "1",
+        "--state",
+        str(tmp_path / "s.tnsec"),
+        "--passphrase-file",
+        str(short),
+    )
     assert done.exit_code != 0 and "at least 10" in str(done.exception)
     # A message for another round, uploaded: refused with a message, nothing stored.
     other = tmp_path / "other.json"
-    other.write_text(json.dumps({"format": "tinnhiem-trustee/1", "kind": "commit",
-                                 "round_id": "khac/1", "payload": {}}), encoding="utf-8")
+    other.write_text(
+        json.dumps(
+            {"format": "tinnhiem-trustee/1", "kind": "commit", "round_id": "khac/1", "payload": {}}
+        ),
+        encoding="utf-8",
+    )
     page = upload(client, round_, other)
     assert "thuộc đợt khác" in page.content.decode()
     assert not CeremonyMessage.objects.exists()

@@ -50,8 +50,9 @@ def test_csv_without_bom_semicolon_and_english_headers():
 
 
 def test_xlsx_with_numeric_codes():
-    data = _xlsx([["Mã", "Họ và tên", "Chức vụ"], [101, NFD_NAME, "Đại biểu"],
-                  [102, "Bùi D", None]])
+    data = _xlsx(
+        [["Mã", "Họ và tên", "Chức vụ"], [101, NFD_NAME, "Đại biểu"], [102, "Bùi D", None]]
+    )
     rows = parse_roster(data, "ds.xlsx")
     assert [r.external_id for r in rows] == ["101", "102"]
     assert rows[0].full_name == NFC_NAME
@@ -109,8 +110,9 @@ def test_endpoint_malformed_xlsx_stores_nothing(client, organiser, org_actor):
     body = do_create_body(org_actor, code="b", name="B")
     client.force_login(organiser)
     data = _xlsx([["Mã", "Họ và tên"], ["A1", "Một"], ["A2", None]])
-    response = client.post(reverse("web:roster_import", args=[body.pk]),
-                           {"file": SimpleUploadedFile("ds.xlsx", data)})
+    response = client.post(
+        reverse("web:roster_import", args=[body.pk]), {"file": SimpleUploadedFile("ds.xlsx", data)}
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "<td>3</td><td>Họ và tên</td>" in page

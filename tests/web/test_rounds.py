@@ -30,20 +30,35 @@ def test_create_round_checks_rule_kind_and_committee(org_actor, body):
     with pytest.raises(ActionError):
         do_create_round(org_actor, body, title="x", kind="poll", rule_id="nq96-2023-formal")
     with pytest.raises(ActionError) as caught:
-        do_create_round(org_actor, body, title="x", kind="poll", rule_id="qd96-2023",
-                        threshold=4, committee_size=3)
+        do_create_round(
+            org_actor,
+            body,
+            title="x",
+            kind="poll",
+            rule_id="qd96-2023",
+            threshold=4,
+            committee_size=3,
+        )
     assert caught.value.field == "threshold"
     now = timezone.now()
     with pytest.raises(ActionError) as caught:
-        do_create_round(org_actor, body, title="x", kind="poll", rule_id="qd96-2023",
-                        opens_at=now, closes_at=now - dt.timedelta(hours=1))
+        do_create_round(
+            org_actor,
+            body,
+            title="x",
+            kind="poll",
+            rule_id="qd96-2023",
+            opens_at=now,
+            closes_at=now - dt.timedelta(hours=1),
+        )
     assert caught.value.field == "closes_at"
     # A rule given as a file path is never loaded from a web form.
     with pytest.raises(ActionError):
         do_create_round(org_actor, body, title="x", kind="poll", rule_id="/etc/passwd")
     assert Round.objects.count() == 0
-    formal = do_create_round(org_actor, body, title="Bỏ phiếu", kind="formal_vote",
-                             rule_id="nq96-2023-formal")
+    formal = do_create_round(
+        org_actor, body, title="Bỏ phiếu", kind="formal_vote", rule_id="nq96-2023-formal"
+    )
     assert formal.status == "draft"
     assert AuditEntry.objects.filter(action="round.create", round=formal).count() == 1
 
@@ -95,8 +110,9 @@ def test_committee_members_get_the_role(setup_round):
     members = list(setup_round.committee.all())
     assert [m.index for m in members] == [1, 2, 3]
     for m in members:
-        assert Membership.objects.filter(user=m.user, role=Role.COMMITTEE,
-                                         round=setup_round).exists()
+        assert Membership.objects.filter(
+            user=m.user, role=Role.COMMITTEE, round=setup_round
+        ).exists()
 
 
 def test_close_only_when_open(org_actor, setup_round):
@@ -109,28 +125,39 @@ def test_pages_create_and_setup(client, organiser, body, people):
     response = client.get(reverse("web:round_create", args=[body.pk]))
     assert response.status_code == 200
     assert "qd96-2023" in response.content.decode()
-    response = client.post(reverse("web:round_create", args=[body.pk]), {
-        "title": "Đợt 1", "kind": "poll", "rule_id": "qd96-2023", "threshold": 2,
-        "committee_size": 3, "opens_at": "2026-12-01T08:00", "closes_at": "2026-12-01T10:00",
-        "report_deadline": "2026-11-30T08:00",
-    })
+    response = client.post(
+        reverse("web:round_create", args=[body.pk]),
+        {
+            "title": "Đợt 1",
+            "kind": "poll",
+            "rule_id": "qd96-2023",
+            "threshold": 2,
+            "committee_size": 3,
+            "opens_at": "2026-12-01T08:00",
+            "closes_at": "2026-12-01T10:00",
+            "report_deadline": "2026-11-30T08:00",
+        },
+    )
     assert response.status_code == 302
     round_ = Round.objects.get(title="Đợt 1")
     assert round_.opens_at is not None
-    client.post(reverse("web:officials_add", args=[round_.pk]),
-                {"person": people["P1"].pk, "post": "Chủ tịch"})
+    client.post(
+        reverse("web:officials_add", args=[round_.pk]),
+        {"person": people["P1"].pk, "post": "Chủ tịch"},
+    )
     client.post(reverse("web:round_summon", args=[round_.pk]), {"all": "1"})
     client.post(reverse("web:round_committee", args=[round_.pk]), {"person": people["P4"].pk})
     official = Official.objects.get(round=round_)
-    client.post(reverse("web:official_exempt", args=[round_.pk, official.pk]),
-                {"exempt": "on", "reason": "Mới được bầu trong năm"})
+    client.post(
+        reverse("web:official_exempt", args=[round_.pk, official.pk]),
+        {"exempt": "on", "reason": "Mới được bầu trong năm"},
+    )
     page = client.get(reverse("web:round", args=[round_.pk])).content.decode()
     assert "Mới được bầu trong năm" in page
     assert round_.summons.count() == 6
     assert round_.committee.count() == 1
     # A refused status change shows why and changes nothing.
-    response = client.post(reverse("web:round_status", args=[round_.pk, "ceremony"]),
-                           follow=True)
+    response = client.post(reverse("web:round_status", args=[round_.pk, "ceremony"]), follow=True)
     assert "Chưa có người nào được lấy phiếu" in response.content.decode()
     round_.refresh_from_db()
     assert round_.status == "draft"
@@ -138,10 +165,16 @@ def test_pages_create_and_setup(client, organiser, body, people):
 
 def test_invalid_round_form_shows_error(client, organiser, body):
     client.force_login(organiser)
-    response = client.post(reverse("web:round_create", args=[body.pk]), {
-        "title": "x", "kind": "poll", "rule_id": "qd96-2023", "threshold": 5,
-        "committee_size": 3,
-    })
+    response = client.post(
+        reverse("web:round_create", args=[body.pk]),
+        {
+            "title": "x",
+            "kind": "poll",
+            "rule_id": "qd96-2023",
+            "threshold": 5,
+            "committee_size": 3,
+        },
+    )
     assert response.status_code == 400
     assert "Ngưỡng t" in response.content.decode()
 

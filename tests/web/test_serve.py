@@ -24,12 +24,20 @@ pytestmark = pytest.mark.django_db
 def test_seed_is_idempotent():
     first = do_seed_demo()
     assert first.created and len(first.slips) == 12
-    counts = (Body.objects.count(), Person.objects.count(), Round.objects.count(),
-              VoterCredential.objects.count())
+    counts = (
+        Body.objects.count(),
+        Person.objects.count(),
+        Round.objects.count(),
+        VoterCredential.objects.count(),
+    )
     second = do_seed_demo()
     assert not second.created and second.slips == []
-    assert counts == (Body.objects.count(), Person.objects.count(), Round.objects.count(),
-                      VoterCredential.objects.count())
+    assert counts == (
+        Body.objects.count(),
+        Person.objects.count(),
+        Round.objects.count(),
+        VoterCredential.objects.count(),
+    )
     assert counts == (1, 13, 1, 12)
     round_ = first.round
     round_.refresh_from_db()
@@ -46,8 +54,9 @@ def test_every_demo_login_works_with_its_role(client):
     assert roles == {"organiser", "committee", "official", "observer"}
     for login in seed.logins:
         client.logout()
-        response = client.post(reverse("web:login"),
-                               {"username": login.username, "password": login.password})
+        response = client.post(
+            reverse("web:login"), {"username": login.username, "password": login.password}
+        )
         assert response.status_code == 302, login.username
         from django.contrib.auth import get_user_model
 
@@ -116,8 +125,10 @@ def test_static_files_are_served_safely(tmp_path):
     assert status == "200 OK"
     assert headers["Content-Type"].startswith("text/css")
     assert body == (root / "web/css/app.css").read_bytes()
-    assert _call(app, "/static/web/css/app.css",
-                 HTTP_IF_NONE_MATCH=headers["ETag"])[0] == "304 Not Modified"
+    assert (
+        _call(app, "/static/web/css/app.css", HTTP_IF_NONE_MATCH=headers["ETag"])[0]
+        == "304 Not Modified"
+    )
     assert _call(app, "/static/../settings.py")[0] == "404 Not Found"
     assert _call(app, "/static/%2e%2e/settings.py")[0] == "404 Not Found"
     assert _call(app, "/static/nothing.js")[0] == "404 Not Found"
@@ -132,12 +143,15 @@ def test_sqlite_file_database_runs_in_wal_mode(tmp_path):
     from tinnhiem.web.db_tuning import connect
 
     connect()
-    wrapper = DatabaseWrapper({
-        **connections["default"].settings_dict,
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": str(tmp_path / "t.sqlite3"),
-        "OPTIONS": {},
-    }, alias="wal-check")
+    wrapper = DatabaseWrapper(
+        {
+            **connections["default"].settings_dict,
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(tmp_path / "t.sqlite3"),
+            "OPTIONS": {},
+        },
+        alias="wal-check",
+    )
     try:
         with wrapper.cursor() as cursor:
             cursor.execute("PRAGMA journal_mode")

@@ -48,7 +48,8 @@ def test_slip_prints_the_checkin_code_as_text(client, organiser, setup_round):
     assert page.status_code == 200
     html = page.content.decode()
     tokens = VoterCredential.objects.filter(round=setup_round).values_list(
-        "checkin_token", flat=True)
+        "checkin_token", flat=True
+    )
     assert tokens
     for token in tokens:
         assert group_code(token) in html
@@ -93,8 +94,7 @@ def test_round_page_leads_the_organiser_to_the_next_step(client, organiser, setu
     assert reverse("web:body", args=[setup_round.body.pk]) in html
 
 
-def test_round_page_committee_link_keeps_role_checks(client, make_user, grant_role,
-                                                     setup_round):
+def test_round_page_committee_link_keeps_role_checks(client, make_user, grant_role, setup_round):
     """A voter sees no committee link, in any status."""
     voter = make_user("voter-x")
     grant_role(voter, Role.VOTER, round=setup_round)
@@ -104,8 +104,7 @@ def test_round_page_committee_link_keeps_role_checks(client, make_user, grant_ro
     assert reverse("web:poll_committee", args=[setup_round.pk]) not in html
 
 
-def test_audit_log_shows_role_names_and_json(client, make_user, grant_role, org_actor,
-                                             setup_round):
+def test_audit_log_shows_role_names_and_json(client, make_user, grant_role, org_actor, setup_round):
     observer = make_user("obs", first_name="Mai Văn Quan")
     grant_role(observer, Role.OBSERVER, body=setup_round.body)
     do_issue_credentials(org_actor, setup_round)
@@ -120,8 +119,10 @@ def test_audit_log_shows_role_names_and_json(client, make_user, grant_role, org_
 def test_roles_page_says_when_the_account_exists(client, organiser, org_actor, people):
     do_ensure_account(org_actor, people["P1"])
     client.force_login(organiser)
-    page = client.post(reverse("web:body_roles", args=[people["P1"].body.pk]),
-                       {"person": people["P1"].pk, "role": ""})
+    page = client.post(
+        reverse("web:body_roles", args=[people["P1"].body.pk]),
+        {"person": people["P1"].pk, "role": ""},
+    )
     html = page.content.decode()
     assert page.status_code == 200
     assert "đã có tài khoản" in html and people["P1"].user.username in html
@@ -209,23 +210,27 @@ def test_round_page_offers_only_people_not_yet_chosen(client, organiser, setup_r
     assert "Đã đủ 3 thành viên" in html
 
 
-
 def test_report_save_and_publish_say_so(client, organiser, setup_round):
     client.force_login(organiser)
     official = setup_round.officials.first()
-    saved = client.post(reverse("web:report_edit", args=[setup_round.pk, official.pk]),
-                        {"text": "Báo cáo giữa nhiệm kỳ."}, follow=True)
+    saved = client.post(
+        reverse("web:report_edit", args=[setup_round.pk, official.pk]),
+        {"text": "Báo cáo giữa nhiệm kỳ."},
+        follow=True,
+    )
     assert "Đã lưu báo cáo." in saved.content.decode()
-    published = client.post(reverse("web:report_publish", args=[setup_round.pk, official.pk]),
-                            follow=True)
+    published = client.post(
+        reverse("web:report_publish", args=[setup_round.pk, official.pk]), follow=True
+    )
     assert "Đã công bố báo cáo cho người ghi phiếu." in published.content.decode()
 
 
 def test_officials_heading_in_english_is_plural(client, organiser, setup_round):
     client.force_login(organiser)
     client.cookies["django_language"] = "en"
-    html = client.get(reverse("web:round", args=[setup_round.pk]),
-                      HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client.get(
+        reverse("web:round", args=[setup_round.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     assert '<h2 id="h-officials">Officials</h2>' in html
 
 
@@ -242,11 +247,13 @@ def test_roster_import_links_to_the_list(client, organiser, body):
 
     client.force_login(organiser)
     csv = "Mã,Họ và tên,Chức vụ\nX1,Đỗ Thị Ánh,Đại biểu\n".encode()
-    page = client.post(reverse("web:roster_import", args=[body.pk]),
-                       {"file": SimpleUploadedFile("ds.csv", csv, "text/csv")})
+    page = client.post(
+        reverse("web:roster_import", args=[body.pk]),
+        {"file": SimpleUploadedFile("ds.csv", csv, "text/csv")},
+    )
     html = page.content.decode()
     assert "Đã nhập 1 người." in html
-    assert f'{reverse("web:body", args=[body.pk])}#h-people' in html
+    assert f"{reverse('web:body', args=[body.pk])}#h-people" in html
 
 
 def test_round_date_is_the_local_date_not_utc(setup_round: Round) -> None:

@@ -76,8 +76,10 @@ def prepare(*, seed_demo: bool, base: str, console: Console) -> None:
         table.add_row("voter", "(mã phiếu / slip code)", code, name)
     console.print(table)
     if voters:
-        console.print(f"Người ghi phiếu / voters ({len(voters)}): mã và đường dẫn phòng bỏ phiếu "
-                      f"/ codes and booth links — {slips_file}")
+        console.print(
+            f"Người ghi phiếu / voters ({len(voters)}): mã và đường dẫn phòng bỏ phiếu "
+            f"/ codes and booth links — {slips_file}"
+        )
     else:
         console.print("Người ghi phiếu / voters: không tìm thấy / not found: " + str(slips_file))
 

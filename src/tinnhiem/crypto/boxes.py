@@ -55,8 +55,10 @@ class BoxKeyPair:
         # A resumed DKG state whose public half does not match its secret would publish a
         # box key whose shares this member cannot open.
         if (
-            not isinstance(self.public, bytes) or not isinstance(self.secret, bytes)
-            or len(self.public) != BOX_PUBLIC_BYTES or len(self.secret) != 32
+            not isinstance(self.public, bytes)
+            or not isinstance(self.secret, bytes)
+            or len(self.public) != BOX_PUBLIC_BYTES
+            or len(self.secret) != 32
         ):
             raise InvalidEncoding("a box key pair is two 32-byte strings")
         derived = bytes(pysodium.crypto_scalarmult_curve25519_base(self.secret))

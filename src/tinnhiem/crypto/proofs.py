@@ -435,8 +435,7 @@ def _check_row(
     """Shape, identities and the challenge sum of one row (``allowed`` already checked)."""
     if len(proof.branches) != len(allowed):
         raise InvalidProof(
-            f"disjunctive proof has {len(proof.branches)} branches, the allowed set "
-            f"{len(allowed)}"
+            f"disjunctive proof has {len(proof.branches)} branches, the allowed set {len(allowed)}"
         )
     if public._b == _IDENTITY or ct.alpha._b == _IDENTITY:
         raise InvalidProof("identity public key or ciphertext α")

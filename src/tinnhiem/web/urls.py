@@ -87,6 +87,7 @@ web_patterns = [
     path("api/rounds/<int:round_id>/results", api.round_results, name="api_results"),
 ]
 
+
 # Pages of other features live in their own URL modules, in the same ``web`` namespace:
 # ``urls_poll.py`` (booth, key ceremony, decryption, board: issue 4, part B) and
 # ``urls_extra.py`` (paper rounds, tally minutes, evaluation). The site runs without them.

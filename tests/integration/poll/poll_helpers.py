@@ -50,12 +50,16 @@ class Poll:
 
 
 def random_marks(kind: RoundKind) -> MarksFn:
-    choices = ([Mark.HIGH, Mark.HIGH, Mark.CONFIDENT, Mark.LOW, Mark.BLANK]
-               if kind is RoundKind.POLL else [Mark.CONFIDENCE, Mark.NO_CONFIDENCE, Mark.BLANK])
+    choices = (
+        [Mark.HIGH, Mark.HIGH, Mark.CONFIDENT, Mark.LOW, Mark.BLANK]
+        if kind is RoundKind.POLL
+        else [Mark.CONFIDENCE, Mark.NO_CONFIDENCE, Mark.BLANK]
+    )
 
     def fn(voter: int, official: int, rng: random.Random) -> Mark | None:
         mark = rng.choice(choices)
         return None if mark is Mark.BLANK else mark
+
     return fn
 
 
@@ -77,15 +81,27 @@ def build_poll(
     source = load_rule_source(rule)
     kind = RoundKind(source.rule.kind.value)
     manifest = Manifest(
-        round_id=f"test-{seed}", body="Hội đồng nhân dân xã (thử)", title="Thử nghiệm",
-        kind=kind, rule_id=source.id, rule_version=source.digest,
-        officials=tuple(Official(f"o{i + 1}", f"Người {i + 1}", f"Chức vụ {i + 1}", i + 1)
-                        for i in range(officials)),
-        exempt=tuple(ExemptOfficial(f"x{i + 1}", name, "Phó Chủ tịch", reason)
-                     for i, (name, reason) in enumerate(exempt)),
+        round_id=f"test-{seed}",
+        body="Hội đồng nhân dân xã (thử)",
+        title="Thử nghiệm",
+        kind=kind,
+        rule_id=source.id,
+        rule_version=source.digest,
+        officials=tuple(
+            Official(f"o{i + 1}", f"Người {i + 1}", f"Chức vụ {i + 1}", i + 1)
+            for i in range(officials)
+        ),
+        exempt=tuple(
+            ExemptOfficial(f"x{i + 1}", name, "Phó Chủ tịch", reason)
+            for i, (name, reason) in enumerate(exempt)
+        ),
         summoned=voters,
         committee=tuple(CommitteeMember(i + 1, f"Thành viên {i + 1}") for i in range(5)),
-        threshold=3, weight_base=voters + 1, revote=revote, date="2026-11-29")
+        threshold=3,
+        weight_base=voters + 1,
+        revote=revote,
+        date="2026-11-29",
+    )
     election = Election(manifest, source)
     election.key_ceremony()
     keys = [CredentialKey.generate() for _ in range(voters if issued is None else issued)]
@@ -101,8 +117,7 @@ def build_poll(
             if mark is not None:
                 marks[o.id] = mark
         all_marks.append(marks)
-        ballots.append(cast_ballot(manifest, election.fingerprint, election.public_key, key,
-                                   marks))
+        ballots.append(cast_ballot(manifest, election.fingerprint, election.public_key, key, marks))
     outcomes = election.cast_many(ballots, workers=workers)
     assert all(hasattr(o, "tracker") for o in outcomes), outcomes
     election.close()
@@ -112,8 +127,10 @@ def build_poll(
     return Poll(election, {k.public: k for k in keys}, all_marks)
 
 
-def reseal(record: ElectionRecord, keys: dict[bytes, CredentialKey] | None = None,
-           ) -> ElectionRecord:
+def reseal(
+    record: ElectionRecord,
+    keys: dict[bytes, CredentialKey] | None = None,
+) -> ElectionRecord:
     """A forger's best effort: re-sign the ballots (with the voters' keys, when given),
     recompute every ballot hash and tracker and rebuild the whole board hash chain, so that
     only the deep checks (proofs, sums, decryption, rule) can catch a change."""

@@ -31,25 +31,32 @@ def open_election():
 
 
 def _ballot(election, key, marks=None):
-    return cast_ballot(election.manifest, election.fingerprint, election.public_key, key,
-                       marks or {"o1": Mark.HIGH})
+    return cast_ballot(
+        election.manifest,
+        election.fingerprint,
+        election.public_key,
+        key,
+        marks or {"o1": Mark.HIGH},
+    )
 
 
 def test_unknown_rule_exits_2_with_the_known_rules(tmp_path):
-    result = runner.invoke(app, ["demo", "--rule", "qd99-1999", "--out",
-                                 str(tmp_path / "x.json")])
+    result = runner.invoke(app, ["demo", "--rule", "qd99-1999", "--out", str(tmp_path / "x.json")])
     assert result.exit_code == 2
     assert "unknown rule 'qd99-1999'" in result.output
     assert "qd96-2023" in result.output
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"not json at all", "not valid UTF-8 JSON"),
-    (b'{"format": "something-else"}', "not a Tín Nhiệm election record"),
-    (b'{"format": "tinnhiem-record", "version": 99}', "unsupported record version 99"),
-    (b'{"format": "tinnhiem-record", "version": 1}', "missing section"),
-    (b"\x1f\x8b\x08\x00broken", "broken gzip data"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"not json at all", "not valid UTF-8 JSON"),
+        (b'{"format": "something-else"}', "not a Tín Nhiệm election record"),
+        (b'{"format": "tinnhiem-record", "version": 99}', "unsupported record version 99"),
+        (b'{"format": "tinnhiem-record", "version": 1}', "missing section"),
+        (b"\x1f\x8b\x08\x00broken", "broken gzip data"),
+    ],
+)
 def test_malformed_records_exit_2(tmp_path, content, message):
     path = tmp_path / "bad.json"
     path.write_bytes(content)

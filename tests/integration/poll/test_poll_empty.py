@@ -31,12 +31,19 @@ def empty_round(*, issued: int = 3, summoned: int = 10, rule: str = "qd96-2023")
     """Credentials issued to ``issued`` of ``summoned``, then nobody casts."""
     source = load_rule_source(rule)
     manifest = Manifest(
-        round_id="empty", body="Hội đồng nhân dân xã (thử)", title="Không ai bỏ phiếu",
-        kind=RoundKind(source.rule.kind.value), rule_id=source.id, rule_version=source.digest,
+        round_id="empty",
+        body="Hội đồng nhân dân xã (thử)",
+        title="Không ai bỏ phiếu",
+        kind=RoundKind(source.rule.kind.value),
+        rule_id=source.id,
+        rule_version=source.digest,
         officials=tuple(Official(f"o{i}", f"Người {i}", "Chức vụ", i) for i in (1, 2, 3)),
         summoned=summoned,
         committee=tuple(CommitteeMember(i, f"Thành viên {i}") for i in range(1, 6)),
-        threshold=3, weight_base=summoned + 1, date="2026-11-29")
+        threshold=3,
+        weight_base=summoned + 1,
+        date="2026-11-29",
+    )
     election = Election(manifest, source)
     election.key_ceremony()
     election.open(CredentialKey.generate().public for _ in range(issued))
@@ -69,7 +76,11 @@ def test_the_empty_round_closes_and_tallies_to_zero(empty_record):
         assert row["quorum"] == "not_met"  # 3 of 10 present, 2/3 needed
         assert row["band"] is None and row["consequences"] == []
     assert [e.kind for e in empty_record.board][-4:] == [
-        "close", "aggregates", "decryption", "results"]
+        "close",
+        "aggregates",
+        "decryption",
+        "results",
+    ]
 
 
 def test_the_empty_record_verifies_and_the_cli_says_valid(empty_record, tmp_path):

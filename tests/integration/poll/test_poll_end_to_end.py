@@ -26,8 +26,11 @@ def test_counts_match_the_plaintext_marks(small_poll):
     for r in results:
         marks = plain[r.official.id]
         assert r.issued == 30 and r.returned == 30
-        assert r.counts == {"high": marks[Mark.HIGH], "confident": marks[Mark.CONFIDENT],
-                            "low": marks[Mark.LOW]}
+        assert r.counts == {
+            "high": marks[Mark.HIGH],
+            "confident": marks[Mark.CONFIDENT],
+            "low": marks[Mark.LOW],
+        }
         assert r.blank == marks[Mark.BLANK]
         assert r.valid == 30 - marks[Mark.BLANK]
         assert r.percentages["low"] == format_percent(Fraction(marks[Mark.LOW], 30))
@@ -60,7 +63,11 @@ def test_consequences_are_reevaluated_at_the_two_thirds_boundary():
     poll = build_poll(officials=4, voters=30, marks_fn=marks)
     results = poll.election.results
     assert [r.outcome.band.id if r.outcome.band else None for r in results] == [
-        "two-thirds", "over-half", None, None]
+        "two-thirds",
+        "over-half",
+        None,
+        None,
+    ]
     assert "relieved_of_posts" in results[0].to_json()["consequences"]
     assert "removed_from_planning" in results[1].to_json()["consequences"]
     verify_record(poll.record(), workers=1)
@@ -68,8 +75,7 @@ def test_consequences_are_reevaluated_at_the_two_thirds_boundary():
 
 def test_failed_quorum_has_no_band():
     # 30 summoned, only 19 present (19 < 2/3 × 30): the quorum of QĐ 96 fails.
-    poll = build_poll(officials=3, voters=30, issued=19,
-                      marks_fn=lambda v, j, rng: Mark.LOW)
+    poll = build_poll(officials=3, voters=30, issued=19, marks_fn=lambda v, j, rng: Mark.LOW)
     for r in poll.election.results:
         out = r.to_json()
         assert out["quorum"] == "not_met"
@@ -79,8 +85,9 @@ def test_failed_quorum_has_no_band():
 
 
 def test_exempt_officials_are_left_off_with_their_reason():
-    poll = build_poll(officials=3, voters=10,
-                      exempt=(("Trần Văn Hưu", "Đã có thông báo nghỉ hưu"),))
+    poll = build_poll(
+        officials=3, voters=10, exempt=(("Trần Văn Hưu", "Đã có thông báo nghỉ hưu"),)
+    )
     record = poll.record()
     assert [e.reason for e in record.manifest.exempt] == ["Đã có thông báo nghỉ hưu"]
     for rb in record.ballots:
@@ -114,11 +121,19 @@ def test_revote_replaces_the_first_ballot_and_the_record_verifies():
     keys = [CredentialKey.generate() for _ in range(5)]
     election.open(k.public for k in keys)
     for k in keys:
-        election.cast(cast_ballot(manifest, election.fingerprint, election.public_key, k,
-                                  {"o1": Mark.HIGH, "o2": Mark.HIGH}))
+        election.cast(
+            cast_ballot(
+                manifest,
+                election.fingerprint,
+                election.public_key,
+                k,
+                {"o1": Mark.HIGH, "o2": Mark.HIGH},
+            )
+        )
     # Voter 0 changes their mind: only the last ballot counts.
-    election.cast(cast_ballot(manifest, election.fingerprint, election.public_key, keys[0],
-                              {"o1": Mark.LOW}))
+    election.cast(
+        cast_ballot(manifest, election.fingerprint, election.public_key, keys[0], {"o1": Mark.LOW})
+    )
     election.close()
     election.tally()
     election.decrypt([2, 3, 4])
@@ -139,8 +154,22 @@ def test_any_three_members_decrypt_the_same_sums(small_poll):
 
 def test_demo_and_verify_commands(tmp_path):
     out = tmp_path / "demo.json"
-    result = runner.invoke(app, ["demo", "--officials", "6", "--voters", "30", "--out",
-                                 str(out), "--workers", "2", "--seed", "3"])
+    result = runner.invoke(
+        app,
+        [
+            "demo",
+            "--officials",
+            "6",
+            "--voters",
+            "30",
+            "--out",
+            str(out),
+            "--workers",
+            "2",
+            "--seed",
+            "3",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "record verified" in result.output
     assert "Tổng / total" in result.output
@@ -176,16 +205,44 @@ def test_a_voter_finds_their_tracker(small_poll, tmp_path):
 
 def test_demo_of_a_formal_vote_and_of_a_custom_rule_file(tmp_path):
     out = tmp_path / "formal.json.gz"
-    result = runner.invoke(app, ["demo", "--officials", "3", "--voters", "12", "--rule",
-                                 "nq96-2023-formal", "--out", str(out), "--workers", "1"])
+    result = runner.invoke(
+        app,
+        [
+            "demo",
+            "--officials",
+            "3",
+            "--voters",
+            "12",
+            "--rule",
+            "nq96-2023-formal",
+            "--out",
+            str(out),
+            "--workers",
+            "1",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert read_record(out).manifest.kind.value == "formal_vote"
     text = load_rule_source("qd96-2023").text.replace('id = "qd96-2023"', 'id = "xa-thu-nghiem"')
     custom = tmp_path / "xa.toml"
     custom.write_text(text, encoding="utf-8")
     out = tmp_path / "custom.json"
-    result = runner.invoke(app, ["demo", "--officials", "3", "--voters", "12", "--rule",
-                                 str(custom), "--out", str(out), "--workers", "1"])
+    result = runner.invoke(
+        app,
+        [
+            "demo",
+            "--officials",
+            "3",
+            "--voters",
+            "12",
+            "--rule",
+            str(custom),
+            "--out",
+            str(out),
+            "--workers",
+            "1",
+        ],
+    )
     assert result.exit_code == 0, result.output
     record = read_record(out)
     assert record.rule["id"] == "xa-thu-nghiem" and record.rule["text"] == text

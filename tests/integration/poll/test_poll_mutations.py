@@ -24,7 +24,7 @@ runner = CliRunner()
 
 def _flip_hex(text: str, at: int = 0) -> str:
     digit = text[at]
-    return text[:at] + ("1" if digit != "1" else "2") + text[at + 1:]
+    return text[:at] + ("1" if digit != "1" else "2") + text[at + 1 :]
 
 
 def _other_point() -> bytes:
@@ -128,8 +128,7 @@ def test_the_untouched_record_verifies(small_poll):
     verify_record(small_poll.record(), workers=1)
 
 
-@pytest.mark.parametrize(("name", "mutate", "plain", "sealed"), CASES,
-                         ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(("name", "mutate", "plain", "sealed"), CASES, ids=[c[0] for c in CASES])
 def test_each_alteration_is_named(small_poll, name, mutate, plain, sealed):
     record = small_poll.record()
     assert _matches(_where(mutate(record)), plain), name
@@ -164,26 +163,30 @@ def test_a_duplicated_ballot_is_named(small_poll):
 def test_a_replayed_ciphertext_is_named(small_poll):
     record = small_poll.record()
     copied = record.ballots[0].ballot.rows[0]
-    forged = reseal(with_row(record, 8, 0, ciphertext=copied.ciphertext, proof=copied.proof),
-                    small_poll.keys)
+    forged = reseal(
+        with_row(record, 8, 0, ciphertext=copied.ciphertext, proof=copied.proof), small_poll.keys
+    )
     assert _where(forged) == "ballots[8].rows[0].ct"
 
 
 def test_verify_command_exits_1_and_names_the_failure(small_poll, tmp_path):
-    path = write_record(reseal(_mutate_count(small_poll.record()), small_poll.keys),
-                        tmp_path / "bad.json")
+    path = write_record(
+        reseal(_mutate_count(small_poll.record()), small_poll.keys), tmp_path / "bad.json"
+    )
     result = runner.invoke(app, ["verify", str(path), "--workers", "1"])
     assert result.exit_code == 1
     assert "INVALID" in result.output
     assert "results[0].counts.high" in result.output
 
 
-
-@pytest.mark.parametrize(("section", "value"), [
-    ("committee", {"key": {}, "commits": ["x"], "reveals": []}),
-    ("decryption", {"present": [1], "shares": ["not a share"], "sums": []}),
-    ("decryption", {"present": "all", "shares": [], "sums": None}),
-])
+@pytest.mark.parametrize(
+    ("section", "value"),
+    [
+        ("committee", {"key": {}, "commits": ["x"], "reveals": []}),
+        ("decryption", {"present": [1], "shares": ["not a share"], "sums": []}),
+        ("decryption", {"present": "all", "shares": [], "sums": None}),
+    ],
+)
 def test_malformed_inner_sections_are_named_not_crashing(small_poll, section, value):
     forged = reseal(replace(small_poll.record(), **{section: value}), small_poll.keys)
     with pytest.raises(RecordInvalid) as info:

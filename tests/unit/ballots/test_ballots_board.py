@@ -28,8 +28,13 @@ def test_chain_links_every_entry():
 def test_any_change_breaks_the_chain_at_that_entry(field):
     entries = list(_board())
     e = entries[2]
-    value = {"index": 7, "previous": bytes(32), "kind": "close",
-             "payload_hash": bytes(32), "hash": bytes(32)}[field]
+    value = {
+        "index": 7,
+        "previous": bytes(32),
+        "kind": "close",
+        "payload_hash": bytes(32),
+        "hash": bytes(32),
+    }[field]
     entries[2] = replace(e, **{field: value})
     with pytest.raises(BoardError) as info:
         BulletinBoard.check_chain(entries)

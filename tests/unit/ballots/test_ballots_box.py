@@ -37,8 +37,9 @@ def test_a_ballot_decrypts_to_its_packed_marks(manifest, keypair, voters):
     ballot = _cast(box, voters[0], {"o1": Mark.HIGH, "o3": Mark.LOW})
     cts = verify_ballot(manifest, box.fingerprint, box.public_key, ballot)
     plain = [keypair.decrypt(ct) for ct in cts]
-    assert plain == [Point.base_mul(Scalar.from_int(v)) if v else Point.identity()
-                     for v in (121, 0, 1)]
+    assert plain == [
+        Point.base_mul(Scalar.from_int(v)) if v else Point.identity() for v in (121, 0, 1)
+    ]
 
 
 def test_accepts_and_posts_with_a_tracker(manifest, keypair, voters):
@@ -109,5 +110,11 @@ def test_cast_many_on_two_processes_matches_one_by_one(manifest, keypair, voters
     ballots.append(_cast(box, stranger, {}))
     outcomes = box.cast_many(ballots, workers=2)
     assert [getattr(o, "reason", "ok") for o in outcomes] == [
-        "ok", "ok", "ok", "ok", "duplicate", "not_eligible"]
+        "ok",
+        "ok",
+        "ok",
+        "ok",
+        "duplicate",
+        "not_eligible",
+    ]
     assert len(box.board) == 4

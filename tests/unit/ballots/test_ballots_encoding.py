@@ -7,8 +7,13 @@ from tinnhiem.ballots import Mark, RoundKind, mark_value, unpack
 from tinnhiem.errors import InputError
 
 
-@given(st.integers(1, 500).flatmap(lambda v: st.tuples(
-    st.just(v), st.lists(st.sampled_from([0, 1, 2, 3]), min_size=v, max_size=v))))
+@given(
+    st.integers(1, 500).flatmap(
+        lambda v: st.tuples(
+            st.just(v), st.lists(st.sampled_from([0, 1, 2, 3]), min_size=v, max_size=v)
+        )
+    )
+)
 def test_pack_then_unpack_gives_the_counts(case):
     voters, marks = case
     base = voters + 1
@@ -32,8 +37,12 @@ def test_more_marks_than_ballots_is_refused():
 
 def test_mark_values_follow_the_kind():
     poll = make_manifest()
-    assert [mark_value(poll, m) for m in (Mark.BLANK, Mark.LOW, Mark.CONFIDENT, Mark.HIGH)] \
-        == [0, 1, 11, 121]
+    assert [mark_value(poll, m) for m in (Mark.BLANK, Mark.LOW, Mark.CONFIDENT, Mark.HIGH)] == [
+        0,
+        1,
+        11,
+        121,
+    ]
     formal = make_manifest(kind=RoundKind.FORMAL_VOTE)
     assert mark_value(formal, Mark.CONFIDENCE) == 11
     with pytest.raises(InputError):

@@ -19,16 +19,24 @@ def test_json_round_trip_and_canonical_bytes(manifest):
     again = Manifest.from_json(manifest.to_json())
     assert again == manifest
     assert again.canonical_bytes() == manifest.canonical_bytes()
-    expected = json.dumps(manifest.to_json(), sort_keys=True, separators=(",", ":"),
-                          ensure_ascii=False).encode()
+    expected = json.dumps(
+        manifest.to_json(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    ).encode()
     assert manifest.canonical_bytes() == expected
 
 
-@pytest.mark.parametrize("change", [
-    {"title": "khác"}, {"summoned": 9}, {"threshold": 1}, {"weight_base": 12},
-    {"rule_version": "sha256:01"}, {"kind": RoundKind.FORMAL_VOTE},
-    {"exempt": (ExemptOfficial("x", "X", "Y", "nghỉ hưu"),)},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"title": "khác"},
+        {"summoned": 9},
+        {"threshold": 1},
+        {"weight_base": 12},
+        {"rule_version": "sha256:01"},
+        {"kind": RoundKind.FORMAL_VOTE},
+        {"exempt": (ExemptOfficial("x", "X", "Y", "nghỉ hưu"),)},
+    ],
+)
 def test_every_field_changes_the_fingerprint(manifest, change):
     key = bytes(range(32))
     other = replace(manifest, **change)
@@ -38,7 +46,8 @@ def test_every_field_changes_the_fingerprint(manifest, change):
 
 def test_the_key_changes_the_fingerprint(manifest):
     assert election_fingerprint(manifest, bytes(32)) != election_fingerprint(
-        manifest, bytes(31) + b"\x01")
+        manifest, bytes(31) + b"\x01"
+    )
 
 
 def test_allowed_values():
@@ -47,16 +56,21 @@ def test_allowed_values():
     assert make_manifest().dlog_bound(10) == 1210
 
 
-@pytest.mark.parametrize(("change", "where"), [
-    ({"weight_base": 10}, "manifest.weight_base"),
-    ({"threshold": 3}, "manifest.threshold"),
-    ({"officials": (Official("a", "A", "p", 1), Official("a", "B", "p", 2))},
-     "manifest.officials[1]"),
-    ({"officials": (Official("a", "A", "p", 2),)}, "manifest.officials[0]"),
-    ({"exempt": (ExemptOfficial("o1", "A", "p", "nghỉ hưu"),)}, "manifest.exempt[0]"),
-    ({"exempt": (ExemptOfficial("x", "A", "p", ""),)}, "manifest.exempt[0]"),
-    ({"summoned": 0}, "manifest.summoned"),
-])
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        ({"weight_base": 10}, "manifest.weight_base"),
+        ({"threshold": 3}, "manifest.threshold"),
+        (
+            {"officials": (Official("a", "A", "p", 1), Official("a", "B", "p", 2))},
+            "manifest.officials[1]",
+        ),
+        ({"officials": (Official("a", "A", "p", 2),)}, "manifest.officials[0]"),
+        ({"exempt": (ExemptOfficial("o1", "A", "p", "nghỉ hưu"),)}, "manifest.exempt[0]"),
+        ({"exempt": (ExemptOfficial("x", "A", "p", ""),)}, "manifest.exempt[0]"),
+        ({"summoned": 0}, "manifest.summoned"),
+    ],
+)
 def test_inconsistent_manifests_are_refused(change, where):
     with pytest.raises(InputError) as info:
         make_manifest(**change)

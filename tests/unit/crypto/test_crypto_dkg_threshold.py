@@ -41,9 +41,9 @@ CTX = Context(hashlib.sha256(b"dkg test").digest())
 T, N = 3, 5
 
 
-def _ceremony(t: int = T, n: int = N) -> tuple[
-    list[DkgMember], dict[int, CommitMessage], dict[int, RevealMessage]
-]:
+def _ceremony(
+    t: int = T, n: int = N
+) -> tuple[list[DkgMember], dict[int, CommitMessage], dict[int, RevealMessage]]:
     members = [DkgMember(CTX, i, t, n) for i in range(1, n + 1)]
     commits = {m.index: m.commit() for m in members}
     reveals = {m.index: m.reveal(commits) for m in members}
@@ -106,8 +106,9 @@ def test_bad_share_names_the_dealer() -> None:
     members, _commits, reveals = _ceremony()
     cheat = reveals[2]
     # Dealer 2 sends member 4 a share off its polynomial (right format, wrong value).
-    wrong = b"TNDKG1" + (2).to_bytes(4, "big") + (4).to_bytes(4, "big") + Scalar.from_int(
-        7).to_bytes()
+    wrong = (
+        b"TNDKG1" + (2).to_bytes(4, "big") + (4).to_bytes(4, "big") + Scalar.from_int(7).to_bytes()
+    )
     shares = dict(cheat.shares)
     shares[4] = seal(members[3].box_keys.public, wrong)
     reveals[2] = replace(cheat, shares=shares)
@@ -160,9 +161,10 @@ def test_rogue_commitment_without_commit_phase_is_caught() -> None:
     with pytest.raises(DkgError) as err:
         verify_ceremony(CTX, T, N, commits_forged, reveals)
     assert err.value.member == 1
-    assert commitment_digest(
-        CTX, 1, T, N, commits[1].box_public, reveals[1].commitments
-    ) == commits[1].digest
+    assert (
+        commitment_digest(CTX, 1, T, N, commits[1].box_public, reveals[1].commitments)
+        == commits[1].digest
+    )
 
 
 def test_missing_commit_or_reveal_is_named() -> None:
@@ -238,8 +240,12 @@ def test_bad_partial_decryption_names_the_member(
     # Shares for a different ciphertext order fail (proofs bind the position).
     swapped = partial_decrypt(CTX, shares[1], cts[::-1])
     with pytest.raises(DecryptionError) as err:
-        verify_decryption_share(CTX, key, cts, replace(
-            swapped, factors=swapped.factors[::-1], proofs=swapped.proofs[::-1]))
+        verify_decryption_share(
+            CTX,
+            key,
+            cts,
+            replace(swapped, factors=swapped.factors[::-1], proofs=swapped.proofs[::-1]),
+        )
     assert err.value.member == 1
 
 

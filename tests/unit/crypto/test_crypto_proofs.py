@@ -80,8 +80,9 @@ def test_ciphertext_encoding() -> None:
         Ciphertext.from_bytes(ct.to_bytes()[:63])
     with pytest.raises(InvalidEncoding):
         Ciphertext.from_bytes(bytes(32) + ct.beta.to_bytes())
-    assert Ciphertext.from_bytes(Ciphertext.zero().to_bytes(), allow_identity=True).alpha \
-        .is_identity()
+    assert Ciphertext.from_bytes(
+        Ciphertext.zero().to_bytes(), allow_identity=True
+    ).alpha.is_identity()
 
 
 # ---------------------------------------------------------------- transcript
@@ -90,16 +91,23 @@ def test_ciphertext_encoding() -> None:
 def test_transcript_layout_is_length_prefixed() -> None:
     raw = transcript_bytes(CTX.fingerprint, "t", (b"ab", 7))
     expected = (
-        len(PROTOCOL_LABEL).to_bytes(4, "big") + PROTOCOL_LABEL
-        + (1).to_bytes(4, "big") + b"t"
-        + (32).to_bytes(4, "big") + CTX.fingerprint
+        len(PROTOCOL_LABEL).to_bytes(4, "big")
+        + PROTOCOL_LABEL
+        + (1).to_bytes(4, "big")
+        + b"t"
+        + (32).to_bytes(4, "big")
+        + CTX.fingerprint
         + (2).to_bytes(4, "big")
-        + (2).to_bytes(4, "big") + b"ab"
-        + (8).to_bytes(4, "big") + (7).to_bytes(8, "big")
+        + (2).to_bytes(4, "big")
+        + b"ab"
+        + (8).to_bytes(4, "big")
+        + (7).to_bytes(8, "big")
     )
     assert raw == expected
-    assert int(CTX.challenge("t", b"ab", 7)) == int.from_bytes(
-        hashlib.sha512(expected).digest(), "little") % ORDER
+    assert (
+        int(CTX.challenge("t", b"ab", 7))
+        == int.from_bytes(hashlib.sha512(expected).digest(), "little") % ORDER
+    )
 
 
 def test_transcript_is_unambiguous() -> None:
@@ -205,11 +213,14 @@ def test_disjunctive_shuffled_branch_challenges_fail() -> None:
     ct, proof = _row(1, POLL, b"")
     br = proof.branches
     # Swapping two branches' (c, s) keeps Σc but breaks the equations.
-    swapped = DisjunctiveProof((
-        Branch(br[0].a, br[0].b, br[1].c, br[1].s),
-        Branch(br[1].a, br[1].b, br[0].c, br[0].s),
-        br[2], br[3],
-    ))
+    swapped = DisjunctiveProof(
+        (
+            Branch(br[0].a, br[0].b, br[1].c, br[1].s),
+            Branch(br[1].a, br[1].b, br[0].c, br[0].s),
+            br[2],
+            br[3],
+        )
+    )
     with pytest.raises(InvalidProof):
         verify_in_set(CTX, KEY.public, ct, POLL, swapped)
     with pytest.raises(InvalidProof):

@@ -135,8 +135,7 @@ def test_reveal_share_keys_must_be_canonical() -> None:
     data = reveals[1].to_dict()
     assert RevealMessage.from_dict(data) == reveals[1]
     for bad in ["02", " 2", "+2", "2.0", "２"]:
-        tampered = dict(data, shares={bad if k == "2" else k: v
-                                      for k, v in data["shares"].items()})
+        tampered = dict(data, shares={bad if k == "2" else k: v for k, v in data["shares"].items()})
         with pytest.raises(InvalidEncoding):
             RevealMessage.from_dict(tampered)
 

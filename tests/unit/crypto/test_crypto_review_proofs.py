@@ -114,8 +114,9 @@ def test_zero_disjunctive_nonce_is_refused() -> None:
     with pytest.raises(CryptoError):
         prove_in_set_with_nonces(CTX, KEY.public, ct, 101, r, POLL, nonces)
     with pytest.raises(CryptoError):
-        prove_in_set_with_nonces(CTX, KEY.public, ct, 101, Scalar.from_int(0), POLL,
-                                 [_scalar(f"m{i}") for i in range(7)])
+        prove_in_set_with_nonces(
+            CTX, KEY.public, ct, 101, Scalar.from_int(0), POLL, [_scalar(f"m{i}") for i in range(7)]
+        )
 
 
 def test_fresh_proofs_use_fresh_nonces() -> None:
@@ -230,8 +231,14 @@ def test_batch_rejects_swapped_bindings() -> None:
     rows = []
     for i in range(3):
         ct, r = encrypt(KEY.public, POLL[i])
-        rows.append((ct, POLL, prove_in_set(CTX, KEY.public, ct, POLL[i], r, POLL,
-                                            binding=f"row {i}".encode()), f"row {i}".encode()))
+        rows.append(
+            (
+                ct,
+                POLL,
+                prove_in_set(CTX, KEY.public, ct, POLL[i], r, POLL, binding=f"row {i}".encode()),
+                f"row {i}".encode(),
+            )
+        )
     verify_in_set_batch(CTX, KEY.public, rows)
     swapped = [rows[0], (rows[1][0], POLL, rows[1][2], b"row 2"), rows[2]]
     with pytest.raises(InvalidProof) as info:

@@ -59,22 +59,46 @@ def test_files_give_the_same_evaluation_as_the_demo(tmp_path):
     assert written.exit_code == 0, written.output
     demo = json.loads(runner.invoke(app, ["evaluate", "--demo", "--json"]).output)
     for programme in ("programme.csv", "programme.xlsx"):
-        result = runner.invoke(app, [
-            "evaluate", "--programme", str(tmp_path / programme),
-            "--poll", str(tmp_path / "poll.csv"), "--rule", "nq96-2023", "--json",
-            "--history", f"2024={tmp_path / 'poll-2024.csv'}",
-            "--other-body", f"Ban Thường vụ Tỉnh ủy={tmp_path / 'other-body-1.csv'}",
-            "--other-body", f"Thường trực HĐND={tmp_path / 'other-body-2.csv'}"])
+        result = runner.invoke(
+            app,
+            [
+                "evaluate",
+                "--programme",
+                str(tmp_path / programme),
+                "--poll",
+                str(tmp_path / "poll.csv"),
+                "--rule",
+                "nq96-2023",
+                "--json",
+                "--history",
+                f"2024={tmp_path / 'poll-2024.csv'}",
+                "--other-body",
+                f"Ban Thường vụ Tỉnh ủy={tmp_path / 'other-body-1.csv'}",
+                "--other-body",
+                f"Thường trực HĐND={tmp_path / 'other-body-2.csv'}",
+            ],
+        )
         assert result.exit_code == 0, result.output
         assert json.loads(result.output) == demo
 
 
 def test_mid_year_date_and_custom_policy(tmp_path):
     runner.invoke(app, ["evaluate", "--demo-files", str(tmp_path)])
-    result = runner.invoke(app, [
-        "evaluate", "--programme", str(tmp_path / "programme.csv"),
-        "--poll", str(tmp_path / "poll.csv"), "--rule", "nq96-2023", "--at", "2025-06-30",
-        "--json"])
+    result = runner.invoke(
+        app,
+        [
+            "evaluate",
+            "--programme",
+            str(tmp_path / "programme.csv"),
+            "--poll",
+            str(tmp_path / "poll.csv"),
+            "--rule",
+            "nq96-2023",
+            "--at",
+            "2025-06-30",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
     assert doc["at"] == "2025-06-30" and doc["schedule_index"] is not None
@@ -87,8 +111,18 @@ def test_bad_programme_exits_2_naming_line_and_column(tmp_path):
     number = next(i for i, line in enumerate(lines) if line.startswith("progress,"))
     lines[number] = lines[number].replace("2025-", "2025/", 1)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = runner.invoke(app, ["evaluate", "--programme", str(path), "--poll",
-                                 str(tmp_path / "poll.csv"), "--rule", "nq96-2023"])
+    result = runner.invoke(
+        app,
+        [
+            "evaluate",
+            "--programme",
+            str(path),
+            "--poll",
+            str(tmp_path / "poll.csv"),
+            "--rule",
+            "nq96-2023",
+        ],
+    )
     assert result.exit_code == 2
     assert f"line {number + 1}, column date" in result.output
 
@@ -96,16 +130,38 @@ def test_bad_programme_exits_2_naming_line_and_column(tmp_path):
 def test_missing_options_and_locked_policy(tmp_path):
     result = runner.invoke(app, ["evaluate", "--programme", "x.csv"])
     assert result.exit_code == 2 and "missing --poll, --rule" in result.output
-    result = runner.invoke(app, ["evaluate", "--programme", "x.csv", "--poll", "y.csv",
-                                 "--rule", "nq96-2023", "--history", "2024"])
+    result = runner.invoke(
+        app,
+        [
+            "evaluate",
+            "--programme",
+            "x.csv",
+            "--poll",
+            "y.csv",
+            "--rule",
+            "nq96-2023",
+            "--history",
+            "2024",
+        ],
+    )
     assert result.exit_code == 2
     runner.invoke(app, ["evaluate", "--demo-files", str(tmp_path)])
     path = tmp_path / "programme.csv"
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
-    lines[1] = lines[1][:-len(",,,,")] + "a" * 64 + ",,,,"  # policy_sha256 column
+    lines[1] = lines[1][: -len(",,,,")] + "a" * 64 + ",,,,"  # policy_sha256 column
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = runner.invoke(app, ["evaluate", "--programme", str(path), "--poll",
-                                 str(tmp_path / "poll.csv"), "--rule", "nq96-2023"])
+    result = runner.invoke(
+        app,
+        [
+            "evaluate",
+            "--programme",
+            str(path),
+            "--poll",
+            str(tmp_path / "poll.csv"),
+            "--rule",
+            "nq96-2023",
+        ],
+    )
     assert result.exit_code == 2
     assert "locked" in result.output

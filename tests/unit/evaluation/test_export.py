@@ -27,15 +27,28 @@ def report():
     rule = load_rule(body.rule)
     polls = [PollEntry(n, p, c, evaluate_poll(rule, c, members=None)) for n, p, c in body.polls]
     policy = load_policy().with_changes(draws=400)
-    return evaluate_body(body.programme, polls, policy, at=body.at, rule_label=rule.id,
-                         history=body.history, other_bodies=body.other_bodies)
+    return evaluate_body(
+        body.programme,
+        polls,
+        policy,
+        at=body.at,
+        rule_label=rule.id,
+        history=body.history,
+        other_bodies=body.other_bodies,
+    )
 
 
 def test_xlsx_reads_back(tmp_path, report):
     path = write_xlsx(report, tmp_path / "r.xlsx")
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Tong hop", "De an", "He qua", "Xu huong", "Ti le xuat sac",
-                               "Chinh sach"]
+    assert book.sheetnames == [
+        "Tong hop",
+        "De an",
+        "He qua",
+        "Xu huong",
+        "Ti le xuat sac",
+        "Chinh sach",
+    ]
     summary = list(book["Tong hop"].iter_rows(min_row=4, values_only=True))
     assert len(summary) == 44
     first = report.officials[0]
@@ -55,8 +68,7 @@ def test_xlsx_reads_back(tmp_path, report):
 
 def test_pdf_text_has_vietnamese(tmp_path, report):
     path = write_pdf(report, tmp_path / "r.pdf")
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(path.read_bytes()))
-                     .pages)
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(path.read_bytes())).pages)
     assert "Báo cáo đánh giá" in text
     assert report.officials[0].official in text
     assert "Tín nhiệm cao hơn kết quả công việc" in text.replace("\n", " ")

@@ -35,8 +35,10 @@ def constructed() -> tuple[list[float], list[tuple[str, int, int]]]:
 def analyse(policy, seed=None):
     perf, counts = constructed()
     estimates, _ = estimate_shares(counts)
-    points = [FlagInput(e.official, p, e.shrunk, *e.posterior)
-              for e, p in zip(estimates, perf, strict=True)]
+    points = [
+        FlagInput(e.official, p, e.shrunk, *e.posterior)
+        for e, p in zip(estimates, perf, strict=True)
+    ]
     return flag_officials(points, policy, seed=seed)
 
 

@@ -24,23 +24,59 @@ def row(**cells: str) -> str:
     return ",".join(cells.get(c, "") for c in COLUMNS)
 
 
-GOOD = "\n".join([
-    HEADER,
-    row(record="programme", body="Sở Y tế", title="Chương trình 2025", date="2025-01-01",
-        due="2025-12-31"),
-    row(record="official", official="Lê Văn A", unit="Phòng 1", previous_rating="good"),
-    row(record="assignment", assignment="DA1", title="Bệnh viện vệ tinh", official="Lê Văn A",
-        due="2025-06-30", weight="2", ambitious_flagged_on="15/12/2024"),
-    row(record="owner", assignment="DA1", official="Trần Thị B", share="30%"),
-    row(record="milestone", assignment="DA1", date="2025-03-31", percent="40"),
-    row(record="progress", assignment="DA1", date="2025-06-20", percent="75", evidence="QĐ 12",
-        person="Thanh tra"),
-    row(record="review", assignment="DA1", date="2025-07-01", score="3.5", person="Hội đồng"),
-    row(record="excuse", assignment="DA1", days="7", note="Chờ vốn", person="Chủ tịch",
-        date="2025-05-01"),
-    row(record="finding", official="Trần Thị B", kind="discipline", level="reprimand",
-        evidence="QĐ kỷ luật 3"),
-]) + "\n"
+GOOD = (
+    "\n".join(
+        [
+            HEADER,
+            row(
+                record="programme",
+                body="Sở Y tế",
+                title="Chương trình 2025",
+                date="2025-01-01",
+                due="2025-12-31",
+            ),
+            row(record="official", official="Lê Văn A", unit="Phòng 1", previous_rating="good"),
+            row(
+                record="assignment",
+                assignment="DA1",
+                title="Bệnh viện vệ tinh",
+                official="Lê Văn A",
+                due="2025-06-30",
+                weight="2",
+                ambitious_flagged_on="15/12/2024",
+            ),
+            row(record="owner", assignment="DA1", official="Trần Thị B", share="30%"),
+            row(record="milestone", assignment="DA1", date="2025-03-31", percent="40"),
+            row(
+                record="progress",
+                assignment="DA1",
+                date="2025-06-20",
+                percent="75",
+                evidence="QĐ 12",
+                person="Thanh tra",
+            ),
+            row(
+                record="review", assignment="DA1", date="2025-07-01", score="3.5", person="Hội đồng"
+            ),
+            row(
+                record="excuse",
+                assignment="DA1",
+                days="7",
+                note="Chờ vốn",
+                person="Chủ tịch",
+                date="2025-05-01",
+            ),
+            row(
+                record="finding",
+                official="Trần Thị B",
+                kind="discipline",
+                level="reprimand",
+                evidence="QĐ kỷ luật 3",
+            ),
+        ]
+    )
+    + "\n"
+)
 
 
 def test_good_file_imports_every_record():

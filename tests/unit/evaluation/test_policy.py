@@ -36,17 +36,18 @@ def test_hash_follows_parameters_not_formatting(tmp_path, policy):
     reformatted.write_text("# a comment\n" + text.replace('"4/5"', '"0.8"'), encoding="utf-8")
     assert load_policy(reformatted).sha256 == policy.sha256
     changed = tmp_path / "changed.toml"
-    changed.write_text(text.replace('excellent_min = "90"', 'excellent_min = "85"'),
-                       encoding="utf-8")
+    changed.write_text(
+        text.replace('excellent_min = "90"', 'excellent_min = "85"'), encoding="utf-8"
+    )
     assert load_policy(changed).sha256 != policy.sha256
 
 
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ('min_group = 5', 'min_group = 2', "at least 3"),
+        ("min_group = 5", "min_group = 2", "at least 3"),
         ('work_weight = "4/5"', 'work_weight = "3/5"', "must equal 1"),
-        ('seed = 366', 'seed = 366\ncolour = "red"', "unknown key 'flags.colour'"),
+        ("seed = 366", 'seed = 366\ncolour = "red"', "unknown key 'flags.colour'"),
         ('share = "high"', 'share = "median"', "confidence.share"),
         ('excellent_min = "90"', 'excellent_min = "ninety"', "rating.excellent_min"),
     ],
@@ -87,8 +88,9 @@ def test_policy_locks_when_the_cycle_starts(policy):
 
 
 def test_programme_refuses_another_policy_after_the_start(policy, fast_policy):
-    programme = WorkProgramme("Sở X", "T", START, END, (make_assignment("A1", "A"),),
-                              policy_sha256=policy.sha256)
+    programme = WorkProgramme(
+        "Sở X", "T", START, END, (make_assignment("A1", "A"),), policy_sha256=policy.sha256
+    )
     assert bind_policy(programme, policy, END).sha256 == policy.sha256
     swapped = policy.with_changes(excellent_min=Fraction(80))
     with pytest.raises(PolicyLockedError, match=policy.sha256):

@@ -28,7 +28,9 @@ def assignments(draw, ident):
     lead = draw(st.sampled_from(["A", "B", "C"]))
     co = draw(st.sampled_from([(), (("D", F(1, 4)),), (("D", F(1, 3)), ("E", F(1, 3)))]))
     return make_assignment(
-        ident, lead, co=co,
+        ident,
+        lead,
+        co=co,
         done=draw(fractions),
         done_on=START + timedelta(days=draw(st.integers(0, 364))),
         review=draw(st.one_of(st.none(), st.fractions(0, 4, max_denominator=4))),
@@ -38,8 +40,7 @@ def assignments(draw, ident):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.integers(1, 8).flatmap(
-    lambda n: st.tuples(*(assignments(f"P{i}") for i in range(n)))))
+@given(st.integers(1, 8).flatmap(lambda n: st.tuples(*(assignments(f"P{i}") for i in range(n)))))
 def test_scores_are_bounded_and_averaged(items):
     scores = score_programme(WorkProgramme("X", "T", START, END, items), POLICY, END)
     for s in scores.assignments:
@@ -52,16 +53,24 @@ def test_scores_are_bounded_and_averaged(items):
 
 @given(st.integers(0, 30), st.integers(0, 60))
 def test_quota_is_five_e_at_most_g(excellent, good):
-    records = ([("U", Rating.EXCELLENT)] * excellent + [("U", Rating.GOOD)] * good
-               + [("U", Rating.COMPLETED)])
+    records = (
+        [("U", Rating.EXCELLENT)] * excellent
+        + [("U", Rating.GOOD)] * good
+        + [("U", Rating.COMPLETED)]
+    )
     (check,) = check_quota(records, POLICY)
     assert check.ok == (5 * excellent <= good)
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.dictionaries(st.text("abcdef", min_size=1, max_size=3),
-                       st.frozensets(st.integers(0, 25), max_size=26), max_size=7),
-       st.integers(3, 7))
+@given(
+    st.dictionaries(
+        st.text("abcdef", min_size=1, max_size=3),
+        st.frozensets(st.integers(0, 25), max_size=26),
+        max_size=7,
+    ),
+    st.integers(3, 7),
+)
 def test_suppression_leaves_no_small_group_or_difference(groups, minimum):
     decisions = suppress_groups(groups, min_group=minimum)
     shown = {name: groups[name] for name, d in decisions.items() if d.shown}

@@ -19,8 +19,9 @@ from tinnhiem.rules import PollCounts, evaluate_poll, load_rule
 
 
 def rate(policy, work, counts=None, findings=()):
-    return suggest_rating("A", 2025, work_score=work, counts=counts, findings=findings,
-                          policy=policy)
+    return suggest_rating(
+        "A", 2025, work_score=work, counts=counts, findings=findings, policy=policy
+    )
 
 
 def test_points_combine_work_and_confidence_exactly(policy):
@@ -33,9 +34,14 @@ def test_points_combine_work_and_confidence_exactly(policy):
 
 @pytest.mark.parametrize(
     ("work", "expected"),
-    [(F(9, 10), Rating.EXCELLENT), (F(8999, 10000), Rating.GOOD), (F(7, 10), Rating.GOOD),
-     (F(6999, 10000), Rating.COMPLETED), (F(1, 2), Rating.COMPLETED),
-     (F(4999, 10000), Rating.NOT_COMPLETED)],
+    [
+        (F(9, 10), Rating.EXCELLENT),
+        (F(8999, 10000), Rating.GOOD),
+        (F(7, 10), Rating.GOOD),
+        (F(6999, 10000), Rating.COMPLETED),
+        (F(1, 2), Rating.COMPLETED),
+        (F(4999, 10000), Rating.NOT_COMPLETED),
+    ],
 )
 def test_band_edges_are_exact(policy, work, expected):
     assert rate(policy, work).rating is expected  # no poll: points = 100 × work
@@ -56,12 +62,22 @@ def test_disqualifying_findings(policy):
 
 @pytest.mark.parametrize(
     ("excellent", "good", "ok", "max_excellent"),
-    [(1, 5, True, 1), (1, 4, False, 0), (2, 10, True, 2), (2, 9, False, 1), (0, 0, True, 0),
-     (3, 15, True, 3), (3, 14, False, 2)],
+    [
+        (1, 5, True, 1),
+        (1, 4, False, 0),
+        (2, 10, True, 2),
+        (2, 9, False, 1),
+        (0, 0, True, 0),
+        (3, 15, True, 3),
+        (3, 14, False, 2),
+    ],
 )
 def test_quota_per_unit(policy, excellent, good, ok, max_excellent):
-    records = ([("U1", Rating.EXCELLENT)] * excellent + [("U1", Rating.GOOD)] * good
-               + [("U1", Rating.COMPLETED), ("U2", Rating.EXCELLENT)])
+    records = (
+        [("U1", Rating.EXCELLENT)] * excellent
+        + [("U1", Rating.GOOD)] * good
+        + [("U1", Rating.COMPLETED), ("U2", Rating.EXCELLENT)]
+    )
     by_unit = {q.unit: q for q in check_quota(records, policy)}
     q = by_unit["U1"]
     assert (q.excellent, q.good, q.ok, q.max_excellent) == (excellent, good, ok, max_excellent)
@@ -92,15 +108,16 @@ def test_first_band_plus_not_completed_opens_the_resignation_path(policy):
 
 def test_two_years_not_completed_is_a_dismissal_ground(policy):
     rating = rate(policy, F(3, 10))
-    combined = combine_consequences(poll=None, rating=rating,
-                                    previous=[(2024, Rating.NOT_COMPLETED)])
+    combined = combine_consequences(
+        poll=None, rating=rating, previous=[(2024, Rating.NOT_COMPLETED)]
+    )
     (ground,) = combined
     assert ground.code == "dismissal_ground_two_years"
     assert [s.reference for s in ground.sources][:2] == ["xếp loại 2024", "xếp loại 2025"]
-    assert not combine_consequences(poll=None, rating=rating,
-                                    previous=[(2024, Rating.COMPLETED)])
-    assert not combine_consequences(poll=None, rating=rating,
-                                    previous=[(2023, Rating.NOT_COMPLETED)])
+    assert not combine_consequences(poll=None, rating=rating, previous=[(2024, Rating.COMPLETED)])
+    assert not combine_consequences(
+        poll=None, rating=rating, previous=[(2023, Rating.NOT_COMPLETED)]
+    )
 
 
 def test_mandatory_dismissal_closes_the_resignation_path(policy):

@@ -13,8 +13,13 @@ from tinnhiem.rules import FormalCounts, PollCounts, evaluate_formal, evaluate_p
 
 
 def _programme() -> WorkProgramme:
-    return WorkProgramme("Sở X", "T", START, END, tuple(
-        make_assignment(f"A{i}", f"O{i}", review=F(1 + i % 4)) for i in range(6)))
+    return WorkProgramme(
+        "Sở X",
+        "T",
+        START,
+        END,
+        tuple(make_assignment(f"A{i}", f"O{i}", review=F(1 + i % 4)) for i in range(6)),
+    )
 
 
 def _polls(rule=None):
@@ -27,12 +32,23 @@ def _polls(rule=None):
 
 
 def test_trend_and_other_bodies(fast_policy):
-    history = [("2023", {"O0": PollCounts(38, 38, 30, 6, 2)}),
-               ("2024", {"O0": PollCounts(39, 39, 20, 15, 4), "O1": PollCounts(3, 3, 1, 1, 1)})]
-    others = [("Đảng ủy", {"O0": PollCounts(12, 12, 11, 1, 0)}),
-              ("Tổ 4 người", {"O0": PollCounts(4, 4, 4, 0, 0)})]
-    report = evaluate_body(_programme(), _polls(), fast_policy, at=END, round_label="2025",
-                           history=history, other_bodies=others)
+    history = [
+        ("2023", {"O0": PollCounts(38, 38, 30, 6, 2)}),
+        ("2024", {"O0": PollCounts(39, 39, 20, 15, 4), "O1": PollCounts(3, 3, 1, 1, 1)}),
+    ]
+    others = [
+        ("Đảng ủy", {"O0": PollCounts(12, 12, 11, 1, 0)}),
+        ("Tổ 4 người", {"O0": PollCounts(4, 4, 4, 0, 0)}),
+    ]
+    report = evaluate_body(
+        _programme(),
+        _polls(),
+        fast_policy,
+        at=END,
+        round_label="2025",
+        history=history,
+        other_bodies=others,
+    )
     o0 = report.officials[0]
     assert [t.label for t in o0.trend] == ["2023", "2024", "2025"]
     assert o0.trend[0].share == F(30, 38) and o0.trend[2].share == F(10, 40)
@@ -49,8 +65,9 @@ def test_trend_and_other_bodies(fast_policy):
 
 def test_names_that_do_not_match_are_noted(fast_policy):
     polls = [*_polls(), PollEntry("Người lạ", "", PollCounts(40, 40, 20, 15, 5))]
-    programme = WorkProgramme("Sở X", "T", START, END, (
-        *_programme().assignments, make_assignment("Z", "Không có phiếu")))
+    programme = WorkProgramme(
+        "Sở X", "T", START, END, (*_programme().assignments, make_assignment("Z", "Không có phiếu"))
+    )
     report = evaluate_body(programme, polls, fast_policy, at=END)
     assert any("Người lạ" in note and "owns no assignment" in note for note in report.notes)
     assert any("Không có phiếu" in note and "not in the poll" in note for note in report.notes)
@@ -63,9 +80,16 @@ def test_formal_vote_dismissal_closes_the_resignation_path(fast_policy):
     polls = _polls(rule)
     low = PollCounts(40, 40, 5, 10, 25)  # 25/40 low: first band
     polls[0] = PollEntry("O0", "", low, evaluate_poll(rule, low, members=None))
-    programme = WorkProgramme("Sở X", "T", START, END, (
-        make_assignment("A0", "O0", done=F(1, 5), done_on=date(2025, 3, 1), review=F(1)),
-        *_programme().assignments[1:]))
+    programme = WorkProgramme(
+        "Sở X",
+        "T",
+        START,
+        END,
+        (
+            make_assignment("A0", "O0", done=F(1, 5), done_on=date(2025, 3, 1), review=F(1)),
+            *_programme().assignments[1:],
+        ),
+    )
     formal_rule = load_rule("nq96-2023-formal")
     vote = evaluate_formal(formal_rule, FormalCounts(40, 40, 10, 30), members=None)
     report = evaluate_body(programme, polls, fast_policy, at=END, formal={"O0": vote})

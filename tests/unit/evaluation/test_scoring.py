@@ -22,8 +22,12 @@ def seventeen() -> WorkProgramme:
     """11 on time (q 3.6/4), 3 twenty days late (q 3.2/4), 2 unfinished at 50% (q 3.2/4),
     1 ambitious at 70% of its target (q 3.6/4). Owners: A, B (+D), C (+D), E (+D)."""
     on_time = [
-        make_assignment(f"P{i:02d}", "A" if i <= 6 else "B", review=F("3.6"),
-                        co=(("D", F(1, 4)),) if i in (10, 11) else ())
+        make_assignment(
+            f"P{i:02d}",
+            "A" if i <= 6 else "B",
+            review=F("3.6"),
+            co=(("D", F(1, 4)),) if i in (10, 11) else (),
+        )
         for i in range(1, 12)
     ]
     late = [
@@ -33,16 +37,30 @@ def seventeen() -> WorkProgramme:
     # P14: 30 days late, 10 of them excused by an approver: 20 days count.
     p14 = make_assignment("P14", "C", done_on=DUE + timedelta(days=30), review=F("3.2"))
     p14 = dataclasses.replace(
-        p14, excuses=(DelayExcuse(10, "Chờ vốn trung ương", "Chủ tịch UBND"),))
+        p14, excuses=(DelayExcuse(10, "Chờ vốn trung ương", "Chủ tịch UBND"),)
+    )
     unfinished = [
-        make_assignment("P15", "C", done=F(1, 2), done_on=date(2025, 5, 1), review=F("3.2"),
-                        co=(("D", F(1, 4)),)),
+        make_assignment(
+            "P15",
+            "C",
+            done=F(1, 2),
+            done_on=date(2025, 5, 1),
+            review=F("3.2"),
+            co=(("D", F(1, 4)),),
+        ),
         make_assignment("P16", "C", done=F(1, 2), done_on=date(2025, 5, 1), review=F("3.2")),
     ]
-    ambitious = make_assignment("P17", "E", done=F(7, 10), review=F("3.6"),
-                                co=(("D", F(1, 2)),), ambitious_on=date(2024, 12, 1))
-    return WorkProgramme("Sở X", "Chương trình 2025", START, END,
-                         (*on_time, *late, p14, *unfinished, ambitious))
+    ambitious = make_assignment(
+        "P17",
+        "E",
+        done=F(7, 10),
+        review=F("3.6"),
+        co=(("D", F(1, 2)),),
+        ambitious_on=date(2024, 12, 1),
+    )
+    return WorkProgramme(
+        "Sở X", "Chương trình 2025", START, END, (*on_time, *late, p14, *unfinished, ambitious)
+    )
 
 
 def test_each_factor_by_hand(policy):
@@ -52,12 +70,19 @@ def test_each_factor_by_hand(policy):
     assert (on_time.completion, on_time.timeliness, on_time.quality) == (1, 1, F(9, 10))
     late = scores["P12"]
     assert (late.days_late, late.timeliness, late.quality, late.score) == (
-        20, F(4, 5), F(4, 5), F(16, 25))
+        20,
+        F(4, 5),
+        F(4, 5),
+        F(16, 25),
+    )
     assert scores["P14"].days_late == 20  # 30 late − 10 excused
     assert scores["P14"].score == F(16, 25)
     unfinished = scores["P15"]
     assert (unfinished.completion, unfinished.timeliness, unfinished.score) == (
-        F(1, 2), F(1, 2), F(1, 2) * F(1, 2) * F(4, 5))
+        F(1, 2),
+        F(1, 2),
+        F(1, 2) * F(1, 2) * F(4, 5),
+    )
     stretch = scores["P17"]
     assert stretch.verified == F(7, 10)
     assert (stretch.completion, stretch.score) == (1, F(9, 10))
@@ -65,8 +90,12 @@ def test_each_factor_by_hand(policy):
 
 def test_programme_score_by_hand(policy):
     scores = score_programme(seventeen(), policy, END)
-    by_hand = (11 * F(9, 10) + 3 * (1 * F(4, 5) * F(4, 5)) + 2 * (F(1, 2) * F(1, 2) * F(4, 5))
-               + 1 * F(9, 10)) / 17
+    by_hand = (
+        11 * F(9, 10)
+        + 3 * (1 * F(4, 5) * F(4, 5))
+        + 2 * (F(1, 2) * F(1, 2) * F(4, 5))
+        + 1 * F(9, 10)
+    ) / 17
     assert by_hand == F(1312, 1700)  # 13.12 / 17
     assert scores.score == by_hand
 

@@ -19,8 +19,19 @@ from tinnhiem.evaluation import (
     wilson_interval,
 )
 
-CASES = [(0, 30), (1, 30), (15, 30), (29, 30), (30, 30), (19, 47), (25, 47), (437, 485),
-         (4, 485), (0, 1), (1, 1)]
+CASES = [
+    (0, 30),
+    (1, 30),
+    (15, 30),
+    (29, 30),
+    (30, 30),
+    (19, 47),
+    (25, 47),
+    (437, 485),
+    (4, 485),
+    (0, 1),
+    (1, 1),
+]
 
 
 @pytest.mark.parametrize(("k", "n"), CASES)
@@ -41,8 +52,9 @@ def test_jeffreys_matches_statsmodels(k, n, level):
     assert got.high == pytest.approx(high, abs=1e-12)
 
 
-@pytest.mark.parametrize(("k1", "n1", "k2", "n2"), [(19, 47, 30, 40), (437, 485, 40, 47),
-                                                    (0, 30, 5, 30)])
+@pytest.mark.parametrize(
+    ("k1", "n1", "k2", "n2"), [(19, 47, 30, 40), (437, 485, 40, 47), (0, 30, 5, 30)]
+)
 def test_newcombe_matches_statsmodels(k1, n1, k2, n2):
     low, high = confint_proportions_2indep(k1, n1, k2, n2, method="newcomb")
     got = newcombe_difference(k1, n1, k2, n2)

@@ -38,13 +38,21 @@ def test_evaluation_leaves_every_count_as_stored(tmp_path, fast_policy):
     for official in document["officials"]:
         counts = by_name[official["official"]].poll.counts
         assert {k: official["poll"][k] for k in ("high", "confident", "low", "returned")} == {
-            "high": counts.high, "confident": counts.confident, "low": counts.low,
-            "returned": counts.returned}
+            "high": counts.high,
+            "confident": counts.confident,
+            "low": counts.low,
+            "returned": counts.returned,
+        }
     sheet = openpyxl.load_workbook(tmp_path / "r.xlsx").worksheets[0]
     for row in sheet.iter_rows(min_row=4, values_only=True):
         counts = by_name[row[0]].poll.counts
-        assert row[3:8] == (counts.returned, counts.high, counts.confident, counts.low,
-                            counts.invalid)
+        assert row[3:8] == (
+            counts.returned,
+            counts.high,
+            counts.confident,
+            counts.low,
+            counts.invalid,
+        )
     # Shrinkage moved the estimates, never the counts: a shrunk share differs from k/n.
     moved = [r for r in report.officials if r.share and r.share.shrunk != float(r.share.share)]
     assert moved

@@ -22,8 +22,11 @@ from tinnhiem.tally import load_rule_source
 
 @pytest.fixture(scope="module")
 def record() -> ElectionRecord:
-    run = run_demo(DemoConfig(officials=3, voters=8, exempt=1, first_band=1, seed=5),
-                   load_rule_source("qd96-2023"), workers=1)
+    run = run_demo(
+        DemoConfig(officials=3, voters=8, exempt=1, first_band=1, seed=5),
+        load_rule_source("qd96-2023"),
+        workers=1,
+    )
     return run.election.record()
 
 
@@ -51,13 +54,16 @@ def test_the_board_covers_every_section(record):
     assert record.board[-1].payload_hash == payload_hash("results", record.results)
 
 
-@pytest.mark.parametrize(("path", "value", "where"), [
-    (("fingerprint",), "abc", "fingerprint"),
-    (("credentials",), "nope", "credentials"),
-    (("ballots", 0, "signature"), "00", "ballots[0].signature"),
-    (("board", "entries", 1, "hash"), 5, "board.entries[1].hash"),
-    (("rule", "text"), 3, "rule.text"),
-])
+@pytest.mark.parametrize(
+    ("path", "value", "where"),
+    [
+        (("fingerprint",), "abc", "fingerprint"),
+        (("credentials",), "nope", "credentials"),
+        (("ballots", 0, "signature"), "00", "ballots[0].signature"),
+        (("board", "entries", 1, "hash"), 5, "board.entries[1].hash"),
+        (("rule", "text"), 3, "rule.text"),
+    ],
+)
 def test_structure_errors_name_the_field(record, path, value, where):
     data = json.loads(record.to_bytes())
     node = data
@@ -78,11 +84,21 @@ def test_json_with_floats_is_refused():
 
 def test_steps_out_of_order_are_refused():
     from tinnhiem.ballots import CommitteeMember, Manifest, Official, RoundKind
+
     source = load_rule_source("qd96-2023")
-    manifest = Manifest(round_id="r", body="b", title="t", kind=RoundKind.POLL,
-                        rule_id=source.id, rule_version=source.digest,
-                        officials=(Official("a", "A", "p", 1),), summoned=3,
-                        committee=(CommitteeMember(1, "M"),), threshold=1, weight_base=4)
+    manifest = Manifest(
+        round_id="r",
+        body="b",
+        title="t",
+        kind=RoundKind.POLL,
+        rule_id=source.id,
+        rule_version=source.digest,
+        officials=(Official("a", "A", "p", 1),),
+        summoned=3,
+        committee=(CommitteeMember(1, "M"),),
+        threshold=1,
+        weight_base=4,
+    )
     election = Election(manifest, source)
     with pytest.raises(ElectionStateError):
         election.open([])
@@ -93,5 +109,4 @@ def test_steps_out_of_order_are_refused():
     with pytest.raises(ElectionStateError, match="once"):
         election.tally()
     with pytest.raises(InputError, match="rule_version"):
-        Election(manifest.__class__(**{**manifest.__dict__, "rule_version": "sha256:00"}),
-                 source)
+        Election(manifest.__class__(**{**manifest.__dict__, "rule_version": "sha256:00"}), source)

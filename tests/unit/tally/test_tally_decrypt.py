@@ -14,10 +14,15 @@ def setup():
     manifest, _ = manifest_for("qd96-2023", officials=3, summoned=6)
     ceremony = run_ceremony(manifest)
     fp = election_fingerprint(manifest, ceremony.key.public_key.to_bytes())
-    marks = [{"o1": Mark.HIGH, "o2": Mark.LOW}, {"o1": Mark.HIGH, "o3": Mark.CONFIDENT},
-             {"o1": Mark.LOW, "o2": Mark.LOW, "o3": Mark.HIGH}]
-    ballots = [cast_ballot(manifest, fp, ceremony.key.public_key, CredentialKey.generate(), m)
-               for m in marks]
+    marks = [
+        {"o1": Mark.HIGH, "o2": Mark.LOW},
+        {"o1": Mark.HIGH, "o3": Mark.CONFIDENT},
+        {"o1": Mark.LOW, "o2": Mark.LOW, "o3": Mark.HIGH},
+    ]
+    ballots = [
+        cast_ballot(manifest, fp, ceremony.key.public_key, CredentialKey.generate(), m)
+        for m in marks
+    ]
     b = manifest.weight_base
     expected = [2 * b * b + 1, 2, b + b * b]
     return manifest, ceremony, Context(fp), ballots, expected
@@ -32,9 +37,13 @@ def test_aggregation_is_the_same_on_one_or_two_processes(setup):
 def test_any_t_members_decrypt(setup, present):
     manifest, ceremony, ctx, ballots, expected = setup
     aggs = aggregate(3, ballots)
-    shares, sums = committee_decrypt(ctx, ceremony.key,
-                                     [ceremony.member_shares[i] for i in present], aggs,
-                                     bound=manifest.dlog_bound(3))
+    shares, sums = committee_decrypt(
+        ctx,
+        ceremony.key,
+        [ceremony.member_shares[i] for i in present],
+        aggs,
+        bound=manifest.dlog_bound(3),
+    )
     assert sums == expected
     assert sorted(shares) == list(present)
 
@@ -43,8 +52,13 @@ def test_two_members_are_not_enough(setup):
     manifest, ceremony, ctx, ballots, _ = setup
     aggs = aggregate(3, ballots)
     with pytest.raises(DecryptionError, match="at least t = 3"):
-        committee_decrypt(ctx, ceremony.key, [ceremony.member_shares[i] for i in (1, 2)],
-                          aggs, bound=manifest.dlog_bound(3))
+        committee_decrypt(
+            ctx,
+            ceremony.key,
+            [ceremony.member_shares[i] for i in (1, 2)],
+            aggs,
+            bound=manifest.dlog_bound(3),
+        )
 
 
 def test_a_wrong_share_names_its_member(setup):

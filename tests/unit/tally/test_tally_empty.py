@@ -28,8 +28,9 @@ def setup():
     manifest, source = manifest_for("qd96-2023", officials=2, summoned=6)
     ceremony = run_ceremony(manifest)
     fp = election_fingerprint(manifest, ceremony.key.public_key.to_bytes())
-    ballot = cast_ballot(manifest, fp, ceremony.key.public_key, CredentialKey.generate(),
-                         {"o1": Mark.HIGH})
+    ballot = cast_ballot(
+        manifest, fp, ceremony.key.public_key, CredentialKey.generate(), {"o1": Mark.HIGH}
+    )
     return manifest, source, ceremony, Context(fp), aggregate(2, [ballot])
 
 
@@ -83,8 +84,9 @@ def test_the_empty_round_decrypts_to_zeros_without_shares(setup):
     manifest, _, ceremony, ctx, _ = setup
     empty = aggregate(2, [])
     present = [ceremony.member_shares[i] for i in (1, 2, 3)]
-    shares, sums = committee_decrypt(ctx, ceremony.key, present, empty,
-                                     bound=manifest.dlog_bound(0), counted=0)
+    shares, sums = committee_decrypt(
+        ctx, ceremony.key, present, empty, bound=manifest.dlog_bound(0), counted=0
+    )
     assert shares == {} and sums == [0, 0]
     # No member is needed at all.
     assert committee_decrypt(ctx, ceremony.key, [], empty, bound=0, counted=0) == ({}, [0, 0])

@@ -96,9 +96,11 @@ def do_reissue_credential(actor: Actor, credential: VoterCredential) -> IssuedSl
     round = Round.objects.select_for_update().get(pk=round.pk)
     if round.status not in (RoundStatus.DRAFT, RoundStatus.CEREMONY):
         raise ActionError(_("Chỉ cấp lại phiếu trước khi mở bỏ phiếu."))
-    credential = VoterCredential.objects.select_for_update().select_related(
-        "summons__person", "user"
-    ).get(pk=credential.pk)
+    credential = (
+        VoterCredential.objects.select_for_update()
+        .select_related("summons__person", "user")
+        .get(pk=credential.pk)
+    )
     old_key = credential.public_key
     key = CredentialKey.from_seed(secrets.token_bytes(32))
     code = new_login_code()
@@ -109,9 +111,17 @@ def do_reissue_credential(actor: Actor, credential: VoterCredential) -> IssuedSl
     # A new unusable password changes the session hash: sessions of the old slip end.
     credential.user.set_unusable_password()
     credential.user.save(update_fields=["password"])
-    audit(Actor(actor.user, role), "credential.reissue", credential, round=round,
-          detail={"serial": credential.serial, "old_public_key": old_key,
-                  "public_key": credential.public_key})
+    audit(
+        Actor(actor.user, role),
+        "credential.reissue",
+        credential,
+        round=round,
+        detail={
+            "serial": credential.serial,
+            "old_public_key": old_key,
+            "public_key": credential.public_key,
+        },
+    )
     return IssuedSlip(credential, code, key.seed)
 
 

@@ -401,8 +401,11 @@ def do_submit_report(
         raise ActionError(_("Chỉ người được lấy phiếu nộp báo cáo của chính mình."))
     round = _locked(round)
     _need_status(round, RoundStatus.DRAFT, RoundStatus.CEREMONY)
-    if (role == Role.OFFICIAL and round.report_deadline is not None
-            and timezone.now() > round.report_deadline):
+    if (
+        role == Role.OFFICIAL
+        and round.report_deadline is not None
+        and timezone.now() > round.report_deadline
+    ):
         raise ActionError(_("Đã quá hạn nộp báo cáo; hãy liên hệ Ban Tổ chức."))
     text = nfc(text)
     report = SelfReport.objects.filter(official=official).first() or SelfReport(official=official)

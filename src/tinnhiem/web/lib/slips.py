@@ -95,5 +95,6 @@ def qr_svg(data: str, *, title: str, scale: int = 4) -> str:
     """An inline SVG QR code (no style attributes, so the strict CSP allows it). It has a
     viewBox and no fixed size, so the stylesheet sets its printed size."""
     code = segno.make(data, error="m", micro=False)
-    return str(code.svg_inline(scale=scale, title=title, svgclass="qr", lineclass=None,
-                               omitsize=True))
+    return str(
+        code.svg_inline(scale=scale, title=title, svgclass="qr", lineclass=None, omitsize=True)
+    )

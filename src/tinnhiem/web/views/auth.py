@@ -77,8 +77,7 @@ def password_view(request: HttpRequest) -> HttpResponse:
         do_change_password(request, form.cleaned_data["new_password1"])
         messages.success(request, _("Đã đổi mật khẩu."))
         return redirect("web:home")
-    return render(request, "web/password.html", {"form": form},
-                  status=400 if form.errors else 200)
+    return render(request, "web/password.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @require_POST

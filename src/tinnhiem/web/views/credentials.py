@@ -40,10 +40,12 @@ def _slip_views(request: HttpRequest, issued: list[IssuedSlip]) -> list[dict[str
             "person": slip.credential.summons.person,
             "typed_code": booth_fragment(slip.login_code, slip.seed),
             "checkin_code": group_code(slip.credential.checkin_token),
-            "booth_qr": qr_svg(f"{login_url}#{booth_fragment(slip.login_code, slip.seed)}",
-                               title="Bỏ phiếu / Vote"),
-            "checkin_qr": qr_svg(CHECKIN_PREFIX + slip.credential.checkin_token,
-                                 title="Điểm danh / Check-in"),
+            "booth_qr": qr_svg(
+                f"{login_url}#{booth_fragment(slip.login_code, slip.seed)}", title="Bỏ phiếu / Vote"
+            ),
+            "checkin_qr": qr_svg(
+                CHECKIN_PREFIX + slip.credential.checkin_token, title="Điểm danh / Check-in"
+            ),
         }
         for slip in issued
     ]
@@ -62,8 +64,9 @@ def credentials(request: HttpRequest, round_id: int) -> HttpResponse:
         actor = actor_for(request, Role.ORGANISER)
         try:
             if "reissue" in request.POST:
-                credential = get_object_or_404(VoterCredential, pk=request.POST["reissue"],
-                                               round=round_)
+                credential = get_object_or_404(
+                    VoterCredential, pk=request.POST["reissue"], round=round_
+                )
                 issued = [do_reissue_credential(actor, credential)]
             else:
                 issued = do_issue_credentials(actor, round_)
@@ -71,19 +74,31 @@ def credentials(request: HttpRequest, round_id: int) -> HttpResponse:
             error = exc.message
         else:
             if issued:
-                return render(request, "web/slips.html", {
-                    "round": round_,
-                    "slips": _slip_views(request, issued),
-                    "login_url": request.build_absolute_uri(booth_entry_path()),
-                })
-    return render(request, "web/credentials.html", {
-        "round": round_,
-        "error": error,
-        "can_reissue": round_.status in (RoundStatus.DRAFT, RoundStatus.CEREMONY),
-        "issued": VoterCredential.objects.filter(round=round_).select_related("summons__person"),
-        "waiting": Summons.objects.filter(round=round_, credential__isnull=True)
-        .select_related("person"),
-    }, status=400 if error else 200)
+                return render(
+                    request,
+                    "web/slips.html",
+                    {
+                        "round": round_,
+                        "slips": _slip_views(request, issued),
+                        "login_url": request.build_absolute_uri(booth_entry_path()),
+                    },
+                )
+    return render(
+        request,
+        "web/credentials.html",
+        {
+            "round": round_,
+            "error": error,
+            "can_reissue": round_.status in (RoundStatus.DRAFT, RoundStatus.CEREMONY),
+            "issued": VoterCredential.objects.filter(round=round_).select_related(
+                "summons__person"
+            ),
+            "waiting": Summons.objects.filter(round=round_, credential__isnull=True).select_related(
+                "person"
+            ),
+        },
+        status=400 if error else 200,
+    )
 
 
 @require_role(Role.ORGANISER, Role.COMMITTEE, Role.OBSERVER)

@@ -22,8 +22,7 @@ def next_step(round_: Round, roles: frozenset[str]) -> tuple[str, str] | None:
     try:
         if Role.VOTER in roles and round_.status == RoundStatus.OPEN:
             return _("Vào phòng bỏ phiếu"), reverse("web:poll_booth", args=[round_.pk])
-        if Role.COMMITTEE in roles and round_.status in (RoundStatus.CEREMONY,
-                                                         RoundStatus.CLOSED):
+        if Role.COMMITTEE in roles and round_.status in (RoundStatus.CEREMONY, RoundStatus.CLOSED):
             if round_.status == RoundStatus.CEREMONY:
                 label = _("Làm phần của bạn trong lễ tạo khóa")
             else:

@@ -69,7 +69,8 @@ def ceremony_state(round_: Round) -> dict[str, Any]:
     complaints = [
         {"member": m.sender.index, **m.payload}
         for m in CeremonyMessage.objects.filter(round=round_, kind="complaint")
-        .select_related("sender").order_by("id")
+        .select_related("sender")
+        .order_by("id")
     ]
     return {
         "round": round_.pk,

@@ -141,7 +141,8 @@ def results(request: HttpRequest, round_id: int) -> HttpResponse:
         "rule_title": rule.title_en if _english() else rule.title_vi,
         "big": big,
         "can_publish": Role.ORGANISER in scope_of(request).roles
-        and result is not None and result.published_at is None,
+        and result is not None
+        and result.published_at is None,
         "labels": mark_labels(round_.kind),
         "results_data": {
             "board_url": reverse("web:poll_api_board", args=[round_.pk]),
