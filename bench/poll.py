@@ -27,8 +27,8 @@ from pathlib import Path
 
 from tinnhiem.ballots import default_workers, verify_ballot
 from tinnhiem.crypto.dkg import CommitteeKey
+from tinnhiem.poll.demo import DemoConfig, run_demo
 from tinnhiem.record import read_record, verify_record, write_record
-from tinnhiem.record.demo import DemoConfig, run_demo
 from tinnhiem.tally import load_rule_source
 
 PEERS = Path(__file__).resolve().parents[1].parent / "shared" / "peers" / "run.sh"

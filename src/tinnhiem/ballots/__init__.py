@@ -1,10 +1,11 @@
-"""tinnhiem.ballots — the round manifest, packed rows, encrypted ballots, the ballot box and
-the bulletin board (hòm phiếu, bảng tin).
+"""tinnhiem.ballots — the round manifest, packed rows, encrypted ballots, the arrival policy
+(which ballots the box accepts) and the bulletin board (hòm phiếu, bảng tin).
 
 A ballot is one packed ciphertext per official with a disjunctive proof bound to the
 election fingerprint, the voter's credential and the official, signed by the credential.
 """
 
+from tinnhiem.ballots.arrival import Accepted, ArrivalLedger, check_arrival
 from tinnhiem.ballots.ballot import (
     Ballot,
     BallotRejected,
@@ -14,7 +15,6 @@ from tinnhiem.ballots.ballot import (
     row_binding,
     verify_ballot,
 )
-from tinnhiem.ballots.ballot_box import Accepted, BallotBox
 from tinnhiem.ballots.board import GENESIS, BoardEntry, BoardError, BulletinBoard, entry_hash
 from tinnhiem.ballots.codec import canonical_json, from_hex, parse_json, tagged_hash, to_hex
 from tinnhiem.ballots.credentials import (
@@ -49,8 +49,8 @@ __all__ = [
     "MANIFEST_VERSION",
     "POLL_MARKS",
     "Accepted",
+    "ArrivalLedger",
     "Ballot",
-    "BallotBox",
     "BallotRejected",
     "BallotRow",
     "BoardEntry",
@@ -67,6 +67,7 @@ __all__ = [
     "canonical_json",
     "cast_ballot",
     "ceremony_fingerprint",
+    "check_arrival",
     "check_credentials",
     "credentials_digest",
     "default_workers",

@@ -1,7 +1,7 @@
 """The encrypted ballot (lá phiếu mã hoá): one packed row per official, each with a proof
 that it encrypts an allowed mark, signed by the voter's credential.
 
-Nothing here keeps state; ``BallotBox`` (ballot_box.py) decides whether a verified
+Nothing here keeps state; the arrival policy (arrival.py) decides whether a verified
 ballot is accepted.
 """
 
@@ -192,7 +192,7 @@ def verify_ballot(
     """The stateless checks of one ballot: shape, signature, every row's proof (batched).
 
     Returns the decoded ciphertexts in ballot order. Raises ``BallotRejected`` naming the
-    reason and the row. Eligibility and duplicates are ``BallotBox``'s job.
+    reason and the row. Eligibility and duplicates are the arrival policy's (arrival.py).
 
     The rows are first checked straight from their bytes (``verify_in_set_encoded``: the
     same checks, each point decoded once). Only when that fast path cannot vouch for

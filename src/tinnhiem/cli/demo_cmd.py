@@ -21,8 +21,8 @@ from rich.table import Table
 from tinnhiem.ballots import RoundKind, default_workers
 from tinnhiem.cli.verify_cmd import run_verification
 from tinnhiem.errors import TinnhiemError
+from tinnhiem.poll.demo import DemoConfig, DemoRun, run_demo
 from tinnhiem.record import RecordInvalid, read_record, write_record
-from tinnhiem.record.demo import DemoConfig, DemoRun, run_demo
 from tinnhiem.tally import OfficialResult, load_rule_source
 
 __all__ = ["register", "results_table"]
@@ -67,7 +67,7 @@ def results_table(run: DemoRun) -> Table:
     table.add_column("Trống", justify="right")
     table.add_column("Mức / Band", no_wrap=True)
     symbol = election.rule.rule.measure_symbol
-    for r in election.results or []:
+    for r in election.results():
         pct = r.percentages
         cells = [str(r.official.order), r.official.name, r.official.post]
         for level in levels:
@@ -78,7 +78,7 @@ def results_table(run: DemoRun) -> Table:
 
 
 def _print_consequences(console: Console, run: DemoRun) -> None:
-    results = run.election.results or []
+    results = run.election.results()
     flagged = [r for r in results if r.outcome.band is not None]
     console.print(f"\n[bold]Hệ quả theo quy định {run.election.rule.id} / consequences[/]")
     if not flagged:
@@ -164,13 +164,13 @@ def demo(
         raise typer.Exit(2) from exc
     total = time.perf_counter() - started
     manifest = run.election.manifest
-    box = run.election.box
-    counted = len(box.counted()) if box is not None else 0
+    counted = len(run.election.counted())
+    decryption = run.election.engine.store.section("decryption") or {}
     console.print(
         f"\nPhiếu phát ra / issued {len(run.election.credentials)}, thu về / returned "
         f"{counted}, bị từ chối / rejected {run.rejected}; ủy ban / committee "
         f"{len(manifest.committee)} (t = {manifest.threshold}), giải mã / decrypting "
-        f"{sorted(run.election.shares or {})}",
+        f"{decryption.get('present', [])}",
         highlight=False,
     )
     timing = Table(title="Thời gian / time per phase", show_header=True)

@@ -1,8 +1,7 @@
 """tinnhiem.record — the election record (hồ sơ cuộc bỏ phiếu): one canonical, versioned
-JSON document (docs/record-format.md), the ``Election`` driver that produces it, and the
-independent verifier that re-checks it."""
+JSON document (docs/record-format.md) and the independent verifier that re-checks it. The
+rounds that produce it are run by ``tinnhiem.poll``."""
 
-from tinnhiem.record.election import Election, ElectionStateError
 from tinnhiem.record.io import read_record, write_record
 from tinnhiem.record.model import (
     RECORD_FORMAT,
@@ -18,9 +17,7 @@ from tinnhiem.record.verify import RecordInvalid, VerificationReport, verify_rec
 __all__ = [
     "RECORD_FORMAT",
     "RECORD_VERSION",
-    "Election",
     "ElectionRecord",
-    "ElectionStateError",
     "RecordInvalid",
     "RecordUnreadable",
     "RecordedBallot",

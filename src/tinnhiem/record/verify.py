@@ -18,12 +18,12 @@ from tinnhiem.ballots import (
     BoardError,
     BulletinBoard,
     Manifest,
-    RevotePolicy,
     check_credentials,
     election_fingerprint,
     format_tracker,
     verify_ballot,
 )
+from tinnhiem.ballots.arrival import ArrivalLedger, check_arrival, counted_indices
 from tinnhiem.ballots.pool import chunked, default_workers, parallel_map
 from tinnhiem.crypto import Ciphertext, Context, CryptoError, Point, Scalar
 from tinnhiem.crypto.dkg import CommitteeKey
@@ -234,17 +234,13 @@ def _check_ballots(
     ``workers`` processes. The first failing ballot (lowest index) is reported."""
     m = record.manifest
     fp = record.fingerprint
-    eligible = set(record.credentials)
-    seen_hashes: set[bytes] = set()
-    seen_alphas: set[bytes] = set()
-    current: dict[bytes, int] = {}
+    ledger = ArrivalLedger(record.credentials)
     first_bad: tuple[int, RecordInvalid] | None = None
     for i, rb in enumerate(record.ballots):
         where = f"ballots[{i}]"
         b = rb.ballot
         problem: RecordInvalid | None = None
         h = b.ballot_hash(fp)
-        alphas = [row.ciphertext[:32] for row in b.rows]
         if h != rb.hash:
             problem = _fail("ballot", f"{where}.hash", "does not match the ballot's contents")
         elif format_tracker(h) != rb.tracker:
@@ -253,29 +249,15 @@ def _check_ballots(
                 f"{where}.tracker",
                 f"is {rb.tracker!r}, the ballot hash gives {format_tracker(h)!r}",
             )
-        elif b.credential not in eligible:
-            problem = _fail("ballot", f"{where}.credential", "was not issued for this poll")
-        elif h in seen_hashes:
-            problem = _fail("ballot", where, "is a copy of an earlier ballot")
-        elif b.credential in current and m.revote is RevotePolicy.REJECT:
-            problem = _fail(
-                "ballot", f"{where}.credential", "voted twice, and the round refuses re-votes"
-            )
         else:
-            for r, alpha in enumerate(alphas):
-                if alpha in seen_alphas or alphas.index(alpha) != r:
-                    problem = _fail(
-                        "ballot",
-                        f"{where}.rows[{r}].ct",
-                        "reuses the randomness (α) of another ciphertext",
-                    )
-                    break
+            try:
+                check_arrival(ledger, m.revote, b, h)
+            except BallotRejected as exc:
+                problem = _arrival_failure(where, exc)
         if problem is not None:
             first_bad = (i, problem)
             break
-        seen_hashes.add(h)
-        seen_alphas.update(alphas)
-        current[b.credential] = i
+        ledger.admit(b, h)
     limit = first_bad[0] if first_bad is not None else len(record.ballots)
     ballots = [rb.ballot for rb in record.ballots[:limit]]
     total = len(ballots)
@@ -308,8 +290,29 @@ def _check_ballots(
             raise _fail("ballot", where, f"{err.reason}: {err.message}")
     if first_bad is not None:
         raise first_bad[1]
-    keep = set(current.values())
-    return [rb.ballot for i, rb in enumerate(record.ballots) if i in keep]
+    return [
+        record.ballots[i].ballot
+        for i in counted_indices(rb.ballot.credential for rb in record.ballots)
+    ]
+
+
+#: Where an arrival-policy refusal points in the record, and how it reads there.
+_ARRIVAL_FAILURES = {
+    "not_eligible": ("credential", "was not issued for this poll"),
+    "duplicate": ("", "is a copy of an earlier ballot"),
+    "already_voted": ("credential", "voted twice, and the round refuses re-votes"),
+}
+
+
+def _arrival_failure(where: str, exc: BallotRejected) -> RecordInvalid:
+    if exc.reason == "replay" and exc.row is not None:
+        return _fail(
+            "ballot",
+            f"{where}.rows[{exc.row}].ct",
+            "reuses the randomness (α) of another ciphertext",
+        )
+    field, message = _ARRIVAL_FAILURES.get(exc.reason, ("", f"{exc.reason}: {exc.message}"))
+    return _fail("ballot", f"{where}.{field}" if field else where, message)
 
 
 _WORKER: dict[str, Any] = {}

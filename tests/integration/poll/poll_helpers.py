@@ -25,7 +25,8 @@ from tinnhiem.ballots import (
 )
 from tinnhiem.ballots.board import GENESIS
 from tinnhiem.crypto import CredentialKey
-from tinnhiem.record import Election, ElectionRecord, RecordedBallot, payload_hash
+from tinnhiem.poll import Election
+from tinnhiem.record import ElectionRecord, RecordedBallot, payload_hash
 from tinnhiem.tally import load_rule_source
 
 MarksFn = Callable[[int, int, random.Random], Mark | None]
@@ -120,10 +121,9 @@ def build_poll(
         ballots.append(cast_ballot(manifest, election.fingerprint, election.public_key, key, marks))
     outcomes = election.cast_many(ballots, workers=workers)
     assert all(hasattr(o, "tracker") for o in outcomes), outcomes
-    election.close()
-    election.tally(workers=workers)
+    election.close(workers=workers)
     election.decrypt(present)
-    election.compute_results()
+    election.results()
     return Poll(election, {k.public: k for k in keys}, all_marks)
 
 

@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 from tinnhiem.ballots import Ballot, BallotRejected, Mark, cast_ballot
 from tinnhiem.cli import app
 from tinnhiem.crypto import CredentialKey
-from tinnhiem.record import Election, RecordUnreadable, read_record, write_record
+from tinnhiem.poll import Election
+from tinnhiem.record import RecordUnreadable, read_record, write_record
 from tinnhiem.tally import load_rule_source
 
 runner = CliRunner()
@@ -130,7 +131,7 @@ def test_copied_rows_with_fresh_alphas_fail_the_binding(open_election):
 def test_casting_before_opening_or_after_closing_is_refused(open_election):
     election, keys = open_election
     election.close()
-    with pytest.raises(Exception, match="not open"):
+    with pytest.raises(Exception, match="cast needs open"):
         election.cast(_ballot(election, keys[0]))
 
 

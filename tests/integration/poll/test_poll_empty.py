@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 from tinnhiem.ballots import CommitteeMember, Manifest, Official, RoundKind
 from tinnhiem.cli import app
 from tinnhiem.crypto import CredentialKey, Point, Scalar
+from tinnhiem.poll import Election
 from tinnhiem.record import (
-    Election,
     ElectionRecord,
     RecordInvalid,
     read_record,
@@ -48,9 +48,8 @@ def empty_round(*, issued: int = 3, summoned: int = 10, rule: str = "qd96-2023")
     election.key_ceremony()
     election.open(CredentialKey.generate().public for _ in range(issued))
     election.close()
-    election.tally()
     election.decrypt([1, 2, 3])
-    election.compute_results()
+    election.results()
     return election
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from tinnhiem.demo_data import demo_officials, demo_posts
 from tinnhiem.evaluation import demo_body
-from tinnhiem.record.demo import DemoConfig, demo_manifest
+from tinnhiem.poll.demo import DemoConfig, demo_manifest
 from tinnhiem.tally import load_rule_source
 
 

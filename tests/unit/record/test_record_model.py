@@ -7,16 +7,15 @@ import pytest
 
 from tinnhiem.ballots import canonical_json, parse_json
 from tinnhiem.errors import InputError
+from tinnhiem.poll import Election, PollStateError
+from tinnhiem.poll.demo import DemoConfig, run_demo
 from tinnhiem.record import (
-    Election,
     ElectionRecord,
-    ElectionStateError,
     RecordUnreadable,
     payload_hash,
     read_record,
     write_record,
 )
-from tinnhiem.record.demo import DemoConfig, run_demo
 from tinnhiem.tally import load_rule_source
 
 
@@ -100,13 +99,12 @@ def test_steps_out_of_order_are_refused():
         weight_base=4,
     )
     election = Election(manifest, source)
-    with pytest.raises(ElectionStateError):
+    with pytest.raises(PollStateError):
         election.open([])
     election.key_ceremony()
     election.open([])
-    election.close()
-    election.tally()  # an empty round tallies: every aggregate is the empty sum
-    with pytest.raises(ElectionStateError, match="once"):
-        election.tally()
+    election.close()  # an empty round tallies: every aggregate is the empty sum
+    with pytest.raises(PollStateError, match="cannot close now"):
+        election.close()
     with pytest.raises(InputError, match="rule_version"):
         Election(manifest.__class__(**{**manifest.__dict__, "rule_version": "sha256:00"}), source)

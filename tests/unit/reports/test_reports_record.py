@@ -12,8 +12,8 @@ from reports_helpers import pdf_text
 from typer.testing import CliRunner
 
 from tinnhiem.cli import report_cmd
+from tinnhiem.poll.demo import DemoConfig, run_demo
 from tinnhiem.record import ElectionRecord, write_record
-from tinnhiem.record.demo import DemoConfig, run_demo
 from tinnhiem.reports import minutes_from_record, render_minutes_pdf
 from tinnhiem.tally import load_rule_source
 

@@ -30,7 +30,7 @@ from tinnhiem.ballots.pool import chunked, parallel_map
 from tinnhiem.crypto import CredentialKey, Point
 from tinnhiem.demo_data import demo_posts, vietnamese_names
 from tinnhiem.errors import InputError
-from tinnhiem.record.election import Election
+from tinnhiem.poll.simulation import Election
 from tinnhiem.tally import RuleSource
 
 __all__ = [
@@ -238,15 +238,14 @@ def run_demo(
     lap("encrypt")
     outcomes = election.cast_many(ballots, workers=workers, progress=announce("cast", len(ballots)))
     rejected = sum(1 for o in outcomes if not hasattr(o, "tracker"))
-    election.close()
     lap("cast")
     announce("tally", 0)
-    election.tally(workers=workers)
+    election.close(workers=workers)
     lap("tally")
     announce("decrypt", 0)
     present = [m.index for m in manifest.committee if m.index not in set(config.absent)]
     election.decrypt(present)
     lap("decrypt")
-    election.compute_results()
+    election.results()
     lap("results")
     return DemoRun(election, timings, rejected)

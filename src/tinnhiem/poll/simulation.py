@@ -1,0 +1,157 @@
+"""A whole round in one process (demo, tests, benchmarks), driven through the poll engine.
+
+``Election`` plays every party of a round over a ``MemoryStore``: the committee members
+run their DKG side in memory and post their messages through the engine's ceremony
+mediator, the voters' ballots go through the engine's arrival policy, the members present
+post their partial decryptions through its decryption mediator. The steps, the checks and
+the record are exactly those of a web round; only the transport differs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from tinnhiem.ballots import Accepted, Ballot, BallotRejected, Manifest, ceremony_fingerprint
+from tinnhiem.crypto import Ciphertext, Context, Point
+from tinnhiem.crypto.dkg import DkgMember, MemberShare
+from tinnhiem.crypto.threshold import partial_decrypt
+from tinnhiem.errors import InputError
+from tinnhiem.poll.engine import Phase, PollEngine
+from tinnhiem.poll.errors import PollStateError
+from tinnhiem.poll.store import MemoryStore, PollStore
+from tinnhiem.record.model import ElectionRecord
+from tinnhiem.tally import OfficialResult, RuleSource
+
+__all__ = ["Election", "MemberSecrets", "run_key_ceremony"]
+
+
+@dataclass
+class MemberSecrets:
+    """What the committee members hold after the ceremony (never published)."""
+
+    shares: dict[int, MemberShare] = field(default_factory=dict)
+
+
+def run_key_ceremony(engine: PollEngine) -> MemberSecrets:
+    """Every member's three DKG steps, posted in order through the engine's mediator."""
+    manifest = engine.manifest
+    ctx = Context(ceremony_fingerprint(manifest))
+    t, n = manifest.threshold, len(manifest.committee)
+    members = {m.index: DkgMember(ctx, m.index, t, n) for m in manifest.committee}
+    commits = {i: member.commit() for i, member in members.items()}
+    for i, commit in commits.items():
+        engine.post_ceremony_message(i, "commit", commit.to_dict())
+    reveals = {i: member.reveal(commits) for i, member in members.items()}
+    for i, reveal in reveals.items():
+        engine.post_ceremony_message(i, "reveal", reveal.to_dict())
+    secrets = MemberSecrets()
+    for i, member in members.items():
+        key, share = member.finish(reveals)
+        secrets.shares[i] = share
+        engine.post_ceremony_message(
+            i,
+            "confirm",
+            {
+                "member": i,
+                "verification_key": key.verification_keys[i].hex(),
+                "public_key": key.public_key.hex(),
+            },
+        )
+    return secrets
+
+
+class Election:
+    """Drives one round in memory; every public step goes through ``engine``."""
+
+    def __init__(
+        self, manifest: Manifest, rule: RuleSource, store: PollStore | None = None
+    ) -> None:
+        self.engine = PollEngine(store if store is not None else MemoryStore())
+        self.engine.freeze(manifest, rule)
+        self.manifest = manifest
+        self.rule = rule
+        self.secrets: MemberSecrets | None = None
+
+    # -- steps -------------------------------------------------------------------------------
+
+    def key_ceremony(self) -> MemberSecrets:
+        """Run the committee's DKG; the committee key and fingerprint are then fixed."""
+        if self.secrets is not None:
+            raise PollStateError("repeat", "the key ceremony already ran")
+        self.secrets = run_key_ceremony(self.engine)
+        return self.secrets
+
+    @property
+    def public_key(self) -> Point:
+        return self.engine.public_key
+
+    @property
+    def fingerprint(self) -> bytes:
+        return self.engine.fingerprint
+
+    @property
+    def credentials(self) -> tuple[bytes, ...]:
+        return self.engine.credentials
+
+    def open(self, credentials: Iterable[bytes]) -> None:
+        self.engine.open(credentials)
+
+    def cast(self, ballot: Ballot) -> Accepted:
+        return self.engine.cast(ballot)
+
+    def cast_many(
+        self,
+        ballots: Sequence[Ballot],
+        *,
+        workers: int = 1,
+        progress: Callable[[int], None] | None = None,
+    ) -> list[Accepted | BallotRejected]:
+        return self.engine.cast_many(ballots, workers=workers, progress=progress)
+
+    def close(
+        self, *, workers: int = 1, progress: Callable[[int], None] | None = None
+    ) -> list[Ciphertext]:
+        """Close the poll and post the aggregates of the counted ballots."""
+        return self.engine.close(workers=workers, progress=progress)
+
+    def decrypt(self, present: Iterable[int]) -> list[int]:
+        """The members ``present`` post their partial decryptions, in order, until t are in
+        (an empty round needs none); returns the decrypted sums."""
+        if self.secrets is None:
+            raise PollStateError("phase", "no key ceremony yet")
+        members = list(present)
+        for index in members:
+            if index not in self.secrets.shares:
+                raise InputError(f"no committee member {index}", where="present")
+        if len(set(members)) != len(members):
+            raise InputError("a member is listed twice among those decrypting", where="present")
+        aggregates = self.engine.aggregates()
+        ctx = Context(self.engine.fingerprint)
+        for index in members:
+            if self.engine.phase is Phase.TALLIED:
+                break
+            share = partial_decrypt(ctx, self.secrets.shares[index], aggregates)
+            self.engine.post_share(index, share.to_dict())
+        if self.engine.phase is not Phase.TALLIED:
+            raise InputError(
+                f"{len(members)} members present, at least t = {self.manifest.threshold} needed",
+                where="present",
+            )
+        return self.sums()
+
+    def sums(self) -> list[int]:
+        """The decrypted sums (one packed sum per official)."""
+        return list(self.engine._section("decryption")["sums"])
+
+    def results(self) -> list[OfficialResult]:
+        return self.engine.results()
+
+    def counted(self) -> list[Accepted]:
+        return self.engine.counted()
+
+    def accepted(self) -> list[Accepted]:
+        return self.engine.store.ballots()
+
+    def record(self) -> ElectionRecord:
+        return self.engine.record()
