@@ -8,11 +8,48 @@ import typer
 
 from tinnhiem.cli.failure import exit_for
 from tinnhiem.errors import TinnhiemError
-from tinnhiem.rules import Rule, RuleError, list_rules, load_rule
+from tinnhiem.rules import Citation, Rule, RuleError, list_rules, load_rule
 
-__all__ = ["describe_rule", "register"]
+__all__ = ["describe_citation", "describe_rule", "register"]
 
 _YES_NO = {True: "có / yes", False: "không / no"}
+_BODY = {
+    "national_assembly": "Quốc hội / National Assembly",
+    "peoples_council": "Hội đồng nhân dân / People's Council",
+}
+
+
+def _cite(cite: Citation | None, text: str = "") -> str:
+    """`` [citation]`` for a line, or a warning when a clause has no citation at all."""
+    if cite is not None:
+        return f" [{cite.display}]"
+    if text:
+        return f" [{text}]"
+    return " [không có trích dẫn / no citation]"
+
+
+def describe_citation(cite: Citation) -> list[str]:
+    """One citation in full: document, date, article, clause, quote, where it was read."""
+    head = f"  [{cite.key}]" if cite.key else "  -"
+    status = "ĐÃ ĐỐI CHIẾU / verified" if cite.verified else "CHƯA ĐỐI CHIẾU / unverified"
+    lines = [f"{head} {cite.label} — {status}"]
+    lines.append(
+        f"      Văn bản / Document: {cite.document}" + (f", {cite.date}" if cite.date else "")
+    )
+    lines.append(
+        f"      Điều / Article: {cite.article or '(chưa xác định / not confirmed)'}; "
+        f"khoản / clause: {cite.clause or '(chưa xác định / not confirmed)'}"
+    )
+    if cite.quote:
+        lines.append(f"      Trích / Quote: “{cite.quote}”")
+    lines.append(f"      Loại nguồn / Kind of source: {cite.kind_text}")
+    if cite.source:
+        lines.append(f"      Nơi đọc / Read in: {cite.source}")
+    if cite.url:
+        lines.append(f"      URL: {cite.url}")
+    if cite.note:
+        lines.append(f"      Ghi chú / Note: {cite.note}")
+    return lines
 
 
 def describe_rule(rule: Rule) -> list[str]:
@@ -39,15 +76,20 @@ def describe_rule(rule: Rule) -> list[str]:
         base = "tổng số phiếu thu về / ballots returned"
     else:
         base = "tổng số thành viên (đại biểu) / all members of the body"
-    lines.append(f"Mẫu số N / Denominator N: {rule.denominator} ({base})")
+    lines.append(
+        f"Mẫu số N / Denominator N: {rule.denominator} ({base})" + _cite(rule.denominator_cite)
+    )
     if rule.quorum is None:
-        lines.append("Số người có mặt tối thiểu / Quorum: không quy định / none")
+        lines.append(
+            "Số người có mặt tối thiểu / Quorum: không quy định / none"
+            + (_cite(rule.quorum_cite) if rule.quorum_cite is not None else "")
+        )
     else:
         q = rule.quorum
         op = ">=" if q.inclusive else ">"
         lines.append(
             f"Số người có mặt tối thiểu / Quorum: present {op} {q.fraction} × summoned"
-            f" ({'inclusive' if q.inclusive else 'exclusive'}) [{q.citation}]"
+            f" ({'inclusive' if q.inclusive else 'exclusive'})" + _cite(q.cite, q.citation)
         )
     blank = (
         "dòng không đánh dấu là không hợp lệ / a row with no mark is invalid"
@@ -63,7 +105,9 @@ def describe_rule(rule: Rule) -> list[str]:
     lines.append("Khung kết quả / Bands:")
     symbol = rule.measure_symbol
     for band in rule.bands:
-        lines.append(f"  [{band.id}] {band.formula(symbol)}  ({symbol} = {band.measure})")
+        lines.append(
+            f"  [{band.id}] {band.formula(symbol)}  ({symbol} = {band.measure})" + _cite(band.cite)
+        )
         for bound, name in ((band.lower, "lower"), (band.upper, "upper")):
             if bound is not None:
                 inc = "inclusive" if bound.inclusive else "exclusive"
@@ -75,7 +119,8 @@ def describe_rule(rule: Rule) -> list[str]:
             ]
             tag = f" [{', '.join(flags)}]" if flags else ""
             lines.append(f"      - {c.code}{tag}: {c.text_vi}")
-            lines.append(f"        {c.text_en}  ({c.citation})")
+            lines.append(f"        {c.text_en}")
+            lines.append(f"       {_cite(c.cite, c.citation)}")
         if band.formal_vote != "none":
             lines.append(
                 f"      Bỏ phiếu tín nhiệm tiếp theo / Formal vote follows: {band.formal_vote}"
@@ -84,7 +129,7 @@ def describe_rule(rule: Rule) -> list[str]:
     if res.closed_by_mandatory:
         lines.append(
             "Ngưỡng bắt buộc đóng đường từ chức / Mandatory dismissal closes the resignation"
-            f" path: {res.text_vi} / {res.text_en} ({res.citation})"
+            f" path: {res.text_vi} / {res.text_en}" + _cite(res.cite, res.citation)
         )
     else:
         lines.append(
@@ -95,19 +140,43 @@ def describe_rule(rule: Rule) -> list[str]:
         lines.append(f"Quy định bỏ phiếu tín nhiệm / Formal-vote rule: {rule.formal_rule}")
     if rule.formal_triggers:
         lines.append("Khi nào bỏ phiếu tín nhiệm / When a formal vote is held:")
-        for vi, en, citation in rule.formal_triggers:
-            lines.append(f"  - {vi} / {en} ({citation})")
+        for trig in rule.formal_triggers:
+            body = f"({_BODY.get(trig.body, trig.body)}) " if trig.body else ""
+            lines.append(f"  - {body}{trig.vi} / {trig.en}" + _cite(trig.cite, trig.citation))
     for t in rule.request_thresholds:
         op = ">=" if t.inclusive else ">"
-        lines.append(f"  Request threshold ({t.body}): requesters {op} {t.fraction} × members")
+        lines.append(
+            f"  Ngưỡng kiến nghị / Request threshold ({t.body}): requesters {op} {t.fraction}"
+            " × members" + _cite(t.cite, t.citation)
+        )
+    if rule.time_limits:
+        lines.append("Thời hạn, thời điểm / Time limits:")
+        for limit in rule.time_limits:
+            lines.append(
+                f"  - {limit.code}: {limit.vi} / {limit.en}" + _cite(limit.cite, limit.citation)
+            )
     lines.append("Không lấy phiếu / Exemptions:")
     if not rule.exemptions:
         lines.append("  (không có / none)")
     for e in rule.exemptions:
         months = f" ({e.months} tháng / months)" if e.months is not None else ""
         lines.append(
-            f"  - {e.code} [{e.kind}{months}]: {e.reason_vi} / {e.reason_en} ({e.citation})"
+            f"  - {e.code} [{e.kind}{months}]: {e.reason_vi} / {e.reason_en}"
+            + _cite(e.cite, e.citation)
         )
+    lines.append("")
+    verified = sum(1 for c in rule.citations if c.verified)
+    lines.append(
+        f"Trích dẫn / Citations ({verified} đã đối chiếu / verified,"
+        f" {len(rule.citations) - verified} chưa / unverified):"
+    )
+    if not rule.citations:
+        lines.append(
+            "  (tệp không có bảng [citations]: mọi trích dẫn là chữ tự do, chưa đối chiếu"
+            " / no [citations] tables: every citation is free text, unverified)"
+        )
+    for cite in rule.citations:
+        lines += describe_citation(cite)
     return lines
 
 

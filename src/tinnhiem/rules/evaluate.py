@@ -273,8 +273,10 @@ def _apply(
         # Every count is zero too (the base counts them); 0/0 is no share, and no band may
         # apply: an inclusive bound like 3L >= 2N would hold vacuously.
         percentages = {level: Fraction(0) for level in counts}
-        notes.append("no ballot counts for this official: no percentage, no band"
-                     " / không có phiếu nào được tính")
+        notes.append(
+            "no ballot counts for this official: no percentage, no band"
+            " / không có phiếu nào được tính"
+        )
     else:
         percentages = {level: Fraction(n, base) for level, n in counts.items()}
     band: Band | None = None
@@ -297,6 +299,7 @@ def _apply(
                     text_en=closure.text_en,
                     citation=closure.citation,
                     rule_id=rule.id,
+                    cite=closure.cite,
                 ),
             )
             if dropped:

@@ -21,12 +21,14 @@ from tinnhiem.rules.model import (
     Band,
     BlankRow,
     Bound,
+    Citation,
     Consequence,
     Denominator,
     ExemptionKind,
     ExemptionRule,
     FormalFollowUp,
     FormalOption,
+    FormalTrigger,
     Level,
     Quorum,
     RequestThreshold,
@@ -34,6 +36,9 @@ from tinnhiem.rules.model import (
     RoundKind,
     Rule,
     Source,
+    SourceKind,
+    TimeLimit,
+    free_citation,
 )
 
 __all__ = ["FORMAT_VERSION", "builtin_rule_ids", "list_rules", "load_rule", "parse_rule"]
@@ -149,6 +154,76 @@ class _Table:
                 raise self.error(name, "unknown key")
 
 
+_KEY = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class _Citations:
+    """The rule's ``[citations.KEY]`` tables; ``citation = "KEY"`` anywhere refers to one.
+
+    A ``citation`` that is not a key (free text such as ``"QĐ 96-QĐ/TW, Điều 7"``, the
+    form of older files) is kept as an unchecked citation. A string that looks like a key
+    but names no table is an error: a typo must not turn a checked citation into free text.
+    """
+
+    def __init__(self, table: _Table | None) -> None:
+        self.by_key: dict[str, Citation] = {}
+        if table is None:
+            return
+        for key in table.data:
+            sub = table.table(key)
+            assert sub is not None
+            if not _KEY.match(key):
+                raise table.error(key, "a citation key is lower-case letters, digits, '-', '.'")
+            self.by_key[key] = _citation(sub, key)
+        table.done()
+
+    def get(self, t: _Table, name: str, *, required: bool = True) -> tuple[str, Citation | None]:
+        """``(display text, Citation)`` for the ``citation``-like key ``name`` of ``t``."""
+        text = t.text(name, required=required)
+        if not text:
+            return "", None
+        if text in self.by_key:
+            cite = self.by_key[text]
+        elif _KEY.match(text):
+            known = ", ".join(self.by_key) or "none"
+            raise t.error(name, f"no [citations.{text}] table in this file (known: {known})")
+        else:
+            cite = free_citation(text)
+        return cite.display, cite
+
+
+def _citation(t: _Table, key: str) -> Citation:
+    kind = t.enum("source_kind", SourceKind, _choices(SourceKind))
+    cite = Citation(
+        document=t.text("document"),
+        date=t.text("date", required=False),
+        article=t.text("article", required=False),
+        clause=t.text("clause", required=False),
+        quote=t.text("quote", required=False),
+        url=t.text("url", required=False),
+        source_kind=kind,
+        source=t.text("source", required=False),
+        verified=t.flag("verified"),
+        note=t.text("note", required=False),
+        key=key,
+    )
+    if cite.date and not _DATE.match(cite.date):
+        raise t.error("date", f"'{cite.date}' is not YYYY-MM-DD")
+    if cite.verified:
+        if not kind.can_verify:
+            raise t.error(
+                "verified",
+                f"a clause read in a {kind} source is not checked: verified must be false"
+                " (only official_text or verbatim_quote can be verified)",
+            )
+        for needed in ("quote", "url"):
+            if not getattr(cite, needed).strip():
+                raise t.error(needed, "a verified citation needs the quote and where it was read")
+    t.done()
+    return cite
+
+
 def _choices(kind: type[Any]) -> str:
     return ", ".join(str(m.value) for m in kind)
 
@@ -161,15 +236,17 @@ def _bound(table: _Table | None) -> Bound | None:
     return bound
 
 
-def _consequence(t: _Table, rule_id: str) -> Consequence:
+def _consequence(t: _Table, rule_id: str, cites: _Citations) -> Consequence:
+    text, cite = cites.get(t, "citation")
     result = Consequence(
         code=t.text("code"),
         text_vi=t.text("vi"),
         text_en=t.text("en"),
-        citation=t.text("citation"),
+        citation=text,
         rule_id=rule_id,
         mandatory=t.flag("mandatory", required=False),
         resignation=t.flag("resignation", required=False),
+        cite=cite,
     )
     t.done()
     return result
@@ -195,7 +272,9 @@ def _overlap(a: Band, b: Band) -> bool:
     return not _empty(lo, lo_inc, hi, hi_inc)
 
 
-def _band(t: _Table, rule_id: str, levels: tuple[str, ...], default_measure: str) -> Band:
+def _band(
+    t: _Table, rule_id: str, levels: tuple[str, ...], default_measure: str, cites: _Citations
+) -> Band:
     measure = t.text("measure", required=False, default=default_measure)
     if measure not in levels:
         raise t.error("measure", f"'{measure}' is not a level of this rule ({', '.join(levels)})")
@@ -206,13 +285,14 @@ def _band(t: _Table, rule_id: str, levels: tuple[str, ...], default_measure: str
         measure=measure,
         lower=_bound(t.table("lower", required=False)),
         upper=_bound(t.table("upper", required=False)),
-        consequences=tuple(_consequence(c, rule_id) for c in t.tables("consequences")),
+        consequences=tuple(_consequence(c, rule_id, cites) for c in t.tables("consequences")),
         formal_vote=t.enum(
             "formal_vote",
             FormalFollowUp,
             _choices(FormalFollowUp),
             default=FormalFollowUp.NONE.value,
         ),
+        cite=cites.get(t, "citation", required=False)[1],
     )
     if band.lower is None and band.upper is None:
         raise t.error("lower", "a band needs a lower or an upper bound")
@@ -224,26 +304,29 @@ def _band(t: _Table, rule_id: str, levels: tuple[str, ...], default_measure: str
     return band
 
 
-def _exemption(t: _Table) -> ExemptionRule:
+def _exemption(t: _Table, cites: _Citations) -> ExemptionRule:
     kind = t.enum("kind", ExemptionKind, _choices(ExemptionKind))
     needs_months = kind in (ExemptionKind.SERIOUS_ILLNESS, ExemptionKind.IN_POST_UNDER)
     months = t.whole("months", required=needs_months)
     if not needs_months and months is not None:
         raise t.error("months", f"an exemption of kind '{kind}' takes no months")
-    result = ExemptionRule(
-        t.text("code"), kind, t.text("vi"), t.text("en"), t.text("citation"), months
-    )
+    text, cite = cites.get(t, "citation")
+    result = ExemptionRule(t.text("code"), kind, t.text("vi"), t.text("en"), text, months, cite)
     t.done()
     return result
 
 
-def _quorum(t: _Table) -> Quorum | None:
+def _quorum(t: _Table, cites: _Citations) -> tuple[Quorum | None, Citation | None]:
+    """The quorum, and the citation of the quorum clause (or of the finding that there is
+    none: ``citation`` is optional when ``required = false``)."""
     if not t.flag("required"):
+        cite = cites.get(t, "citation", required=False)[1]
         t.done()
-        return None
-    quorum = Quorum(t.fraction("fraction"), t.flag("inclusive"), t.text("citation"))
+        return None, cite
+    text, cite = cites.get(t, "citation")
+    quorum = Quorum(t.fraction("fraction"), t.flag("inclusive"), text, cite)
     t.done()
-    return quorum
+    return quorum, cite
 
 
 def parse_rule(data: dict[str, Any], file: str) -> Rule:
@@ -274,7 +357,8 @@ def parse_rule(data: dict[str, Any], file: str) -> Rule:
     default_measure = (
         Level.LOW.value if kind is RoundKind.POLL else FormalOption.NO_CONFIDENCE.value
     )
-    bands = tuple(_band(b, rule_id, codes, default_measure) for b in top.tables("bands"))
+    cites = _Citations(top.table("citations", required=False))
+    bands = tuple(_band(b, rule_id, codes, default_measure, cites) for b in top.tables("bands"))
     for i, a in enumerate(bands):
         for j in range(i + 1, len(bands)):
             b = bands[j]
@@ -303,30 +387,50 @@ def parse_rule(data: dict[str, Any], file: str) -> Rule:
         uncertain=source_t.strings("uncertain"),
     )
     source_t.done()
+    if source.verified:
+        unchecked = [c.key or c.document for c in cites.by_key.values() if not c.verified]
+        if unchecked or not cites.by_key:
+            raise source_t.error(
+                "verified",
+                "the rule is marked verified but these citations are not: "
+                + (", ".join(unchecked) or "(none written as [citations.KEY] tables)"),
+            )
     quorum_t = top.table("quorum")
     assert quorum_t is not None
     res_t = top.table("resignation")
     assert res_t is not None
     closed = res_t.flag("closed_by_mandatory")
+    res_text, res_cite = cites.get(res_t, "citation", required=closed)
     resignation = ResignationClosure(
         closed,
-        res_t.text("citation", required=closed),
+        res_text,
         res_t.text("vi", required=closed),
         res_t.text("en", required=closed),
+        res_cite,
     )
     res_t.done()
-    triggers: list[tuple[str, str, str]] = []
+    triggers: list[FormalTrigger] = []
     for tt in top.tables("formal_triggers", required=False):
-        triggers.append((tt.text("vi"), tt.text("en"), tt.text("citation")))
+        text, cite = cites.get(tt, "citation")
+        triggers.append(
+            FormalTrigger(tt.text("vi"), tt.text("en"), text, cite, tt.text("body", required=False))
+        )
         tt.done()
     thresholds: list[RequestThreshold] = []
     for rt in top.tables("request_thresholds", required=False):
+        text, cite = cites.get(rt, "citation")
         thresholds.append(
             RequestThreshold(
-                rt.text("body"), rt.fraction("fraction"), rt.flag("inclusive"), rt.text("citation")
+                rt.text("body"), rt.fraction("fraction"), rt.flag("inclusive"), text, cite
             )
         )
         rt.done()
+    limits: list[TimeLimit] = []
+    for lt in top.tables("time_limits", required=False):
+        text, cite = cites.get(lt, "citation")
+        limits.append(TimeLimit(lt.text("code"), lt.text("vi"), lt.text("en"), text, cite))
+        lt.done()
+    quorum, quorum_cite = _quorum(quorum_t, cites)
     formal_rule = top.text("formal_rule", required=False) or None
     if formal_rule is not None and not _ID.match(formal_rule):
         raise top.error("formal_rule", f"'{formal_rule}' is not a rule id")
@@ -339,9 +443,9 @@ def parse_rule(data: dict[str, Any], file: str) -> Rule:
         levels=codes,
         level_labels=tuple(labels),
         denominator=top.enum("denominator", Denominator, _choices(Denominator)),
-        quorum=_quorum(quorum_t),
+        quorum=quorum,
         bands=bands,
-        exemptions=tuple(_exemption(e) for e in top.tables("exemptions", required=False)),
+        exemptions=tuple(_exemption(e, cites) for e in top.tables("exemptions", required=False)),
         blank_row=top.enum("blank_row", BlankRow, _choices(BlankRow)),
         invalid_rows_in_base=top.flag("invalid_rows_in_base"),
         resignation=resignation,
@@ -350,6 +454,10 @@ def parse_rule(data: dict[str, Any], file: str) -> Rule:
         request_thresholds=tuple(thresholds),
         applies_to_vi=top.text("applies_to_vi"),
         applies_to_en=top.text("applies_to_en"),
+        denominator_cite=cites.get(top, "denominator_citation", required=False)[1],
+        quorum_cite=quorum_cite,
+        time_limits=tuple(limits),
+        citations=tuple(cites.by_key.values()),
     )
     top.done()
     return rule

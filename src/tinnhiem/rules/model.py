@@ -13,15 +13,18 @@ from fractions import Fraction
 from pathlib import Path
 
 __all__ = [
+    "UNVERIFIED_MARK",
     "Band",
     "BlankRow",
     "Bound",
+    "Citation",
     "Consequence",
     "Denominator",
     "ExemptionKind",
     "ExemptionRule",
     "FormalFollowUp",
     "FormalOption",
+    "FormalTrigger",
     "Level",
     "Quorum",
     "RequestThreshold",
@@ -29,6 +32,9 @@ __all__ = [
     "RoundKind",
     "Rule",
     "Source",
+    "SourceKind",
+    "TimeLimit",
+    "free_citation",
 ]
 
 
@@ -85,6 +91,90 @@ class FormalFollowUp(StrEnum):
     def follows(self) -> bool:
         """True when the rule says a formal vote is held (unless, maybe, a resignation)."""
         return self in (FormalFollowUp.REQUIRED, FormalFollowUp.IF_NOT_RESIGNED)
+
+
+class SourceKind(StrEnum):
+    """Where the text of a cited clause was read, which decides whether it counts as checked.
+
+    Only the first two can back ``verified = true``: the official text itself, or a source
+    (press, a legal Q&A) that quotes the clause word for word.
+    """
+
+    OFFICIAL_TEXT = "official_text"  # văn bản gốc
+    VERBATIM_QUOTE = "verbatim_quote"  # báo chí / hỏi đáp trích nguyên văn điều khoản
+    PARAPHRASE = "paraphrase"  # báo chí tóm tắt bằng lời của mình: không đủ để đối chiếu
+    NOT_FOUND = "not_found"  # không tìm được văn bản
+    UNCHECKED = "unchecked"  # trích dẫn dạng chữ tự do, chưa ai đối chiếu
+
+    @property
+    def can_verify(self) -> bool:
+        """True for the kinds of source that may back ``verified = true``."""
+        return self in (SourceKind.OFFICIAL_TEXT, SourceKind.VERBATIM_QUOTE)
+
+
+_KIND_VI = {
+    SourceKind.OFFICIAL_TEXT: "văn bản gốc / official text",
+    SourceKind.VERBATIM_QUOTE: "trích nguyên văn / quoted word for word",
+    SourceKind.PARAPHRASE: "báo chí tóm tắt / paraphrase",
+    SourceKind.NOT_FOUND: "không tìm thấy văn bản / text not found",
+    SourceKind.UNCHECKED: "chưa đối chiếu / not checked",
+}
+
+UNVERIFIED_MARK = "chưa đối chiếu văn bản / unverified"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One cited clause (trích dẫn): document, article, clause, a short quote, and where it
+    was read. ``verified`` is true only when the clause was read in the official text or in
+    a source quoting it word for word (``source_kind``); the loader enforces it.
+
+    ``article``/``clause`` may be empty when the source that was read did not give them:
+    the label then says so instead of guessing a number.
+    """
+
+    document: str
+    date: str = ""
+    article: str = ""
+    clause: str = ""
+    quote: str = ""
+    url: str = ""
+    source_kind: SourceKind = SourceKind.UNCHECKED
+    source: str = ""  # who published what was read, e.g. "Cổng TTĐT Chính phủ, 03/07/2023"
+    verified: bool = False
+    note: str = ""
+    key: str = ""
+
+    @property
+    def label(self) -> str:
+        """``NQ 96/2023/QH15, Điều 13, khoản 1``; says when the article is not confirmed."""
+        if self.source_kind is SourceKind.UNCHECKED:
+            return self.document
+        if self.source_kind is SourceKind.NOT_FOUND and not self.article:
+            return f"{self.document} — không tìm thấy điều khoản / no clause found"
+        parts = [self.document]
+        if self.article:
+            parts.append(self.article)
+        if self.clause:
+            parts.append(self.clause)
+        if not self.article:
+            parts.append("điều, khoản chưa xác định / article not confirmed")
+        return ", ".join(parts)
+
+    @property
+    def display(self) -> str:
+        """The label, marked when the clause was not checked against its text."""
+        return self.label if self.verified else f"{self.label} [{UNVERIFIED_MARK}]"
+
+    @property
+    def kind_text(self) -> str:
+        """The kind of source, Vietnamese / English."""
+        return _KIND_VI[self.source_kind]
+
+
+def free_citation(text: str) -> Citation:
+    """A citation written as free text (older rule files): nobody checked it."""
+    return Citation(document=text, source_kind=SourceKind.UNCHECKED)
 
 
 class ExemptionKind(StrEnum):
@@ -147,6 +237,7 @@ class Consequence:
     rule_id: str
     mandatory: bool = False
     resignation: bool = False
+    cite: Citation | None = None
 
 
 @dataclass(frozen=True)
@@ -161,6 +252,7 @@ class Band:
     upper: Bound | None
     consequences: tuple[Consequence, ...]
     formal_vote: FormalFollowUp = FormalFollowUp.NONE
+    cite: Citation | None = None  # the clause that sets this band's bounds
 
     def contains(self, count: int, base: int) -> bool:
         """Does ``count`` of ``base`` fall in this band? Exact integer comparison."""
@@ -185,6 +277,7 @@ class Quorum:
     fraction: Fraction
     inclusive: bool
     citation: str
+    cite: Citation | None = None
 
     def met(self, present: int, summoned: int) -> bool:
         """Exact check: ``den·present >= num·summoned`` (or ``>`` when exclusive)."""
@@ -203,6 +296,7 @@ class ExemptionRule:
     reason_en: str
     citation: str
     months: int | None = None
+    cite: Citation | None = None
 
 
 @dataclass(frozen=True)
@@ -213,6 +307,7 @@ class RequestThreshold:
     fraction: Fraction
     inclusive: bool
     citation: str
+    cite: Citation | None = None
 
 
 @dataclass(frozen=True)
@@ -223,6 +318,29 @@ class ResignationClosure:
     citation: str
     text_vi: str
     text_en: str
+    cite: Citation | None = None
+
+
+@dataclass(frozen=True)
+class FormalTrigger:
+    """A case in which a formal confidence vote is held (trường hợp bỏ phiếu tín nhiệm)."""
+
+    vi: str
+    en: str
+    citation: str
+    cite: Citation | None = None
+    body: str = ""  # national_assembly, peoples_council, or "" for both
+
+
+@dataclass(frozen=True)
+class TimeLimit:
+    """A time limit or timing the rule sets (thời hạn, thời điểm), with its citation."""
+
+    code: str
+    vi: str
+    en: str
+    citation: str
+    cite: Citation | None = None
 
 
 @dataclass(frozen=True)
@@ -256,11 +374,15 @@ class Rule:
     invalid_rows_in_base: bool
     resignation: ResignationClosure
     formal_rule: str | None
-    formal_triggers: tuple[tuple[str, str, str], ...]  # (vi, en, citation)
+    formal_triggers: tuple[FormalTrigger, ...]
     request_thresholds: tuple[RequestThreshold, ...]
     applies_to_vi: str
     applies_to_en: str
     path: Path | None = None
+    denominator_cite: Citation | None = None  # the clause that sets the base N
+    quorum_cite: Citation | None = None  # the clause on the quorum (or that none was found)
+    time_limits: tuple[TimeLimit, ...] = ()
+    citations: tuple[Citation, ...] = ()  # every [citations.KEY] table, in file order
 
     @property
     def measure_symbol(self) -> str:

@@ -8,7 +8,7 @@ consequences under the round's rule, all exact.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
@@ -16,6 +16,7 @@ from tinnhiem.ballots import Manifest, Official, RoundKind, unpack
 from tinnhiem.errors import InputError
 from tinnhiem.rules import (
     BlankRow,
+    Denominator,
     FormalCounts,
     FormalOption,
     Level,
@@ -68,6 +69,18 @@ class OfficialResult:
 
 NO_BALLOT_NOTE = "no ballot was counted: no band applies / không có phiếu nào được kiểm"
 QUORUM_NOTE = "quorum not met: the result has no legal effect / không đủ điều kiện"
+SUMMONED_AS_MEMBERS_NOTE = (
+    "the round does not give the number of members of the body: the number summoned stands"
+    " in for it / đợt không ghi tổng số đại biểu, lấy số người được triệu tập thay thế"
+)
+
+
+def _members(rule: Rule, manifest: Manifest) -> tuple[int, bool]:
+    """The number of members of the body for a rule whose base is all members (the formal
+    vote: "quá nửa tổng số đại biểu"), and whether the summoned count stood in for it."""
+    if manifest.members is not None:
+        return manifest.members, False
+    return manifest.summoned, rule.denominator is Denominator.MEMBERS
 
 
 def _empty_outcome(rule: Rule, manifest: Manifest, counts: dict[str, int], issued: int) -> Outcome:
@@ -78,9 +91,7 @@ def _empty_outcome(rule: Rule, manifest: Manifest, counts: dict[str, int], issue
     if quorum is None:
         check = QuorumCheck(QuorumStatus.NOT_REQUIRED, issued, manifest.summoned)
     else:
-        status = (
-            QuorumStatus.MET if quorum.met(issued, manifest.summoned) else QuorumStatus.NOT_MET
-        )
+        status = QuorumStatus.MET if quorum.met(issued, manifest.summoned) else QuorumStatus.NOT_MET
         check = QuorumCheck(
             status,
             issued,
@@ -89,12 +100,17 @@ def _empty_outcome(rule: Rule, manifest: Manifest, counts: dict[str, int], issue
             quorum.inclusive,
             quorum.citation,
         )
-    notes = (NO_BALLOT_NOTE,) if check.met else (QUORUM_NOTE, NO_BALLOT_NOTE)
+    notes: tuple[str, ...] = (NO_BALLOT_NOTE,) if check.met else (QUORUM_NOTE, NO_BALLOT_NOTE)
+    members, stand_in = _members(rule, manifest)
+    if stand_in:
+        notes += (SUMMONED_AS_MEMBERS_NOTE,)
+    # Over all members the base is the body's size even when nobody voted (every share 0).
+    base = members if rule.denominator is Denominator.MEMBERS else 0
     return Outcome(
         rule_id=rule.id,
         kind=rule.kind,
         denominator=rule.denominator,
-        base=0,
+        base=base,
         counts=dict(counts),
         percentages={level: Fraction(0) for level in counts},
         band=None,
@@ -117,7 +133,24 @@ def _outcome(
     if returned == 0:
         return _empty_outcome(rule, manifest, counts, issued)
     invalid = blank if rule.blank_row is BlankRow.INVALID else 0
-    members = manifest.members if manifest.members is not None else manifest.summoned
+    members, stand_in = _members(rule, manifest)
+    outcome = _evaluate(rule, manifest, counts, issued, returned, invalid, members)
+    if stand_in:
+        outcome = replace(outcome, notes=(*outcome.notes, SUMMONED_AS_MEMBERS_NOTE))
+    return outcome
+
+
+def _evaluate(
+    rule: Rule,
+    manifest: Manifest,
+    counts: dict[str, int],
+    issued: int,
+    returned: int,
+    invalid: int,
+    members: int,
+) -> Outcome:
+    """Apply the rule; a formal vote over all members counts against ``members`` (the
+    body's size), not against the ballots returned."""
     if manifest.kind is RoundKind.POLL:
         return evaluate_poll(
             rule,
