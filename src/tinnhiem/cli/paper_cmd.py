@@ -94,7 +94,13 @@ def _new(app: typer.Typer) -> None:
         date: Annotated[str, typer.Option(help="date of the poll, YYYY-MM-DD")],
         by: By,
         ballots: Annotated[int, typer.Option(help="paper sheets printed, serials 1..N")] = 0,
-        members: Annotated[int | None, typer.Option(help="members of the body")] = None,
+        members: Annotated[
+            int | None,
+            typer.Option(
+                help="members of the body (tổng số đại biểu); required when the rule counts "
+                "over all members, e.g. the formal vote nq96-2023-formal"
+            ),
+        ] = None,
         summoned: Annotated[int | None, typer.Option(help="people summoned")] = None,
         present: Annotated[int | None, typer.Option(help="people present")] = None,
         entries: Annotated[int, typer.Option(help="independent entries per sheet: 2 or 3")] = 2,
@@ -109,7 +115,16 @@ def _new(app: typer.Typer) -> None:
         with reported_errors():
             from tinnhiem.rules import load_rule
 
-            kind = load_rule(rule).kind  # fail now, not at the minutes
+            loaded = load_rule(rule)  # fail now, not at the minutes
+            kind = loaded.kind
+            if loaded.denominator == "members" and members is None:
+                # e.g. the formal vote: "quá nửa tổng số đại biểu" counts over the whole body,
+                # so the minutes cannot be computed without its size.
+                raise InputError(
+                    f"rule {loaded.id} counts over all members of the body: give --members"
+                    " / quy định tính trên tổng số đại biểu: cần --members",
+                    where="--members",
+                )
             definition = RoundDefinition(
                 round_id=round_id,
                 title=title,

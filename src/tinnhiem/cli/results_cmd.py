@@ -76,6 +76,7 @@ def results_document(rule: Rule, rows: list[CountRow], outcomes: list[Outcome]) 
                         "vi": c.text_vi,
                         "en": c.text_en,
                         "citation": c.citation,
+                        "citation_verified": c.cite is not None and c.cite.verified,
                         "rule_id": c.rule_id,
                         "mandatory": c.mandatory,
                         "resignation": c.resignation,

@@ -81,7 +81,8 @@ def test_rules_show_prints_the_rule_in_full() -> None:
         "[two-thirds] 3L >= 2N",
         "lower: 2/3 (inclusive)",
         "relieved_of_posts [mandatory]",
-        "QĐ 96-QĐ/TW, Điều 11, khoản 2",
+        "Quy định 96-QĐ/TW, điều, khoản chưa xác định / article not confirmed"
+        " [chưa đối chiếu văn bản / unverified]",
         "Formal vote follows: possible",
         "closes the resignation path",
         "retirement_notice",
@@ -96,6 +97,9 @@ def test_rules_show_formal_rule() -> None:
     assert code == 0
     assert "[no-confidence-majority] 2K > N" in out
     assert "20%" in out and "Request threshold (national_assembly)" in out
+    assert "Mẫu số N / Denominator N: members" in out
+    assert "[Luật Tổ chức Quốc hội số 57/2014/QH13, Điều 13, khoản 2]" in out
+    assert "Hội đồng Dân tộc" in out and "Mặt trận Tổ quốc" in out
 
 
 def test_rules_show_unknown_rule() -> None:
@@ -171,7 +175,7 @@ def test_results_vinh_phuc_table(tmp_path: Path) -> None:
     code, out, _ = run("results", "--rule", "nq96-2023", "--counts", str(path), "--returned", "47")
     assert code == 0
     assert "25 (53.19%)" in out and "19 (40.43%)" in out and "over-half" in out
-    assert "Có thể xin từ chức / May resign (nq96-2023: NQ 96/2023/QH15, Điều 13" in out
+    assert "Có thể xin từ chức / May resign (nq96-2023: Nghị quyết 96/2023/QH15" in out
     assert "formal vote follows" in out
 
 
@@ -187,7 +191,8 @@ def test_results_vinh_phuc_party_rule_with_quorum(tmp_path: Path) -> None:
         "summoned": 50,
         "required": "2/3",
         "inclusive": True,
-        "citation": "QĐ 96-QĐ/TW, Điều 7",
+        "citation": "Quy định 96-QĐ/TW, điều, khoản chưa xác định / article not confirmed"
+        " [chưa đối chiếu văn bản / unverified]",
     }
     assert doc["results"][0]["band"]["id"] == "over-half"  # type: ignore[index]
     failed = results_json(*base, "--present", "47", "--summoned", "71")
@@ -199,15 +204,19 @@ def test_results_formal_vote(tmp_path: Path) -> None:
     path = csv_file(
         tmp_path, "official,position,confidence,no_confidence\nA,B,240,240\nC,D,239,241\n"
     )
-    doc = results_json("--rule", "nq96-2023-formal", "--counts", str(path), "--returned", "480")
+    formal = ("--rule", "nq96-2023-formal", "--counts", str(path), "--returned", "480")
+    code, _, err = run("results", *formal)
+    assert code == 2 and "members" in err  # the base is all deputies: --members is needed
+    doc = results_json(*formal, "--members", "481")
     half, more = doc["results"]  # type: ignore[misc]
-    assert half["band"] is None  # exactly half is not "more than half"
-    assert more["band"]["id"] == "no-confidence-majority"
-    assert [c["code"] for c in more["consequences"]] == [
-        "must_submit_dismissal",
-        "resignation_closed",
-    ]
-    assert more["levels"]["no_confidence"]["percent"] == "50.21"
+    assert half["band"] is None  # 2·240 = 480 < 481 deputies
+    assert more["band"]["id"] == "no-confidence-majority"  # 2·241 = 482 > 481
+    assert [c["code"] for c in more["consequences"]] == ["may_resign", "dismissal_if_not_resigned"]
+    assert all(c["citation_verified"] for c in more["consequences"])
+    assert more["resignation_open"] is True
+    assert more["levels"]["no_confidence"]["percent"] == "50.10"
+    tie = results_json(*formal, "--members", "482")
+    assert tie["results"][1]["band"] is None  # type: ignore[index]  # 2·241 = 482: not more
 
 
 # --- results: bad input -------------------------------------------------------------------

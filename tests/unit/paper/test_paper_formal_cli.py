@@ -1,8 +1,10 @@
 """A formal confidence vote (bỏ phiếu tín nhiệm) on paper, end to end through the CLI.
 
 The round follows its rule ``nq96-2023-formal``: two boxes on the sheet, two-option marks
-at entry, and minutes with the formal-vote columns and the dismissal consequence when more
-than half of the ballots returned say no confidence (exactly half is not more than half).
+at entry, and minutes with the formal-vote columns and, when more than half of ALL the
+deputies of the body (``--members``, "quá nửa tổng số đại biểu") say no confidence, the
+resignation path and the dismissal the nominating body submits if the official does not
+resign (exactly half is not more than half).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from typer.testing import CliRunner
 
 from tinnhiem.cli import paper_cmd
 
-DISMISSAL = "phải trình Quốc hội, Hội đồng nhân dân miễn nhiệm"
+DISMISSAL = "có trách nhiệm trình Quốc hội (Hội đồng nhân dân) xem xét, quyết định việc miễn nhiệm"
+LAW = "Luật Tổ chức Quốc hội số 57/2014/QH13, Điều 13, khoản 2"
 
 
 def _app() -> typer.Typer:
@@ -71,7 +74,7 @@ def _new_formal(tmp_path: Path, name: str, ballots: int, *extra: str) -> Path:
         "Ban tổ chức",
         "--ballots",
         str(ballots),
-        *extra,
+        *(extra if "--members" in extra else ("--members", str(ballots or 51), *extra)),
     )
     assert code == 0, out
     assert "bỏ phiếu tín nhiệm / formal confidence vote" in out
@@ -108,7 +111,7 @@ def test_formal_vote_ballots_show_two_boxes_and_the_formal_title(tmp_path: Path)
 
 
 def test_formal_vote_26_of_51_no_confidence_must_submit_dismissal(tmp_path: Path) -> None:
-    path = _new_formal(tmp_path, "round.jsonl", 51, "--members", "60")
+    path = _new_formal(tmp_path, "round.jsonl", 51, "--members", "51")
     sheets = _sheets(26, 25)
     # serial 1: Minh reads ct as confidence; the committee reads the paper: no confidence
     _enter_both(path, 1, sheets[0], second="1,1")
@@ -138,10 +141,10 @@ def test_formal_vote_26_of_51_no_confidence_must_submit_dismissal(tmp_path: Path
     # ct: 25 confidence, 26 no confidence of 51 returned; pct: 50 confidence, 1 blank row
     assert "Hoàng Thị Ánh Tuyết Chủ tịch UBND 51 51 51 0 25 49,02% 26 50,98%" in text
     assert "Đặng Quốc Việt Phó Chủ tịch 51 51 50 1 50 98,04% 0 0,00%" in text
-    assert "Quá nửa số phiếu không tín nhiệm" in text
+    assert "Quá nửa tổng số đại biểu bỏ phiếu không tín nhiệm" in text
     assert text.count(DISMISSAL) == 1
-    assert "NQ 96/2023/QH15, Điều 21" in text
-    assert "không còn áp dụng việc xin từ chức thay cho miễn nhiệm" in text
+    assert LAW in text
+    assert "Có thể xin từ chức" in text  # the resignation path stays open
     assert "Không có hệ quả theo quy định / none" in text  # pct
     assert "Ban kiểm phiếu quyết định (resolution) | phiếu 0001, ct = no_confidence" in text
     assert "Tạo vòng bỏ phiếu tín nhiệm (round_created)" in text
@@ -167,8 +170,38 @@ def test_formal_vote_exactly_half_is_not_more_than_half(tmp_path: Path) -> None:
     text = _text(tmp_path / "m.pdf")
     assert "Hoàng Thị Ánh Tuyết Chủ tịch UBND 50 50 50 0 25 50,00% 25 50,00%" in text
     assert DISMISSAL not in text
-    assert "Quá nửa số phiếu không tín nhiệm" not in text
+    assert "Quá nửa tổng số đại biểu bỏ phiếu không tín nhiệm" not in text
     assert text.count("Không có hệ quả theo quy định / none") == 2
+
+
+def test_formal_vote_counts_over_all_members_not_the_sheets(tmp_path: Path) -> None:
+    """Issue 10: 3 "không tín nhiệm" of 4 sheets in a body of 50 is not more than half of
+    the deputies (Luật Tổ chức Quốc hội, Điều 13, khoản 2): no dismissal is printed."""
+    path = _new_formal(tmp_path, "round.jsonl", 4, "--members", "50")
+    for serial, marks in enumerate(_sheets(3, 1), start=1):
+        _enter_both(path, serial, marks)
+    code, out = _run("minutes", str(path), "--out", str(tmp_path / "m.pdf"))
+    assert code == 0, out
+    text = _text(tmp_path / "m.pdf")
+    assert DISMISSAL not in text and "miễn nhiệm" not in text.split("III.")[1].split("IV.")[0]
+    assert "Quá nửa tổng số đại biểu" not in text
+    # percentages over the 50 deputies: 3/50 = 6,00%
+    assert "1 2,00% 3 6,00%" in text
+    code, out = _run("minutes", str(path), "--out", str(tmp_path / "m.csv"), "--format", "csv")
+    assert code == 0, out
+    assert ",1,2.00,3,6.00," in (tmp_path / "m.csv").read_bytes().decode("utf-8-sig")
+
+
+def test_formal_vote_on_paper_needs_the_number_of_members(tmp_path: Path) -> None:
+    officials = tmp_path / "officials.csv"
+    officials.write_text("id,name\nct,Hoàng Thị Ánh Tuyết\n", encoding="utf-8")
+    code, out = _run(
+        "new", str(tmp_path / "r.jsonl"), "--officials", str(officials),
+        "--rule", "nq96-2023-formal", "--round-id", "b", "--title", "t", "--body", "HĐND",
+        "--date", "2026-11-29", "--by", "x", "--ballots", "4",
+    )  # fmt: skip
+    assert code == 2 and "--members" in out
+    assert not (tmp_path / "r.jsonl").exists()
 
 
 def test_a_poll_mark_on_a_formal_ballot_is_refused_and_nothing_logged(tmp_path: Path) -> None:
@@ -237,7 +270,7 @@ def test_formal_vote_totals_take_the_two_option_counts(tmp_path: Path) -> None:
 
 
 def test_mixed_formal_round_takes_formal_electronic_counts(tmp_path: Path) -> None:
-    path = _new_formal(tmp_path, "round.jsonl", 3, "--mixed")
+    path = _new_formal(tmp_path, "round.jsonl", 3, "--mixed", "--members", "5")
     for serial, voter in (("1", "V1"), ("2", "V2")):
         assert (
             _run("issue", str(path), "--serial", serial, "--voter", voter, "--by", "Hồng")[0] == 0
@@ -264,5 +297,6 @@ def test_mixed_formal_round_takes_formal_electronic_counts(tmp_path: Path) -> No
     assert code == 0, out
     text = (tmp_path / "m.csv").read_bytes().decode("utf-8-sig")
     # ct: paper serial 1 (no confidence) + 2 electronic no confidence; serial 2 is void
-    assert ",ct,Hoàng Thị Ánh Tuyết,Chủ tịch UBND,4,3,3,0,0,0.00,3,100.00,3," in text
-    assert ",pct,Đặng Quốc Việt,Phó Chủ tịch,4,3,2,1,2,66.67,0,0.00,3," in text
+    # shares over the 5 members of the body: 3/5 no confidence is more than half
+    assert ",ct,Hoàng Thị Ánh Tuyết,Chủ tịch UBND,4,3,3,0,0,0.00,3,60.00,5," in text
+    assert ",pct,Đặng Quốc Việt,Phó Chủ tịch,4,3,2,1,2,40.00,0,0.00,5," in text

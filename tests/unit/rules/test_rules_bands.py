@@ -26,7 +26,7 @@ def band_of(rule: Rule, low: int, n: int) -> str | None:
     return out.band.id if out.band else None
 
 
-@pytest.mark.parametrize("rule_id", ["qd96-2023", "nq96-2023", "nq85-2014", "nq35-2012"])
+@pytest.mark.parametrize("rule_id", ["qd96-2023", "nq96-2023", "nq85-2014"])
 @pytest.mark.parametrize(
     ("low", "n", "expected"),
     [
@@ -72,7 +72,9 @@ def test_mandatory_band_closes_resignation(tmp_path: Path) -> None:
     assert codes == ["dismissal", "resignation_closed"]
     assert not out.resignation_open and out.mandatory
     closed = out.consequences[-1]
-    assert closed.citation == "QĐ 41-QĐ/TW" and closed.rule_id == "qd96-qd41"
+    # A free-text citation (no [citations] table) is shown as not checked against its text.
+    assert closed.citation == "QĐ 41-QĐ/TW [chưa đối chiếu văn bản / unverified]"
+    assert closed.rule_id == "qd96-qd41"
 
 
 def test_nq96_second_band_is_mandatory_dismissal() -> None:
@@ -126,3 +128,41 @@ def test_invalid_rows_in_base_field(
     out = evaluate_poll(load_rule(path), counts, members=None, present=10, summoned=10)
     assert out.base == base and out.unmarked == 2
     assert (out.band.id if out.band else None) == band
+
+
+@pytest.mark.parametrize(
+    ("low", "n", "expected"),
+    [
+        (3, 6, None),  # exactly 1/2: not "more than half"
+        (51, 100, "over-half"),
+        (4, 6, "over-half"),  # exactly 2/3 is not "trên hai phần ba" (NQ 35/2012, Điều 11)
+        (200, 300, "over-half"),
+        (201, 300, "over-two-thirds"),
+        (322, 483, "over-half"),  # 483 = 3 · 161: exactly 2/3
+        (323, 483, "over-two-thirds"),
+        (323, 485, "over-half"),  # 3·323 = 969 < 970 = 2·485
+        (324, 485, "over-two-thirds"),  # 3·324 = 972 > 970
+        (485, 485, "over-two-thirds"),
+    ],
+)
+def test_nq35_formal_vote_band_is_strictly_more_than_two_thirds(
+    low: int, n: int, expected: str | None
+) -> None:
+    assert band_of(load_rule("nq35-2012"), low, n) == expected
+
+
+@pytest.mark.parametrize(
+    ("low", "n", "expected"),
+    [
+        (242, 485, None),  # 2·242 = 484 < 485
+        (243, 485, "over-half"),  # 2·243 = 486 > 485
+        (323, 485, "over-half"),  # 3·323 = 969 < 970
+        (324, 485, "two-thirds"),  # "từ hai phần ba ... trở lên": 3·324 >= 970
+        (322, 483, "two-thirds"),  # exactly 2/3 is in the second band
+        (321, 483, "over-half"),
+    ],
+)
+def test_nq96_boundaries_at_the_national_assembly_size(
+    low: int, n: int, expected: str | None
+) -> None:
+    assert band_of(load_rule("nq96-2023"), low, n) == expected

@@ -42,7 +42,8 @@ def test_vinh_phuc_2023_first_band_under_nq96() -> None:
     codes = [c.code for c in out.consequences]
     assert codes == ["may_resign", "formal_vote_if_not_resigned"]
     assert all(
-        c.rule_id == "nq96-2023" and c.citation.startswith("NQ 96/2023") for c in out.consequences
+        c.rule_id == "nq96-2023" and c.citation.startswith("Nghị quyết 96/2023/QH15")
+        for c in out.consequences
     )
     assert out.resignation_open
     assert out.formal_vote_follows

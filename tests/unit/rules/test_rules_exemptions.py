@@ -13,11 +13,13 @@ from tinnhiem.rules.exemptions import add_months
 POLL = date(2023, 10, 25)
 
 
-def test_retirement_notice_under_every_poll_rule() -> None:
-    for rule_id in ("qd96-2023", "nq96-2023", "nq85-2014", "nq35-2012"):
+def test_retirement_notice_under_every_poll_rule_but_nq35() -> None:
+    for rule_id in ("qd96-2023", "nq96-2023", "nq85-2014"):
         found = check_exemption(load_rule(rule_id), OfficialFacts(POLL, retirement_notice=True))
         assert found is not None and found.code == "retirement_notice"
-        assert found.reason_vi == "Đã có thông báo nghỉ hưu" and found.rule_id == rule_id
+        assert found.reason_vi.startswith("Đã có thông báo nghỉ") and found.rule_id == rule_id
+    # No exemption clause of NQ 35/2012 was found: none is applied.
+    assert load_rule("nq35-2012").exemptions == ()
 
 
 def test_elected_in_the_poll_year() -> None:
@@ -37,12 +39,17 @@ def test_serious_illness_six_months_is_na_rule_only() -> None:
     assert check_exemption(load_rule("qd96-2023"), facts) is None
 
 
-def test_older_rule_in_post_under_nine_months() -> None:
-    rule = load_rule("nq35-2012")
-    poll = date(2013, 6, 10)
-    under = check_exemption(rule, OfficialFacts(poll, took_office=date(2012, 9, 11)))
+def test_nq85_in_post_under_nine_months() -> None:
+    """The 9-month exemption is the 2014-2023 rule's (reported for the 2018 polls)."""
+    rule = load_rule("nq85-2014")
+    poll = date(2018, 10, 24)
+    under = check_exemption(rule, OfficialFacts(poll, took_office=date(2018, 1, 25)))
     assert under is not None and under.code == "in_post_under_9_months"
-    assert check_exemption(rule, OfficialFacts(poll, took_office=date(2012, 9, 10))) is None
+    assert under.citation.endswith("[chưa đối chiếu văn bản / unverified]")
+    assert check_exemption(rule, OfficialFacts(poll, took_office=date(2018, 1, 24))) is None
+    # NQ 85 has no "elected in the poll year" exemption: in post 9 months and more is polled
+    assert check_exemption(rule, OfficialFacts(poll, took_office=date(2018, 1, 2))) is None
+    assert check_exemption(load_rule("nq35-2012"), OfficialFacts(poll, took_office=poll)) is None
     # the newer rules do not know this exemption
     assert (
         check_exemption(

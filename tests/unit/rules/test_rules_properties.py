@@ -85,6 +85,10 @@ def test_format_percent_is_half_up(base: int, data: st.DataObject) -> None:
 def test_formal_vote_needs_strictly_more_than_half(n: int, data: st.DataObject) -> None:
     no = data.draw(st.integers(min_value=0, max_value=n))
     yes = data.draw(st.integers(min_value=0, max_value=n - no))
-    out = evaluate_formal(load_rule("nq96-2023-formal"), FormalCounts(n, n, yes, no), members=None)
-    assert (out.band is not None) == (2 * no > n)
-    assert out.mandatory == (2 * no > n)
+    members = data.draw(st.integers(min_value=n, max_value=2 * n))
+    counts = FormalCounts(n, n, yes, no)
+    out = evaluate_formal(load_rule("nq96-2023-formal"), counts, members=members)
+    # over ALL members of the body, not the ballots returned
+    assert out.base == members
+    assert (out.band is not None) == (2 * no > members)
+    assert out.mandatory == (2 * no > members)

@@ -55,21 +55,35 @@ def test_present_above_summoned_rejected() -> None:
 
 def test_formal_exactly_half_is_not_more_than_half() -> None:
     rule = load_rule("nq96-2023-formal")
-    half = evaluate_formal(rule, FormalCounts(100, 100, 50, 50), members=None)
+    half = evaluate_formal(rule, FormalCounts(100, 100, 50, 50), members=100)
     assert half.band is None and half.consequences == ()
-    more = evaluate_formal(rule, FormalCounts(100, 100, 49, 51), members=None)
+    more = evaluate_formal(rule, FormalCounts(100, 100, 49, 51), members=100)
     assert more.band is not None
-    assert [c.code for c in more.consequences] == ["must_submit_dismissal", "resignation_closed"]
-    assert more.mandatory and more.percentages[FormalOption.NO_CONFIDENCE] * 100 == 51
+    # "có thể xin từ chức. Trường hợp không từ chức thì ... trình ... miễn nhiệm"
+    assert [c.code for c in more.consequences] == ["may_resign", "dismissal_if_not_resigned"]
+    assert more.resignation_open and more.mandatory
+    assert more.percentages[FormalOption.NO_CONFIDENCE] * 100 == 51
 
 
-def test_formal_base_is_ballots_returned() -> None:
-    """240 no-confidence of 479 returned is more than half even with 485 deputies."""
+def test_formal_base_is_all_deputies_not_ballots_returned() -> None:
+    """Luật Tổ chức Quốc hội, Điều 13, khoản 2: "quá nửa tổng số đại biểu Quốc hội"."""
     rule = load_rule("nq96-2023-formal")
+    # 240 of 479 returned is more than half of the ballots, not of the 485 deputies
     out = evaluate_formal(rule, FormalCounts(480, 479, 230, 240, invalid=9), members=485)
-    assert out.base == 479 and out.band is not None
-    odd = evaluate_formal(rule, FormalCounts(479, 479, 239, 239, invalid=1), members=485)
-    assert odd.band is None  # 2·239 = 478 < 479
+    assert out.base == 485 and out.band is None
+    assert evaluate_formal(rule, FormalCounts(485, 485, 242, 242), members=485).band is None
+    yes = evaluate_formal(rule, FormalCounts(485, 485, 242, 243), members=485)
+    assert yes.band is not None  # 2·243 = 486 > 485
+    with pytest.raises(InputError, match="members"):
+        evaluate_formal(rule, FormalCounts(4, 4, 1, 3), members=None)
+
+
+def test_formal_three_of_four_sheets_in_a_body_of_fifty_is_not_a_majority() -> None:
+    rule = load_rule("nq96-2023-formal")
+    out = evaluate_formal(rule, FormalCounts(4, 4, 1, 3), members=50)
+    assert out.base == 50 and out.band is None and out.consequences == ()
+    assert evaluate_formal(rule, FormalCounts(50, 50, 25, 25), members=50).band is None
+    assert evaluate_formal(rule, FormalCounts(50, 50, 24, 26), members=50).band is not None
 
 
 def test_poll_and_formal_rules_are_not_interchangeable() -> None:
