@@ -91,7 +91,7 @@ def test_formal_vote_dismissal_closes_the_resignation_path(fast_policy):
         ),
     )
     formal_rule = load_rule("nq96-2023-formal")
-    vote = evaluate_formal(formal_rule, FormalCounts(40, 40, 10, 30), members=None)
+    vote = evaluate_formal(formal_rule, FormalCounts(40, 40, 10, 30), members=40)
     report = evaluate_body(programme, polls, fast_policy, at=END, formal={"O0": vote})
     codes = [c.code for c in report.officials[0].consequences]
     assert "resignation_path_closed" in codes
