@@ -6,9 +6,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh --test
 export PATH="$PWD/.venv/bin:$PATH"
 
-echo "== ruff"; ruff check src tests bench
+echo "== ruff"; ruff check src tests bench; ruff format --check src tests bench
 echo "== mypy --strict (core)"; mypy --strict src/tinnhiem/crypto src/tinnhiem/rules src/tinnhiem/ballots \
-    src/tinnhiem/tally src/tinnhiem/record src/tinnhiem/evaluation src/tinnhiem/paper src/tinnhiem/reports
+    src/tinnhiem/tally src/tinnhiem/record src/tinnhiem/poll src/tinnhiem/evaluation src/tinnhiem/paper \
+    src/tinnhiem/reports
 echo "== import-linter"; lint-imports
 echo "== pytest (SQLite)"; pytest -q -p no:cacheprovider "$@"
 if [ -d tests/web ] && [ "${TINNHIEM_SKIP_POSTGRES:-0}" != 1 ]; then

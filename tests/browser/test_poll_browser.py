@@ -337,14 +337,14 @@ def test_whole_poll_in_the_browser(
     # Voter 6 (who never voted) sends a forged ballot: a proof changed after signing.
     from tinnhiem.ballots import Mark, cast_ballot
     from tinnhiem.crypto import CredentialKey, Point
-    from tinnhiem.web.lib.poll_round import manifest_for
+    from tinnhiem.web.lib.poll_round import engine_of
 
     sixth = _new_page(browser, errors)
     sixth.goto(f"{base}/phieu/#{booth_fragment(slips[5].login_code, slips[5].seed)}")
     sixth.wait_for_selector("#step-mark:not([hidden])")
     token = sixth.locator("input[name=csrfmiddlewaretoken]").first.input_value()
     round_ = Round.objects.get(pk=round_id)
-    manifest = manifest_for(round_)
+    manifest = engine_of(round_).manifest
     ballot = cast_ballot(
         manifest,
         bytes.fromhex(round_.fingerprint),

@@ -6,18 +6,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from tinnhiem.ballots import ceremony_fingerprint
 from tinnhiem.crypto import Context
-from tinnhiem.crypto.dkg import CommitMessage, DkgMember, MemberShare, RevealMessage
-from tinnhiem.web.actions.poll_ceremony import ceremony_messages, do_post_ceremony_message
+from tinnhiem.crypto.dkg import CommitMessage, DkgMember, MemberShare
+from tinnhiem.web.actions.poll import do_post_ceremony_message
 from tinnhiem.web.lib.access import Actor
-from tinnhiem.web.lib.poll_round import ceremony_context, manifest_for
+from tinnhiem.web.lib.poll_round import engine_of
 from tinnhiem.web.models import CommitteeMember
 
 
 def run_web_ceremony(round_: Any) -> dict[int, MemberShare]:
     """Run the DKG for every seat of ``round_``'s committee; return each member's share."""
-    manifest = manifest_for(round_)
-    ctx = Context(ceremony_context(manifest))
+    manifest = engine_of(round_).manifest
+    ctx = Context(ceremony_fingerprint(manifest))
     seats = {m.index: m for m in CommitteeMember.objects.filter(round=round_)}
     members = {i: DkgMember(ctx, i, manifest.threshold, len(seats)) for i in seats}
     actors = {i: Actor(seats[i].user, "committee") for i in seats}
@@ -26,9 +27,7 @@ def run_web_ceremony(round_: Any) -> dict[int, MemberShare]:
     commits = {i: CommitMessage.from_dict(m.commit().to_dict()) for i, m in members.items()}
     for i, member in members.items():
         do_post_ceremony_message(actors[i], round_, "reveal", member.reveal(commits).to_dict())
-    reveals = {
-        i: RevealMessage.from_dict(p) for i, p in ceremony_messages(round_, "reveal").items()
-    }
+    reveals = engine_of(round_).transcript().reveal_messages()
     shares = {}
     for i, member in members.items():
         key, share = member.finish(reveals)

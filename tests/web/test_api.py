@@ -5,16 +5,15 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from openapi_spec_validator import validate
 
 from tinnhiem.ballots import BoardError
-from tinnhiem.web.actions import append_board_entry
 from tinnhiem.web.lib.board import verify_chain
 from tinnhiem.web.models import AppendOnlyError, BoardEntry, Result, Role
 from tinnhiem.web.openapi import openapi_document
+from web.board_helpers import post_entries
 
 pytestmark = pytest.mark.django_db
 
@@ -67,12 +66,10 @@ def test_round_detail_for_voter(client, make_user, grant_role, setup_round):
 
 
 def test_board_chain_and_results(client, organiser, setup_round):
-    with transaction.atomic():
-        for i in range(3):
-            payload = {"n": i}
-            append_board_entry(
-                setup_round, "note", payload, hashlib.sha256(str(i).encode()).digest()
-            )
+    post_entries(
+        setup_round,
+        [("note", {"n": i}, hashlib.sha256(str(i).encode()).digest()) for i in range(3)],
+    )
     entries = list(BoardEntry.objects.filter(round=setup_round).order_by("seq"))
     head = verify_chain(entries)
     client.force_login(organiser)
@@ -91,13 +88,3 @@ def test_board_chain_and_results(client, organiser, setup_round):
     Result.objects.create(round=setup_round, payload={"ok": 1}, published_at=timezone.now())
     results = client.get(f"/api/rounds/{setup_round.pk}/results").json()
     assert results["result"] == {"ok": 1}
-
-
-@pytest.mark.django_db(transaction=True)
-def test_board_append_needs_a_transaction(body):
-    from tinnhiem.web.models import Round
-
-    round_ = Round.objects.create(body=body, title="t", rule_id="qd96-2023")
-    with pytest.raises(RuntimeError):
-        append_board_entry(round_, "note", {}, bytes(32))
-    assert BoardEntry.objects.count() == 0

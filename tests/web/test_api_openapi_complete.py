@@ -17,7 +17,7 @@ from openapi_spec_validator import validate
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from tinnhiem.ballots import Mark, cast_ballot
+from tinnhiem.ballots import Mark, cast_ballot, ceremony_fingerprint
 from tinnhiem.crypto import Context, CredentialKey, Point
 from tinnhiem.crypto.dkg import CommitMessage, DkgMember, RevealMessage
 from tinnhiem.web.actions import (
@@ -26,7 +26,7 @@ from tinnhiem.web.actions import (
     do_open_round,
     do_start_ceremony,
 )
-from tinnhiem.web.lib.poll_round import ceremony_context, manifest_for
+from tinnhiem.web.lib.poll_round import engine_of
 from tinnhiem.web.models import CommitteeMember, Role, Summons
 from tinnhiem.web.openapi import openapi_document
 
@@ -212,8 +212,8 @@ def _ceremony_through_the_api(doc: dict[str, Any], round_: Any) -> None:
     and answer checked against the document."""
     path = "/api/poll/{round_id}/ceremony"
     url = f"/api/poll/{round_.pk}/ceremony"
-    manifest = manifest_for(round_)
-    ctx = Context(ceremony_context(manifest))
+    manifest = engine_of(round_).manifest
+    ctx = Context(ceremony_fingerprint(manifest))
     seats = {m.index: m.user for m in CommitteeMember.objects.filter(round=round_)}
     members = {i: DkgMember(ctx, i, manifest.threshold, len(seats)) for i in seats}
     clients = {}
@@ -274,7 +274,7 @@ def test_real_answers_match_the_documented_schemas(
     # Cast: the ballot the Python core makes fits the request schema; the receipt and a
     # refusal fit the answers.
     cast = "/api/poll/{round_id}/cast"
-    manifest = manifest_for(round_)
+    manifest = engine_of(round_).manifest
     slip = slips[0]
     ballot = cast_ballot(
         manifest,

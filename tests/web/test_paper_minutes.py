@@ -33,9 +33,9 @@ from tinnhiem.web.actions.paper_entry import (
     do_paper_resolve_totals,
 )
 from tinnhiem.web.actions.paper_rounds import do_create_paper_round
-from tinnhiem.web.actions.poll_tally import do_post_decryption_share, do_prepare_aggregates
+from tinnhiem.web.actions.poll import do_post_decryption_share
 from tinnhiem.web.lib.access import Actor
-from tinnhiem.web.lib.poll_round import manifest_for
+from tinnhiem.web.lib.poll_round import engine_of
 from tinnhiem.web.models import BoardEntry, CommitteeMember, Membership, Role, Summons
 from tinnhiem.web.models.paper import PaperRound
 from web.ceremony_helpers import run_web_ceremony
@@ -151,7 +151,7 @@ def _tallied(round_: Any, org_actor: Any, votes: list[dict[int, BallotMark]]) ->
         do_check_in(org_actor, round_, summons=summons)
     do_open_round(org_actor, round_)
     round_.refresh_from_db()
-    manifest = manifest_for(round_)
+    manifest = engine_of(round_).manifest
     fingerprint = bytes.fromhex(round_.fingerprint)
     ids = manifest.official_ids
     client = Client()
@@ -172,7 +172,6 @@ def _tallied(round_: Any, org_actor: Any, votes: list[dict[int, BallotMark]]) ->
         assert answer.status_code == 201, answer.content
     do_close_round(org_actor, round_)
     round_.refresh_from_db()
-    do_prepare_aggregates(org_actor, round_)
     items = BoardEntry.objects.get(round=round_, kind="aggregates").payload["items"]
     cts = [Ciphertext.from_hex(a, allow_identity=True) for a in items]
     for index in (1, 2):

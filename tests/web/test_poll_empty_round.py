@@ -20,9 +20,9 @@ from tinnhiem.web.actions import (
     do_open_round,
     do_start_ceremony,
 )
-from tinnhiem.web.actions.poll_tally import do_post_decryption_share, do_prepare_aggregates
+from tinnhiem.web.actions.poll import do_post_decryption_share
 from tinnhiem.web.lib.access import Actor
-from tinnhiem.web.lib.poll_round import record_for
+from tinnhiem.web.lib.poll_round import engine_of, record_for
 from tinnhiem.web.models import (
     AuditEntry,
     BoardEntry,
@@ -53,9 +53,9 @@ def closed_empty(setup_round: Any, org_actor: Any) -> dict[str, Any]:
     return {"round": round_, "shares": shares}
 
 
-def test_an_empty_round_is_tallied_when_the_count_is_prepared(closed_empty, org_actor):
+def test_an_empty_round_is_tallied_when_it_closes(closed_empty, org_actor):
     round_ = closed_empty["round"]
-    aggregates = do_prepare_aggregates(org_actor, round_)
+    aggregates = [a.hex() for a in engine_of(round_).aggregates()]
     assert len(aggregates) == 2
     assert all(is_empty_sum(Ciphertext.from_hex(a, allow_identity=True)) for a in aggregates)
     round_.refresh_from_db()
@@ -74,8 +74,7 @@ def test_an_empty_round_is_tallied_when_the_count_is_prepared(closed_empty, org_
     report = verify_record(record, workers=1)
     assert (report.ballots, report.counted) == (0, 0)
 
-    # Preparing again changes nothing; no member may post a share for the empty sum.
-    assert do_prepare_aggregates(org_actor, round_) == aggregates
+    # No member may post a share for the empty sum.
     assert Result.objects.filter(round=round_).count() == 1
     seat = CommitteeMember.objects.get(round=round_, index=1)
     # (The crypto layer refuses to make one: an empty share is all a member could send.)

@@ -26,10 +26,9 @@ from tinnhiem.web.actions import (
     do_open_round,
     do_start_ceremony,
 )
-from tinnhiem.web.actions.poll_ceremony import do_post_ceremony_message
-from tinnhiem.web.actions.poll_tally import do_prepare_aggregates
+from tinnhiem.web.actions.poll import do_post_ceremony_message
 from tinnhiem.web.lib.access import Actor
-from tinnhiem.web.lib.poll_round import manifest_for, record_for
+from tinnhiem.web.lib.poll_round import engine_of, record_for
 from tinnhiem.web.models import (
     AuditEntry,
     BoardEntry,
@@ -58,7 +57,12 @@ def opened(setup_round: Any, org_actor: Any) -> dict[str, Any]:
         do_check_in(org_actor, round_, summons=summons)
     do_open_round(org_actor, round_)
     round_.refresh_from_db()
-    return {"round": round_, "shares": shares, "slips": slips, "manifest": manifest_for(round_)}
+    return {
+        "round": round_,
+        "shares": shares,
+        "slips": slips,
+        "manifest": engine_of(round_).manifest,
+    }
 
 
 def _ballot(opened: dict[str, Any], slip: Any, marks: dict[str, Mark]) -> Ballot:
@@ -80,7 +84,7 @@ def test_ceremony_fixes_key_and_board(opened: dict[str, Any]) -> None:
     round_ = opened["round"]
     assert round_.public_key and round_.fingerprint
     kinds = list(BoardEntry.objects.filter(round=round_).values_list("kind", flat=True))
-    assert kinds == ["manifest", "committee"]
+    assert kinds == ["manifest", "committee", "open"]
     # A message out of turn after the ceremony is refused.
     member = CommitteeMember.objects.filter(round=round_).first()
     with pytest.raises(ActionError):
@@ -146,10 +150,9 @@ def test_whole_round_through_the_api(opened: dict[str, Any], client: Any, org_ac
     assert [e["tracker"] for e in state["entries"] if e["kind"] == "ballot"] == trackers
     assert client.get(f"/poll/{round_.pk}/board/").status_code == 200
 
-    # Close, prepare, and decrypt with members 1 and 3 (member 2 absent).
+    # Close (the aggregates are posted), and decrypt with members 1 and 3 (member 2 absent).
     do_close_round(org_actor, round_)
     round_.refresh_from_db()
-    do_prepare_aggregates(org_actor, round_)
     aggregates = BoardEntry.objects.get(round=round_, kind="aggregates").payload["items"]
     from tinnhiem.crypto import Ciphertext
 
@@ -287,7 +290,7 @@ def test_formal_vote_round(org_actor: Any, body: Any, people: dict[str, Any], cl
         do_ensure_account,
         do_summon,
     )
-    from tinnhiem.web.actions.poll_tally import do_post_decryption_share
+    from tinnhiem.web.actions.poll import do_post_decryption_share
 
     round_ = do_create_round(
         org_actor,
@@ -310,7 +313,7 @@ def test_formal_vote_round(org_actor: Any, body: Any, people: dict[str, Any], cl
         do_check_in(org_actor, round_, summons=summons)
     do_open_round(org_actor, round_)
     round_.refresh_from_db()
-    opened = {"round": round_, "manifest": manifest_for(round_)}
+    opened = {"round": round_, "manifest": engine_of(round_).manifest}
     official = opened["manifest"].official_ids[0]
     client.force_login(slips[0].credential.user)
     page = client.get(f"/poll/{round_.pk}/booth/").content.decode()
@@ -329,7 +332,7 @@ def test_formal_vote_round(org_actor: Any, body: Any, people: dict[str, Any], cl
 
     cts = [
         Ciphertext.from_hex(a, allow_identity=True)
-        for a in do_prepare_aggregates(org_actor, round_)
+        for a in engine_of(round_).store.section("aggregates")
     ]
     ctx = Context(bytes.fromhex(round_.fingerprint))
     for index in (2, 3):

@@ -50,7 +50,7 @@ from tinnhiem.crypto.dkg import (
     verify_ceremony,
 )
 from tinnhiem.crypto.threshold import DecryptionShare, verify_decryption_share
-from tinnhiem.web.lib.poll_audit import check_audit
+from tinnhiem.poll import check_audit
 
 ROOT = Path(__file__).resolve().parents[2]
 FRONTEND = ROOT / "frontend"

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from tinnhiem.ballots import Mark, cast_ballot
+from tinnhiem.ballots import Mark, cast_ballot, ceremony_fingerprint
 from tinnhiem.cli import app
 from tinnhiem.crypto import Ciphertext, Context, CredentialKey, Point
 from tinnhiem.crypto.dkg import CommitMessage, DkgMember, RevealMessage
@@ -23,11 +23,13 @@ from tinnhiem.web.actions import (
     do_open_round,
     do_start_ceremony,
 )
-from tinnhiem.web.actions.poll_cast import do_cast_ballot
-from tinnhiem.web.actions.poll_ceremony import ceremony_messages, do_post_ceremony_message
-from tinnhiem.web.actions.poll_tally import do_post_decryption_share
+from tinnhiem.web.actions.poll import (
+    do_cast_ballot,
+    do_post_ceremony_message,
+    do_post_decryption_share,
+)
 from tinnhiem.web.lib.access import Actor
-from tinnhiem.web.lib.poll_round import ceremony_context, manifest_for, section
+from tinnhiem.web.lib.poll_round import engine_of
 from tinnhiem.web.models import CeremonyMessage, CommitteeMember, Result, Summons
 
 pytestmark = pytest.mark.django_db
@@ -59,8 +61,8 @@ def test_offline_member_through_files(
     def download_ceremony() -> None:
         ceremony.write_bytes(client.get(f"/poll/{round_.pk}/committee/ceremony.json").content)
 
-    manifest = manifest_for(round_)
-    ctx = Context(ceremony_context(manifest))
+    manifest = engine_of(round_).manifest
+    ctx = Context(ceremony_fingerprint(manifest))
     others = {i: DkgMember(ctx, i, 2, 3) for i in (2, 3)}
     actors = {i: Actor(seats[i].user, "committee") for i in (2, 3)}
 
@@ -99,11 +101,12 @@ def test_offline_member_through_files(
     assert done.exit_code == 0, done.output
     upload(client, round_, tmp_path / "reveal.json")
     commits = {
-        i: CommitMessage.from_dict(p) for i, p in ceremony_messages(round_, "commit").items()
+        i: CommitMessage.from_dict(p)
+        for i, p in engine_of(round_).transcript().by_kind("commit").items()
     }
     for i, m in others.items():
         do_post_ceremony_message(actors[i], round_, "reveal", m.reveal(commits).to_dict())
-    assert set(ceremony_messages(round_, "reveal")) == {1, 2, 3}
+    assert set(engine_of(round_).transcript().by_kind("reveal")) == {1, 2, 3}
 
     download_ceremony()
     done = cli(
@@ -122,7 +125,8 @@ def test_offline_member_through_files(
     assert done.exit_code == 0, done.output
     upload(client, round_, tmp_path / "confirm.json")
     reveals = {
-        i: RevealMessage.from_dict(p) for i, p in ceremony_messages(round_, "reveal").items()
+        i: RevealMessage.from_dict(p)
+        for i, p in engine_of(round_).transcript().by_kind("reveal").items()
     }
     shares = {}
     for i, m in others.items():
@@ -147,7 +151,7 @@ def test_offline_member_through_files(
         do_check_in(org_actor, round_, summons=summons)
     do_open_round(org_actor, round_)
     round_.refresh_from_db()
-    manifest = manifest_for(round_)
+    manifest = engine_of(round_).manifest
     for slip, mark in zip(slips[:3], (Mark.LOW, Mark.LOW, Mark.HIGH), strict=True):
         ballot = cast_ballot(
             manifest,
@@ -159,7 +163,6 @@ def test_offline_member_through_files(
         do_cast_ballot(Actor(slip.credential.user, "voter"), round_, ballot.to_json())
     do_close_round(org_actor, round_)
     round_.refresh_from_db()
-    assert client.post(f"/poll/{round_.pk}/committee/prepare/").status_code == 302
 
     aggregates = tmp_path / "aggregates.json"
     aggregates.write_bytes(client.get(f"/poll/{round_.pk}/committee/aggregates.json").content)
@@ -190,7 +193,10 @@ def test_offline_member_through_files(
     )
     assert done.exit_code == 0, done.output
     upload(client, round_, tmp_path / "decryption.json")
-    cts = [Ciphertext.from_hex(a, allow_identity=True) for a in section(round_, "aggregates")]
+    cts = [
+        Ciphertext.from_hex(a, allow_identity=True)
+        for a in engine_of(round_).store.section("aggregates")
+    ]
     do_post_decryption_share(
         actors[3],
         round_,
@@ -199,7 +205,7 @@ def test_offline_member_through_files(
     result = Result.objects.get(round=round_)
     first = result.payload["results"][0]
     assert first["counts"] == {"high": 1, "confident": 0, "low": 2}
-    assert section(round_, "decryption")["present"] == [1, 3]
+    assert engine_of(round_).store.section("decryption")["present"] == [1, 3]
 
 
 def test_bad_files_are_refused(
@@ -230,7 +236,7 @@ def test_bad_files_are_refused(
     assert "altered" in str(done.exception)
     short = tmp_path / "short.txt"
     short.write_text("ngắn\n", encoding="utf-8")
-    data["manifest"]["title"] = manifest_for(round_).title
+    data["manifest"]["title"] = engine_of(round_).manifest.title
     ceremony.write_text(json.dumps(data), encoding="utf-8")
     done = cli(
         "trustee",

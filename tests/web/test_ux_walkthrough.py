@@ -11,9 +11,10 @@ from django.db import transaction
 from django.urls import reverse
 
 from tinnhiem.web.actions import do_ensure_account, do_issue_credentials
-from tinnhiem.web.actions.board import append_board_entry
+from tinnhiem.web.actions.poll import engine_for_update, freeze_round
 from tinnhiem.web.lib.slips import group_code
 from tinnhiem.web.models import AuditEntry, Role, Round, RoundStatus, VoterCredential
+from web.board_helpers import post_entries
 
 pytestmark = pytest.mark.django_db
 
@@ -65,9 +66,9 @@ def test_group_code_groups_by_four():
 
 
 def test_board_names_entry_kinds(client, setup_round):
-    with transaction.atomic():
-        append_board_entry(setup_round, "manifest", {"x": 1}, bytes(32))
-        append_board_entry(setup_round, "open", {"y": 2}, bytes([1]) * 32)
+    post_entries(
+        setup_round, [("manifest", {"x": 1}, bytes(32)), ("open", {"y": 2}, bytes([1]) * 32)]
+    )
     html = client.get(reverse("web:poll_board", args=[setup_round.pk])).content.decode()
     assert "Thông tin đợt" in html and "Mở bỏ phiếu" in html
     assert "<td>manifest</td>" not in html and "<td>open</td>" not in html
@@ -143,6 +144,8 @@ def test_round_page_points_to_official_accounts(client, organiser, setup_round):
 def test_booth_explains_the_signing_code(client, org_actor, setup_round):
     """The slip never says "mã ký": the booth says which line of the slip it means."""
     slips = do_issue_credentials(org_actor, setup_round)
+    with transaction.atomic(), engine_for_update(setup_round) as (round_, engine):
+        freeze_round(round_, engine)  # the booth reads the frozen manifest
     _set_status(setup_round, RoundStatus.OPEN)
     client.force_login(slips[0].credential.user)
     page = client.get(reverse("web:poll_booth", args=[setup_round.pk]))
@@ -261,8 +264,9 @@ def test_round_date_is_the_local_date_not_utc(setup_round: Round) -> None:
     tally minutes) must carry the 29th."""
     import datetime as dt
 
-    from tinnhiem.web.lib.poll_round import manifest_for
+    from tinnhiem.web.lib.poll_round import build_manifest, rule_source_for
 
     setup_round.opens_at = dt.datetime(2026, 11, 28, 18, 30, tzinfo=dt.UTC)
     setup_round.save()
-    assert manifest_for(setup_round).date == "2026-11-29"
+    manifest = build_manifest(setup_round, rule_source_for(setup_round.rule_id))
+    assert manifest.date == "2026-11-29"

@@ -36,10 +36,11 @@ from tinnhiem.crypto.dkg import (
 )
 from tinnhiem.crypto.threshold import partial_decrypt
 from tinnhiem.errors import InputError
+from tinnhiem.poll.trustee import TRUSTEE_FORMAT, message_file, read_trustee_file
 
 __all__ = ["FORMAT", "MIN_PASSPHRASE", "register"]
 
-FORMAT = "tinnhiem-trustee/1"
+FORMAT = TRUSTEE_FORMAT
 MIN_PASSPHRASE = 10
 PASSPHRASE_ENV = "TINNHIEM_PASSPHRASE"  # noqa: S105 (the variable's name, not a secret)
 
@@ -70,13 +71,7 @@ def _read_json(path: Path, kind: str) -> dict[str, Any]:
         raise InputError(f"cannot read the file: {exc.strerror}", where=str(path)) from exc
     except ValueError as exc:
         raise InputError(f"not JSON: {exc}", where=str(path)) from exc
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise InputError(
-            f"not a {FORMAT} file (download it from the committee page)", where=str(path)
-        )
-    if data.get("kind") != kind:
-        raise InputError(f"this is a {data.get('kind')!r} file, expected {kind!r}", where=str(path))
-    return data
+    return read_trustee_file(data, kind=kind, where=str(path))
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
@@ -135,12 +130,7 @@ class _Ceremony:
             raise InputError(f"a ceremony message is malformed: {exc}", where=str(path)) from exc
 
     def message(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "format": FORMAT,
-            "kind": kind,
-            "round_id": self.manifest.round_id,
-            "payload": payload,
-        }
+        return message_file(self.manifest.round_id, kind, payload)
 
 
 def _load_member(ceremony: _Ceremony, state: Path, passphrase: str) -> DkgMember:
@@ -281,15 +271,7 @@ def decrypt(
     if expected is None or Point.base_mul(mine.secret) != expected:
         raise InputError("this share does not belong to this round's committee", where=str(share))
     dshare = partial_decrypt(ctx, mine, cts)
-    _write_json(
-        out,
-        {
-            "format": FORMAT,
-            "kind": "decryption",
-            "round_id": data.get("round_id"),
-            "payload": dshare.to_dict(),
-        },
-    )
+    _write_json(out, message_file(str(data.get("round_id")), "decryption", dshare.to_dict()))
     typer.echo(f"decryption of {len(cts)} aggregates by member {mine.index}: {out}")
 
 

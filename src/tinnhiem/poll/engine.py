@@ -267,6 +267,14 @@ class PollEngine:
     def _arrival(self) -> _Arrival:
         return _Arrival(self.store, frozenset(self.credentials))
 
+    def check_arrival(self, ballot: Ballot) -> None:
+        """The arrival policy alone, changing nothing: a host checks it before the proofs
+        so that a refused ballot gets the policy's first reason, as in ``cast``."""
+        self._need(Phase.OPEN, step="cast")
+        check_arrival(
+            self._arrival(), self.manifest.revote, ballot, ballot.ballot_hash(self.fingerprint)
+        )
+
     def cast(self, ballot: Ballot, *, checked: bool = False) -> Accepted:
         """Accept one ballot or raise ``BallotRejected``. ``checked``: ``check_ballot`` has
         already passed for this very ballot (the host ran it before taking the lock)."""

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tinnhiem.web.lib.rules import rule_choices
-from tinnhiem.web.models import MAX_COMMENT_CHARS, RoundKind
+from tinnhiem.web.models import MAX_COMMENT_CHARS, Revote, RoundKind
 
 __all__ = [
     "BodyForm",
@@ -85,6 +85,12 @@ class RoundForm(forms.Form):
     closes_at = forms.DateTimeField(
         label=_("Giờ đóng bỏ phiếu"), required=False, widget=forms.DateTimeInput(_DT)
     )
+    revote = forms.ChoiceField(
+        label=_("Bỏ phiếu lại"), choices=Revote.choices, initial=Revote.REJECT, required=False
+    )
+
+    def clean_revote(self) -> str:
+        return str(self.cleaned_data.get("revote") or Revote.REJECT)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -12,15 +12,14 @@ urlpatterns = [
     path("poll/<int:round_id>/committee/", committee.committee, name="poll_committee"),
     path(
         "poll/<int:round_id>/committee/ceremony.json",
-        committee.ceremony_file,
+        committee.ceremony_file_download,
         name="poll_ceremony_file",
     ),
     path(
         "poll/<int:round_id>/committee/aggregates.json",
-        committee.aggregates_file,
+        committee.aggregates_file_download,
         name="poll_aggregates_file",
     ),
-    path("poll/<int:round_id>/committee/prepare/", committee.prepare, name="poll_prepare"),
     path("poll/<int:round_id>/committee/upload/", committee.upload, name="poll_upload"),
     path("poll/<int:round_id>/board/", board.board, name="poll_board"),
     path("poll/<int:round_id>/results/", results.results, name="poll_results"),

@@ -11,7 +11,6 @@ from tinnhiem.web.actions.auth import (
     do_slip_login,
     hash_login_code,
 )
-from tinnhiem.web.actions.board import append_board_entry
 from tinnhiem.web.actions.bodies import (
     NewAccount,
     do_create_body,
@@ -49,7 +48,6 @@ __all__ = [
     "IssuedSlip",
     "LoginLocked",
     "NewAccount",
-    "append_board_entry",
     "audit",
     "do_add_committee_member",
     "do_add_official",

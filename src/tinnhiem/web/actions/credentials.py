@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -10,7 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from tinnhiem.crypto import CredentialKey
+from tinnhiem.ballots import issue_credentials
 from tinnhiem.web.actions.audit import audit
 from tinnhiem.web.actions.auth import hash_login_code
 from tinnhiem.web.actions.errors import ActionError
@@ -47,7 +46,7 @@ class IssuedSlip:
 @transaction.atomic
 def do_issue_credentials(actor: Actor, round: Round) -> list[IssuedSlip]:
     """Issue a credential to every summoned voter of ``round`` who has none yet (before the
-    poll opens). Each gets a login code, an Ed25519 seed (tinnhiem.crypto) and a door
+    poll opens). Each gets a login code, an Ed25519 seed (``issue_credentials``) and a door
     token; returns the slips to print now: they cannot be shown again."""
     role = ensure_role(actor, [Role.ORGANISER], round=round)
     round = Round.objects.select_for_update().select_related("body").get(pk=round.pk)
@@ -61,7 +60,7 @@ def do_issue_credentials(actor: Actor, round: Round) -> list[IssuedSlip]:
     slips: list[IssuedSlip] = []
     for summons in waiting:
         serial += 1
-        key = CredentialKey.from_seed(secrets.token_bytes(32))
+        (key,) = issue_credentials(1)
         code = new_login_code()
         user = users.create_user(username=f"voter-{round.pk}-{serial}", password=None)
         credential = VoterCredential.objects.create(
@@ -102,7 +101,7 @@ def do_reissue_credential(actor: Actor, credential: VoterCredential) -> IssuedSl
         .get(pk=credential.pk)
     )
     old_key = credential.public_key
-    key = CredentialKey.from_seed(secrets.token_bytes(32))
+    (key,) = issue_credentials(1)
     code = new_login_code()
     credential.public_key = key.public.hex()
     credential.login_code_hash = hash_login_code(code)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from tinnhiem.web.actions.audit import audit
 from tinnhiem.web.actions.errors import ActionError
+from tinnhiem.web.actions.poll import close_round, engine_for_update, freeze_round, open_round
 from tinnhiem.web.lib.access import Actor, ensure_role
 from tinnhiem.web.lib.quorum import quorum_of
 from tinnhiem.web.lib.rules import builtin_rule
@@ -25,6 +26,7 @@ from tinnhiem.web.models import (
     Membership,
     Official,
     Person,
+    Revote,
     Role,
     Round,
     RoundKind,
@@ -75,6 +77,7 @@ def _check_setup(
     report_deadline: dt.datetime | None,
     opens_at: dt.datetime | None,
     closes_at: dt.datetime | None,
+    revote: str = Revote.REJECT,
 ) -> None:
     if not title:
         raise ActionError(_("Hãy nhập tên đợt."), field="title")
@@ -92,6 +95,8 @@ def _check_setup(
         raise ActionError(_("Ban kiểm phiếu có từ 1 đến 15 thành viên."), field="committee_size")
     if not 1 <= threshold <= committee_size:
         raise ActionError(_("Ngưỡng t phải từ 1 đến số thành viên n."), field="threshold")
+    if revote not in Revote.values:
+        raise ActionError(_("Cách xử lý lá phiếu bỏ lại không hợp lệ."), field="revote")
     if opens_at and closes_at and closes_at <= opens_at:
         raise ActionError(_("Giờ đóng phải sau giờ mở."), field="closes_at")
     if report_deadline and opens_at and report_deadline > opens_at:
@@ -111,6 +116,7 @@ def do_create_round(
     report_deadline: dt.datetime | None = None,
     opens_at: dt.datetime | None = None,
     closes_at: dt.datetime | None = None,
+    revote: str = Revote.REJECT,
 ) -> Round:
     """Create a round in draft, under a built-in rule version of its kind."""
     role = ensure_role(actor, [Role.ORGANISER], body=body)
@@ -124,6 +130,7 @@ def do_create_round(
         report_deadline=report_deadline,
         opens_at=opens_at,
         closes_at=closes_at,
+        revote=revote,
     )
     round = Round.objects.create(
         body=body,
@@ -135,6 +142,7 @@ def do_create_round(
         report_deadline=report_deadline,
         opens_at=opens_at,
         closes_at=closes_at,
+        revote=revote,
     )
     audit(
         Actor(actor.user, role),
@@ -147,6 +155,7 @@ def do_create_round(
             "rule_id": rule_id,
             "t": threshold,
             "n": committee_size,
+            "revote": revote,
         },
     )
     return round
@@ -166,6 +175,7 @@ def do_update_round(actor: Actor, round: Round, **fields: Any) -> Round:
         "report_deadline",
         "opens_at",
         "closes_at",
+        "revote",
     }
     unknown = set(fields) - allowed
     if unknown:
@@ -334,6 +344,10 @@ def do_start_ceremony(actor: Actor, round: Round) -> Round:
         )
     round.status = RoundStatus.CEREMONY
     round.save(update_fields=["status"])
+    # From here on the round is what its frozen manifest says: roster edits no longer
+    # reach it (tinnhiem.poll freezes the manifest on the board).
+    with engine_for_update(round) as (round, engine):
+        freeze_round(round, engine)
     audit(Actor(actor.user, role), "round.ceremony", round, round=round)
     return round
 
@@ -359,6 +373,8 @@ def do_open_round(actor: Actor, round: Round) -> Round:
             _("Chưa đủ số người có mặt: %(p)s trên %(s)s, cần ít nhất %(need)s.")
             % {"p": quorum.present, "s": quorum.summoned, "need": quorum.needed}
         )
+    with engine_for_update(round) as (round, engine):
+        open_round(round, engine)
     round.status = RoundStatus.OPEN
     round.save(update_fields=["status"])
     audit(
@@ -379,13 +395,11 @@ def do_close_round(actor: Actor, round: Round) -> Round:
     _need_status(round, RoundStatus.OPEN)
     round.status = RoundStatus.CLOSED
     round.save(update_fields=["status"])
-    audit(
-        Actor(actor.user, role),
-        "round.close",
-        round,
-        round=round,
-        detail={"ballots": round.ballots.count()},
-    )
+    who = Actor(actor.user, role)
+    audit(who, "round.close", round, round=round, detail={"ballots": round.ballots.count()})
+    with engine_for_update(round) as (locked, engine):
+        close_round(who, locked, engine)
+    round.refresh_from_db()
     return round
 
 

@@ -1,11 +1,10 @@
-"""A web round seen through the core: its manifest, its rule text, its bulletin board's
-sections and the election record rebuilt from the stored rows (no state changes here: the
-``poll_*`` actions post to the board).
+"""A web round as the poll engine sees it.
 
-The web board holds exactly what ``tinnhiem.record.Election`` posts, in the same order —
-``manifest``, ``committee``, ``open``, one ``ballot`` per cast ballot, ``close``,
-``aggregates``, ``decryption``, ``results`` — each entry's ``payload`` being the section's
-JSON, so the record written from it passes ``tinnhiem verify``.
+``build_manifest`` reads the rows an organiser prepared (officials, exemptions, voters
+summoned, committee, rule, re-vote policy) into the manifest, once: when the key ceremony
+starts, the engine freezes it on the round's board, and every page and action after that
+reads the frozen manifest (``engine_of(round).manifest``), never the live rows. A roster
+edit after that moment cannot change the round.
 """
 
 from __future__ import annotations
@@ -16,51 +15,29 @@ from typing import Any
 from django.utils import timezone
 
 from tinnhiem.ballots import (
-    Ballot,
     CommitteeMember,
     ExemptOfficial,
     Manifest,
     Official,
     RevotePolicy,
     RoundKind,
-    ceremony_fingerprint,
-    to_hex,
 )
-from tinnhiem.record import ElectionRecord, RecordedBallot, roster_fingerprint
+from tinnhiem.poll import PollEngine
+from tinnhiem.record import ElectionRecord
 from tinnhiem.rules import Denominator
 from tinnhiem.tally import RuleSource, load_rule_source
-from tinnhiem.web.lib.board import core_entries
-from tinnhiem.web.models import Ballot as BallotRow
-from tinnhiem.web.models import BoardEntry, Person, Round, Summons
+from tinnhiem.web.lib.poll_store import OrmPollStore
 from tinnhiem.web.models import CommitteeMember as MemberRow
 from tinnhiem.web.models import Official as OfficialRow
+from tinnhiem.web.models import Person, Round, Summons
 
-__all__ = [
-    "SECTIONS",
-    "board_rows",
-    "ceremony_context",
-    "display_name",
-    "manifest_for",
-    "official_names",
-    "record_for",
-    "rule_json",
-    "rule_source_for",
-    "section",
-    "stored_payload",
-]
-
-#: The board's section kinds, in the order they are posted.
-SECTIONS = ("manifest", "committee", "open", "close", "aggregates", "decryption", "results")
+__all__ = ["build_manifest", "display_name", "engine_of", "record_for", "rule_source_for"]
 
 
 @lru_cache(maxsize=32)
 def rule_source_for(rule_id: str) -> RuleSource:
-    """The built-in rule version with its exact text (what the record embeds)."""
+    """A built-in rule version with its exact text (what a new round freezes)."""
     return load_rule_source(rule_id)
-
-
-def rule_json(source: RuleSource) -> dict[str, str]:
-    return {"id": source.id, "digest": source.digest, "text": source.text}
 
 
 def display_name(user: Any) -> str:
@@ -72,14 +49,14 @@ def display_name(user: Any) -> str:
     return str(full or user.username)
 
 
-def manifest_for(round: Round) -> Manifest:
-    """The round's manifest, built from the rows fixed when the ceremony started.
+def build_manifest(round: Round, source: RuleSource) -> Manifest:
+    """The round's manifest from the rows as they stand (called once, to freeze it).
 
     Officials on the ballot are the non-exempt ones in ballot order (renumbered 1..k);
     their ``id`` is the roster code. ``B`` (weight base) is one more than the voters
-    summoned. One ballot counts per credential: a second is refused.
+    summoned. ``members`` (the body's size) is counted now, for rules whose denominator
+    is every member of the body.
     """
-    source = rule_source_for(round.rule_id)
     officials = list(
         OfficialRow.objects.filter(round=round).select_related("person").order_by("order", "id")
     )
@@ -89,6 +66,9 @@ def manifest_for(round: Round) -> Manifest:
     body_size = None
     if source.rule.denominator is Denominator.MEMBERS:
         body_size = Person.objects.filter(body=round.body).count()
+    # The round's date where it is held (TIME_ZONE, Asia/Ho_Chi_Minh), not UTC: a poll
+    # opened at 02:00 on the 29th in Hà Nội is dated the 29th on the minutes.
+    when = timezone.localdate(round.opens_at) if round.opens_at else timezone.localdate()
     return Manifest(
         round_id=f"{round.body.code}/{round.pk}",
         body=round.body.name,
@@ -115,91 +95,20 @@ def manifest_for(round: Round) -> Manifest:
         committee=tuple(CommitteeMember(index=m.index, name=display_name(m.user)) for m in members),
         threshold=round.threshold,
         weight_base=summoned + 1,
-        revote=RevotePolicy.REJECT,
-        # The round's date where it is held (TIME_ZONE, Asia/Ho_Chi_Minh), not UTC: a poll
-        # opened at 02:00 on the 29th in Hà Nội is dated the 29th on the minutes.
-        date=timezone.localdate(round.opens_at).isoformat() if round.opens_at else "",
+        revote=RevotePolicy(round.revote),
+        date=when.isoformat(),
     )
 
 
-def ceremony_context(manifest: Manifest) -> bytes:
-    """The Fiat-Shamir fingerprint of the key ceremony: H(manifest)."""
-    return ceremony_fingerprint(manifest)
+def engine_of(round: Round) -> PollEngine:
+    """The round's engine for reading (pages, downloads). Actions that change the round
+    use ``actions.poll.engine_for_update`` instead."""
+    return PollEngine(OrmPollStore(round))
 
 
-def official_names(manifest: Manifest) -> dict[str, str]:
-    return {o.id: o.name for o in manifest.officials}
-
-
-def board_rows(round: Round) -> list[BoardEntry]:
-    return list(BoardEntry.objects.filter(round=round).order_by("seq"))
-
-
-#: Sections whose payload is a JSON list: stored as ``{"items": [...]}`` in the entry's
-#: ``payload`` column (an object); the hash is over the list itself.
-LIST_SECTIONS = frozenset({"aggregates", "results"})
-
-
-def stored_payload(kind: str, payload: Any) -> dict[str, Any]:
-    """The object kept in ``BoardEntry.payload`` for a section's payload."""
-    return {"items": list(payload)} if kind in LIST_SECTIONS else dict(payload)
-
-
-def _unwrap(kind: str, stored: Any) -> Any:
-    return stored["items"] if kind in LIST_SECTIONS else stored
-
-
-def section(round: Round, kind: str) -> Any:
-    """The payload of the board section ``kind``, or None when not posted yet."""
-    row = BoardEntry.objects.filter(round=round, kind=kind).order_by("seq").first()
-    return None if row is None else _unwrap(kind, row.payload)
-
-
-def record_for(round: Round) -> ElectionRecord:
-    """The election record of a tallied round, rebuilt from the stored board and ballots
-    (``tinnhiem.record`` writes and verifies it)."""
-    rows = board_rows(round)
-    by_kind: dict[str, Any] = {}
-    for row in rows:
-        if row.kind in SECTIONS:
-            by_kind[row.kind] = _unwrap(row.kind, row.payload)
-    missing = [k for k in SECTIONS if k not in by_kind]
-    if missing:
-        raise LookupError(f"the round's board has no {', '.join(missing)} section yet")
-    first = by_kind["manifest"]
-    manifest = Manifest.from_json(first["manifest"])
-    opened = by_kind["open"]
-    ballots = tuple(
-        RecordedBallot(
-            ballot=Ballot.from_json(b.payload, where=f"ballot {b.pk}"),
-            hash=bytes.fromhex(b.ballot_hash),
-            tracker=b.tracker,
-            board_index=b.board_seq,
-        )
-        for b in BallotRow.objects.filter(round=round).order_by("board_seq")
-    )
-    entries = core_entries(rows)
-    return ElectionRecord(
-        manifest=manifest,
-        rule=dict(first["rule"]),
-        roster=roster_fingerprint(manifest),
-        committee=dict(by_kind["committee"]),
-        fingerprint=bytes.fromhex(opened["fingerprint"]),
-        credentials=tuple(bytes.fromhex(c) for c in opened["credentials"]),
-        ballots=ballots,
-        close=dict(by_kind["close"]),
-        aggregates=tuple(bytes.fromhex(a) for a in by_kind["aggregates"]),
-        decryption=dict(by_kind["decryption"]),
-        results=list(by_kind["results"]),
-        board=tuple(entries),
-        head=entries[-1].hash,
-    )
-
-
-def manifest_payload(manifest: Manifest, source: RuleSource) -> dict[str, Any]:
-    """What the board's ``manifest`` section holds (as ``Election`` posts it)."""
-    return {
-        "manifest": manifest.to_json(),
-        "rule": rule_json(source),
-        "roster": to_hex(roster_fingerprint(manifest)),
-    }
+def record_for(round: Round) -> ElectionRecord | None:
+    """The election record of a tallied round (None before the tally)."""
+    engine = engine_of(round)
+    if engine.phase.value != "tallied":
+        return None
+    return engine.record()

@@ -5,7 +5,7 @@ messages, shares, comments, paper events, programme uploads) refuse updates and 
 
 from tinnhiem.web.models.audit import AuditEntry
 from tinnhiem.web.models.base import AppendOnlyError, AppendOnlyModel
-from tinnhiem.web.models.board import Ballot, BoardEntry, Result
+from tinnhiem.web.models.board import Ballot, BallotAlpha, BoardEntry, Result, SpentBallot
 from tinnhiem.web.models.bodies import Body, Person
 from tinnhiem.web.models.comments import MAX_COMMENT_CHARS, Comment
 from tinnhiem.web.models.committee import CeremonyMessage, CommitteeMember, DecryptionShare
@@ -15,6 +15,7 @@ from tinnhiem.web.models.paper import PaperEvent, PaperRound
 from tinnhiem.web.models.roles import Membership, Role
 from tinnhiem.web.models.rounds import (
     Official,
+    Revote,
     Round,
     RoundKind,
     RoundStatus,
@@ -28,6 +29,7 @@ __all__ = [
     "AppendOnlyModel",
     "AuditEntry",
     "Ballot",
+    "BallotAlpha",
     "BoardEntry",
     "Body",
     "CeremonyMessage",
@@ -43,11 +45,13 @@ __all__ = [
     "Person",
     "ProgrammeUpload",
     "Result",
+    "Revote",
     "Role",
     "Round",
     "RoundKind",
     "RoundStatus",
     "SelfReport",
+    "SpentBallot",
     "Summons",
     "VoterCredential",
 ]

@@ -8,7 +8,7 @@ from tinnhiem.web.models.base import AppendOnlyModel
 from tinnhiem.web.models.credentials import VoterCredential
 from tinnhiem.web.models.rounds import Round
 
-__all__ = ["Ballot", "BoardEntry", "Result"]
+__all__ = ["Ballot", "BallotAlpha", "BoardEntry", "Result", "SpentBallot"]
 
 
 class Ballot(AppendOnlyModel):
@@ -28,14 +28,44 @@ class Ballot(AppendOnlyModel):
     class Meta:
         ordering = ("round", "id")
         # Several ballots per credential may exist: the manifest's re-vote policy decides
-        # (tinnhiem.ballots.RevotePolicy) and the casting action enforces it.
+        # (tinnhiem.ballots.arrival); each credential's last one counts.
+        indexes = (models.Index(fields=["round", "credential", "board_seq"], name="ballot_cred"),)
+
+
+class BallotAlpha(AppendOnlyModel):
+    """The randomness α of one ciphertext of a ballot cast or audited in ``round``: unique,
+    so the arrival policy finds a replay with one indexed lookup (``ballot`` is empty for
+    an audited ballot, whose randomness is public and can never be cast)."""
+
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="alphas")
+    alpha = models.CharField(max_length=64)
+    ballot = models.ForeignKey(
+        Ballot, null=True, blank=True, on_delete=models.PROTECT, related_name="alphas"
+    )
+
+    class Meta:
+        constraints = (models.UniqueConstraint(fields=["round", "alpha"], name="alpha_once"),)
+
+
+class SpentBallot(AppendOnlyModel):
+    """A ballot opened in a Benaloh audit (its hash and tracker, never its content): it can
+    never be cast."""
+
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="spent_ballots")
+    ballot_hash = models.CharField(max_length=64)
+    tracker = models.CharField(max_length=100)
+    audited_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("round", "id")
+        constraints = (models.UniqueConstraint(fields=["round", "ballot_hash"], name="spent_once"),)
 
 
 class BoardEntry(AppendOnlyModel):
     """Entry ``seq`` (from 0) of a round's bulletin board, chained as in
     ``tinnhiem.ballots.board``: ``hash = H(seq, previous, kind, payload_hash)``. ``payload``
     is the public document posted (e.g. a ballot with its proofs), hashed by its poster
-    into ``payload_hash``. Append with ``actions.board.append_board_entry``."""
+    into ``payload_hash``. Only the poll engine appends (``lib.poll_store``)."""
 
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="board")
     seq = models.PositiveIntegerField()
@@ -49,6 +79,7 @@ class BoardEntry(AppendOnlyModel):
     class Meta:
         ordering = ("round", "seq")
         constraints = (models.UniqueConstraint(fields=["round", "seq"], name="board_seq"),)
+        indexes = (models.Index(fields=["round", "kind", "seq"], name="board_kind"),)
 
 
 class Result(AppendOnlyModel):

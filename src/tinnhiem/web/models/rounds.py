@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tinnhiem.web.models.bodies import Body, Person
 
-__all__ = ["Official", "Round", "RoundKind", "RoundStatus", "SelfReport", "Summons"]
+__all__ = ["Official", "Revote", "Round", "RoundKind", "RoundStatus", "SelfReport", "Summons"]
 
 
 class RoundKind(models.TextChoices):
@@ -29,6 +29,13 @@ class RoundStatus(models.TextChoices):
     PUBLISHED = "published", _("Đã công bố")
 
 
+class Revote(models.TextChoices):
+    """What a second ballot from the same voter does (the manifest's re-vote policy)."""
+
+    REJECT = "reject", _("Không cho bỏ lại: lá phiếu thứ hai bị từ chối")
+    LAST_COUNTS = "last_counts", _("Cho bỏ lại: lá phiếu sau cùng được tính")
+
+
 class Round(models.Model):
     """One poll or formal vote of a body, under one rule version (``rule_id``)."""
 
@@ -37,6 +44,7 @@ class Round(models.Model):
     kind = models.CharField(max_length=16, choices=RoundKind.choices, default=RoundKind.POLL)
     rule_id = models.CharField(max_length=100)
     status = models.CharField(max_length=16, choices=RoundStatus.choices, default=RoundStatus.DRAFT)
+    revote = models.CharField(max_length=16, choices=Revote.choices, default=Revote.REJECT)
     report_deadline = models.DateTimeField(null=True, blank=True)
     opens_at = models.DateTimeField(null=True, blank=True)
     closes_at = models.DateTimeField(null=True, blank=True)

@@ -96,6 +96,7 @@ def round_edit(request: HttpRequest, round_id: int) -> HttpResponse:
         "report_deadline",
         "opens_at",
         "closes_at",
+        "revote",
     ]
     form = RoundForm(request.POST or None, initial={f: getattr(round_, f) for f in fields})
     form.fields["kind"].disabled = True

@@ -12,6 +12,7 @@ from django.utils import timezone
 from tinnhiem.paper import BALLOT_FIELD, LogEvent, Mark, PaperError, RoundDefinition
 from tinnhiem.reports import MinutesData, minutes_from_paper, minutes_from_record
 from tinnhiem.web.actions.paper_store import load_session, paper_round_of
+from tinnhiem.web.lib.poll_round import record_for
 from tinnhiem.web.models import Result, Round
 
 __all__ = [
@@ -105,16 +106,11 @@ def legal_minutes(round: Round, *, draft: bool = False) -> MinutesData | None:
     paper_round = paper_round_of(round)
     if paper_round is not None:
         return minutes_from_paper(load_session(paper_round), draft=draft)
-    try:
-        from tinnhiem.web.lib.poll_round import record_for
-    except ImportError:  # the electronic part (issue 4, part B) is not installed
-        return None
     result = Result.objects.filter(round=round).first()
     if result is None:
         return None
-    try:
-        record = record_for(round)
-    except LookupError:
+    record = record_for(round)
+    if record is None:
         return None
     # the manifest may carry no date: the minutes are dated by the tally
     when = record.manifest.date or timezone.localtime(result.created_at).date().isoformat()

@@ -17,17 +17,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from tinnhiem.ballots import Ballot
-from tinnhiem.crypto import Point
-from tinnhiem.errors import InputError
+from tinnhiem.ballots import RevotePolicy
+from tinnhiem.poll import Phase
 from tinnhiem.rules import BlankRow
 from tinnhiem.web.actions import ActionError, do_slip_login
-from tinnhiem.web.actions.poll_cast import BallotRefused, do_cast_ballot
+from tinnhiem.web.actions.poll import BallotRefused, do_audit_ballot, do_cast_ballot
 from tinnhiem.web.forms import SlipLoginForm
 from tinnhiem.web.lib.access import require_role
 from tinnhiem.web.lib.api import api_post
-from tinnhiem.web.lib.poll_audit import check_audit
-from tinnhiem.web.lib.poll_round import manifest_for, rule_source_for
+from tinnhiem.web.lib.poll_round import engine_of
 from tinnhiem.web.models import Ballot as BallotRow
 from tinnhiem.web.models import Official, Role, RoundStatus, SelfReport, VoterCredential
 from tinnhiem.web.views.common import actor_for, add_action_error, scope_of
@@ -44,6 +42,7 @@ __all__ = ["audit_api", "booth", "cast_api", "entry"]
 #: HTTP status of each refusal reason (409: the state of the board forbids it).
 REFUSAL_STATUS = {
     "duplicate": 409,
+    "audited": 409,
     "replay": 409,
     "already_voted": 409,
     "closed": 409,
@@ -140,17 +139,20 @@ def booth(request: HttpRequest, round_id: int) -> HttpResponse:
             {"round": round_, "reason": "no_credential"},
             status=403,
         )
-    cast = BallotRow.objects.filter(round=round_, credential=credential).first()
-    if cast is not None:
+    cast = BallotRow.objects.filter(round=round_, credential=credential).order_by("-board_seq")
+    last = cast.first()
+    engine = engine_of(round_)
+    revote = engine.phase is not Phase.NEW and engine.manifest.revote is RevotePolicy.LAST_COUNTS
+    if last is not None and (not revote or round_.status != RoundStatus.OPEN):
         return render(
-            request, "poll/booth_closed.html", {"round": round_, "reason": "voted", "ballot": cast}
+            request, "poll/booth_closed.html", {"round": round_, "reason": "voted", "ballot": last}
         )
-    if round_.status != RoundStatus.OPEN:
+    if round_.status != RoundStatus.OPEN or engine.phase is Phase.NEW:
         return render(
             request, "poll/booth_closed.html", {"round": round_, "reason": "not_open"}, status=409
         )
-    manifest = manifest_for(round_)
-    allow_blank = rule_source_for(round_.rule_id).rule.blank_row is BlankRow.NO_MARK
+    manifest = engine.manifest
+    allow_blank = engine.rule.rule.blank_row is BlankRow.NO_MARK
     labels = mark_labels(round_.kind)
     choices = (
         ["high", "confident", "low"] if round_.kind == "poll" else ["confidence", "no_confidence"]
@@ -174,6 +176,8 @@ def booth(request: HttpRequest, round_id: int) -> HttpResponse:
         "choices": [(c, labels[c]) for c in choices],
         "allow_blank": allow_blank,
         "booth_data": data,
+        # Under ``last_counts`` a voter may cast again: the new ballot replaces the last.
+        "previous": last,
     }
     return render(request, "poll/booth.html", context)
 
@@ -206,21 +210,19 @@ def cast_api(request: HttpRequest, round_id: int) -> JsonResponse:
 @api_post
 @require_role(Role.VOTER)
 def audit_api(request: HttpRequest, round_id: int) -> JsonResponse:
-    """POST {"ballot", "reveal"} → {"ok", "rows"}: the Python re-check of a Benaloh audit.
-    Nothing is stored; an audited ballot can never be cast."""
+    """POST {"ballot", "reveal"} → {"ok", "rows"}: the server's re-check of a Benaloh audit.
+    The audited ballot is spent: any later cast of it is refused."""
     round_ = scope_of(request).round
     assert round_ is not None
-    if not round_.public_key:
-        return json_error("not_ready", _("Lễ tạo khóa chưa hoàn tất."), 409)
     try:
         data = json_body(request)
-        ballot = Ballot.from_json(data.get("ballot"), where="ballot")
-        reveal = data.get("reveal")
-        if not isinstance(reveal, dict):
-            raise InputError("expected an object", where="reveal")
-        rows = check_audit(manifest_for(round_), Point.from_hex(round_.public_key), ballot, reveal)
+        rows = do_audit_ballot(
+            actor_for(request, Role.VOTER), round_, data.get("ballot"), data.get("reveal")
+        )
     except BadJson as exc:
         return json_error("bad_request", exc.message)
-    except InputError as exc:
-        return json_error("bad_reveal", str(exc))
+    except BallotRefused as exc:
+        return json_error(exc.reason, exc.message, REFUSAL_STATUS.get(exc.reason, 400))
+    except ActionError as exc:
+        return json_error("bad_reveal", exc.message, 409)
     return JsonResponse({"ok": all(r.ok for r in rows), "rows": [r.to_json() for r in rows]})

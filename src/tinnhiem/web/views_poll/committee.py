@@ -13,45 +13,42 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from tinnhiem.web.actions import ActionError
-from tinnhiem.web.actions.poll_ceremony import (
+from tinnhiem.ballots import CommitteeMember as Seat
+from tinnhiem.errors import InputError
+from tinnhiem.poll import (
     CEREMONY_KINDS,
-    ceremony_messages,
-    do_post_ceremony_message,
+    TRUSTEE_FORMAT,
+    Phase,
+    PollEngine,
+    aggregates_file,
+    ceremony_file,
+    read_message_file,
 )
-from tinnhiem.web.actions.poll_tally import do_post_decryption_share, do_prepare_aggregates
+from tinnhiem.web.actions import ActionError
+from tinnhiem.web.actions.poll import do_post_ceremony_message, do_post_decryption_share
 from tinnhiem.web.lib.access import require_role
 from tinnhiem.web.lib.api import api_methods, api_post
-from tinnhiem.web.lib.poll_round import ceremony_context, manifest_for, section
-from tinnhiem.web.models import (
-    CeremonyMessage,
-    CommitteeMember,
-    DecryptionShare,
-    Role,
-    Round,
-)
+from tinnhiem.web.lib.poll_round import display_name, engine_of
+from tinnhiem.web.models import CommitteeMember, DecryptionShare, Role, Round
 from tinnhiem.web.views.common import actor_for, scope_of
 from tinnhiem.web.views_poll.common import BadJson, json_body, json_error, wasm_csp
 
 __all__ = [
     "aggregates_api",
-    "aggregates_file",
+    "aggregates_file_download",
     "ceremony_api",
-    "ceremony_file",
+    "ceremony_file_download",
     "committee",
     "decryption_api",
-    "prepare",
     "upload",
 ]
 
-#: The format tag of the files exchanged with ``tinnhiem trustee``.
-TRUSTEE_FORMAT = "tinnhiem-trustee/1"
 #: Everyone with a role in the round sees who has done which step (all of it is public).
 READERS = tuple(Role)
 MAX_UPLOAD = 4 * 1024 * 1024
@@ -63,34 +60,52 @@ def _round(request: HttpRequest) -> Round:
     return round_
 
 
-def ceremony_state(round_: Round) -> dict[str, Any]:
-    """The public state of the ceremony and of the decryption, as the page polls it."""
-    manifest = manifest_for(round_)
-    complaints = [
-        {"member": m.sender.index, **m.payload}
-        for m in CeremonyMessage.objects.filter(round=round_, kind="complaint")
-        .select_related("sender")
-        .order_by("id")
-    ]
-    return {
+def _frozen(round_: Round) -> PollEngine:
+    """The round's engine, once its manifest is frozen (404 before the ceremony starts)."""
+    engine = engine_of(round_)
+    if engine.phase is Phase.NEW:
+        raise Http404(_("Lễ tạo khóa của đợt này chưa bắt đầu."))
+    return engine
+
+
+def ceremony_state(round_: Round, engine: PollEngine | None = None) -> dict[str, Any]:
+    """The public state of the ceremony and of the decryption, as the page polls it. Before
+    the ceremony starts there is no frozen manifest yet: only the seats are known."""
+    engine = engine or engine_of(round_)
+    phase = engine.phase
+    state: dict[str, Any] = {
         "round": round_.pk,
-        "round_id": manifest.round_id,
         "status": round_.status,
-        "t": manifest.threshold,
-        "n": len(manifest.committee),
-        "ceremony_fingerprint": ceremony_context(manifest).hex(),
-        "commits": {str(i): p for i, p in ceremony_messages(round_, "commit").items()},
-        "reveals": {str(i): p for i, p in ceremony_messages(round_, "reveal").items()},
-        "confirms": {str(i): p for i, p in ceremony_messages(round_, "confirm").items()},
-        "complaints": complaints,
+        "phase": phase.value,
+        "t": round_.threshold,
+        "n": round_.committee_size,
+        "commits": {},
+        "reveals": {},
+        "confirms": {},
+        "complaints": [],
         "public_key": round_.public_key,
         "fingerprint": round_.fingerprint,
-        "aggregates_ready": section(round_, "aggregates") is not None,
+        "aggregates_ready": phase in (Phase.CLOSED, Phase.TALLIED),
         "shares": sorted(
             DecryptionShare.objects.filter(round=round_).values_list("member__index", flat=True)
         ),
-        "tallied": section(round_, "results") is not None,
+        "tallied": phase is Phase.TALLIED,
     }
+    if phase is Phase.NEW:
+        return state
+    manifest = engine.manifest
+    transcript = engine.transcript()
+    state.update(
+        round_id=manifest.round_id,
+        t=manifest.threshold,
+        n=len(manifest.committee),
+        ceremony_fingerprint=ceremony_file(manifest, transcript)["ceremony_fingerprint"],
+        commits={str(i): p for i, p in transcript.commits.items()},
+        reveals={str(i): p for i, p in transcript.reveals.items()},
+        confirms={str(i): p for i, p in transcript.confirms.items()},
+        complaints=transcript.complaints,
+    )
+    return state
 
 
 def _messages() -> dict[str, str]:
@@ -124,10 +139,17 @@ def _messages() -> dict[str, str]:
 def committee(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = _round(request)
     me = CommitteeMember.objects.filter(round=round_, user=request.user).first()
-    manifest = manifest_for(round_)
+    engine = engine_of(round_)
+    if engine.phase is Phase.NEW:  # the seats so far; the ceremony has not started
+        seats = CommitteeMember.objects.filter(round=round_).select_related("user")
+        members = [Seat(m.index, display_name(m.user)) for m in seats.order_by("index")]
+        manifest_json = None
+    else:
+        members = list(engine.manifest.committee)
+        manifest_json = engine.manifest.to_json()
     data = {
         "index": me.index if me else None,
-        "manifest": manifest.to_json(),
+        "manifest": manifest_json,
         "state_url": reverse("web:poll_api_ceremony", args=[round_.pk]),
         "aggregates_url": reverse("web:poll_api_aggregates", args=[round_.pk]),
         "decryption_url": reverse("web:poll_api_decryption", args=[round_.pk]),
@@ -136,11 +158,9 @@ def committee(request: HttpRequest, round_id: int) -> HttpResponse:
     context = {
         "round": round_,
         "me": me,
-        "members": manifest.committee,
-        "state": ceremony_state(round_),
+        "members": members,
+        "state": ceremony_state(round_, engine),
         "committee_data": data,
-        "can_prepare": Role.COMMITTEE in scope_of(request).roles
-        or Role.ORGANISER in scope_of(request).roles,
     }
     return render(request, "poll/committee.html", context)
 
@@ -154,7 +174,7 @@ def ceremony_api(request: HttpRequest, round_id: int) -> JsonResponse:
         try:
             data = json_body(request)
             kind = str(data.get("kind", ""))
-            msg = do_post_ceremony_message(
+            do_post_ceremony_message(
                 actor_for(request, Role.COMMITTEE), round_, kind, data.get("payload")
             )
         except BadJson as exc:
@@ -162,23 +182,24 @@ def ceremony_api(request: HttpRequest, round_id: int) -> JsonResponse:
         except ActionError as exc:
             return json_error("refused", exc.message, 409)
         round_.refresh_from_db()
-        return JsonResponse(
-            {"ok": True, "kind": msg.kind, "state": ceremony_state(round_)}, status=201
-        )
+        return JsonResponse({"ok": True, "kind": kind, "state": ceremony_state(round_)}, status=201)
     return JsonResponse(ceremony_state(round_))
+
+
+def _aggregates(engine: PollEngine) -> list[str]:
+    return [a.hex() for a in engine.aggregates()]
 
 
 @api_post
 @require_role(Role.COMMITTEE, Role.ORGANISER)
 def aggregates_api(request: HttpRequest, round_id: int) -> JsonResponse:
-    """POST: post the ``close`` and ``aggregates`` sections if needed; answer what to
-    decrypt (the election fingerprint and one aggregate per official)."""
+    """POST: what to decrypt (the election fingerprint and one aggregate per official),
+    posted on the board when the round closed."""
     round_ = _round(request)
-    try:
-        sums = do_prepare_aggregates(actor_for(request, Role.COMMITTEE, Role.ORGANISER), round_)
-    except ActionError as exc:
-        return json_error("refused", exc.message, 409)
-    return JsonResponse({"fingerprint": round_.fingerprint, "aggregates": sums})
+    engine = engine_of(round_)
+    if engine.phase not in (Phase.CLOSED, Phase.TALLIED):
+        return json_error("refused", _("Hãy đóng đợt bỏ phiếu trước khi kiểm phiếu."), 409)
+    return JsonResponse({"fingerprint": round_.fingerprint, "aggregates": _aggregates(engine)})
 
 
 @api_post
@@ -206,52 +227,31 @@ def _download(payload: dict[str, Any], filename: str) -> HttpResponse:
 
 @require_GET
 @require_role(*READERS)
-def ceremony_file(request: HttpRequest, round_id: int) -> HttpResponse:
+def ceremony_file_download(request: HttpRequest, round_id: int) -> HttpResponse:
     """The ceremony file for ``tinnhiem trustee``: manifest, fingerprint, messages so far."""
     round_ = _round(request)
-    state = ceremony_state(round_)
-    payload = {
-        "format": TRUSTEE_FORMAT,
-        "kind": "ceremony",
-        "manifest": manifest_for(round_).to_json(),
-        **state,
-    }
-    return _download(payload, f"ceremony-{round_.pk}.json")
+    engine = _frozen(round_)
+    return _download(
+        ceremony_file(engine.manifest, engine.transcript()), f"ceremony-{round_.pk}.json"
+    )
 
 
 @require_GET
 @require_role(*READERS)
-def aggregates_file(request: HttpRequest, round_id: int) -> HttpResponse:
-    """What to decrypt, for ``tinnhiem trustee decrypt`` (after the round is prepared)."""
+def aggregates_file_download(request: HttpRequest, round_id: int) -> HttpResponse:
+    """What to decrypt, for ``tinnhiem trustee decrypt`` (once the round is closed)."""
     round_ = _round(request)
-    aggregates = section(round_, "aggregates")
-    committee = section(round_, "committee")
-    if aggregates is None or committee is None:
-        messages.error(request, _("Chưa có bản mã tổng: hãy chuẩn bị kiểm phiếu trước."))
+    engine = engine_of(round_)
+    if engine.phase not in (Phase.CLOSED, Phase.TALLIED):
+        messages.error(request, _("Chưa có bản mã tổng: hãy đóng đợt bỏ phiếu trước."))
         return redirect("web:poll_committee", round_id=round_.pk)
-    payload = {
-        "format": TRUSTEE_FORMAT,
-        "kind": "aggregates",
-        "round_id": manifest_for(round_).round_id,
-        "fingerprint": round_.fingerprint,
-        "committee": committee["key"],
-        "aggregates": aggregates,
-    }
+    payload = aggregates_file(
+        engine.manifest.round_id,
+        engine.fingerprint,
+        engine.store.section("committee")["key"],
+        _aggregates(engine),
+    )
     return _download(payload, f"aggregates-{round_.pk}.json")
-
-
-@require_POST
-@require_role(Role.COMMITTEE, Role.ORGANISER)
-def prepare(request: HttpRequest, round_id: int) -> HttpResponse:
-    """Form button: post the aggregates of a closed round."""
-    round_ = _round(request)
-    try:
-        do_prepare_aggregates(actor_for(request, Role.COMMITTEE, Role.ORGANISER), round_)
-    except ActionError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Đã cộng dồn các lá phiếu; Ban kiểm phiếu có thể giải mã."))
-    return redirect("web:poll_committee", round_id=round_.pk)
 
 
 @require_POST
@@ -260,8 +260,9 @@ def upload(request: HttpRequest, round_id: int) -> HttpResponse:
     """A message file written by ``tinnhiem trustee`` (commit, reveal, confirm, complaint or
     decryption), posted as if the member's browser had sent it."""
     round_ = _round(request)
-    manifest = manifest_for(round_)
+    engine = _frozen(round_)
     file = request.FILES.get("file")
+    kind = ""
     try:
         if file is None or (file.size or 0) > MAX_UPLOAD:
             raise ActionError(_("Hãy chọn một tệp (tối đa 4 MB)."), field="file")
@@ -271,18 +272,20 @@ def upload(request: HttpRequest, round_id: int) -> HttpResponse:
             raise ActionError(_("Tệp không phải JSON."), field="file") from exc
         if not isinstance(data, dict) or data.get("format") != TRUSTEE_FORMAT:
             raise ActionError(_("Đây không phải tệp của lệnh tinnhiem trustee."), field="file")
-        if data.get("round_id") != manifest.round_id:
+        if data.get("round_id") != engine.manifest.round_id:
             raise ActionError(
                 _("Tệp này thuộc đợt khác (%(r)s).") % {"r": data.get("round_id")}, field="file"
             )
-        kind = data.get("kind")
+        try:
+            message = read_message_file(data, round_id=engine.manifest.round_id)
+        except InputError as exc:
+            raise ActionError(_("Loại tệp không hợp lệ."), field="file") from exc
+        kind = message.kind
         actor = actor_for(request, Role.COMMITTEE)
         if kind == "decryption":
-            do_post_decryption_share(actor, round_, data.get("payload"))
+            do_post_decryption_share(actor, round_, message.payload)
         elif kind in CEREMONY_KINDS:
-            do_post_ceremony_message(actor, round_, str(kind), data.get("payload"))
-        else:
-            raise ActionError(_("Loại tệp không hợp lệ."), field="file")
+            do_post_ceremony_message(actor, round_, kind, message.payload)
     except ActionError as exc:
         messages.error(request, exc.message)
     else:

@@ -20,11 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tinnhiem.rules import Level
-from tinnhiem.tally import OfficialResult, compute_results
+from tinnhiem.tally import OfficialResult
 from tinnhiem.web.actions import ActionError
 from tinnhiem.web.actions.poll_results import do_publish_results
 from tinnhiem.web.lib.access import require_role
-from tinnhiem.web.lib.poll_round import manifest_for, record_for, rule_source_for
+from tinnhiem.web.lib.poll_round import engine_of, record_for, rule_source_for
 from tinnhiem.web.models import Result, Role, Round
 from tinnhiem.web.views.common import actor_for, scope_of
 from tinnhiem.web.views_poll.common import mark_labels
@@ -102,16 +102,11 @@ def _row(result: OfficialResult, labels: dict[str, str], kind: str) -> dict[str,
     }
 
 
-def results_rows(round_: Round, result: Result) -> list[dict[str, Any]]:
-    """The rows to show, recomputed from the stored sums with the round's rule."""
-    payload = result.payload
-    manifest = manifest_for(round_)
-    rule = rule_source_for(round_.rule_id).rule
-    computed = compute_results(
-        manifest, rule, payload["sums"], issued=payload["issued"], returned=payload["returned"]
-    )
+def results_rows(round_: Round) -> list[dict[str, Any]]:
+    """The rows to show: the results the round's board holds, read with the manifest and
+    rule text frozen when its ceremony started (never the live roster or rule file)."""
     labels = mark_labels(round_.kind)
-    return [_row(r, labels, round_.kind) for r in computed]
+    return [_row(r, labels, round_.kind) for r in engine_of(round_).results()]
 
 
 def _visible_result(request: HttpRequest, round_: Round) -> Result | None:
@@ -132,11 +127,13 @@ def results(request: HttpRequest, round_id: int) -> HttpResponse:
     assert round_ is not None
     result = _visible_result(request, round_)
     big = request.GET.get("screen") == "1"
-    rule = rule_source_for(round_.rule_id).rule
+    engine = engine_of(round_)
+    frozen = engine.phase.value != "new"
+    rule = engine.rule.rule if frozen else rule_source_for(round_.rule_id).rule
     context = {
         "round": round_,
         "result": result,
-        "rows": results_rows(round_, result) if result is not None else [],
+        "rows": results_rows(round_) if result is not None else [],
         "rule": rule,
         "rule_title": rule.title_en if _english() else rule.title_vi,
         "big": big,
@@ -159,12 +156,11 @@ def record_download(request: HttpRequest, round_id: int) -> HttpResponse:
     assert round_ is not None
     if _visible_result(request, round_) is None:
         raise Http404(_("Kết quả chưa được công bố."))
-    try:
-        record = record_for(round_)
-    except LookupError as exc:
-        raise Http404(str(exc)) from exc
+    record = record_for(round_)
+    if record is None:
+        raise Http404(_("Đợt này chưa kiểm phiếu xong."))
     response = HttpResponse(record.to_bytes(), content_type="application/json")
-    name = manifest_for(round_).round_id.replace("/", "-")
+    name = record.manifest.round_id.replace("/", "-")
     response["Content-Disposition"] = f'attachment; filename="tinnhiem-record-{name}.json"'
     return response
 

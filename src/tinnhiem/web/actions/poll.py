@@ -1,0 +1,352 @@
+"""The electronic round's actions: the web hosts the core's poll engine, it decides nothing.
+
+Each action checks who may act (the member's seat, the voter's own credential), then runs
+one step of ``tinnhiem.poll.PollEngine`` inside one transaction on the locked round
+(``engine_for_update``): the engine reads the round's state through the ORM store, checks
+the step, and appends what it adds (board entries, ballots, messages, shares). A refused
+step raises before anything is written; the action turns the engine's refusal code into
+a message in the user's language. What the web keeps for itself: the round's status for
+the pages, cached columns (public key, fingerprint), the ``Result`` row and the audit log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tinnhiem.ballots import Ballot, BallotRejected, format_tracker, to_hex
+from tinnhiem.errors import InputError
+from tinnhiem.poll import AuditRow, Phase, PollEngine, PollError
+from tinnhiem.web.actions.audit import audit
+from tinnhiem.web.actions.errors import ActionError
+from tinnhiem.web.lib.access import Actor, ensure_role
+from tinnhiem.web.lib.poll_round import build_manifest, engine_of, rule_source_for
+from tinnhiem.web.lib.poll_store import OrmPollStore
+from tinnhiem.web.models import (
+    CommitteeMember,
+    Result,
+    Role,
+    Round,
+    RoundStatus,
+    VoterCredential,
+)
+
+__all__ = [
+    "BallotRefused",
+    "CastReceipt",
+    "close_round",
+    "do_audit_ballot",
+    "do_cast_ballot",
+    "do_post_ceremony_message",
+    "do_post_decryption_share",
+    "engine_for_update",
+    "freeze_round",
+    "open_round",
+    "poll_error",
+]
+
+
+class BallotRefused(ActionError):
+    """A ballot refused on arrival; ``reason`` is the arrival policy's code
+    (``not_eligible``, ``wrong_credential``, ``duplicate``, ``audited``, ``replay``,
+    ``already_voted``, ``bad_signature``, ``bad_proof``, ``malformed``, ``closed``) and
+    ``row`` the row at fault, if any."""
+
+    def __init__(self, reason: str, message: str, *, row: int | None = None) -> None:
+        self.reason = reason
+        self.row = row
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class CastReceipt:
+    """Biên nhận: the ballot's tracker, hash and position on the board."""
+
+    tracker: str
+    ballot_hash: str
+    board_index: int
+
+
+# -- the engine's refusals in the user's language ---------------------------------------------
+
+
+def _ballot_messages() -> dict[str, str]:
+    return {
+        "not_eligible": _("Thẻ xác thực này không được cấp cho đợt bỏ phiếu này."),
+        "wrong_credential": _("Lá phiếu không được ký bằng thẻ xác thực của bạn."),
+        "duplicate": _("Lá phiếu này đã được nhận trước đó (bản sao)."),
+        "audited": _(
+            "Lá phiếu này đã được mở để kiểm tra nên không thể bỏ vào hòm; "
+            "hãy niêm phong một lá phiếu mới."
+        ),
+        "replay": _("Lá phiếu dùng lại bản mã của một lá phiếu trước (phát lại)."),
+        "already_voted": _("Thẻ xác thực này đã bỏ phiếu; không được bỏ lần thứ hai."),
+        "bad_signature": _("Chữ ký của lá phiếu không hợp lệ."),
+        "bad_proof": _("Chứng minh của lá phiếu không hợp lệ."),
+        "malformed": _("Lá phiếu không đúng định dạng."),
+        "closed": _("Đợt bỏ phiếu không mở."),
+    }
+
+
+def _refuse_ballot(reason: str, *, row: int | None = None) -> BallotRefused:
+    messages = _ballot_messages()
+    text = messages.get(reason, messages["malformed"])
+    if row is not None:
+        text += " " + _("(dòng %(row)s)") % {"row": row + 1}
+    return BallotRefused(reason if reason in messages else "malformed", text, row=row)
+
+
+def _step_messages() -> dict[str, str]:
+    return {
+        "phase": _("Không thể thực hiện bước này ở giai đoạn hiện tại của đợt."),
+        "repeat": _("Bạn đã gửi bước này rồi."),
+        "too_early": _("Chưa đủ %(n)s thành viên hoàn tất bước trước; hãy chờ."),
+        "bad_kind": _("Loại thông điệp không hợp lệ."),
+        "not_member": _("Không có thành viên %(member)s trong Ban kiểm phiếu."),
+        "malformed": _("Nội dung không đúng định dạng."),
+        "wrong_member": _("Thông điệp ghi thành viên %(found)s, bạn là thành viên %(member)s."),
+        "commitments": _("Cần đúng t = %(t)s cam kết Feldman."),
+        "commit_mismatch": _("Các cam kết công bố không khớp với mã băm đã cam kết."),
+        "recipients": _("Phần chia phải gửi đúng cho từng thành viên khác."),
+        "accused": _("Người bị khiếu nại phải là một thành viên từ 1 đến %(n)s."),
+        "transcript": _("Lễ tạo khóa không kiểm chứng được."),
+        "verification_key": _(
+            "Khóa kiểm chứng của bạn không khớp với các cam kết; hãy kiểm tra lại phần khóa."
+        ),
+        "public_key": _("Khóa chung bạn tính được không khớp với các cam kết."),
+        "bad_share": _("Phần giải mã không kiểm chứng được."),
+        "bad_reveal": _("Phần mở lá phiếu không đúng định dạng."),
+        "cast_already": _("Lá phiếu này đã được bỏ vào hòm nên không thể mở để kiểm tra."),
+    }
+
+
+def poll_error(exc: PollError) -> ActionError:
+    """An engine refusal as the user reads it."""
+    template = _step_messages().get(exc.code, "")
+    if not template:
+        return ActionError(_("Không thực hiện được: %(reason)s") % {"reason": exc.message})
+    try:
+        return ActionError(template % exc.params if "%(" in template else template)
+    except (KeyError, TypeError):
+        return ActionError(template)
+
+
+# -- the engine inside the round's transaction ------------------------------------------------
+
+
+@contextmanager
+def engine_for_update(round: Round) -> Iterator[tuple[Round, PollEngine]]:
+    """Lock the round, give its engine; a refusal inside becomes an ``ActionError``. Call
+    inside ``transaction.atomic``."""
+    locked = Round.objects.select_for_update().select_related("body").get(pk=round.pk)
+    try:
+        yield locked, PollEngine(OrmPollStore(locked))
+    except PollError as exc:
+        raise poll_error(exc) from exc
+
+
+def freeze_round(round: Round, engine: PollEngine) -> None:
+    """Freeze the manifest on the board (the key ceremony starts from it). A round whose
+    ceremony started under an earlier version of the site is frozen on its first step."""
+    if engine.phase is Phase.NEW:
+        source = rule_source_for(round.rule_id)
+        engine.freeze(build_manifest(round, source), source)
+
+
+def _credentials(round: Round) -> list[bytes]:
+    keys = VoterCredential.objects.filter(round=round).values_list("public_key", flat=True)
+    return [bytes.fromhex(k) for k in keys]
+
+
+def open_round(round: Round, engine: PollEngine) -> None:
+    """Fix the credentials issued and open the poll (also catches up a round opened under an
+    earlier version of the site, whose credentials were fixed at its first ballot)."""
+    if engine.phase is Phase.KEYED:
+        engine.open(_credentials(round))
+
+
+def close_round(actor: Actor, round: Round, engine: PollEngine) -> None:
+    """Post ``close`` and the aggregates; a round with no ballot counted is tallied now."""
+    open_round(round, engine)
+    engine.close()
+    audit(actor, "tally.aggregate", round, round=round, detail={"ballots": len(engine.counted())})
+    _after_tally(actor, round, engine)
+
+
+def _after_tally(actor: Actor, round: Round, engine: PollEngine) -> None:
+    """When the engine has posted the results: the ``Result`` row and the status."""
+    if engine.phase is not Phase.TALLIED or Result.objects.filter(round=round).exists():
+        return
+    decryption = engine.store.section("decryption")
+    returned = engine.store.section("close")["counted"]
+    Result.objects.create(
+        round=round,
+        payload={
+            "schema": "tinnhiem.web-result/1",
+            "issued": len(engine.credentials),
+            "returned": returned,
+            "sums": list(decryption["sums"]),
+            "results": list(engine.store.section("results")),
+        },
+    )
+    round.status = RoundStatus.TALLIED
+    round.save(update_fields=["status"])
+    audit(actor, "tally.results", round, round=round, detail={"present": decryption["present"]})
+
+
+# -- the key ceremony ------------------------------------------------------------------------
+
+
+def _seat(actor: Actor, round: Round) -> CommitteeMember:
+    member = CommitteeMember.objects.filter(round=round, user=actor.user).first()
+    if member is None:
+        raise ActionError(_("Bạn không phải thành viên Ban kiểm phiếu của đợt này."))
+    return member
+
+
+@transaction.atomic
+def do_post_ceremony_message(actor: Actor, round: Round, kind: str, payload: Any) -> None:
+    """Post one key-ceremony message of the actor's seat; when the last member confirms,
+    the committee key and the election fingerprint are fixed."""
+    role = ensure_role(actor, [Role.COMMITTEE], round=round)
+    who = Actor(actor.user, role)
+    with engine_for_update(round) as (round, engine):
+        if round.status != RoundStatus.CEREMONY or round.public_key:
+            raise ActionError(_("Đợt không ở bước tạo khóa."))
+        member = _seat(actor, round)
+        freeze_round(round, engine)
+        key = engine.post_ceremony_message(member.index, kind, payload)
+        audit(who, f"ceremony.{kind}", member, round=round, detail={"member": member.index})
+        if key is not None:
+            round.public_key = key.public_key.hex()
+            round.fingerprint = engine.fingerprint.hex()
+            round.save(update_fields=["public_key", "fingerprint"])
+            audit(
+                who,
+                "ceremony.finish",
+                round,
+                round=round,
+                detail={"public_key": round.public_key, "fingerprint": round.fingerprint},
+            )
+
+
+# -- casting and auditing --------------------------------------------------------------------
+
+
+def _voter_ballot(actor: Actor, round: Round, data: Any) -> Ballot:
+    """The ballot in ``data``, signed with the actor's own credential."""
+    mine = VoterCredential.objects.filter(round=round, user=actor.user).first()
+    if mine is None:
+        raise _refuse_ballot("not_eligible")
+    try:
+        ballot = Ballot.from_json(data, where="ballot")
+    except InputError as exc:
+        raise _refuse_ballot("malformed") from exc
+    if to_hex(ballot.credential) != mine.public_key:
+        known = VoterCredential.objects.filter(round=round, public_key=to_hex(ballot.credential))
+        raise _refuse_ballot("wrong_credential" if known.exists() else "not_eligible")
+    return ballot
+
+
+def _log_refusal(actor: Actor, round: Round, exc: BallotRefused) -> None:
+    """Who, when and why, in a transaction of its own (the refused one rolled back):
+    never anything of the ballot's content."""
+    with transaction.atomic():
+        detail: dict[str, Any] = {"reason": exc.reason}
+        if exc.row is not None:
+            detail["row"] = exc.row
+        audit(actor, "ballot.refused", round, round=round, detail=detail)
+
+
+def do_cast_ballot(actor: Actor, round: Round, data: Any) -> CastReceipt:
+    """Check the encrypted ballot ``data`` (its JSON form) and post it on the board.
+
+    The signature and proofs are checked first, outside the round's lock (they need no
+    state); the arrival policy then runs under the lock. A refusal is logged (reason only).
+    """
+    role = ensure_role(actor, [Role.VOTER], round=round)
+    who = Actor(actor.user, role)
+    try:
+        if round.status != RoundStatus.OPEN:
+            raise _refuse_ballot("closed")
+        ballot = _voter_ballot(actor, round, data)
+        reader = engine_of(round)
+        checked = reader.phase is Phase.OPEN
+        if checked:
+            # The policy's order, without the lock: the arrival checks, then the proofs.
+            try:
+                reader.check_arrival(ballot)
+                reader.check_ballot(ballot)
+            except BallotRejected as exc:
+                raise _refuse_ballot(exc.reason, row=exc.row) from exc
+        return _accept(who, round, ballot, checked=checked)
+    except BallotRefused as exc:
+        _log_refusal(who, round, exc)
+        raise
+
+
+@transaction.atomic
+def _accept(actor: Actor, round: Round, ballot: Ballot, *, checked: bool) -> CastReceipt:
+    with engine_for_update(round) as (round, engine):
+        if round.status != RoundStatus.OPEN:
+            raise _refuse_ballot("closed")
+        open_round(round, engine)
+        try:
+            accepted = engine.cast(ballot, checked=checked)
+        except BallotRejected as exc:
+            raise _refuse_ballot(exc.reason, row=exc.row) from exc
+        # The audit entry names the tracker only: never anything of the vote.
+        audit(
+            actor,
+            "ballot.cast",
+            round,
+            round=round,
+            detail={"tracker": accepted.tracker, "board_seq": accepted.board_index},
+        )
+    return CastReceipt(accepted.tracker, accepted.ballot_hash.hex(), accepted.board_index)
+
+
+@transaction.atomic
+def do_audit_ballot(actor: Actor, round: Round, data: Any, reveal: Any) -> list[AuditRow]:
+    """A voter's Benaloh audit of a sealed ballot: re-checked by the engine, then the
+    ballot is spent (it can never be cast). The log names the tracker, not the marks."""
+    role = ensure_role(actor, [Role.VOTER], round=round)
+    with engine_for_update(round) as (round, engine):
+        if round.status != RoundStatus.OPEN:
+            raise ActionError(_("Đợt bỏ phiếu không mở."))
+        ballot = _voter_ballot(actor, round, data)
+        open_round(round, engine)
+        rows = engine.audit(ballot, reveal)
+        tracker = format_tracker(ballot.ballot_hash(engine.fingerprint))
+        audit(
+            Actor(actor.user, role),
+            "ballot.audited",
+            round,
+            round=round,
+            detail={"tracker": tracker, "ok": all(r.ok for r in rows)},
+        )
+    return rows
+
+
+# -- decryption ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_post_decryption_share(actor: Actor, round: Round, data: Any) -> bool:
+    """Accept the actor's partial decryption once its proofs verify; with t shares in, the
+    engine decrypts and posts the results. Returns whether the round is now tallied."""
+    role = ensure_role(actor, [Role.COMMITTEE], round=round)
+    who = Actor(actor.user, role)
+    with engine_for_update(round) as (round, engine):
+        if round.status != RoundStatus.CLOSED:
+            raise ActionError(_("Chỉ giải mã khi đợt đã đóng và chưa kiểm phiếu xong."))
+        member = _seat(actor, round)
+        tallied = engine.post_share(member.index, data)
+        audit(who, "tally.share", member, round=round, detail={"member": member.index})
+        _after_tally(who, round, engine)
+    return tallied

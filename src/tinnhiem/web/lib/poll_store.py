@@ -1,0 +1,193 @@
+"""The poll engine's store over the database (``tinnhiem.poll.PollStore``).
+
+Every question the engine asks is one indexed query: the board's last entry by
+``(round, seq)``, a section by ``(round, kind, seq)``, a ballot hash by its unique column,
+the α's of a ballot by ``(round, alpha)`` (unique: a replay is found without reading any
+earlier ballot), a credential's ballots by ``(round, credential)``. Every write is an
+insert. Build one store per action, inside the action's transaction, on the locked round.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from tinnhiem.ballots import Accepted, Ballot, BoardEntry, to_hex
+from tinnhiem.ballots.arrival import alphas_of
+from tinnhiem.poll import CeremonyPost
+from tinnhiem.web.models import Ballot as BallotRow
+from tinnhiem.web.models import (
+    BallotAlpha,
+    CeremonyMessage,
+    CommitteeMember,
+    Round,
+    SpentBallot,
+    VoterCredential,
+)
+from tinnhiem.web.models import BoardEntry as EntryRow
+from tinnhiem.web.models import DecryptionShare as ShareRow
+
+__all__ = ["OrmPollStore", "core_entry"]
+
+#: Sections whose payload is a JSON list: kept as ``{"items": [...]}`` in the entry's
+#: ``payload`` column (an object); the hash is over the list itself.
+LIST_SECTIONS = frozenset({"aggregates", "results"})
+
+
+def core_entry(row: EntryRow) -> BoardEntry:
+    """A stored board row as the core's entry."""
+    return BoardEntry(
+        index=row.seq,
+        previous=bytes.fromhex(row.previous),
+        kind=row.kind,
+        payload_hash=bytes.fromhex(row.payload_hash),
+        hash=bytes.fromhex(row.hash),
+    )
+
+
+def _stored(kind: str, payload: Any) -> dict[str, Any]:
+    return {"items": list(payload)} if kind in LIST_SECTIONS else dict(payload)
+
+
+def _unwrap(kind: str, stored: Any) -> Any:
+    return stored["items"] if kind in LIST_SECTIONS else stored
+
+
+class OrmPollStore:
+    """``PollStore`` for one round, read and written through the ORM."""
+
+    def __init__(self, round: Round) -> None:
+        self.round = round
+        self._sections: dict[str, Any] = {}
+        self._members: dict[int, CommitteeMember] | None = None
+
+    # -- the bulletin board ------------------------------------------------------------------
+
+    def last_entry(self) -> BoardEntry | None:
+        row = EntryRow.objects.filter(round=self.round).order_by("-seq").first()
+        return None if row is None else core_entry(row)
+
+    def last_section(self) -> str | None:
+        kind = (
+            EntryRow.objects.filter(round=self.round)
+            .exclude(kind="ballot")
+            .order_by("-seq")
+            .values_list("kind", flat=True)
+            .first()
+        )
+        return None if kind is None else str(kind)
+
+    def section(self, kind: str) -> Any:
+        if kind not in self._sections:
+            row = EntryRow.objects.filter(round=self.round, kind=kind).order_by("seq").first()
+            if row is None:
+                return None  # not cached: it may be posted later in this action
+            self._sections[kind] = _unwrap(kind, row.payload)
+        return self._sections[kind]
+
+    def entries(self) -> list[BoardEntry]:
+        return [core_entry(r) for r in EntryRow.objects.filter(round=self.round).order_by("seq")]
+
+    def post(self, entry: BoardEntry, payload: Any) -> None:
+        EntryRow.objects.create(
+            round=self.round,
+            seq=entry.index,
+            kind=entry.kind,
+            payload=_stored(entry.kind, payload),
+            payload_hash=entry.payload_hash.hex(),
+            previous=entry.previous.hex(),
+            hash=entry.hash.hex(),
+        )
+
+    # -- the key ceremony --------------------------------------------------------------------
+
+    def _member(self, index: int) -> CommitteeMember:
+        if self._members is None:
+            self._members = {m.index: m for m in CommitteeMember.objects.filter(round=self.round)}
+        return self._members[index]
+
+    def ceremony_posts(self) -> list[CeremonyPost]:
+        rows = CeremonyMessage.objects.filter(round=self.round).select_related("sender")
+        return [CeremonyPost(r.sender.index, r.kind, r.payload) for r in rows.order_by("id")]
+
+    def add_ceremony_post(self, post: CeremonyPost) -> None:
+        sender = self._member(post.member)
+        CeremonyMessage.objects.create(
+            round=self.round, sender=sender, kind=post.kind, payload=post.payload
+        )
+        if post.kind == "commit" and not sender.public_key:
+            sender.public_key = str(post.payload["box_public"])
+            sender.save(update_fields=["public_key"])
+
+    # -- ballots -----------------------------------------------------------------------------
+
+    def seen_hash(self, ballot_hash: bytes) -> bool:
+        return BallotRow.objects.filter(round=self.round, ballot_hash=ballot_hash.hex()).exists()
+
+    def is_spent(self, ballot_hash: bytes) -> bool:
+        return SpentBallot.objects.filter(round=self.round, ballot_hash=ballot_hash.hex()).exists()
+
+    def seen_alphas(self, alphas: Sequence[bytes]) -> frozenset[bytes]:
+        found = BallotAlpha.objects.filter(
+            round=self.round, alpha__in=[a.hex() for a in alphas]
+        ).values_list("alpha", flat=True)
+        return frozenset(bytes.fromhex(a) for a in found)
+
+    def has_voted(self, credential: bytes) -> bool:
+        return BallotRow.objects.filter(
+            round=self.round, credential__public_key=to_hex(credential)
+        ).exists()
+
+    def add_ballot(self, accepted: Accepted) -> None:
+        credential = VoterCredential.objects.get(
+            round=self.round, public_key=to_hex(accepted.ballot.credential)
+        )
+        row = BallotRow.objects.create(
+            round=self.round,
+            credential=credential,
+            payload=accepted.ballot.to_json(),
+            tracker=accepted.tracker,
+            ballot_hash=accepted.ballot_hash.hex(),
+            board_seq=accepted.board_index,
+        )
+        BallotAlpha.objects.bulk_create(
+            [
+                BallotAlpha(round=self.round, alpha=a.hex(), ballot=row)
+                for a in alphas_of(accepted.ballot)
+            ]
+        )
+
+    def spend(self, ballot: Ballot, ballot_hash: bytes) -> None:
+        from tinnhiem.ballots import format_tracker
+
+        SpentBallot.objects.create(
+            round=self.round, ballot_hash=ballot_hash.hex(), tracker=format_tracker(ballot_hash)
+        )
+        BallotAlpha.objects.bulk_create(
+            [BallotAlpha(round=self.round, alpha=a.hex()) for a in alphas_of(ballot)],
+            ignore_conflicts=True,
+        )
+
+    def ballots(self) -> list[Accepted]:
+        rows = BallotRow.objects.filter(round=self.round).order_by("board_seq")
+        return [
+            Accepted(
+                Ballot.from_json(r.payload, where=f"ballot {r.pk}"),
+                bytes.fromhex(r.ballot_hash),
+                r.tracker,
+                r.board_seq,
+            )
+            for r in rows
+        ]
+
+    def ballot_count(self) -> int:
+        return BallotRow.objects.filter(round=self.round).count()
+
+    # -- decryption --------------------------------------------------------------------------
+
+    def shares(self) -> dict[int, dict[str, Any]]:
+        rows = ShareRow.objects.filter(round=self.round).select_related("member")
+        return {r.member.index: dict(r.payload) for r in rows}
+
+    def add_share(self, member: int, payload: dict[str, Any]) -> None:
+        ShareRow.objects.create(round=self.round, member=self._member(member), payload=payload)
