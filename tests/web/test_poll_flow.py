@@ -347,4 +347,7 @@ def test_formal_vote_round(org_actor: Any, body: Any, people: dict[str, Any], cl
     verify_record(record_for(round_), workers=1)
     client.force_login(org_actor.user)
     text = client.get(f"/poll/{round_.pk}/results/").content.decode()
-    assert "80.00%" in text and "Không tín nhiệm" in text
+    # The formal vote counts over all deputies of the body (6), not the ballots returned
+    # (Luật Tổ chức Quốc hội 2014, Điều 13 khoản 2: "quá nửa tổng số đại biểu").
+    assert row["base"] == 6 and row["percentages"]["no_confidence"] == "66.67"
+    assert "66.67%" in text and "Không tín nhiệm" in text
