@@ -8,16 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from tinnhiem.ballots import Ballot, BallotRow, Manifest, Mark, ceremony_fingerprint, mark_value
-from tinnhiem.ballots import row_binding as binding_of
-from tinnhiem.crypto import (
-    Context,
-    CredentialKey,
-    Point,
-    Scalar,
-    encrypt_with_nonce,
-    prove_in_set,
-)
+from tinnhiem.ballots import Ballot, Manifest, Mark, ceremony_fingerprint, seal_ballot
+from tinnhiem.crypto import Context, CredentialKey, Point
 from tinnhiem.crypto.dkg import DkgMember, MemberShare
 
 
@@ -29,26 +21,8 @@ def sealed_ballot(
     marks: Mapping[str, Mark],
 ) -> tuple[Ballot, dict[str, Any]]:
     """A ballot as the booth seals it, and the reveal a Benaloh audit would send."""
-    ctx = Context(fingerprint)
-    rows, revealed = [], []
-    for official_id in manifest.official_ids:
-        mark = marks.get(official_id, Mark.BLANK)
-        nonce = Scalar.random_nonzero()
-        value = mark_value(manifest, mark)
-        ct = encrypt_with_nonce(public_key, value, nonce)
-        proof = prove_in_set(
-            ctx,
-            public_key,
-            ct,
-            value,
-            nonce,
-            manifest.allowed_values(),
-            binding=binding_of(fingerprint, key.public, official_id),
-        )
-        rows.append(BallotRow(official_id, ct.to_bytes(), proof.to_bytes()))
-        revealed.append({"official": official_id, "mark": mark.value, "nonce": nonce.hex()})
-    digest = Ballot.content_digest(fingerprint, key.public, rows)
-    return Ballot(key.public, tuple(rows), key.sign(digest)), {"rows": revealed}
+    sealed = seal_ballot(manifest, fingerprint, public_key, key, marks)
+    return sealed.ballot, sealed.reveal
 
 
 @dataclass

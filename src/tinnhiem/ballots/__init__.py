@@ -10,9 +10,11 @@ from tinnhiem.ballots.ballot import (
     Ballot,
     BallotRejected,
     BallotRow,
+    SealedBallot,
     cast_ballot,
     format_tracker,
     row_binding,
+    seal_ballot,
     verify_ballot,
 )
 from tinnhiem.ballots.board import GENESIS, BoardEntry, BoardError, BulletinBoard, entry_hash
@@ -64,6 +66,7 @@ __all__ = [
     "PackedCounts",
     "RevotePolicy",
     "RoundKind",
+    "SealedBallot",
     "canonical_json",
     "cast_ballot",
     "ceremony_fingerprint",
@@ -80,6 +83,7 @@ __all__ = [
     "parallel_map",
     "parse_json",
     "row_binding",
+    "seal_ballot",
     "tagged_hash",
     "to_hex",
     "unpack",

@@ -35,9 +35,11 @@ __all__ = [
     "Ballot",
     "BallotRejected",
     "BallotRow",
+    "SealedBallot",
     "cast_ballot",
     "format_tracker",
     "row_binding",
+    "seal_ballot",
     "verify_ballot",
 ]
 
@@ -151,17 +153,24 @@ class Ballot:
             raise InputError(f"missing field {exc.args[0]!r}", where=where) from exc
 
 
-def cast_ballot(
+@dataclass(frozen=True)
+class SealedBallot:
+    """A ballot sealed on the voter's device, with what a Benaloh audit would reveal: each
+    row's mark and encryption nonce (``reveal``). Cast the ballot or audit it, never both."""
+
+    ballot: Ballot
+    reveal: dict[str, Any]
+
+
+def seal_ballot(
     manifest: Manifest,
     fingerprint: bytes,
     public_key: Point,
     credential: CredentialKey,
     marks: Mapping[str, Mark],
-) -> Ballot:
-    """Encrypt and prove one row per official (a missing official is a blank row), then sign.
-
-    This is the voter's side (on the voter's device in the web booth).
-    """
+) -> SealedBallot:
+    """Encrypt and prove one row per official (a missing official is a blank row), sign,
+    and keep the nonces for an audit. This is the voter's side (the booth, in the web)."""
     unknown = set(marks) - set(manifest.official_ids)
     if unknown:
         raise InputError(f"unknown officials {sorted(unknown)}", where="marks")
@@ -169,8 +178,10 @@ def cast_ballot(
     allowed = manifest.allowed_values()
     cred = credential.public
     rows = []
+    revealed = []
     for official_id in manifest.official_ids:
-        value = mark_value(manifest, marks.get(official_id, Mark.BLANK))
+        mark = marks.get(official_id, Mark.BLANK)
+        value = mark_value(manifest, mark)
         ct, nonce = encrypt(public_key, value)
         proof = prove_in_set(
             ctx,
@@ -182,8 +193,20 @@ def cast_ballot(
             binding=row_binding(fingerprint, cred, official_id),
         )
         rows.append(BallotRow(official_id, ct.to_bytes(), proof.to_bytes()))
+        revealed.append({"official": official_id, "mark": mark.value, "nonce": nonce.hex()})
     digest = Ballot.content_digest(fingerprint, cred, rows)
-    return Ballot(cred, tuple(rows), sign(credential, digest))
+    return SealedBallot(Ballot(cred, tuple(rows), sign(credential, digest)), {"rows": revealed})
+
+
+def cast_ballot(
+    manifest: Manifest,
+    fingerprint: bytes,
+    public_key: Point,
+    credential: CredentialKey,
+    marks: Mapping[str, Mark],
+) -> Ballot:
+    """A sealed ballot to cast (its nonces are forgotten)."""
+    return seal_ballot(manifest, fingerprint, public_key, credential, marks).ballot
 
 
 def verify_ballot(
