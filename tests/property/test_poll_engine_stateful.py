@@ -134,13 +134,20 @@ class PollMachine(RuleBasedStateMachine):
             )
 
     @rule()
-    def finish_the_ceremony(self) -> None:
-        """Every missing honest message, in protocol order (so that runs get past it)."""
-        for kind in ("commit", "reveal", "confirm"):
-            for member, payload in self.transcript[kind].items():
-                if self.engine.phase is Phase.CEREMONY:
+    def advance(self) -> None:
+        """Honest progress to the next phase but the close (so that runs get somewhere):
+        every missing ceremony message in protocol order, the opening, or the shares."""
+        phase = self.engine.phase
+        if phase is Phase.CEREMONY:
+            for kind in ("commit", "reveal", "confirm"):
+                for member, payload in self.transcript[kind].items():
                     post = self.engine.post_ceremony_message
                     self.attempt(lambda: post(member, kind, payload))
+        elif phase is Phase.KEYED:
+            self.open()
+        elif phase is Phase.CLOSED:
+            for member in (1, 2, 3):
+                self.decryption_share(member, tamper=False)
 
     # -- the frozen round ----------------------------------------------------------------------
 
@@ -248,7 +255,7 @@ class PollMachine(RuleBasedStateMachine):
 
 TestPollEngine = PollMachine.TestCase
 TestPollEngine.settings = settings(
-    max_examples=60,
+    max_examples=100,
     stateful_step_count=50,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
