@@ -7,6 +7,7 @@ round is bound to.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -159,6 +160,42 @@ class Manifest:
             raise InputError(
                 f"B={self.weight_base} must exceed the number of voters ({self.summoned})",
                 where="manifest.weight_base",
+            )
+
+    def check_restart_from(self, previous: Manifest, accused: Sequence[int]) -> None:
+        """Check that this manifest may follow ``previous`` when its key ceremony restarts
+        after complaints against the members ``accused`` (indices in ``previous``).
+
+        Only the committee may change: every accused member leaves (their name is gone),
+        every other member stays, in the same order, and new members may take the places
+        of those who left; indices are renumbered 1..n and ``t ≤ n`` still holds. Raises
+        ``InputError`` naming what else changed.
+        """
+        where = "manifest.committee"
+        mine, theirs = self.to_json(), previous.to_json()
+        for key in sorted(set(mine) | set(theirs)):
+            if key != "committee" and mine.get(key) != theirs.get(key):
+                raise InputError(
+                    f"a restart may change only the committee, not {key}", where=f"manifest.{key}"
+                )
+        if self.threshold != previous.threshold:
+            raise InputError("a restart keeps the threshold t", where="manifest.threshold")
+        known = {m.index for m in previous.committee}
+        if not accused or any(a not in known for a in accused):
+            raise InputError(
+                f"the accused {list(accused)} are not members 1..{len(known)}", where=where
+            )
+        leaving = {m.name for m in previous.committee if m.index in set(accused)}
+        staying = [m.name for m in previous.committee if m.index not in set(accused)]
+        names = [m.name for m in self.committee]
+        if leaving & set(names):
+            raise InputError(
+                f"an accused member is still on the committee: {sorted(leaving & set(names))}",
+                where=where,
+            )
+        if [n for n in names if n in set(staying)] != staying:
+            raise InputError(
+                "every member not accused stays on the committee, in the same order", where=where
             )
 
     # -- derived --------------------------------------------------------------------------

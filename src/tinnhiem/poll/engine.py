@@ -74,6 +74,7 @@ class Phase(StrEnum):
 _PHASE_AFTER = {
     None: Phase.NEW,
     "manifest": Phase.CEREMONY,
+    "restart": Phase.CEREMONY,
     "committee": Phase.KEYED,
     "open": Phase.OPEN,
     "close": Phase.CLOSED,
@@ -137,8 +138,14 @@ class PollEngine:
 
     @cached_property
     def manifest(self) -> Manifest:
-        """The manifest frozen when the ceremony started."""
+        """The manifest frozen when the ceremony started (or restarted, last)."""
         return Manifest.from_json(self._section("manifest")["manifest"])
+
+    @property
+    def attempt(self) -> int:
+        """0 for the first key ceremony, k after its k-th restart."""
+        restart = self.store.section("restart")
+        return 0 if restart is None else int(restart["attempt"])
 
     @cached_property
     def rule(self) -> RuleSource:
@@ -164,7 +171,10 @@ class PollEngine:
         return tuple(bytes.fromhex(c) for c in self._section("open")["credentials"])
 
     def transcript(self) -> CeremonyTranscript:
-        return CeremonyTranscript.from_posts(self.store.ceremony_posts())
+        """The current attempt's ceremony messages (those of an abandoned one never count)."""
+        attempt = self.attempt
+        posts = self.store.ceremony_posts()
+        return CeremonyTranscript.from_posts(p for p in posts if p.attempt == attempt)
 
     def aggregates(self) -> list[Ciphertext]:
         return [Ciphertext.from_hex(a, allow_identity=True) for a in self._section("aggregates")]
@@ -218,12 +228,8 @@ class PollEngine:
                 f"{manifest.kind.value}",
                 where="manifest.kind",
             )
-        payload = {
-            "manifest": manifest.to_json(),
-            "rule": {"id": rule.id, "digest": rule.digest, "text": rule.text},
-            "roster": to_hex(roster_fingerprint(manifest)),
-        }
-        self._post("manifest", payload)
+        rule_json = {"id": rule.id, "digest": rule.digest, "text": rule.text}
+        self._post("manifest", _manifest_section(manifest, rule_json))
 
     # -- 2. the key ceremony (mediator) ------------------------------------------------------
 
@@ -233,7 +239,7 @@ class PollEngine:
         self._need(Phase.CEREMONY, step="ceremony")
         transcript = self.transcript()
         kept, key = check_ceremony_message(self.manifest, transcript, member, kind, payload)
-        self.store.add_ceremony_post(CeremonyPost(member, kind, kept))
+        self.store.add_ceremony_post(CeremonyPost(member, kind, kept, self.attempt))
         if kind != "confirm":
             return None
         transcript.confirms[member] = kept
@@ -242,6 +248,36 @@ class PollEngine:
         assert key is not None
         self._post("committee", committee_section(key, transcript))
         return key
+
+    def restart_ceremony(self, manifest: Manifest, *, reason: str = "") -> None:
+        """Start the key ceremony again after complaints, with the committee of
+        ``manifest``: every accused member gone, or replaced (``check_restart_from``). The
+        board records it: a ``restart`` entry (the attempt, the accused, the complaints,
+        the reason), then the new ``manifest``; the abandoned attempt's messages stay kept
+        and no longer count."""
+        self._need(Phase.CEREMONY, step="restart")
+        transcript = self.transcript()
+        accused = sorted({int(c["accused"]) for c in transcript.complaints})
+        if not accused:
+            raise StepRefused(
+                "no_complaint", "the ceremony restarts only after a complaint names a member"
+            )
+        try:
+            manifest.check_restart_from(self.manifest, accused)
+        except InputError as exc:
+            raise StepRefused("restart", str(exc), error=str(exc)) from exc
+        rule_json = dict(self._section("manifest")["rule"])
+        self._post(
+            "restart",
+            {
+                "attempt": self.attempt + 1,
+                "accused": accused,
+                "complaints": transcript.complaints,
+                "reason": reason[:500],
+            },
+        )
+        self._post("manifest", _manifest_section(manifest, rule_json))
+        self.__dict__.pop("manifest", None)
 
     # -- 3. opening: the ballots issued ------------------------------------------------------
 
@@ -438,6 +474,11 @@ class PollEngine:
         self._need(Phase.TALLIED, step="record")
         first = self._section("manifest")
         entries = self.store.entries()
+        manifests = self.store.sections("manifest")
+        restarts = tuple(
+            {"manifest": m, "restart": r}
+            for m, r in zip(manifests[:-1], self.store.sections("restart"), strict=True)
+        )
         return ElectionRecord(
             manifest=self.manifest,
             rule=dict(first["rule"]),
@@ -455,7 +496,17 @@ class PollEngine:
             results=list(self._section("results")),
             board=tuple(entries),
             head=entries[-1].hash,
+            restarts=restarts,
         )
+
+
+def _manifest_section(manifest: Manifest, rule: dict[str, str]) -> dict[str, Any]:
+    """What the board's ``manifest`` section holds."""
+    return {
+        "manifest": manifest.to_json(),
+        "rule": rule,
+        "roster": to_hex(roster_fingerprint(manifest)),
+    }
 
 
 _WORKER: dict[str, Any] = {}

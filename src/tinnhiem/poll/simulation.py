@@ -69,7 +69,6 @@ class Election:
     ) -> None:
         self.engine = PollEngine(store if store is not None else MemoryStore())
         self.engine.freeze(manifest, rule)
-        self.manifest = manifest
         self.rule = rule
         self.secrets: MemberSecrets | None = None
 
@@ -81,6 +80,11 @@ class Election:
             raise PollStateError("repeat", "the key ceremony already ran")
         self.secrets = run_key_ceremony(self.engine)
         return self.secrets
+
+    @property
+    def manifest(self) -> Manifest:
+        """The frozen manifest (after a restarted ceremony, the last one)."""
+        return self.engine.manifest
 
     @property
     def public_key(self) -> Point:

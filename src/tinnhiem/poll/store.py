@@ -26,6 +26,7 @@ class CeremonyPost:
     member: int
     kind: str
     payload: dict[str, Any]
+    attempt: int = 0  # the ceremony's attempt (0, then 1, 2 … after each restart)
 
 
 class PollStore(Protocol):
@@ -39,7 +40,12 @@ class PollStore(Protocol):
         ...
 
     def section(self, kind: str) -> Any:
-        """The payload of section ``kind`` as posted, or None."""
+        """The payload of the last section ``kind`` posted, or None. Only ``manifest`` (and
+        ``restart``) can be posted more than once: when the key ceremony restarts."""
+        ...
+
+    def sections(self, kind: str) -> list[Any]:
+        """Every payload of ``kind`` posted, in board order."""
         ...
 
     def entries(self) -> list[BoardEntry]: ...
@@ -87,7 +93,7 @@ class MemoryStore:
 
     def __init__(self) -> None:
         self._entries: list[BoardEntry] = []
-        self._sections: dict[str, Any] = {}
+        self._sections: dict[str, list[Any]] = {}
         self._last_section: str | None = None
         self._ceremony: list[CeremonyPost] = []
         self._ledger = ArrivalLedger()
@@ -101,7 +107,11 @@ class MemoryStore:
         return self._last_section
 
     def section(self, kind: str) -> Any:
-        return self._sections.get(kind)
+        posted = self._sections.get(kind)
+        return posted[-1] if posted else None
+
+    def sections(self, kind: str) -> list[Any]:
+        return list(self._sections.get(kind, []))
 
     def entries(self) -> list[BoardEntry]:
         return list(self._entries)
@@ -109,7 +119,7 @@ class MemoryStore:
     def post(self, entry: BoardEntry, payload: Any) -> None:
         self._entries.append(entry)
         if entry.kind != "ballot":
-            self._sections.setdefault(entry.kind, payload)
+            self._sections.setdefault(entry.kind, []).append(payload)
             self._last_section = entry.kind
 
     def ceremony_posts(self) -> list[CeremonyPost]:

@@ -83,6 +83,14 @@ class RecordedBallot:
             raise InputError(f"missing field {exc.args[0]!r}", where=where) from exc
 
 
+def _restart(data: Any, where: str) -> dict[str, Any]:
+    d = as_obj(data, where)
+    return {
+        "manifest": dict(as_obj(d.get("manifest"), f"{where}.manifest")),
+        "restart": dict(as_obj(d.get("restart"), f"{where}.restart")),
+    }
+
+
 @dataclass(frozen=True)
 class ElectionRecord:
     """Every published part of one round, in the order a verifier checks them.
@@ -104,6 +112,9 @@ class ElectionRecord:
     results: list[dict[str, Any]]
     board: tuple[BoardEntry, ...]
     head: bytes
+    #: Key ceremonies abandoned after complaints, in order: each ``{"manifest": the
+    #: superseded manifest section, "restart": the restart entry's payload}``.
+    restarts: tuple[dict[str, Any], ...] = ()
 
     # -- the board's payloads, one per section ----------------------------------------------
 
@@ -125,7 +136,11 @@ class ElectionRecord:
 
     def section_payloads(self) -> list[tuple[str, Any]]:
         """The (kind, payload) posted before the ballots, and those posted after them."""
+        abandoned: list[tuple[str, Any]] = []
+        for restart in self.restarts:
+            abandoned += [("manifest", restart["manifest"]), ("restart", restart["restart"])]
         return [
+            *abandoned,
             ("manifest", self.manifest_payload()),
             ("committee", self.committee),
             ("open", self.credentials_payload()),
@@ -157,6 +172,7 @@ class ElectionRecord:
             "decryption": self.decryption,
             "results": self.results,
             "board": {"head": to_hex(self.head), "entries": [e.to_json() for e in self.board]},
+            "restarts": [dict(r) for r in self.restarts],
         }
 
     def to_bytes(self) -> bytes:
@@ -215,6 +231,10 @@ class ElectionRecord:
                     for i, e in enumerate(as_list(board.get("entries"), "board.entries"))
                 ),
                 head=from_hex(board.get("head"), size=32, where="board.head"),
+                restarts=tuple(
+                    _restart(r, f"restarts[{i}]")
+                    for i, r in enumerate(as_list(d.get("restarts", []), "restarts"))
+                ),
             )
         except KeyError as exc:
             raise RecordUnreadable(f"missing section {exc.args[0]!r}", where="record") from exc

@@ -99,6 +99,7 @@ def verify_record(
     rule = timed("rule", lambda: _check_rule(record))
     timed("roster", lambda: _check_roster(record))
     timed("board", lambda: _check_board(record))
+    timed("restarts", lambda: _check_restarts(record))
     key = timed("committee", lambda: _check_committee(record))
     timed("fingerprint", lambda: _check_fingerprint(record, key))
     timed("credentials", lambda: _check_credentials(record))
@@ -225,6 +226,45 @@ def _check_board(record: ElectionRecord) -> None:
                 f"ballots[{i}].board_index",
                 f"is {b.board_index}, the ballot is board entry {len(before) + i}",
             )
+
+
+def _check_restarts(record: ElectionRecord) -> None:
+    """Each abandoned key ceremony: numbered in order, its manifest the same round but for
+    the committee, which lost (or replaced) exactly the members its complaints accused."""
+    following = record.manifest
+    checked: list[tuple[Manifest, list[int], int]] = []
+    for i, restart in enumerate(record.restarts):
+        where = f"restarts[{i}]"
+        section, entry = restart["manifest"], restart["restart"]
+        if entry.get("attempt") != i + 1:
+            raise _fail("restarts", f"{where}.restart.attempt", f"must be {i + 1}")
+        try:
+            previous = Manifest.from_json(section.get("manifest"), where=f"{where}.manifest")
+        except InputError as exc:
+            raise _fail("restarts", exc.where or where, str(exc)) from exc
+        if section.get("rule") != record.rule:
+            raise _fail("restarts", f"{where}.manifest.rule", "is not the record's rule")
+        if section.get("roster") != roster_fingerprint(previous).hex():
+            raise _fail("restarts", f"{where}.manifest.roster", "is not its roster hash")
+        accused = entry.get("accused")
+        complaints = entry.get("complaints")
+        named = {c.get("accused") for c in complaints} if isinstance(complaints, list) else set()
+        if (
+            not isinstance(accused, list)
+            or not all(isinstance(a, int) and not isinstance(a, bool) for a in named)
+            or not named
+            or accused != sorted(int(a) for a in named if a is not None)
+        ):
+            raise _fail(
+                "restarts", f"{where}.restart.accused", "is not the members the complaints name"
+            )
+        checked.append((previous, accused, i))
+    for j, (previous, accused, i) in enumerate(checked):
+        following = checked[j + 1][0] if j + 1 < len(checked) else record.manifest
+        try:
+            following.check_restart_from(previous, accused)
+        except InputError as exc:
+            raise _fail("restarts", f"restarts[{i}]", str(exc)) from exc
 
 
 def _check_ballots(

@@ -79,16 +79,21 @@ class OrmPollStore:
 
     def section(self, kind: str) -> Any:
         if kind not in self._sections:
-            row = EntryRow.objects.filter(round=self.round, kind=kind).order_by("seq").first()
+            row = EntryRow.objects.filter(round=self.round, kind=kind).order_by("-seq").first()
             if row is None:
                 return None  # not cached: it may be posted later in this action
             self._sections[kind] = _unwrap(kind, row.payload)
         return self._sections[kind]
 
+    def sections(self, kind: str) -> list[Any]:
+        rows = EntryRow.objects.filter(round=self.round, kind=kind).order_by("seq")
+        return [_unwrap(kind, r.payload) for r in rows]
+
     def entries(self) -> list[BoardEntry]:
         return [core_entry(r) for r in EntryRow.objects.filter(round=self.round).order_by("seq")]
 
     def post(self, entry: BoardEntry, payload: Any) -> None:
+        self._sections.pop(entry.kind, None)
         EntryRow.objects.create(
             round=self.round,
             seq=entry.index,
@@ -108,12 +113,18 @@ class OrmPollStore:
 
     def ceremony_posts(self) -> list[CeremonyPost]:
         rows = CeremonyMessage.objects.filter(round=self.round).select_related("sender")
-        return [CeremonyPost(r.sender.index, r.kind, r.payload) for r in rows.order_by("id")]
+        return [
+            CeremonyPost(r.sender.index, r.kind, r.payload, r.attempt) for r in rows.order_by("id")
+        ]
 
     def add_ceremony_post(self, post: CeremonyPost) -> None:
         sender = self._member(post.member)
         CeremonyMessage.objects.create(
-            round=self.round, sender=sender, kind=post.kind, payload=post.payload
+            round=self.round,
+            sender=sender,
+            kind=post.kind,
+            payload=post.payload,
+            attempt=post.attempt,
         )
         if post.kind == "commit" and not sender.public_key:
             sender.public_key = str(post.payload["box_public"])

@@ -52,6 +52,8 @@ class CeremonyMessage(AppendOnlyModel):
     )
     kind = models.CharField(max_length=32)
     payload = models.JSONField()
+    # 0 for the first key ceremony, k after its k-th restart (tinnhiem.poll).
+    attempt = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
