@@ -164,7 +164,7 @@ def test_whole_poll_in_the_browser(
     for i in (1, 2, 3):
         page = _new_page(browser, errors)
         _login(page, base, f"kiemphieu{i}")
-        page.goto(f"{base}/poll/{round_id}/committee/")
+        page.goto(f"{base}/rounds/{round_id}/committee/")
         page.wait_for_selector("body[data-committee-ready='1']")
         page.fill("#pass1", PASSPHRASES[i])
         page.fill("#pass2", PASSPHRASES[i])
@@ -175,7 +175,7 @@ def test_whole_poll_in_the_browser(
     members[2].context.close()
     page = _new_page(browser, errors)
     _login(page, base, "kiemphieu2")
-    page.goto(f"{base}/poll/{round_id}/committee/")
+    page.goto(f"{base}/rounds/{round_id}/committee/")
     page.wait_for_selector("#dkg-resume:not([hidden])")
     page.set_input_files("#state-file", str(tmp_path / "state-2.tnsec"))
     page.fill("#state-pass", "sai mật khẩu rồi")
@@ -208,7 +208,7 @@ def test_whole_poll_in_the_browser(
     assert Round.objects.get(pk=round_id).status == "open"
 
     board = _new_page(browser, errors)
-    board.goto(f"{base}/poll/{round_id}/board/")
+    board.goto(f"{base}/rounds/{round_id}/board/")
     board.wait_for_selector("body[data-board-ready='1']")
     assert board.inner_text("#board-returned") == "0"
 
@@ -311,7 +311,7 @@ def test_whole_poll_in_the_browser(
 
     # --- Bad input through the API, from voter 1's own session: refused, nothing stored ---
     stored = (Ballot.objects.count(), BoardEntry.objects.count())
-    cast_url = f"{base}/api/poll/{round_id}/cast"
+    cast_url = f"{base}/api/rounds/{round_id}/cast"
     cast = Ballot.objects.filter(round_id=round_id).order_by("board_seq").first()
     token = first_page.locator("input[name=csrfmiddlewaretoken]").first.input_value()
 
@@ -369,7 +369,7 @@ def test_whole_poll_in_the_browser(
     for i in (1, 3):
         page = _new_page(browser, errors)
         _login(page, base, f"kiemphieu{i}")
-        page.goto(f"{base}/poll/{round_id}/committee/")
+        page.goto(f"{base}/rounds/{round_id}/committee/")
         page.wait_for_selector("body[data-committee-ready='1']")
         page.wait_for_selector("#decrypt-panel:not([hidden])")
         page.set_input_files("#share-file", str(share_files[i]))
@@ -381,7 +381,7 @@ def test_whole_poll_in_the_browser(
     assert Round.objects.get(pk=round_id).status == "tallied"
 
     # --- Results, big screen, and the record for `tinnhiem verify` ------------------------
-    org.goto(f"{base}/poll/{round_id}/results/")
+    org.goto(f"{base}/rounds/{round_id}/results/")
     text = org.inner_text("#results-root")
     chair = org.locator("li.result-row").first
     assert "Nguyễn Văn Ánh" in chair.inner_text()
@@ -395,7 +395,7 @@ def test_whole_poll_in_the_browser(
     org.wait_for_selector(".status-published")
     assert Round.objects.get(pk=round_id).status == "published"
     record = _click_download(org, "#record-link", tmp_path / "record.json")
-    org.goto(f"{base}/poll/{round_id}/results/?screen=1")
+    org.goto(f"{base}/rounds/{round_id}/results/?screen=1")
     assert org.locator(".big-screen").count() == 1
     shots(org, "10-results-big-screen")
     verified = subprocess.run(

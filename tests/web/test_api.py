@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openapi_spec_validator import validate
@@ -43,7 +44,11 @@ def test_api_needs_a_role(client, make_user, setup_round):
     client.force_login(stranger)
     assert client.get("/api/rounds").json() == {"rounds": []}
     assert client.get(f"/api/rounds/{setup_round.pk}").status_code == 403
-    assert client.get(f"/api/rounds/{setup_round.pk}/board").status_code == 403
+    # The board's chain is public; its payloads need a role in the round.
+    board = client.get(f"/api/rounds/{setup_round.pk}/board")
+    assert board.status_code == 200 and "payload" not in str(board.json()["entries"])
+    assert client.get(f"/api/rounds/{setup_round.pk}/board?payload=1").status_code == 403
+    assert Client().get(f"/api/rounds/{setup_round.pk}/board?payload=1").status_code == 403
 
 
 def test_round_detail_for_voter(client, make_user, grant_role, setup_round):

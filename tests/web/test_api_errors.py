@@ -41,7 +41,7 @@ def test_wrong_method_on_a_read_endpoint_is_a_json_405(member: Client, setup_rou
     for url in (
         "/api/rounds",
         f"/api/rounds/{setup_round.pk}",
-        f"/api/poll/{setup_round.pk}/board",
+        f"/api/rounds/{setup_round.pk}/board",
     ):
         _not_allowed(member.post(url), "GET, HEAD")
         _not_allowed(member.delete(url), "GET, HEAD")
@@ -49,12 +49,12 @@ def test_wrong_method_on_a_read_endpoint_is_a_json_405(member: Client, setup_rou
 
 def test_wrong_method_on_a_write_endpoint_is_a_json_405(member: Client, setup_round: Any) -> None:
     for name in ("cast", "audit", "aggregates", "decryption"):
-        _not_allowed(member.get(f"/api/poll/{setup_round.pk}/{name}"), "POST")
-        _not_allowed(member.put(f"/api/poll/{setup_round.pk}/{name}"), "POST")
+        _not_allowed(member.get(f"/api/rounds/{setup_round.pk}/{name}"), "POST")
+        _not_allowed(member.put(f"/api/rounds/{setup_round.pk}/{name}"), "POST")
 
 
 def test_ceremony_allows_get_head_and_post(member: Client, setup_round: Any) -> None:
-    url = f"/api/poll/{setup_round.pk}/ceremony"
+    url = f"/api/rounds/{setup_round.pk}/ceremony"
     _not_allowed(member.put(url), "GET, HEAD, POST")
     _not_allowed(member.options(url), "GET, HEAD, POST")
     assert member.head(url).status_code == 200
@@ -62,8 +62,8 @@ def test_ceremony_allows_get_head_and_post(member: Client, setup_round: Any) -> 
 
 def test_the_method_is_checked_before_the_login(setup_round: Any) -> None:
     """An anonymous caller with a wrong method learns only what the document says."""
-    _not_allowed(Client().get(f"/api/poll/{setup_round.pk}/cast"), "POST")
-    assert Client().post(f"/api/poll/{setup_round.pk}/cast").status_code == 403
+    _not_allowed(Client().get(f"/api/rounds/{setup_round.pk}/cast"), "POST")
+    assert Client().post(f"/api/rounds/{setup_round.pk}/cast").status_code == 403
 
 
 def test_head_answers_like_get_without_a_body(member: Client, setup_round: Any) -> None:
@@ -72,7 +72,7 @@ def test_head_answers_like_get_without_a_body(member: Client, setup_round: Any) 
         "/api/rounds",
         f"/api/rounds/{setup_round.pk}",
         f"/api/rounds/{setup_round.pk}/board",
-        f"/api/poll/{setup_round.pk}/board",
+        f"/api/rounds/{setup_round.pk}/board",
     ):
         got, head = member.get(url), member.head(url)
         assert head.status_code == got.status_code == 200, url
@@ -91,7 +91,7 @@ def test_api_post_without_csrf_token_is_json(
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
     answer = client.post(
-        f"/api/poll/{setup_round.pk}/cast", data="{}", content_type="application/json"
+        f"/api/rounds/{setup_round.pk}/cast", data="{}", content_type="application/json"
     )
     assert answer.status_code == 403
     assert answer["Content-Type"] == "application/json"

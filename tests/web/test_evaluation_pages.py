@@ -256,12 +256,12 @@ def test_official_waits_for_the_published_result(setup_round: Any) -> None:
     """An electronic result is public once published; a paper round's once final."""
     from django.utils import timezone
 
+    from tinnhiem.web.lib.visibility import published
     from tinnhiem.web.models import Result
-    from tinnhiem.web.views_eval.report import tally_public
 
-    assert not tally_public(setup_round)
+    assert not published(setup_round)
     result = Result.objects.create(round=setup_round, payload={})
-    assert not tally_public(setup_round)
+    assert not published(setup_round)
     result.published_at = timezone.now()
     result.save(update_fields=["published_at"])
-    assert tally_public(setup_round)
+    assert published(setup_round)

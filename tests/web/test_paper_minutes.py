@@ -165,7 +165,7 @@ def _tallied(round_: Any, org_actor: Any, votes: list[dict[int, BallotMark]]) ->
         )
         client.force_login(slip.credential.user)
         answer = client.post(
-            f"/api/poll/{round_.pk}/cast",
+            f"/api/rounds/{round_.pk}/cast",
             {"ballot": ballot.to_json()},
             content_type="application/json",
         )
@@ -189,7 +189,7 @@ def test_electronic_round_minutes_from_its_record(setup_round: Any, org_actor: A
         [{0: BallotMark.LOW, 1: BallotMark.HIGH}, {0: BallotMark.HIGH, 1: BallotMark.HIGH}],
     )
     minutes_url = reverse("web:paper_minutes", args=[round_.pk, "pdf"])
-    results_page = _get(org_actor.user, reverse("web:poll_results", args=[round_.pk]))
+    results_page = _get(org_actor.user, reverse("web:results", args=[round_.pk]))
     assert minutes_url in results_page.content.decode()  # the results page links the minutes
     response = _get(org_actor.user, minutes_url)
     assert response.status_code == 200, response.content[:500]

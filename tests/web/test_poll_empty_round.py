@@ -89,16 +89,16 @@ def test_an_empty_round_through_the_committee_api(closed_empty, client):
     round_ = closed_empty["round"]
     seat = CommitteeMember.objects.get(round=round_, index=2)
     client.force_login(seat.user)
-    answer = client.post(f"/api/poll/{round_.pk}/aggregates")
+    answer = client.post(f"/api/rounds/{round_.pk}/aggregates")
     assert answer.status_code == 200, answer.content
     assert answer.json()["aggregates"] == ["00" * 64, "00" * 64]
     round_.refresh_from_db()
     assert round_.status == RoundStatus.TALLIED
-    download = client.get(f"/poll/{round_.pk}/record.json")
+    download = client.get(f"/rounds/{round_.pk}/record.json")
     assert download.status_code == 200
-    assert client.get(f"/poll/{round_.pk}/results/").status_code == 200
+    assert client.get(f"/rounds/{round_.pk}/results/").status_code == 200
     refused = client.post(
-        f"/api/poll/{round_.pk}/decryption",
+        f"/api/rounds/{round_.pk}/decryption",
         data=json.dumps({"share": {"member": 2, "factors": [], "proofs": []}}),
         content_type="application/json",
     )

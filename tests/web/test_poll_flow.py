@@ -95,7 +95,7 @@ def test_whole_round_through_the_api(opened: dict[str, Any], client: Any, org_ac
     round_ = opened["round"]
     manifest: Manifest = opened["manifest"]
     slips = opened["slips"]
-    cast_url = f"/api/poll/{round_.pk}/cast"
+    cast_url = f"/api/rounds/{round_.pk}/cast"
     ids = manifest.official_ids
     votes = [
         {ids[0]: Mark.LOW, ids[1]: Mark.HIGH},
@@ -145,10 +145,10 @@ def test_whole_round_through_the_api(opened: dict[str, Any], client: Any, org_ac
     assert not AuditEntry.objects.filter(action="ballot.cast", detail__tracker="").exists()
 
     # The live board lists every tracker and the counts.
-    state = client.get(f"/api/poll/{round_.pk}/board").json()
+    state = client.get(f"/api/rounds/{round_.pk}/board").json()
     assert state["issued"] == 6 and state["returned"] == 4
     assert [e["tracker"] for e in state["entries"] if e["kind"] == "ballot"] == trackers
-    assert client.get(f"/poll/{round_.pk}/board/").status_code == 200
+    assert client.get(f"/rounds/{round_.pk}/board/").status_code == 200
 
     # Close (the aggregates are posted), and decrypt with members 1 and 3 (member 2 absent).
     do_close_round(org_actor, round_)
@@ -162,7 +162,7 @@ def test_whole_round_through_the_api(opened: dict[str, Any], client: Any, org_ac
         seat = CommitteeMember.objects.get(round=round_, index=index)
         client.force_login(seat.user)
         share = partial_decrypt(ctx, opened["shares"][index], cts)
-        answer = _post(client, f"/api/poll/{round_.pk}/decryption", {"share": share.to_dict()})
+        answer = _post(client, f"/api/rounds/{round_.pk}/decryption", {"share": share.to_dict()})
         assert answer.status_code == 201, answer.content
     round_.refresh_from_db()
     assert round_.status == RoundStatus.TALLIED
@@ -175,28 +175,28 @@ def test_whole_round_through_the_api(opened: dict[str, Any], client: Any, org_ac
     # The record rebuilt from the board verifies; the download is the same bytes.
     record = record_for(round_)
     verify_record(record, workers=1)
-    page = client.get(f"/poll/{round_.pk}/results/")
+    page = client.get(f"/rounds/{round_.pk}/results/")
     assert page.status_code == 200
     text = page.content.decode()
     assert "75.00%" in text and manifest.officials[0].name in text
     assert 'role="img"' in text
-    download = client.get(f"/poll/{round_.pk}/record.json")
+    download = client.get(f"/rounds/{round_.pk}/record.json")
     assert download.status_code == 200
     assert ElectionRecord.from_json(json.loads(download.content)).to_bytes() == (record.to_bytes())
 
     # Voters see nothing before the organiser publishes; then the results and the record.
     voter = slips[0].credential.user
     client.force_login(voter)
-    assert "75.00%" not in client.get(f"/poll/{round_.pk}/results/").content.decode()
-    assert client.get(f"/poll/{round_.pk}/record.json").status_code == 404
-    assert client.post(f"/poll/{round_.pk}/results/publish/").status_code == 403
+    assert "75.00%" not in client.get(f"/rounds/{round_.pk}/results/").content.decode()
+    assert client.get(f"/rounds/{round_.pk}/record.json").status_code == 404
+    assert client.post(f"/rounds/{round_.pk}/results/publish/").status_code == 403
     client.force_login(org_actor.user)
-    assert client.post(f"/poll/{round_.pk}/results/publish/").status_code == 302
+    assert client.post(f"/rounds/{round_.pk}/results/publish/").status_code == 302
     round_.refresh_from_db()
     assert round_.status == RoundStatus.PUBLISHED
     client.force_login(voter)
-    assert "75.00%" in client.get(f"/poll/{round_.pk}/results/").content.decode()
-    assert client.get(f"/poll/{round_.pk}/record.json").status_code == 200
+    assert "75.00%" in client.get(f"/rounds/{round_.pk}/results/").content.decode()
+    assert client.get(f"/rounds/{round_.pk}/record.json").status_code == 200
 
 
 def test_audit_endpoint_checks_a_reveal(opened: dict[str, Any], client: Any) -> None:
@@ -229,7 +229,7 @@ def test_audit_endpoint_checks_a_reveal(opened: dict[str, Any], client: Any) -> 
         key.public, tuple(rows), key.sign(Ballot.content_digest(fingerprint, key.public, rows))
     )
     client.force_login(slip.credential.user)
-    url = f"/api/poll/{round_.pk}/audit"
+    url = f"/api/rounds/{round_.pk}/audit"
     answer = _post(client, url, {"ballot": ballot.to_json(), "reveal": {"rows": reveal}})
     assert answer.status_code == 200 and answer.json()["ok"] is True
     reveal[1]["mark"] = "high"
@@ -242,28 +242,28 @@ def test_audit_endpoint_checks_a_reveal(opened: dict[str, Any], client: Any) -> 
 def test_pages_render_and_need_roles(opened: dict[str, Any], client: Any) -> None:
     round_ = opened["round"]
     slip = opened["slips"][0]
-    assert client.get(f"/poll/{round_.pk}/booth/").status_code == 302  # to the login page
+    assert client.get(f"/rounds/{round_.pk}/booth/").status_code == 302  # to the login page
     client.force_login(slip.credential.user)
-    page = client.get(f"/poll/{round_.pk}/booth/")
+    page = client.get(f"/rounds/{round_.pk}/booth/")
     assert page.status_code == 200
     assert "'wasm-unsafe-eval'" in page.headers["Content-Security-Policy"]
     assert "unsafe-inline" not in page.headers["Content-Security-Policy"]
     assert 'id="booth-data"' in page.content.decode()
     # A voter sees who has done which step, and no controls.
-    progress = client.get(f"/poll/{round_.pk}/committee/")
+    progress = client.get(f"/rounds/{round_.pk}/committee/")
     assert progress.status_code == 200
     assert 'id="status-table"' in progress.content.decode()
     assert 'id="ceremony-panel"' not in progress.content.decode()
     assert (
         client.post(
-            f"/api/poll/{round_.pk}/ceremony", data="{}", content_type="application/json"
+            f"/api/rounds/{round_.pk}/ceremony", data="{}", content_type="application/json"
         ).status_code
         == 403
     )
     seat = CommitteeMember.objects.get(round=round_, index=1)
     client.force_login(seat.user)
-    assert client.get(f"/poll/{round_.pk}/committee/").status_code == 200
-    ceremony = client.get(f"/poll/{round_.pk}/committee/ceremony.json")
+    assert client.get(f"/rounds/{round_.pk}/committee/").status_code == 200
+    ceremony = client.get(f"/rounds/{round_.pk}/committee/ceremony.json")
     assert json.loads(ceremony.content)["format"] == "tinnhiem-trustee/1"
     entry = client.get("/phieu/")
     assert entry.status_code == 200
@@ -273,10 +273,10 @@ def test_pages_speak_english(opened: dict[str, Any], client: Any, settings: Any)
     """Vietnamese first; English from the site's catalogue when chosen."""
     round_ = opened["round"]
     client.force_login(opened["slips"][0].credential.user)
-    page = client.get(f"/poll/{round_.pk}/booth/").content.decode()
+    page = client.get(f"/rounds/{round_.pk}/booth/").content.decode()
     assert "Phòng bỏ phiếu" in page and "Tín nhiệm cao" in page
     client.cookies["django_language"] = "en"
-    page = client.get(f"/poll/{round_.pk}/booth/").content.decode()
+    page = client.get(f"/rounds/{round_.pk}/booth/").content.decode()
     assert "Voting booth" in page and "High confidence" in page
     assert "Step 2: mark one level for each person" in page
 
@@ -316,13 +316,13 @@ def test_formal_vote_round(org_actor: Any, body: Any, people: dict[str, Any], cl
     opened = {"round": round_, "manifest": engine_of(round_).manifest}
     official = opened["manifest"].official_ids[0]
     client.force_login(slips[0].credential.user)
-    page = client.get(f"/poll/{round_.pk}/booth/").content.decode()
+    page = client.get(f"/rounds/{round_.pk}/booth/").content.decode()
     assert 'value="no_confidence"' in page and 'value="high"' not in page
     for slip, mark in zip(slips, [Mark.NO_CONFIDENCE] * 4 + [Mark.CONFIDENCE], strict=False):
         client.force_login(slip.credential.user)
         answer = _post(
             client,
-            f"/api/poll/{round_.pk}/cast",
+            f"/api/rounds/{round_.pk}/cast",
             {"ballot": _ballot(opened, slip, {official: mark}).to_json()},
         )
         assert answer.status_code == 201, answer.content
@@ -346,7 +346,7 @@ def test_formal_vote_round(org_actor: Any, body: Any, people: dict[str, Any], cl
     assert row["counts"] == {"confidence": 1, "no_confidence": 4}
     verify_record(record_for(round_), workers=1)
     client.force_login(org_actor.user)
-    text = client.get(f"/poll/{round_.pk}/results/").content.decode()
+    text = client.get(f"/rounds/{round_.pk}/results/").content.decode()
     # The formal vote counts over all deputies of the body (6), not the ballots returned
     # (Luật Tổ chức Quốc hội 2014, Điều 13 khoản 2: "quá nửa tổng số đại biểu").
     assert row["base"] == 6 and row["percentages"]["no_confidence"] == "66.67"

@@ -43,7 +43,7 @@ def cli(*args: str) -> Any:
 
 def upload(client: Any, round_: Any, path: Path) -> Any:
     with path.open("rb") as handle:
-        return client.post(f"/poll/{round_.pk}/committee/upload/", {"file": handle}, follow=True)
+        return client.post(f"/rounds/{round_.pk}/committee/upload/", {"file": handle}, follow=True)
 
 
 def test_offline_member_through_files(
@@ -59,7 +59,7 @@ def test_offline_member_through_files(
     ceremony = tmp_path / "ceremony.json"
 
     def download_ceremony() -> None:
-        ceremony.write_bytes(client.get(f"/poll/{round_.pk}/committee/ceremony.json").content)
+        ceremony.write_bytes(client.get(f"/rounds/{round_.pk}/committee/ceremony.json").content)
 
     manifest = engine_of(round_).manifest
     ctx = Context(ceremony_fingerprint(manifest))
@@ -165,7 +165,7 @@ def test_offline_member_through_files(
     round_.refresh_from_db()
 
     aggregates = tmp_path / "aggregates.json"
-    aggregates.write_bytes(client.get(f"/poll/{round_.pk}/committee/aggregates.json").content)
+    aggregates.write_bytes(client.get(f"/rounds/{round_.pk}/committee/aggregates.json").content)
     wrong = tmp_path / "wrong.txt"
     wrong.write_text("sai mật khẩu rồi\n", encoding="utf-8")
     refused = cli(
@@ -216,7 +216,7 @@ def test_bad_files_are_refused(
     seat = CommitteeMember.objects.get(round=round_, index=1)
     client.force_login(seat.user)
     ceremony = tmp_path / "ceremony.json"
-    data = json.loads(client.get(f"/poll/{round_.pk}/committee/ceremony.json").content)
+    data = json.loads(client.get(f"/rounds/{round_.pk}/committee/ceremony.json").content)
     data["manifest"]["title"] = "Đã bị sửa"
     ceremony.write_text(json.dumps(data), encoding="utf-8")
     secret = tmp_path / "pass.txt"

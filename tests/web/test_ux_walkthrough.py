@@ -73,7 +73,7 @@ def test_board_names_entry_kinds(client, setup_round):
     assert "Thông tin đợt" in html and "Mở bỏ phiếu" in html
     assert "<td>manifest</td>" not in html and "<td>open</td>" not in html
     # the API keeps the raw kind for programs
-    api = client.get(reverse("web:poll_api_board", args=[setup_round.pk])).json()
+    api = client.get(reverse("web:api_board", args=[setup_round.pk])).json()
     assert [e["kind"] for e in api["entries"]] == ["manifest", "open"]
 
 
@@ -81,7 +81,7 @@ def test_round_page_leads_the_organiser_to_the_next_step(client, organiser, setu
     client.force_login(organiser)
     url = reverse("web:round", args=[setup_round.pk])
     committee = reverse("web:poll_committee", args=[setup_round.pk])
-    results = reverse("web:poll_results", args=[setup_round.pk])
+    results = reverse("web:results", args=[setup_round.pk])
     assert committee not in client.get(url).content.decode()  # draft: nothing to see yet
     _set_status(setup_round, RoundStatus.CEREMONY)
     assert committee in client.get(url).content.decode()

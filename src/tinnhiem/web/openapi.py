@@ -273,23 +273,49 @@ _ROUND_SCHEMAS: dict[str, Any] = {
     },
     "BoardEntry": {
         "type": "object",
-        "required": ["seq", "kind", "payload_hash", "previous", "hash"],
+        "required": ["seq", "kind", "hash", "payload_hash", "previous", "created_at"],
         "properties": {
-            "seq": {"type": "integer"},
+            "seq": {"type": "integer", "minimum": 0},
             "kind": {"type": "string"},
+            "hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
             "payload_hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
             "previous": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
-            "hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
             "created_at": {"type": "string", "format": "date-time"},
-            "payload": {"type": "object"},
+            "tracker": {"type": "string", "description": "Ballot entries only"},
+            "payload": {
+                "type": ["object", "array", "string", "number", "boolean", "null"],
+                "description": "With payload=1 only",
+            },
+            "sealed": {
+                "const": True,
+                "description": "With payload=1: a decryption or results entry whose payload "
+                "(the decrypted sums) the caller may not see yet; it has no payload.",
+            },
         },
     },
     "Board": {
         "type": "object",
-        "required": ["round", "head", "entries"],
+        "description": "The board: head of the hash chain, counts, the entries after since.",
+        "required": [
+            "round",
+            "status",
+            "status_label",
+            "head",
+            "length",
+            "summoned",
+            "issued",
+            "returned",
+            "entries",
+        ],
         "properties": {
             "round": {"type": "integer"},
+            "status": {"$ref": "#/components/schemas/RoundStatus"},
+            "status_label": {"type": "string"},
             "head": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+            "length": {"type": "integer", "minimum": 0},
+            "summoned": {"type": "integer", "minimum": 0},
+            "issued": {"type": "integer", "minimum": 0, "description": "Credentials issued"},
+            "returned": {"type": "integer", "minimum": 0, "description": "Ballots cast"},
             "entries": {"type": "array", "items": {"$ref": "#/components/schemas/BoardEntry"}},
         },
     },
@@ -298,7 +324,11 @@ _ROUND_SCHEMAS: dict[str, Any] = {
         "required": ["round", "published_at", "result"],
         "properties": {
             "round": {"type": "integer"},
-            "published_at": {"type": "string", "format": "date-time"},
+            "published_at": {
+                "type": ["string", "null"],
+                "format": "date-time",
+                "description": "null: tallied, not published (organiser and committee only)",
+            },
             "result": {
                 "type": "object",
                 "description": "Counts and consequences (docs/record-format.md)",
@@ -542,44 +572,6 @@ _CEREMONY_SCHEMAS: dict[str, Any] = {
         "required": ["ok", "state"],
         "properties": {"ok": {"const": True}, "state": _ref("CeremonyState")},
     },
-    "PollBoardEntry": {
-        "type": "object",
-        "required": ["seq", "kind", "hash", "payload_hash", "at"],
-        "properties": {
-            "seq": {"type": "integer", "minimum": 0},
-            "kind": {"type": "string"},
-            "hash": _HASH,
-            "payload_hash": _HASH,
-            "at": {"type": "string", "format": "date-time"},
-            "tracker": {"type": "string", "description": "Ballot entries only"},
-        },
-    },
-    "PollBoard": {
-        "type": "object",
-        "description": "The live board: head of the hash chain, counts, new entries.",
-        "required": [
-            "round",
-            "status",
-            "status_label",
-            "head",
-            "length",
-            "summoned",
-            "issued",
-            "returned",
-            "entries",
-        ],
-        "properties": {
-            "round": {"type": "integer"},
-            "status": _ref("RoundStatus"),
-            "status_label": {"type": "string"},
-            "head": _HASH,
-            "length": {"type": "integer", "minimum": 0},
-            "summoned": {"type": "integer", "minimum": 0},
-            "issued": {"type": "integer", "minimum": 0, "description": "Credentials issued"},
-            "returned": {"type": "integer", "minimum": 0, "description": "Ballots cast"},
-            "entries": {"type": "array", "items": _ref("PollBoardEntry")},
-        },
-    },
     "RoundStatus": {
         "type": "string",
         "enum": ["draft", "ceremony", "open", "closed", "tallied", "published"],
@@ -595,7 +587,7 @@ _SCHEMAS: dict[str, Any] = {**_ROUND_SCHEMAS, **_BALLOT_SCHEMAS, **_CEREMONY_SCH
 
 
 def _round_paths() -> dict[str, Any]:
-    """The read-only round API (views/api.py)."""
+    """The round API (views/api.py), its board (views/board.py) and results (views/results.py)."""
     return {
         "/api/openapi.json": {
             "get": {
@@ -623,26 +615,47 @@ def _round_paths() -> dict[str, Any]:
         "/api/rounds/{round_id}": _get(
             "getRound", "One round: officials, quorum", _json("RoundDetail", "The round.")
         ),
-        "/api/rounds/{round_id}/board": _get(
-            "getBoard",
-            "The bulletin board (hash chain)",
-            _json("Board", "The board, in order."),
-            query=[
-                {
-                    "name": "payload",
-                    "in": "query",
-                    "required": False,
-                    "schema": {"type": "integer", "enum": [0, 1]},
-                    "description": "1: include each entry's payload",
-                }
-            ],
-        ),
+        "/api/rounds/{round_id}/board": {
+            "get": {
+                "operationId": "getBoard",
+                "summary": "The bulletin board: head, counts, the entries after since",
+                "description": "Public: no login needed for the hash chain, trackers and "
+                "counts. payload=1 adds each entry's payload and needs a role in the "
+                "round; the payloads of decryption and results entries (the decrypted "
+                "sums) stay sealed (sealed: true) until the caller may see the results.",
+                "security": [*_PUBLIC, *_SESSION],
+                "parameters": [
+                    _ROUND_ID,
+                    {
+                        "name": "since",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "integer", "default": -1},
+                        "description": "Only entries with seq > since (-1, or not an integer: all)",
+                    },
+                    {
+                        "name": "payload",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "integer", "enum": [0, 1]},
+                        "description": "1: include each entry's payload (a role in the round)",
+                    },
+                ],
+                "responses": {
+                    "200": _json("Board", "The board, in order."),
+                    "403": _forbidden(False),
+                    "404": _NOT_FOUND,
+                    "405": _NOT_ALLOWED,
+                },
+            }
+        },
         "/api/rounds/{round_id}/results": _get(
             "getResults",
-            "Published results",
-            _json("Results", "The published result."),
+            "The result, to whom the results page shows it",
+            _json("Results", "The result (published_at null: not published yet)."),
             not_found=_error(
-                "No such round, or its results are not published yet.",
+                "No such round, or no result the caller may see yet (docs/web.md, "
+                "who sees results).",
                 ["not_found", "not_published"],
             ),
         ),
@@ -650,9 +663,9 @@ def _round_paths() -> dict[str, Any]:
 
 
 def _voter_paths() -> dict[str, Any]:
-    """The booth's endpoints (views_poll/booth.py): role voter."""
+    """The booth's endpoints (views/booth.py): role voter."""
     return {
-        "/api/poll/{round_id}/cast": _post(
+        "/api/rounds/{round_id}/cast": _post(
             "castBallot",
             "Cast an encrypted ballot (bỏ phiếu)",
             "CastRequest",
@@ -675,7 +688,7 @@ def _voter_paths() -> dict[str, Any]:
             "not_eligible (no credential issued in this round for the caller or the "
             "ballot's credential), wrong_credential (not the caller's own) and refused.",
         ),
-        "/api/poll/{round_id}/audit": _post(
+        "/api/rounds/{round_id}/audit": _post(
             "auditBallot",
             "Re-check a Benaloh audit of a sealed ballot (kiểm tra lá phiếu)",
             "AuditRequest",
@@ -693,7 +706,7 @@ def _voter_paths() -> dict[str, Any]:
 
 
 def _committee_paths() -> dict[str, Any]:
-    """The counting committee's endpoints (views_poll/committee.py) and the live board."""
+    """The counting committee's endpoints (views/committee.py)."""
     ceremony_get = _get(
         "getCeremony",
         "The public state of the key ceremony and the decryption",
@@ -716,8 +729,8 @@ def _committee_paths() -> dict[str, Any]:
     )["post"]
     ceremony_get["description"] = "Any role in the round (all of it is public)."
     return {
-        "/api/poll/{round_id}/ceremony": {"get": ceremony_get, "post": ceremony_post},
-        "/api/poll/{round_id}/aggregates": _post(
+        "/api/rounds/{round_id}/ceremony": {"get": ceremony_get, "post": ceremony_post},
+        "/api/rounds/{round_id}/aggregates": _post(
             "prepareAggregates",
             "Post the close and aggregates sections (once); what to decrypt",
             None,
@@ -727,7 +740,7 @@ def _committee_paths() -> dict[str, Any]:
             },
             "Role committee or organiser; no request body. Idempotent.",
         ),
-        "/api/poll/{round_id}/decryption": _post(
+        "/api/rounds/{round_id}/decryption": _post(
             "postDecryptionShare",
             "Post the caller's partial decryption of the aggregates, with proofs",
             "DecryptionRequest",
@@ -746,29 +759,6 @@ def _committee_paths() -> dict[str, Any]:
             },
             "Role committee, the caller's own seat.",
         ),
-        "/api/poll/{round_id}/board": {
-            "get": {
-                "operationId": "getPollBoard",
-                "summary": "The live bulletin board: head, counts, entries after since",
-                "description": "Public: no login needed (the board holds nothing secret).",
-                "security": _PUBLIC,
-                "parameters": [
-                    _ROUND_ID,
-                    {
-                        "name": "since",
-                        "in": "query",
-                        "required": False,
-                        "schema": {"type": "integer", "default": -1},
-                        "description": "Only entries with seq > since (-1, or not an integer: all)",
-                    },
-                ],
-                "responses": {
-                    "200": _json("PollBoard", "The board."),
-                    "404": _NOT_FOUND,
-                    "405": _NOT_ALLOWED,
-                },
-            }
-        },
     }
 
 
@@ -779,7 +769,7 @@ def openapi_document(server_url: str = "/") -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {
             "title": "Tín Nhiệm API",
-            "version": "1.2.0",
+            "version": "2.0.0",
             "summary": "JSON API: rounds, bulletin board, results; the poll's booth, key "
             "ceremony and decryption.",
             "description": _DESCRIPTION,

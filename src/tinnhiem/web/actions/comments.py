@@ -10,11 +10,11 @@ from tinnhiem.web.actions.audit import audit
 from tinnhiem.web.actions.errors import ActionError
 from tinnhiem.web.lib.access import Actor, ensure_role
 from tinnhiem.web.lib.text import nfc
+from tinnhiem.web.lib.visibility import published
 from tinnhiem.web.models import (
     MAX_COMMENT_CHARS,
     Comment,
     Official,
-    Result,
     Role,
     Round,
     SelfReport,
@@ -26,10 +26,10 @@ COMMENTER_ROLES = (Role.ORGANISER, Role.COMMITTEE, Role.VOTER, Role.OFFICIAL)
 
 
 def thread_open(round: Round, official: Official | None) -> bool:
-    """A results thread opens when the result is published; a report thread when the
-    report is."""
+    """A results thread opens when the results are published to everyone in the round
+    (``lib.visibility.published``); a report thread when the report is."""
     if official is None:
-        return Result.objects.filter(round=round, published_at__isnull=False).exists()
+        return published(round)
     return SelfReport.objects.filter(official=official, published_at__isnull=False).exists()
 
 

@@ -6,7 +6,7 @@ A slip carries three things, printed once and never stored in the clear:
 - the check-in token, scanned at the door (it proves presence, not the right to vote).
 The booth QR holds ``<site><booth entry>#v1.<login code>.<seed, base64url>``: the part
 after ``#`` never leaves the voter's browser. The booth entry is the booth's page
-(``web:poll_entry``, /phieu/) when it is installed, else the plain slip login page.
+(``web:poll_entry``, /phieu/).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import base64
 import secrets
 
 import segno
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 __all__ = [
     "CHECKIN_PREFIX",
@@ -69,11 +69,8 @@ def parse_checkin_code(scanned: str) -> str:
 
 
 def booth_entry_path() -> str:
-    """The path the booth QR opens: the booth's entry page, or the slip login page."""
-    try:
-        return reverse("web:poll_entry")
-    except NoReverseMatch:
-        return reverse("web:slip_login")
+    """The path the booth QR opens: the booth's entry page (``/phieu/``)."""
+    return reverse("web:poll_entry")
 
 
 def booth_fragment(login_code: str, seed: bytes) -> str:

@@ -1,4 +1,7 @@
-"""The read-only JSON API (described in ``tinnhiem.web.openapi``)."""
+"""The JSON API of rounds: the list, one round, and the OpenAPI document that describes
+every endpoint (``tinnhiem.web.openapi``). A round's board, results, booth and committee
+endpoints live with their feature (``views/board.py``, ``results.py``, ``booth.py``,
+``committee.py``), all under ``/api/rounds/<id>/``."""
 
 from __future__ import annotations
 
@@ -6,18 +9,17 @@ from typing import Any
 
 from django.http import HttpRequest, JsonResponse
 
-from tinnhiem.ballots import GENESIS
 from tinnhiem.web.lib.access import require_role, visible_rounds
 from tinnhiem.web.lib.api import api_get
 from tinnhiem.web.lib.quorum import quorum_of
-from tinnhiem.web.models import BoardEntry, Official, Result, Role, Round, VoterCredential
+from tinnhiem.web.models import Official, Role, Round, VoterCredential
 from tinnhiem.web.openapi import openapi_document
 from tinnhiem.web.views.common import scope_of
 
-__all__ = ["board", "openapi", "round_detail", "round_list", "round_results"]
+__all__ = ["iso", "openapi", "round_detail", "round_list", "round_summary"]
 
 
-def _iso(value: Any) -> str | None:
+def iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
@@ -30,9 +32,9 @@ def round_summary(round_: Round) -> dict[str, Any]:
         "rule_id": round_.rule_id,
         "status": round_.status,
         "schedule": {
-            "report_deadline": _iso(round_.report_deadline),
-            "opens_at": _iso(round_.opens_at),
-            "closes_at": _iso(round_.closes_at),
+            "report_deadline": iso(round_.report_deadline),
+            "opens_at": iso(round_.opens_at),
+            "closes_at": iso(round_.closes_at),
         },
         "threshold": round_.threshold,
         "committee_size": round_.committee_size,
@@ -88,37 +90,3 @@ def round_detail(request: HttpRequest, round_id: int) -> JsonResponse:
         "public_key": round_.public_key,
     }
     return JsonResponse(data)
-
-
-@api_get
-@require_role(*Role)
-def board(request: HttpRequest, round_id: int) -> JsonResponse:
-    round_ = _round(request)
-    with_payload = request.GET.get("payload") == "1"
-    entries = []
-    for e in BoardEntry.objects.filter(round=round_).order_by("seq"):
-        item: dict[str, Any] = {
-            "seq": e.seq,
-            "kind": e.kind,
-            "payload_hash": e.payload_hash,
-            "previous": e.previous,
-            "hash": e.hash,
-            "created_at": _iso(e.created_at),
-        }
-        if with_payload:
-            item["payload"] = e.payload
-        entries.append(item)
-    head = entries[-1]["hash"] if entries else GENESIS.hex()
-    return JsonResponse({"round": round_.pk, "head": head, "entries": entries})
-
-
-@api_get
-@require_role(*Role)
-def round_results(request: HttpRequest, round_id: int) -> JsonResponse:
-    round_ = _round(request)
-    result = Result.objects.filter(round=round_, published_at__isnull=False).first()
-    if result is None:
-        return JsonResponse({"error": "not_published"}, status=404)
-    return JsonResponse(
-        {"round": round_.pk, "published_at": _iso(result.published_at), "result": result.payload}
-    )

@@ -1,5 +1,6 @@
-"""Officials' self-assessment reports: read (voters, once published), write (the official
-or an organiser), publish (organisers); each report has a comment thread."""
+"""Officials' self-assessment reports: read (every role, once published), write (the
+official or an organiser), publish (organisers); each report has a comment thread. Who
+reads or edits which report is ``lib.visibility``'s decision."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST
 from tinnhiem.web.actions import ActionError, do_publish_report, do_submit_report
 from tinnhiem.web.forms import ReportForm
 from tinnhiem.web.lib.access import require_role
+from tinnhiem.web.lib.visibility import may_edit_report, may_read_report
 from tinnhiem.web.models import Official, Role, SelfReport
 from tinnhiem.web.views.comments import thread_context
 from tinnhiem.web.views.common import actor_for, add_action_error, scope_of
@@ -27,12 +29,7 @@ def _official(request: HttpRequest, official_id: int) -> Official:
 
 
 def _may_read(request: HttpRequest, official: Official, report: SelfReport | None) -> bool:
-    roles = scope_of(request).roles
-    if Role.ORGANISER in roles:
-        return True
-    if report is not None and report.published_at is not None:
-        return True
-    return Role.OFFICIAL in roles and official.person.user_id == request.user.pk
+    return may_read_report(official, report, request.user, scope_of(request).roles)
 
 
 @require_role(*Role)
@@ -66,6 +63,8 @@ def report_pdf(request: HttpRequest, round_id: int, official_id: int) -> FileRes
 @require_role(Role.ORGANISER, Role.OFFICIAL)
 def report_edit(request: HttpRequest, round_id: int, official_id: int) -> HttpResponse:
     official = _official(request, official_id)
+    if not may_edit_report(official, request.user, scope_of(request).roles):
+        raise Http404("not this official's report")
     report = SelfReport.objects.filter(official=official).first()
     form = ReportForm(
         request.POST or None, request.FILES or None, initial={"text": report.text if report else ""}

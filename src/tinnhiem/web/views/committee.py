@@ -36,8 +36,7 @@ from tinnhiem.web.lib.access import require_role
 from tinnhiem.web.lib.api import api_methods, api_post
 from tinnhiem.web.lib.poll_round import display_name, engine_of
 from tinnhiem.web.models import CommitteeMember, DecryptionShare, Role, Round
-from tinnhiem.web.views.common import actor_for, scope_of
-from tinnhiem.web.views_poll.common import BadJson, json_body, json_error, wasm_csp
+from tinnhiem.web.views.common import BadJson, actor_for, json_body, json_error, scope_of, wasm_csp
 
 __all__ = [
     "aggregates_api",

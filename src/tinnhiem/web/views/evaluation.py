@@ -15,20 +15,16 @@ from django.views.decorators.cache import never_cache
 from tinnhiem.evaluation import CAVEATS, ProgrammeImportError, write_pdf, write_xlsx
 from tinnhiem.web.actions import ActionError
 from tinnhiem.web.actions.evaluation_import import do_import_programme, programme_of
+from tinnhiem.web.forms.evaluation import ProgrammeUploadForm
 from tinnhiem.web.lib.access import require_role
+from tinnhiem.web.lib.evaluation import RoundEvaluation, evaluate_round, nfc
+from tinnhiem.web.lib.evaluation_rows import official_row, work_parts
+from tinnhiem.web.lib.scatter import scatter_points, scatter_svg
+from tinnhiem.web.lib.visibility import Sealed, may_see
 from tinnhiem.web.models import Person, Role, Round
 from tinnhiem.web.models.evaluation import ProgrammeUpload
 from tinnhiem.web.views.common import actor_for, add_action_error, scope_of
-from tinnhiem.web.views_eval.forms import ProgrammeUploadForm
-from tinnhiem.web.views_eval.present import official_row, work_parts
-from tinnhiem.web.views_eval.report import (
-    RoundEvaluation,
-    evaluate_round,
-    nfc,
-    tally_public,
-)
-from tinnhiem.web.views_eval.scatter import scatter_points, scatter_svg
-from tinnhiem.web.views_paper.minutes import CONTENT_TYPES
+from tinnhiem.web.views.minutes import CONTENT_TYPES
 
 __all__ = ["evaluation", "evaluation_export", "programme_import"]
 
@@ -47,9 +43,11 @@ def evaluation(request: HttpRequest, round_id: int) -> HttpResponse:
     """Leaders see every official; an official sees only their own evaluation."""
     round_ = _round(request)
     roles = scope_of(request).roles
+    # The tally beside the evaluation is sealed as the results are (lib.visibility).
+    ev = evaluate_round(round_, with_tally=may_see(Sealed.RESULTS, round_, roles))
     if roles & set(LEADERS):
-        return _leader(request, round_, evaluate_round(round_), roles)
-    return _own(request, round_, evaluate_round(round_, with_tally=tally_public(round_)))
+        return _leader(request, round_, ev, roles)
+    return _own(request, round_, ev)
 
 
 def _leader(
@@ -143,7 +141,7 @@ def evaluation_export(request: HttpRequest, round_id: int, fmt: str) -> HttpResp
     if fmt not in ("pdf", "xlsx"):
         raise Http404(_("Định dạng không hỗ trợ."))
     round_ = _round(request)
-    ev = evaluate_round(round_)
+    ev = evaluate_round(round_, with_tally=may_see(Sealed.RESULTS, round_, scope_of(request).roles))
     if ev is None:
         raise Http404(_("Chưa nhập chương trình công tác."))
     writer = write_pdf if fmt == "pdf" else write_xlsx

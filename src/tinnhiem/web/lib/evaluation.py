@@ -25,11 +25,11 @@ from tinnhiem.reports import MinutesData, MinutesRow
 from tinnhiem.rules import PollCounts, evaluate_poll, load_rule
 from tinnhiem.web.actions.evaluation_import import parse_programme, programme_of
 from tinnhiem.web.actions.paper_store import load_session, paper_round_of
-from tinnhiem.web.models import Result, Round
+from tinnhiem.web.lib.paper import legal_minutes
+from tinnhiem.web.models import Round
 from tinnhiem.web.models.evaluation import ProgrammeUpload
-from tinnhiem.web.views_paper.queries import legal_minutes
 
-__all__ = ["RoundEvaluation", "evaluate_round", "nfc", "tally_public"]
+__all__ = ["RoundEvaluation", "evaluate_round", "nfc"]
 
 
 def nfc(text: str) -> str:
@@ -74,15 +74,6 @@ def _quorum_numbers(round: Round) -> tuple[int | None, int | None, int | None]:
 def _at(cycle_start: date, cycle_end: date) -> date:
     today = timezone.localdate()
     return max(cycle_start, min(today, cycle_end))
-
-
-def tally_public(round: Round) -> bool:
-    """May everyone in the round read its legal tally? An electronic result once it is
-    published; a paper round once its minutes are final (``legal_minutes`` refuses drafts)."""
-    if paper_round_of(round) is not None:
-        return True
-    result = Result.objects.filter(round=round).first()
-    return result is not None and result.published_at is not None
 
 
 def evaluate_round(

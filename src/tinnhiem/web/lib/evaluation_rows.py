@@ -8,7 +8,7 @@ from typing import Any
 
 from tinnhiem.evaluation import OfficialEvaluation
 from tinnhiem.reports import percent_vi
-from tinnhiem.web.views_eval.report import RoundEvaluation
+from tinnhiem.web.lib.evaluation import RoundEvaluation
 
 __all__ = ["exact", "interval", "legal_row", "official_row", "work_parts"]
 

@@ -37,11 +37,7 @@ from tinnhiem.web.actions.paper_rounds import (
     do_paper_issue,
 )
 from tinnhiem.web.actions.paper_store import load_session, operator_name, paper_round_of
-from tinnhiem.web.lib.access import require_role
-from tinnhiem.web.models import Person, Role, Round
-from tinnhiem.web.models.paper import PaperRound
-from tinnhiem.web.views.common import actor_for, add_action_error, scope_of
-from tinnhiem.web.views_paper.forms import (
+from tinnhiem.web.forms.paper import (
     BallotEntryForm,
     IssueForm,
     PaperRoundForm,
@@ -50,7 +46,12 @@ from tinnhiem.web.views_paper.forms import (
     TotalsForm,
     mark_key,
 )
-from tinnhiem.web.views_paper.queries import field_label, mark_label, own_entries
+from tinnhiem.web.lib.access import require_role
+from tinnhiem.web.lib.paper import field_label, mark_label, own_entries
+from tinnhiem.web.lib.visibility import Sealed, may_see
+from tinnhiem.web.models import Person, Role, Round
+from tinnhiem.web.models.paper import PaperRound
+from tinnhiem.web.views.common import actor_for, add_action_error, scope_of
 
 __all__ = [
     "paper_ballots",
@@ -112,6 +113,8 @@ def paper_status(request: HttpRequest, round_id: int) -> HttpResponse:
         status = 400
     context: dict[str, Any] = {"round": round_, "form": form, "roles": roles}
     if paper_round is not None:
+        if not may_see(Sealed.DRAFTS, round_, roles):
+            raise PermissionDenied("drafts")
         session = load_session(paper_round)
         context.update(
             session=session,
@@ -270,6 +273,8 @@ def paper_disagreements(request: HttpRequest, round_id: int) -> HttpResponse:
     """Every unresolved difference: serial, official, what each operator entered."""
     round_ = _round(request)
     _pr, session = _paper(round_)
+    if not may_see(Sealed.DRAFTS, round_, scope_of(request).roles):
+        raise PermissionDenied("drafts")
     rows = _disagreement_rows(session)
     return render(
         request,

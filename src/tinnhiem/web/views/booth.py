@@ -28,12 +28,14 @@ from tinnhiem.web.lib.api import api_post
 from tinnhiem.web.lib.poll_round import engine_of
 from tinnhiem.web.models import Ballot as BallotRow
 from tinnhiem.web.models import Official, Role, RoundStatus, SelfReport, VoterCredential
-from tinnhiem.web.views.common import actor_for, add_action_error, scope_of
-from tinnhiem.web.views_poll.common import (
+from tinnhiem.web.views.common import (
     BadJson,
+    actor_for,
+    add_action_error,
     json_body,
     json_error,
     mark_labels,
+    scope_of,
     wasm_csp,
 )
 

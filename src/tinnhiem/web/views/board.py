@@ -1,14 +1,19 @@
-"""The public bulletin board (bảng tin công khai), live during the poll.
+"""The public bulletin board (bảng tin công khai) of a round: the page, live during the
+poll, and its JSON (``/api/rounds/<id>/board``).
 
 The page shows the hash chain's head, every tracker, the ballots issued and returned; it
-polls ``/api/poll/<round>/board?since=<seq>`` every few seconds for new entries. The board
-holds nothing secret (hashes, trackers and counts), so anyone may read it.
+polls ``/api/rounds/<round>/board?since=<seq>`` every few seconds for new entries. The
+chain itself holds nothing secret (hashes, trackers and counts), so anyone may read it,
+without logging in. ``?payload=1`` adds each entry's payload for someone with a role in
+the round, except the decrypted sums (the ``decryption`` and ``results`` entries), which
+``lib.visibility`` seals until the results are published.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -16,7 +21,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from tinnhiem.ballots import GENESIS
+from tinnhiem.web.lib.access import roles_of
 from tinnhiem.web.lib.api import api_get
+from tinnhiem.web.lib.visibility import BOARD_SEALED_KINDS, Sealed, may_see
 from tinnhiem.web.models import Ballot, BoardEntry, Round, Summons, VoterCredential
 
 __all__ = ["board", "board_api", "board_state", "kind_labels"]
@@ -36,21 +43,29 @@ def kind_labels() -> dict[str, str]:
     }
 
 
-def _entry(e: BoardEntry) -> dict[str, Any]:
+def _entry(e: BoardEntry, payload: bool | None) -> dict[str, Any]:
+    """One entry; ``payload`` None: without payloads, True: with it, False: sealed."""
     item: dict[str, Any] = {
         "seq": e.seq,
         "kind": e.kind,
         "hash": e.hash,
         "payload_hash": e.payload_hash,
-        "at": e.created_at.isoformat(),
+        "previous": e.previous,
+        "created_at": e.created_at.isoformat(),
     }
     if e.kind == "ballot" and isinstance(e.payload, dict):
         item["tracker"] = e.payload.get("tracker", "")
+    if payload is not None:
+        if payload or e.kind not in BOARD_SEALED_KINDS:
+            item["payload"] = e.payload
+        else:
+            item["sealed"] = True
     return item
 
 
-def board_state(round_: Round, since: int = -1) -> dict[str, Any]:
-    """The head, the counts and the entries after ``since`` (all with -1)."""
+def board_state(round_: Round, since: int = -1, *, sums: bool | None = None) -> dict[str, Any]:
+    """The head, the counts and the entries after ``since`` (all with -1). ``sums`` None:
+    no payloads; True: every payload; False: payloads, the decrypted sums sealed."""
     rows = BoardEntry.objects.filter(round=round_).order_by("seq")
     last = rows.last()
     return {
@@ -62,7 +77,7 @@ def board_state(round_: Round, since: int = -1) -> dict[str, Any]:
         "summoned": Summons.objects.filter(round=round_).count(),
         "issued": VoterCredential.objects.filter(round=round_).count(),
         "returned": Ballot.objects.filter(round=round_).count(),
-        "entries": [_entry(e) for e in rows.filter(seq__gt=since)],
+        "entries": [_entry(e, sums) for e in rows.filter(seq__gt=since)],
     }
 
 
@@ -74,7 +89,7 @@ def board(request: HttpRequest, round_id: int) -> HttpResponse:
     for entry in state["entries"]:
         entry["kind_label"] = labels.get(entry["kind"], entry["kind"])
     data = {
-        "url": reverse("web:poll_api_board", args=[round_.pk]),
+        "url": reverse("web:api_board", args=[round_.pk]),
         "kinds": labels,
         "messages": {
             "found": _("Có trên bảng tin: mục số %(seq)s."),
@@ -87,9 +102,16 @@ def board(request: HttpRequest, round_id: int) -> HttpResponse:
 
 @api_get
 def board_api(request: HttpRequest, round_id: int) -> JsonResponse:
-    round_ = get_object_or_404(Round, pk=round_id)
+    """GET ?since=<seq>&payload=1: the chain to anyone; payloads to a role in the round."""
+    round_ = get_object_or_404(Round.objects.select_related("body"), pk=round_id)
     try:
         since = int(request.GET.get("since", "-1"))
     except ValueError:
         since = -1
-    return JsonResponse(board_state(round_, since))
+    sums: bool | None = None
+    if request.GET.get("payload") == "1":
+        roles = roles_of(request.user, round=round_)
+        if not roles:
+            raise PermissionDenied("payloads need a role in the round")
+        sums = may_see(Sealed.RESULTS, round_, roles)
+    return JsonResponse(board_state(round_, since, sums=sums))

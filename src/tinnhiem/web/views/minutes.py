@@ -1,6 +1,7 @@
 """The tally minutes (biên bản kiểm phiếu) of a round as PDF, XLSX or CSV: from the paper
 entry log for a paper, mixed or hand-counted round (``?draft=1`` prints what is agreed so
-far, marked BẢN NHÁP), from the election record for an electronic round."""
+far, marked BẢN NHÁP), from the election record for an electronic round. Who may download
+them when is ``lib.visibility``'s decision (drafts: the count's witnesses only)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from tinnhiem.paper import NotReady, PaperError
 from tinnhiem.reports import FORMATS, render_minutes
 from tinnhiem.web.actions.paper_store import paper_round_of
 from tinnhiem.web.lib.access import require_role
-from tinnhiem.web.models import Result, Role, Round
+from tinnhiem.web.lib.paper import legal_minutes
+from tinnhiem.web.lib.visibility import Sealed, may_see
+from tinnhiem.web.models import Role
 from tinnhiem.web.views.common import scope_of
-from tinnhiem.web.views_paper.queries import legal_minutes
 
-__all__ = ["CONTENT_TYPES", "minutes_download", "minutes_visible"]
+__all__ = ["CONTENT_TYPES", "minutes_download"]
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -25,25 +27,17 @@ CONTENT_TYPES = {
 }
 
 
-def minutes_visible(round_: Round, roles: frozenset[str]) -> bool:
-    """Organisers, the committee and observers see the minutes of a paper round at once;
-    everybody in the round once the electronic result is published."""
-    if roles & {Role.ORGANISER, Role.COMMITTEE, Role.OBSERVER}:
-        return True
-    result = Result.objects.filter(round=round_).first()
-    return result is not None and result.published_at is not None
-
-
 @require_role(*Role)
 def minutes_download(request: HttpRequest, round_id: int, fmt: str) -> HttpResponse:
     round_ = scope_of(request).round
     assert round_ is not None
     if fmt not in FORMATS:
         raise Http404(_("Định dạng không hỗ trợ."))
-    if not minutes_visible(round_, scope_of(request).roles):
-        raise Http404(_("Kết quả chưa được công bố."))
+    roles = scope_of(request).roles
     is_paper = paper_round_of(round_) is not None
     draft = is_paper and request.GET.get("draft") == "1"
+    if not may_see(Sealed.DRAFTS if draft else Sealed.RESULTS, round_, roles):
+        raise Http404(_("Kết quả chưa được công bố."))
     try:
         data = legal_minutes(round_, draft=draft)
     except NotReady as exc:

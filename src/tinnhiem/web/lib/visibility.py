@@ -1,0 +1,166 @@
+"""Who may see the sealed parts of a round, at each of its stages: the one rule every page
+and API route that serves them asks (docs/web.md, "Who sees results, minutes and reports").
+
+Sealed until publication:
+
+- ``RESULTS``: the counts of a round in any form: the results page's table and the results
+  API, the tally minutes (biên bản kiểm phiếu) in every format, the election record
+  (``record.json``), the payloads of the board's ``decryption`` and ``results`` entries
+  (the decrypted sums) and the tally beside an evaluation;
+- ``DRAFTS``: a paper count in progress: draft minutes (``?draft=1``), the entry status
+  and the disagreements (who entered what, before the count is final);
+- ``REPORT``: an official's self-assessment report (page, PDF, edit form) before the
+  organiser publishes it.
+
+The counts are seen first by the people who make them (the ones who witness the count);
+everyone with a role in the round sees them once they are published. An electronic count
+is made by the organiser and the counting committee (the committee's shares decrypt it;
+the organiser publishes it): an observer is told "not published" until publication, on
+every page. A paper count is made in the hall before witnesses (organiser, committee and
+observers watch the sheets being read out and entered); its final minutes are the
+announcement, so everyone in the round sees them once the count is final (and, in a mixed
+round, once the electronic part is published too).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from tinnhiem.errors import InputError
+from tinnhiem.paper import NotReady, PaperError
+from tinnhiem.web.actions.paper_store import paper_round_of
+from tinnhiem.web.lib.paper import legal_minutes
+from tinnhiem.web.models import Official, Result, Role, Round, RoundStatus, SelfReport
+
+__all__ = [
+    "BOARD_SEALED_KINDS",
+    "RESULTS_SEEN_BY",
+    "Sealed",
+    "Stage",
+    "may_edit_report",
+    "may_read_report",
+    "may_see",
+    "published",
+    "stage_of",
+]
+
+
+class Sealed(StrEnum):
+    """What is sealed until publication (see the module's docstring)."""
+
+    RESULTS = "results"
+    DRAFTS = "drafts"
+
+
+class Stage(StrEnum):
+    """A round's stage as far as visibility goes: an electronic round's status (from its
+    ``Result`` once tallied), or a paper round's count (counting, or final)."""
+
+    DRAFT = "draft"
+    CEREMONY = "ceremony"
+    OPEN = "open"
+    CLOSED = "closed"
+    TALLIED = "tallied"
+    PUBLISHED = "published"
+    COUNTING = "counting"
+    COUNTED = "counted"
+
+
+EVERYONE = frozenset(Role)
+NOBODY: frozenset[str] = frozenset()
+ELECTRONIC_WITNESSES = frozenset({Role.ORGANISER, Role.COMMITTEE})
+PAPER_WITNESSES = frozenset({Role.ORGANISER, Role.COMMITTEE, Role.OBSERVER})
+
+#: Who sees the counts at each stage (docs/web.md has the same table).
+RESULTS_SEEN_BY: dict[Stage, frozenset[str]] = {
+    # Nothing is counted before the tally: not even an organiser can peek.
+    Stage.DRAFT: NOBODY,
+    Stage.CEREMONY: NOBODY,
+    Stage.OPEN: NOBODY,
+    Stage.CLOSED: NOBODY,
+    # Decrypted, not yet published: the organiser checks, then publishes; the committee
+    # made it (its shares decrypt the sums, so hiding it from them would be theatre).
+    Stage.TALLIED: ELECTRONIC_WITNESSES,
+    Stage.PUBLISHED: EVERYONE,
+    # A paper count is public in the hall: its witnesses see it as it is made.
+    Stage.COUNTING: PAPER_WITNESSES,
+    Stage.COUNTED: EVERYONE,
+}
+
+#: Who sees a count in progress (draft minutes, entry status, disagreements).
+DRAFTS_SEEN_BY: dict[Stage, frozenset[str]] = {
+    stage: (PAPER_WITNESSES if stage in (Stage.COUNTING, Stage.COUNTED) else NOBODY)
+    for stage in Stage
+}
+
+_TABLES = {Sealed.RESULTS: RESULTS_SEEN_BY, Sealed.DRAFTS: DRAFTS_SEEN_BY}
+
+#: Board entries whose payload carries the decrypted sums (shares, results): sealed as
+#: ``RESULTS``; every other entry (manifest, ballots, encrypted sums) is public.
+BOARD_SEALED_KINDS = frozenset({"decryption", "results"})
+
+
+def _electronic_published(round: Round) -> bool:
+    return Result.objects.filter(round=round, published_at__isnull=False).exists()
+
+
+def _paper_final(round: Round) -> bool:
+    """The paper count's minutes can be drawn up (every sheet agreed or resolved)."""
+    try:
+        return legal_minutes(round) is not None
+    except (NotReady, PaperError, InputError):
+        return False
+
+
+def stage_of(round: Round) -> Stage:
+    """The round's stage for visibility. A paper round is ``COUNTED`` once its minutes are
+    final, and a mixed one once its electronic part is published as well."""
+    paper_round = paper_round_of(round)
+    if paper_round is not None:
+        final = _paper_final(round)
+        if paper_round.mixed:
+            final = final and _electronic_published(round)
+        return Stage.COUNTED if final else Stage.COUNTING
+    result = Result.objects.filter(round=round).only("published_at").first()
+    if result is not None:
+        return Stage.PUBLISHED if result.published_at is not None else Stage.TALLIED
+    status = RoundStatus(round.status)
+    if status in (RoundStatus.TALLIED, RoundStatus.PUBLISHED):
+        return Stage.CLOSED  # no result row: nothing counted to show
+    return Stage(status.value)
+
+
+def may_see(
+    what: Sealed, round: Round, roles: frozenset[str], *, stage: Stage | None = None
+) -> bool:
+    """Whether someone holding ``roles`` in ``round`` may see ``what`` now. ``roles`` are
+    those the request holds there (``request.scope.roles``); no role, nothing."""
+    return bool(roles & _TABLES[what][stage or stage_of(round)])
+
+
+def published(round: Round) -> bool:
+    """Published to everyone in the round (the results' comment thread opens then)."""
+    return stage_of(round) in (Stage.PUBLISHED, Stage.COUNTED)
+
+
+def _author(official: Official, user: Any, roles: frozenset[str]) -> bool:
+    return Role.OFFICIAL in roles and official.person.user_id == getattr(user, "pk", None)
+
+
+def may_read_report(
+    official: Official, report: SelfReport | None, user: Any, roles: frozenset[str]
+) -> bool:
+    """A self-report: everyone in the round once published; before, only an organiser and
+    the official who writes it (never another official, the committee or an observer)."""
+    if not roles:
+        return False
+    if Role.ORGANISER in roles or _author(official, user, roles):
+        return True
+    return report is not None and report.published_at is not None
+
+
+def may_edit_report(official: Official, user: Any, roles: frozenset[str]) -> bool:
+    """The edit form (pre-filled with the text): an organiser or the report's own official.
+    Another official gets 404, exactly as on the report page."""
+    return Role.ORGANISER in roles or _author(official, user, roles)
