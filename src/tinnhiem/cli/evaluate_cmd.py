@@ -157,21 +157,29 @@ def _file_report(
 def _print_report(report: EvaluationReport, console: Console) -> None:
     from rich.table import Table
 
-    from tinnhiem.rules import format_percent
+    from tinnhiem.evaluation import BODY_POLICY_VI, format_points
+    from tinnhiem.rules import format_date_vi, format_number, format_percent_vi
+
+    def _n(x: float, d: int) -> str:
+        return format_number(x, d)
+
+    def _sn(x: float, d: int) -> str:
+        return ("+" if x >= 0 else "") + format_number(x, d)
 
     p = report.policy
     console.print(
         f"[bold]{report.programme.body}[/bold] — {report.programme.title}\n"
-        f"Ngày đánh giá / at {report.at.isoformat()} · quy định / rule {report.rule_label} · "
-        f"chính sách / policy {p.id} v{p.version} "
-        f"({'đã khóa / locked ' + p.locked_on.isoformat() if p.locked_on else 'chưa khóa'})\n"
+        f"Đánh giá {format_date_vi(report.at)} · quy định {report.rule_label} · "
+        f"chính sách {p.id} v{p.version} "
+        f"({'khóa từ ' + format_date_vi(p.locked_on) if p.locked_on else 'chưa khóa'})\n"
         f"SHA-256 {p.sha256}",
         highlight=False,
     )
+    console.print(f"[italic]{BODY_POLICY_VI}[/italic]", highlight=False)
     spi = report.scores.schedule_index
     console.print(
-        f"Điểm chương trình / programme score {format_percent(report.scores.score)}% · "
-        f"SPI {'—' if spi is None else f'{float(spi):.2f}'}",
+        f"Điểm chương trình / programme score {format_percent_vi(report.scores.score)}% · "
+        f"SPI {'—' if spi is None else f'{_n(spi, 2)}'}",
         highlight=False,
     )
     level = round(100 * float(p.interval_level))
@@ -203,21 +211,21 @@ def _print_report(report: EvaluationReport, console: Console) -> None:
         flag = ""
         if f is not None and f.flag is not None:
             flag = (
-                f"[yellow]{f.flag.text_vi}[/yellow] (z={f.z:.1f}, "
-                f"{100 * (f.frequency or 0):.0f}% lần rút)"
+                f"[yellow]{f.flag.text_vi}[/yellow] (z={_n(f.z, 1)}, "
+                f"{_n(100 * (f.frequency or 0), 0)}% lần rút)"
             )
         table.add_row(
             str(i),
             r.official,
             f"{c.high}/{c.confident}/{c.low} ({outcome.base if outcome else '?'})" if c else "—",
             outcome.band.formula() if outcome and outcome.band else "",
-            "—" if r.work is None else f"{format_percent(r.work.score)}%",
-            "—" if s is None else f"{format_percent(s.share)}%",
-            "—" if s is None else f"{100 * s.wilson.low:.1f}–{100 * s.wilson.high:.1f}",
-            "—" if s is None else f"{100 * s.jeffreys.low:.1f}–{100 * s.jeffreys.high:.1f}",
-            "—" if s is None else f"{100 * s.shrunk:.1f}",
+            "—" if r.work is None else f"{format_percent_vi(r.work.score)}%",
+            "—" if s is None else f"{format_percent_vi(s.share)}%",
+            "—" if s is None else f"{_n(100 * s.wilson.low, 1)}–{_n(100 * s.wilson.high, 1)}",
+            "—" if s is None else f"{_n(100 * s.jeffreys.low, 1)}–{_n(100 * s.jeffreys.high, 1)}",
+            "—" if s is None else f"{_n(100 * s.shrunk, 1)}",
             flag,
-            "—" if r.rating.points is None else f"{float(r.rating.points):.2f}",
+            "—" if r.rating.points is None else format_points(r.rating.points),
             (r.rating.rating.short_vi + (" *" if r.rating.findings else ""))
             if r.rating.rating
             else "—",
@@ -258,15 +266,15 @@ def _print_report(report: EvaluationReport, console: Console) -> None:
             steps = []
             for t in r.trend:
                 text = (
-                    f"{t.label} {format_percent(t.share)}% "
-                    f"[{100 * t.wilson.low:.1f}–{100 * t.wilson.high:.1f}]"
+                    f"{t.label} {format_percent_vi(t.share)}% "
+                    f"[{_n(100 * t.wilson.low, 1)}–{_n(100 * t.wilson.high, 1)}]"
                 )
                 if t.change is not None:
                     mark = " rõ / clear" if t.change.clear else ""
                     text += (
-                        f" ({100 * t.change.difference:+.1f} điểm, "
-                        f"{100 * t.change.interval.low:+.1f}…"
-                        f"{100 * t.change.interval.high:+.1f}{mark})"
+                        f" ({_sn(100 * t.change.difference, 1)} điểm, "
+                        f"{_sn(100 * t.change.interval.low, 1)}…"
+                        f"{_sn(100 * t.change.interval.high, 1)}{mark})"
                     )
                 steps.append(text)
             console.print(f"• {r.official}: " + " → ".join(steps), highlight=False, markup=False)
@@ -279,10 +287,10 @@ def _print_report(report: EvaluationReport, console: Console) -> None:
             for cmp in r.comparisons:
                 mark = " rõ / clear" if cmp.clear else ""
                 console.print(
-                    f"• {r.official}: {cmp.first} {format_percent(cmp.first_share)}% · "
-                    f"{cmp.second} {format_percent(cmp.second_share)}% — chênh / difference "
-                    f"{100 * cmp.difference:+.1f} ({100 * cmp.interval.low:+.1f}…"
-                    f"{100 * cmp.interval.high:+.1f}{mark})",
+                    f"• {r.official}: {cmp.first} {format_percent_vi(cmp.first_share)}% · "
+                    f"{cmp.second} {format_percent_vi(cmp.second_share)}% — chênh / difference "
+                    f"{_sn(100 * cmp.difference, 1)} ({_sn(100 * cmp.interval.low, 1)}…"
+                    f"{_sn(100 * cmp.interval.high, 1)}{mark})",
                     highlight=False,
                     markup=False,
                 )
@@ -298,23 +306,24 @@ def _print_report(report: EvaluationReport, console: Console) -> None:
         state = "đạt / ok" if q.ok else "[red]VƯỢT / exceeded[/red]"
         console.print(
             f"• {q.unit}: xuất sắc {q.excellent}, tốt {q.good}, tối đa "
-            f"{q.quota} × {q.good} = {float(q.limit):.2f} — {state}",
+            f"{q.quota} × {q.good} = {_n(q.limit, 2)} — {state}",
             highlight=False,
         )
     if report.flags is not None:
         fl = report.flags
         console.print(
             f"[bold]Gợi ý xem xét / Flags[/bold]: Theil–Sen, phần dư bỏ-một / leave-one-out, "
-            f"|z| > {fl.threshold:g} và ≥ {100 * fl.min_frequency:.0f}% trong {fl.draws} lần rút "
+            f"|z| > {fl.threshold:g} và ≥ {_n(100 * fl.min_frequency, 0)}% "
+            f"trong {fl.draws} lần rút "
             f"(seed {fl.seed})",
             highlight=False,
         )
         for f in fl.flagged():
             assert f.flag is not None
             console.print(
-                f"• {f.official}: {f.flag.text_vi} / {f.flag.text_en} — z = {f.z:.2f}, "
-                f"đúng trong {100 * (f.frequency or 0):.1f}% lần rút / holds in "
-                f"{100 * (f.frequency or 0):.1f}% of redraws",
+                f"• {f.official}: {f.flag.text_vi} / {f.flag.text_en} — z = {_n(f.z, 2)}, "
+                f"đúng trong {_n(100 * (f.frequency or 0), 1)}% lần rút / holds in "
+                f"{_n(100 * (f.frequency or 0), 1)}% of redraws",
                 highlight=False,
                 markup=False,
             )

@@ -68,10 +68,13 @@ from tinnhiem.evaluation.rating import (
     ConsequenceSource,
     QuotaCheck,
     RatingSuggestion,
+    TaskRecord,
     check_quota,
     combine_consequences,
     confidence_score,
+    format_points,
     suggest_rating,
+    task_record,
 )
 from tinnhiem.evaluation.report import (
     SCHEMA,
@@ -87,6 +90,13 @@ from tinnhiem.evaluation.scoring import (
     ProgrammeScores,
     score_assignment,
     score_programme,
+)
+from tinnhiem.evaluation.sources import (
+    BODY_POLICY_EN,
+    BODY_POLICY_VI,
+    PARAMETER_BASIS,
+    ParameterBasis,
+    rating_regulation,
 )
 from tinnhiem.evaluation.stats import (
     BetaPrior,
@@ -104,11 +114,14 @@ from tinnhiem.evaluation.stats import (
 )
 
 __all__ = [
+    "BODY_POLICY_EN",
+    "BODY_POLICY_VI",
     "CAVEATS",
     "COLUMNS",
     "DEFAULT_MIN_GROUP",
     "DEFAULT_POLICY_ID",
     "MIN_GROUP_FLOOR",
+    "PARAMETER_BASIS",
     "RECORDS",
     "SCHEMA",
     "AmbitiousFlagError",
@@ -137,6 +150,7 @@ __all__ = [
     "OfficialEvaluation",
     "OfficialInfo",
     "OfficialScore",
+    "ParameterBasis",
     "PolicyError",
     "PolicyLockedError",
     "PollEntry",
@@ -150,6 +164,7 @@ __all__ = [
     "RatingSuggestion",
     "Share",
     "ShareEstimate",
+    "TaskRecord",
     "TimelinessStep",
     "TrendPoint",
     "WorkProgramme",
@@ -164,6 +179,7 @@ __all__ = [
     "evaluate_body",
     "fit_beta_prior",
     "flag_officials",
+    "format_points",
     "jeffreys_interval",
     "list_policies",
     "load_policy",
@@ -172,12 +188,14 @@ __all__ = [
     "newcombe_difference",
     "parse_programme_csv",
     "programme_rows",
+    "rating_regulation",
     "render_html",
     "report_document",
     "score_assignment",
     "score_programme",
     "suggest_rating",
     "suppress_groups",
+    "task_record",
     "trend",
     "wilson_interval",
     "write_pdf",

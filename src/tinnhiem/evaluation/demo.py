@@ -30,8 +30,10 @@ from tinnhiem.rules import PollCounts
 __all__ = ["DEMO_AT", "DEMO_RULE", "DemoBody", "demo_body"]
 
 DEMO_RULE = "nq96-2023"
-DEMO_AT = date(2025, 12, 31)
-_START = date(2025, 1, 1)
+# Twelve months wholly under the body's policy adopted after Quy định 366-QĐ/TW (30/8/2025),
+# and already over: the policy locks on 1/9/2025, never before the text it applies existed.
+DEMO_AT = date(2026, 8, 31)
+_START = date(2025, 9, 1)
 _VOTERS = 58
 
 _UNITS = ("Khối UBND", "Khối HĐND", "Khối Sở ngành")
@@ -120,7 +122,7 @@ def _assignment(
         due=due,
         weight=Fraction(int(rng.integers(1, 4))),
         co_owners=tuple(shares),
-        ambitious_flagged_on=date(2024, 12, 15) if ambitious else None,
+        ambitious_flagged_on=date(2025, 8, 15) if ambitious else None,
         milestones=(Milestone(half, Fraction(1, 2), "Giữa kỳ"), Milestone(due, Fraction(1))),
         progress=tuple(progress),
         reviews=(
@@ -212,12 +214,12 @@ def demo_body(seed: int = 2025) -> DemoBody:
             "Quyết định kỷ luật số 12/QĐ-UBKT",
             "reprimand",
             "Vi phạm quy chế làm việc",
-            date(2025, 9, 1),
+            date(2026, 3, 2),
         ),
     )
     programme = WorkProgramme(
         body="HĐND tỉnh (minh hoạ) / Provincial People's Council (demo)",
-        title="Chương trình công tác năm 2025",
+        title="Chương trình công tác từ 01/9/2025 đến 31/8/2026",
         cycle_start=_START,
         cycle_end=DEMO_AT,
         assignments=tuple(assignments),

@@ -8,8 +8,10 @@ import html
 from fractions import Fraction
 from pathlib import Path
 
+from tinnhiem.evaluation.rating import format_points
 from tinnhiem.evaluation.report import EvaluationReport, OfficialEvaluation
-from tinnhiem.rules import format_percent
+from tinnhiem.evaluation.sources import BODY_POLICY_EN, BODY_POLICY_VI, PARAMETER_BASIS
+from tinnhiem.rules import format_date_vi, format_number, format_percent_vi
 
 __all__ = ["render_html", "write_pdf", "write_xlsx"]
 
@@ -18,14 +20,15 @@ _TITLE_EN = "Evaluation report (advisory; the legal tally is unchanged)"
 
 
 def _pct(value: Fraction | None) -> str:
-    return "" if value is None else format_percent(value)
+    return "" if value is None else format_percent_vi(value)
 
 
 def _flag_text(row: OfficialEvaluation) -> str:
     f = row.flag
     if f is None or f.flag is None:
         return ""
-    return f"{f.flag.text_vi} (z = {f.z:.2f}, {100 * (f.frequency or 0):.0f}%)"
+    share = format_number(100 * (f.frequency or 0), 0)
+    return f"{f.flag.text_vi} (z = {format_number(f.z, 2)}, {share}%)"
 
 
 def _summary_rows(report: EvaluationReport) -> list[list[object]]:
@@ -88,8 +91,8 @@ def write_xlsx(report: EvaluationReport, path: str | Path) -> Path:
     book = openpyxl.Workbook()
     summary = book.active
     summary.title = "Tong hop"
-    summary.append([_TITLE_VI])
-    summary.append([_TITLE_EN])
+    summary.append([_TITLE_VI, BODY_POLICY_VI])
+    summary.append([_TITLE_EN, BODY_POLICY_EN])
     summary.append(_SUMMARY_HEAD)
     for cell in summary[3]:
         cell.font = Font(bold=True)
@@ -230,6 +233,12 @@ def write_xlsx(report: EvaluationReport, path: str | Path) -> Path:
         ("Điểm chương trình / Programme score", float(report.scores.score)),
     ):
         pol.append([key, value])
+    basis = book.create_sheet("Can cu")
+    basis.append([BODY_POLICY_VI])
+    basis.append([BODY_POLICY_EN])
+    basis.append(["Tham số / Parameter", "Nội dung", "Căn cứ / Basis", "Nguồn / Read at"])
+    for b in PARAMETER_BASIS:
+        basis.append([b.parameter, b.vi, b.basis_vi, "" if b.source is None else b.source.url])
     if report.flags is not None:
         pol.append([])
         for vi, en in report.flags.caveats:
@@ -275,7 +284,7 @@ def render_html(report: EvaluationReport) -> str:
             f"<td>{share}</td>"
             f"<td>{'' if s is None else f'{s.shrunk:.3f}'}</td>"
             f"<td>{e(_flag_text(r))}</td>"
-            f"<td>{'' if r.rating.points is None else f'{float(r.rating.points):.2f}'}</td>"
+            f"<td>{'' if r.rating.points is None else format_points(r.rating.points)}</td>"
             f"<td>{e(r.rating.rating.text_vi) if r.rating.rating else ''}</td>"
             "</tr>"
         )
@@ -290,11 +299,12 @@ def render_html(report: EvaluationReport) -> str:
         f"<li>{e(vi)} / {e(en)}</li>" for vi, en in (report.flags.caveats if report.flags else ())
     )
     quota = "".join(
-        f"<li>{e(q.unit)}: xuất sắc {q.excellent}, tốt {q.good}, tối đa {float(q.limit):.2f}"
+        f"<li>{e(q.unit)}: xuất sắc {q.excellent}, tốt {q.good}, tối đa {format_number(q.limit, 2)}"
         f" — {'đạt' if q.ok else 'VƯỢT tỷ lệ'}</li>"
         for q in report.quota
     )
     p = report.policy
+    basis = "".join(f"<tr><td>{e(b.vi)}</td><td>{e(b.basis_vi)}</td></tr>" for b in PARAMETER_BASIS)
     return f"""<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><title>{e(_TITLE_VI)}</title>
 <style>
@@ -307,13 +317,16 @@ th {{ background: #eee; }}
 </style></head><body>
 <h1>{e(_TITLE_VI)}</h1>
 <p>{e(_TITLE_EN)}</p>
-<p>{e(report.programme.body)} — {e(report.programme.title)}; ngày đánh giá {report.at.isoformat()};
+<p>{e(report.programme.body)} — {e(report.programme.title)}; đánh giá {format_date_vi(report.at)};
 quy định {e(report.rule_label)}; chính sách {e(p.id)} v{p.version}, SHA-256 {p.sha256};
 điểm chương trình {_pct(report.scores.score)}%.</p>
+<p><i>{e(BODY_POLICY_VI)}</i></p>
 <table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>
 <h2>Hệ quả và nguồn / Consequences and their sources</h2><ul>{consequences}</ul>
 <h2>Tỷ lệ xuất sắc / Excellent quota</h2><ul>{quota}</ul>
 <h2>Lưu ý / Caveats</h2><ul>{caveats}</ul>
+<h2>Căn cứ của từng tham số / What each parameter rests on</h2>
+<table><tbody>{basis}</tbody></table>
 </body></html>"""
 
 

@@ -23,8 +23,10 @@ from tinnhiem.evaluation.rating import (
     check_quota,
     combine_consequences,
     suggest_rating,
+    task_record,
 )
 from tinnhiem.evaluation.scoring import OfficialScore, ProgrammeScores, score_programme
+from tinnhiem.evaluation.sources import BODY_POLICY_VI, PARAMETER_BASIS
 from tinnhiem.evaluation.stats import (
     BetaPrior,
     Comparison,
@@ -136,6 +138,12 @@ def evaluate_body(
     if len(by_official) != len(polls):
         raise EvaluationError("an official appears twice in the poll rows")
     notes: list[str] = []
+    if programme.cycle_start < date(2025, 8, 30):
+        notes.append(
+            f"chu kỳ bắt đầu {programme.cycle_start.isoformat()}, trước ngày Quy định "
+            "366-QĐ/TW được ban hành (30/8/2025): phần trước ngày đó không thể đã theo QĐ 366 "
+            "/ the cycle starts before QĐ 366 was issued (30 Aug 2025)"
+        )
     if at < programme.cycle_end:
         notes.append(
             f"giữa kỳ ({at.isoformat()} < {programme.cycle_end.isoformat()}): điểm và xếp loại "
@@ -193,6 +201,7 @@ def evaluate_body(
             counts=entry.counts if entry else None,
             findings=programme.findings,
             policy=policy,
+            tasks=task_record(work.parts) if work else None,
         )
         previous = programme.previous_rating(name)
         consequences = combine_consequences(
@@ -394,6 +403,18 @@ def report_document(report: EvaluationReport) -> dict[str, Any]:
             "version": pol.version,
             "sha256": pol.sha256,
             "locked_on": pol.locked_on.isoformat() if pol.locked_on else None,
+            "body_policy": BODY_POLICY_VI,
+            "basis": [
+                {
+                    "parameter": b.parameter,
+                    "vi": b.vi,
+                    "basis": b.basis_vi,
+                    "body_policy": b.source is None,
+                    "source_kind": None if b.source is None else b.source.kind,
+                    "url": None if b.source is None else b.source.url,
+                }
+                for b in PARAMETER_BASIS
+            ],
         },
         "programme_score": _frac(report.scores.score),
         "schedule_index": _frac(report.scores.schedule_index),

@@ -42,7 +42,16 @@ from tinnhiem.rules.model import (
     SourceKind,
     TimeLimit,
 )
-from tinnhiem.rules.percent import check_printed_percent, format_percent, parse_percent
+from tinnhiem.rules.percent import (
+    check_printed_percent,
+    format_date_short_vi,
+    format_date_vi,
+    format_number,
+    format_percent,
+    format_percent_vi,
+    format_time_vi,
+    parse_percent,
+)
 
 __all__ = [
     "Band",
@@ -81,7 +90,12 @@ __all__ = [
     "evaluate_poll",
     "evaluate_rows",
     "formal_vote_requested",
+    "format_date_short_vi",
+    "format_date_vi",
+    "format_number",
     "format_percent",
+    "format_percent_vi",
+    "format_time_vi",
     "list_rules",
     "load_rule",
     "parse_percent",

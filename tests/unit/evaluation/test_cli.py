@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import openpyxl
 from pypdf import PdfReader
@@ -95,13 +96,13 @@ def test_mid_year_date_and_custom_policy(tmp_path):
             "--rule",
             "nq96-2023",
             "--at",
-            "2025-06-30",
+            "2026-06-30",
             "--json",
         ],
     )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
-    assert doc["at"] == "2025-06-30" and doc["schedule_index"] is not None
+    assert doc["at"] == "2026-06-30" and doc["schedule_index"] is not None
 
 
 def test_bad_programme_exits_2_naming_line_and_column(tmp_path):
@@ -109,7 +110,7 @@ def test_bad_programme_exits_2_naming_line_and_column(tmp_path):
     path = tmp_path / "programme.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
     number = next(i for i, line in enumerate(lines) if line.startswith("progress,"))
-    lines[number] = lines[number].replace("2025-", "2025/", 1)
+    lines[number] = re.sub(r"(20\d\d)-", r"\1/", lines[number], count=1)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = runner.invoke(
         app,

@@ -48,6 +48,7 @@ def test_xlsx_reads_back(tmp_path, report):
         "Xu huong",
         "Ti le xuat sac",
         "Chinh sach",
+        "Can cu",
     ]
     summary = list(book["Tong hop"].iter_rows(min_row=4, values_only=True))
     assert len(summary) == 44
@@ -59,6 +60,12 @@ def test_xlsx_reads_back(tmp_path, report):
     assert [row[0] for row in assignments] == [f"DA-{i:02d}" for i in range(1, 18)]
     policy_rows = dict(book["Chinh sach"].iter_rows(max_row=8, values_only=True))
     assert policy_rows["SHA-256"] == report.policy_sha256
+    basis = list(book["Can cu"].iter_rows(values_only=True))
+    assert "Chính sách riêng của cơ quan" in basis[0][0]
+    by_parameter = {row[0]: row[2] for row in basis[3:]}
+    assert "Chính sách riêng của cơ quan" in by_parameter["work_weight"]
+    assert by_parameter["excellent_min"].startswith("Quy định 366-QĐ/TW")
+    assert "Nghị định 335/2025" in by_parameter["excellent_quota_of_good"]
     beside = list(book["Xu huong"].iter_rows(min_row=2, values_only=True))
     assert sum(1 for row in beside if row[1] == "2024") == 44
     assert sum(1 for row in beside if str(row[10]).startswith("ẩn")) == 2

@@ -128,3 +128,77 @@ def test_mandatory_dismissal_closes_the_resignation_path(policy):
     assert "resignation_path_opened" not in codes
     closed = next(c for c in combined if c.code == "resignation_path_closed")
     assert [s.kind for s in closed.sources] == ["poll", "poll", "rating"]
+
+
+def test_formal_vote_leaves_the_resignation_path_open(policy):
+    """The formal vote's dismissal is mandatory only if the person does not resign, so the
+    combined consequences never say the resignation path is closed by it."""
+    from tinnhiem.rules import FormalCounts, evaluate_formal
+
+    poll = _poll(25)  # first band
+    formal_rule = load_rule("nq96-2023-formal")
+    vote = evaluate_formal(formal_rule, FormalCounts(50, 50, 20, 30), members=50)
+    assert vote.mandatory and vote.resignation_open
+    combined = combine_consequences(poll=poll, rating=rate(policy, F(3, 10)), formal=vote)
+    codes = [c.code for c in combined]
+    assert "resignation_path_opened" in codes and "resignation_path_closed" not in codes
+    # A poll in the two-thirds band (QĐ-style closure) still closes it.
+    closed = combine_consequences(poll=_poll(40), rating=rate(policy, F(3, 10)), formal=vote)
+    assert "resignation_path_closed" in [c.code for c in closed]
+
+
+def test_top_levels_need_the_task_conditions_of_qd366(policy):
+    """QĐ 366, Điều 11: excellent needs every task on time and ≥ 30% above the requirement;
+    good needs every task on time. A level whose condition fails falls to the next."""
+    from tinnhiem.evaluation import TaskRecord
+
+    def with_tasks(work, tasks):
+        return suggest_rating(
+            "A", 2026, work_score=work, counts=None, findings=(), policy=policy, tasks=tasks
+        )
+
+    assert with_tasks(F(95, 100), TaskRecord(10, 10, 3)).rating is Rating.EXCELLENT
+    short = with_tasks(F(95, 100), TaskRecord(10, 10, 2))  # 20% exceeded: not 30%
+    assert short.rating is Rating.GOOD and "Điều 11" in short.reasons[-1]
+    late = with_tasks(F(95, 100), TaskRecord(10, 9, 9))
+    assert late.rating is Rating.COMPLETED
+    assert with_tasks(F(75, 100), TaskRecord(4, 3, 0)).rating is Rating.COMPLETED
+    assert with_tasks(F(75, 100), TaskRecord(4, 4, 0)).rating is Rating.GOOD
+    assert with_tasks(F(40, 100), TaskRecord(4, 4, 4)).rating is Rating.NOT_COMPLETED
+
+
+def test_rating_reasons_name_the_body_policy_and_the_year_regulation(policy):
+    counts = PollCounts(50, 50, 30, 16, 4)
+    r = suggest_rating("A", 2026, work_score=F(9, 10), counts=counts, findings=(), policy=policy)
+    assert any("Chính sách riêng của cơ quan" in reason for reason in r.reasons)
+    assert any("Quy định 366-QĐ/TW (30/8/2025)" in reason for reason in r.reasons)
+    old = suggest_rating("A", 2024, work_score=F(9, 10), counts=None, findings=(), policy=policy)
+    assert not any("366" in reason for reason in old.reasons)
+    assert any("124-QĐ/TW" in reason for reason in old.reasons)
+    combined = combine_consequences(
+        poll=None, rating=rate(policy, F(3, 10)), previous=[(2024, Rating.NOT_COMPLETED)]
+    )
+    (ground,) = combined
+    assert "366" not in ground.sources[0].citation and "124" in ground.sources[0].citation
+
+
+def test_demo_cycle_starts_after_qd366_and_last_year_is_not_cited_as_qd366(fast_policy):
+    """QĐ 366 is dated 30/8/2025: a policy applying it cannot be locked before that day, and
+    the year before the cycle is cited under the regulation of its own year."""
+    from datetime import date
+
+    from tinnhiem.evaluation import PollEntry, bind_policy, demo_body, evaluate_body
+
+    body = demo_body()
+    assert body.programme.cycle_start >= date(2025, 8, 30)
+    locked = bind_policy(body.programme, fast_policy, body.at)
+    assert locked.locked_on is not None and locked.locked_on >= date(2025, 8, 30)
+    rule = load_rule(body.rule)
+    polls = [PollEntry(n, p, c, evaluate_poll(rule, c, members=None)) for n, p, c in body.polls]
+    report = evaluate_body(body.programme, polls, fast_policy, at=body.at)
+    assert not any("trước ngày Quy định 366" in note for note in report.notes)
+    for row in report.officials:
+        for c in row.consequences:
+            for s in c.sources:
+                if s.reference == f"xếp loại {body.programme.year - 1}":
+                    assert "366" not in s.citation

@@ -75,7 +75,10 @@ def test_names_that_do_not_match_are_noted(fast_policy):
     assert stranger.work is None and stranger.rating.rating is None
 
 
-def test_formal_vote_dismissal_closes_the_resignation_path(fast_policy):
+def test_formal_vote_keeps_the_resignation_path_open(fast_policy):
+    """Luật Tổ chức Quốc hội 2014, Điều 13, khoản 2: more than half of all deputies saying
+    "no confidence" → the person may resign; only if not does the nominating body submit the
+    dismissal. The mandatory dismissal of a formal vote does not close the resignation path."""
     rule = load_rule("nq96-2023")
     polls = _polls(rule)
     low = PollCounts(40, 40, 5, 10, 25)  # 25/40 low: first band
@@ -93,8 +96,10 @@ def test_formal_vote_dismissal_closes_the_resignation_path(fast_policy):
     formal_rule = load_rule("nq96-2023-formal")
     vote = evaluate_formal(formal_rule, FormalCounts(40, 40, 10, 30), members=40)
     report = evaluate_body(programme, polls, fast_policy, at=END, formal={"O0": vote})
+    assert vote.mandatory and vote.resignation_open
     codes = [c.code for c in report.officials[0].consequences]
-    assert "resignation_path_closed" in codes
-    assert "resignation_path_opened" not in codes
+    assert "dismissal_if_not_resigned" in codes
+    assert "resignation_path_opened" in codes
+    assert "resignation_path_closed" not in codes
     without = evaluate_body(programme, polls, fast_policy, at=END)
     assert "resignation_path_opened" in [c.code for c in without.officials[0].consequences]

@@ -1,0 +1,90 @@
+"""Vietnamese notation for what people read on the pages: ``{% load vi_format %}``.
+
+One place for the page's numbers and dates, with the same half-up rounding as the tally
+minutes (tinnhiem.rules.percent). Machine formats (JSON, CSV, the record) keep the dot.
+
+- ``{{ share|vi_percent }}``: an exact share (``Fraction``, 0..1) → ``81,03``; a printed
+  percentage string such as ``b.percent`` (``"25.00"``) → ``25,00``.
+- ``{{ value|vi_number:2 }}``: ``87,20``; ``{{ 1234567|vi_number }}`` → ``1.234.567``.
+- ``{{ day|vi_date }}`` → ``ngày 29 tháng 11 năm 2026``; ``{{ day|vi_date_short }}`` →
+  ``29/11/2026``; ``{{ moment|vi_time }}`` → ``14 giờ 05 phút`` (in the active time zone).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+from tinnhiem.rules import (
+    format_date_short_vi,
+    format_date_vi,
+    format_number,
+    format_percent_vi,
+    format_time_vi,
+)
+
+register = template.Library()
+
+__all__ = ["register", "vi_date", "vi_date_short", "vi_number", "vi_percent", "vi_time"]
+
+
+def _exact(value: Any) -> Fraction | None:
+    if isinstance(value, bool) or value is None or value == "":
+        return None
+    if isinstance(value, Fraction | int | Decimal):
+        return Fraction(value)
+    if isinstance(value, float):
+        return Fraction(repr(value))
+    try:
+        return Fraction(Decimal(str(value).strip().replace(",", ".")))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+@register.filter
+def vi_number(value: Any, decimals: int | str = 0) -> str:
+    """A number with a decimal comma and ``.`` between thousands; unchanged if not a number."""
+    exact = _exact(value)
+    return str(value) if exact is None else format_number(exact, int(decimals))
+
+
+@register.filter
+def vi_percent(value: Any, decimals: int | str = 2) -> str:
+    """A share (Fraction 0..1) as a percentage, or a printed "81.03" with a comma."""
+    if isinstance(value, Fraction):
+        return format_percent_vi(value, int(decimals))
+    if isinstance(value, str):
+        return value.replace(".", ",")
+    exact = _exact(value)
+    return "" if exact is None else format_number(exact, int(decimals))
+
+
+@register.filter
+def vi_date(value: Any) -> str:
+    """``ngày 29 tháng 11 năm 2026`` (local date for an aware datetime)."""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return format_date_vi(value) if isinstance(value, dt.date) else str(value or "")
+
+
+@register.filter
+def vi_date_short(value: Any) -> str:
+    """``29/11/2026``."""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return format_date_short_vi(value) if isinstance(value, dt.date) else str(value or "")
+
+
+@register.filter
+def vi_time(value: Any) -> str:
+    """``14 giờ 05 phút`` in the active time zone."""
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return format_time_vi(value)
+    return format_time_vi(value) if isinstance(value, dt.time) else str(value or "")

@@ -1,0 +1,35 @@
+"""The template filters the web pages use for Vietnamese notation (one place)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+from django.template import Context, Template
+
+from tinnhiem.web.templatetags.vi_format import (
+    vi_date,
+    vi_date_short,
+    vi_number,
+    vi_percent,
+    vi_time,
+)
+
+
+def test_filters() -> None:
+    assert vi_percent(Fraction(25, 100)) == "25,00"
+    assert vi_percent("81.03") == "81,03"
+    assert vi_number(Fraction(872, 10), 2) == "87,20"
+    assert vi_number(0.4285, "3") == "0,429"
+    assert vi_number("n/a") == "n/a"
+    assert vi_date(dt.date(2026, 11, 29)) == "ngày 29 tháng 11 năm 2026"
+    assert vi_date_short(dt.date(2026, 11, 29)) == "29/11/2026"
+    moment = dt.datetime(2026, 11, 29, 1, 30, tzinfo=dt.UTC)  # 08:30 in Hà Nội
+    assert vi_time(moment) == "08 giờ 30 phút"
+
+
+def test_filters_load_in_a_template() -> None:
+    text = Template("{% load vi_format %}{{ p|vi_percent }}% {{ d|vi_date }}").render(
+        Context({"p": Fraction(25, 47), "d": dt.date(2026, 12, 1)})
+    )
+    assert text == "53,19% ngày 01 tháng 12 năm 2026"
