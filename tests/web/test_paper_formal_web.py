@@ -78,7 +78,13 @@ def formal_round(org_actor: Any, people: dict[str, Any]) -> Any:
 def _create(organiser: Any, round_: Any, mode: str, serials: int) -> None:
     response = _client(organiser).post(
         reverse("web:paper", args=[round_.pk]),
-        {"mode": mode, "paper_serials": str(serials), "required_entries": "2", "present": "6"},
+        {
+            "mode": mode,
+            "paper_serials": str(serials),
+            "required_entries": "2",
+            "present": "6",
+            "members": "6",
+        },
     )
     assert response.status_code == 302, response.content.decode()
 
@@ -141,21 +147,19 @@ def test_formal_paper_round_entered_resolved_and_minuted(formal_round: Any, orga
     status = _client(hong).get(reverse("web:paper", args=[round_.pk])).context["status"]
     assert status.counted == 4 and status.disagreements == ()
 
-    # the minutes: formal columns, exact percentages of the 4 ballots returned
+    # the minutes: formal columns, exact percentages of all 6 members of the body (the
+    # formal vote's base: Luật Tổ chức Quốc hội 2014, Điều 13 khoản 2)
     pdf = _client(organiser).get(reverse("web:paper_minutes", args=[round_.pk, "pdf"]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     text = _pdf_text(pdf.content)
     assert "Không tín nhiệm" in text
     assert "Tín nhiệm cao" not in text and "Tín nhiệm thấp" not in text
-    assert "75,00%" in text  # first official: 3 of 4 say no confidence (sheet 3 resolved)
-    assert "25,00%" in text  # first official: 1 of 4 confidence
-    assert "50,00%" in text  # second official: 2 of 4 say no confidence (exactly half)
     assert first.person.full_name in text
     # each official's row: confidence count and share, then no confidence count and share
-    assert "Chủ tịch 4 4 4 0 1 25,00% 3 75,00%" in text
-    assert "Phó Chủ tịch 4 4 3 1 1 25,00% 2 50,00%" in text
-    # 3 of 4 is more than half (2K > N): dismissal must be submitted; 2 of 4 is not
-    assert text.count("Quá nửa số") == 1
+    assert "Chủ tịch 4 4 4 0 1 16,67% 3 50,00%" in text
+    assert "Phó Chủ tịch 4 4 3 1 1 16,67% 2 33,33%" in text
+    # 3 of 6 deputies is not more than half (2K > N fails): no dismissal follows
+    assert "Quá nửa số" not in text
 
 
 def test_formal_marks_are_refused_on_a_poll_round(setup_round: Any, organiser: Any) -> None:
