@@ -10,6 +10,7 @@ echo "== ruff"; ruff check src tests bench; ruff format --check src tests bench
 echo "== mypy --strict (core)"; mypy --strict src/tinnhiem/crypto src/tinnhiem/rules src/tinnhiem/ballots \
     src/tinnhiem/tally src/tinnhiem/record src/tinnhiem/poll src/tinnhiem/evaluation src/tinnhiem/paper \
     src/tinnhiem/reports
+echo "== mypy --strict (web and cli, with the django-stubs plugin)"; mypy --strict src/tinnhiem/web src/tinnhiem/cli
 echo "== import-linter"; lint-imports
 echo "== pytest (SQLite)"; pytest -q -p no:cacheprovider "$@"
 if [ -d tests/web ] && [ "${TINNHIEM_SKIP_POSTGRES:-0}" != 1 ]; then

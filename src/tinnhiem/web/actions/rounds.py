@@ -405,7 +405,7 @@ def do_close_round(actor: Actor, round: Round) -> Round:
 
 @transaction.atomic
 def do_submit_report(
-    actor: Actor, official: Official, *, text: str, pdf: UploadedFile | None = None
+    actor: Actor, official: Official, *, text: str, pdf: UploadedFile[bytes] | None = None
 ) -> SelfReport:
     """Save the official's self-assessment report (by the official or an organiser) until it
     is published. A PDF must start with ``%PDF-``."""

@@ -13,5 +13,5 @@ def client_ip(request: HttpRequest) -> str:
     if settings.TINNHIEM_TRUST_PROXY:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
-            return forwarded.split(",")[0].strip()
+            return str(forwarded).split(",")[0].strip()
     return str(request.META.get("REMOTE_ADDR", "") or "unknown")

@@ -36,6 +36,7 @@ from tinnhiem.web.views.common import (
     json_error,
     mark_labels,
     scope_of,
+    signed_in,
     wasm_csp,
 )
 
@@ -133,7 +134,7 @@ def _officials_with_reports(round_: Any, ids: tuple[str, ...]) -> list[dict[str,
 def booth(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = scope_of(request).round
     assert round_ is not None
-    credential = VoterCredential.objects.filter(round=round_, user=request.user).first()
+    credential = VoterCredential.objects.filter(round=round_, user=signed_in(request)).first()
     if credential is None:
         return render(
             request,

@@ -36,7 +36,15 @@ from tinnhiem.web.lib.access import require_role
 from tinnhiem.web.lib.api import api_methods, api_post
 from tinnhiem.web.lib.poll_round import display_name, engine_of
 from tinnhiem.web.models import CommitteeMember, DecryptionShare, Role, Round
-from tinnhiem.web.views.common import BadJson, actor_for, json_body, json_error, scope_of, wasm_csp
+from tinnhiem.web.views.common import (
+    BadJson,
+    actor_for,
+    json_body,
+    json_error,
+    scope_of,
+    signed_in,
+    wasm_csp,
+)
 
 __all__ = [
     "aggregates_api",
@@ -137,7 +145,7 @@ def _messages() -> dict[str, str]:
 @require_role(*READERS)
 def committee(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = _round(request)
-    me = CommitteeMember.objects.filter(round=round_, user=request.user).first()
+    me = CommitteeMember.objects.filter(round=round_, user=signed_in(request)).first()
     engine = engine_of(round_)
     if engine.phase is Phase.NEW:  # the seats so far; the ceremony has not started
         seats = CommitteeMember.objects.filter(round=round_).select_related("user")

@@ -10,6 +10,8 @@ from typing import Any, TypeVar, cast
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
@@ -25,6 +27,7 @@ __all__ = [
     "json_error",
     "mark_labels",
     "scope_of",
+    "signed_in",
     "wasm_csp",
 ]
 
@@ -32,6 +35,14 @@ View = TypeVar("View", bound=Callable[..., HttpResponse])
 
 #: The largest JSON body a poll endpoint reads (a ballot of 100 officials is ~60 KB).
 MAX_JSON_BYTES = 2 * 1024 * 1024
+
+
+def signed_in(request: HttpRequest) -> User:
+    """The signed-in user (views behind ``require_role`` always have one)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
 
 
 def scope_of(request: HttpRequest) -> Scope:

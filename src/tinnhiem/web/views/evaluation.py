@@ -23,7 +23,7 @@ from tinnhiem.web.lib.scatter import scatter_points, scatter_svg
 from tinnhiem.web.lib.visibility import Sealed, may_see
 from tinnhiem.web.models import Person, Role, Round
 from tinnhiem.web.models.evaluation import ProgrammeUpload
-from tinnhiem.web.views.common import actor_for, add_action_error, scope_of
+from tinnhiem.web.views.common import actor_for, add_action_error, scope_of, signed_in
 from tinnhiem.web.views.minutes import CONTENT_TYPES
 
 __all__ = ["evaluation", "evaluation_export", "programme_import"]
@@ -89,7 +89,7 @@ def _leader(
 
 
 def _own(request: HttpRequest, round_: Round, ev: RoundEvaluation | None) -> HttpResponse:
-    person = Person.objects.filter(user=request.user, body=round_.body).first()
+    person = Person.objects.filter(user=signed_in(request), body=round_.body).first()
     row = None
     if ev is not None and person is not None:
         name = nfc(person.full_name)
