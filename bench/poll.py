@@ -2,10 +2,11 @@
 
     .venv/bin/python -m bench.poll [N_OFFICIALS N_VOTERS] [--workers N] [--peers]
 
-Runs the demo round (default 44 officials × 480 voters, rule qd96-2023, committee of 5
-with threshold 3, one member absent) on all cores, writes and re-verifies its record, and
-prints the time of each phase. Then measures the verification of sample ballots in one
-process (``verify_ms_per_row``: signature and batched proofs, per row, one core).
+Runs the National Assembly demo round (``--body quochoi``: 44 officials × 480 deputies,
+rule nq96-2023, committee of 5 with threshold 3, one member absent) on all cores, writes and
+re-verifies its record, and prints the time of each phase. Then measures the verification
+of sample ballots in one process (``verify_ms_per_row``: signature and batched proofs, per
+row, one core).
 
 ``--peers`` also runs ../shared/peers/run.sh 10 60 with our ``bench.peer_line`` (several
 minutes) and reads the ratios of the peers' per-row verification time to ours from it.
@@ -84,9 +85,9 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
-    source = load_rule_source("qd96-2023")
+    source = load_rule_source("nq96-2023")
     run = run_demo(
-        DemoConfig(officials=args.officials, voters=args.voters, seed=args.seed),
+        DemoConfig(officials=args.officials, voters=args.voters, seed=args.seed, body="quochoi"),
         source,
         workers=args.workers,
     )

@@ -14,8 +14,12 @@ import random
 __all__ = [
     "DEPARTMENTS",
     "GIVEN",
+    "HDND_POSTS",
     "HEAD_POSTS",
     "MIDDLE",
+    "PARTY_POSTS",
+    "QUOCHOI_POSTS",
+    "ROSTERS",
     "SURNAMES",
     "demo_officials",
     "demo_posts",
@@ -94,19 +98,22 @@ GIVEN = (
     "Hiếu",
 )
 DEPARTMENTS = (
-    "Tài chính",
-    "Xây dựng",
-    "Y tế",
-    "Giáo dục và Đào tạo",
-    "Công Thương",
-    "Nông nghiệp và Môi trường",
     "Nội vụ",
     "Tư pháp",
+    "Tài chính",
+    "Công Thương",
+    "Nông nghiệp và Môi trường",
+    "Xây dựng",
     "Khoa học và Công nghệ",
     "Văn hóa, Thể thao và Du lịch",
+    "Giáo dục và Đào tạo",
+    "Y tế",
     "Dân tộc và Tôn giáo",
     "Ngoại vụ",
 )
+# The posts a provincial People's Council elects and polls (NQ 96/2023/QH15, Điều 2: the
+# chair and vice-chairs of the Council, the heads of its committees; the chair, vice-chairs
+# and members of the People's Committee), in the order of a provincial ballot.
 HEAD_POSTS = (
     "Chủ tịch HĐND tỉnh",
     "Phó Chủ tịch HĐND tỉnh",
@@ -124,6 +131,82 @@ HEAD_POSTS = (
     "Ủy viên UBND tỉnh, Giám đốc Công an tỉnh",
     "Ủy viên UBND tỉnh, Chỉ huy trưởng Bộ Chỉ huy Quân sự tỉnh",
 )
+HDND_POSTS = HEAD_POSTS + tuple(f"Ủy viên UBND tỉnh, Giám đốc Sở {d}" for d in DEPARTMENTS)
+
+# A provincial Party executive committee (Ban Chấp hành Đảng bộ tỉnh) rates its standing
+# committee (Ban Thường vụ) under Quy định 96-QĐ/TW.
+PARTY_POSTS = (
+    "Bí thư Tỉnh ủy",
+    "Phó Bí thư Thường trực Tỉnh ủy",
+    "Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh",
+    "Phó Bí thư Tỉnh ủy, Chủ tịch HĐND tỉnh",
+    "Ủy viên Ban Thường vụ, Trưởng Ban Tổ chức Tỉnh ủy",
+    "Ủy viên Ban Thường vụ, Chủ nhiệm Ủy ban Kiểm tra Tỉnh ủy",
+    "Ủy viên Ban Thường vụ, Trưởng Ban Tuyên giáo và Dân vận Tỉnh ủy",
+    "Ủy viên Ban Thường vụ, Chánh Văn phòng Tỉnh ủy",
+    "Ủy viên Ban Thường vụ, Bí thư Đảng ủy Ủy ban nhân dân tỉnh",
+    "Ủy viên Ban Thường vụ, Phó Chủ tịch Thường trực UBND tỉnh",
+    "Ủy viên Ban Thường vụ, Chủ tịch Ủy ban MTTQ Việt Nam tỉnh",
+    "Ủy viên Ban Thường vụ, Giám đốc Công an tỉnh",
+    "Ủy viên Ban Thường vụ, Chỉ huy trưởng Bộ Chỉ huy Quân sự tỉnh",
+    "Ủy viên Ban Thường vụ, Bí thư Thành ủy",
+    "Ủy viên Ban Thường vụ, Trưởng Ban Nội chính Tỉnh ủy",
+)
+
+# The 44 posts the National Assembly rated in October 2023 (NQ 96/2023/QH15, Điều 2).
+QUOCHOI_POSTS = (
+    "Chủ tịch nước",
+    "Phó Chủ tịch nước",
+    "Chủ tịch Quốc hội",
+    "Phó Chủ tịch Quốc hội",
+    "Phó Chủ tịch Quốc hội",
+    "Phó Chủ tịch Quốc hội",
+    "Phó Chủ tịch Quốc hội",
+    "Chủ tịch Hội đồng Dân tộc",
+    "Chủ nhiệm Ủy ban Pháp luật",
+    "Chủ nhiệm Ủy ban Tư pháp",
+    "Chủ nhiệm Ủy ban Kinh tế",
+    "Chủ nhiệm Ủy ban Tài chính, Ngân sách",
+    "Chủ nhiệm Ủy ban Quốc phòng và An ninh",
+    "Chủ nhiệm Ủy ban Văn hóa, Giáo dục",
+    "Chủ nhiệm Ủy ban Xã hội",
+    "Chủ nhiệm Ủy ban Khoa học, Công nghệ và Môi trường",
+    "Chủ nhiệm Ủy ban Đối ngoại",
+    "Tổng Thư ký Quốc hội, Chủ nhiệm Văn phòng Quốc hội",
+    "Trưởng Ban Công tác đại biểu",
+    "Thủ tướng Chính phủ",
+    "Phó Thủ tướng Chính phủ",
+    "Phó Thủ tướng Chính phủ",
+    "Phó Thủ tướng Chính phủ",
+    "Phó Thủ tướng Chính phủ",
+    "Bộ trưởng Bộ Quốc phòng",
+    "Bộ trưởng Bộ Công an",
+    "Bộ trưởng Bộ Ngoại giao",
+    "Bộ trưởng Bộ Nội vụ",
+    "Bộ trưởng Bộ Tư pháp",
+    "Bộ trưởng Bộ Kế hoạch và Đầu tư",
+    "Bộ trưởng Bộ Tài chính",
+    "Bộ trưởng Bộ Công Thương",
+    "Bộ trưởng Bộ Nông nghiệp và Phát triển nông thôn",
+    "Bộ trưởng Bộ Giao thông vận tải",
+    "Bộ trưởng Bộ Xây dựng",
+    "Bộ trưởng Bộ Tài nguyên và Môi trường",
+    "Bộ trưởng Bộ Thông tin và Truyền thông",
+    "Bộ trưởng Bộ Lao động - Thương binh và Xã hội",
+    "Bộ trưởng Bộ Văn hóa, Thể thao và Du lịch",
+    "Bộ trưởng Bộ Khoa học và Công nghệ",
+    "Bộ trưởng Bộ Giáo dục và Đào tạo",
+    "Bộ trưởng Bộ Y tế",
+    "Chánh án Tòa án nhân dân tối cao",
+    "Viện trưởng Viện kiểm sát nhân dân tối cao",
+    "Tổng Kiểm toán Nhà nước",
+    "Thống đốc Ngân hàng Nhà nước Việt Nam",
+    "Tổng Thanh tra Chính phủ",
+    "Bộ trưởng, Chủ nhiệm Ủy ban Dân tộc",
+    "Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ",
+)
+
+ROSTERS = {"hdnd": HDND_POSTS, "party": PARTY_POSTS, "quochoi": QUOCHOI_POSTS}
 
 
 def vietnamese_names(rng: random.Random, count: int) -> list[str]:
@@ -138,26 +221,23 @@ def vietnamese_names(rng: random.Random, count: int) -> list[str]:
     return names
 
 
-def demo_posts(count: int) -> list[str]:
-    """The first ``count`` posts (chức vụ) of the demo People's Council, in roster order."""
-    posts = list(HEAD_POSTS)
-    posts += [f"Ủy viên UBND tỉnh, Giám đốc Sở {d}" for d in DEPARTMENTS]
-    posts += [f"Phó Giám đốc Sở {d}" for d in DEPARTMENTS]
-    posts += [
-        f"Phó Trưởng Ban {b} HĐND tỉnh"
-        for b in ("Pháp chế", "Kinh tế - Ngân sách", "Văn hóa - Xã hội", "Dân tộc")
-    ]
-    k = 2
-    while len(posts) < count:
-        posts += [f"Phó Giám đốc Sở {d} ({k})" for d in DEPARTMENTS]
-        k += 1
-    return posts[:count]
+def demo_posts(count: int, body: str = "hdnd") -> list[str]:
+    """The first ``count`` posts (chức vụ) of a demo body's ballot, in roster order.
+
+    Only posts the body really rates: asking for more than the roster holds is an error,
+    never a post with a "(2)" suffix.
+    """
+    posts = ROSTERS[body]
+    if count > len(posts):
+        raise ValueError(f"the {body} demo rates at most {len(posts)} posts, not {count}")
+    return list(posts[:count])
 
 
-def demo_officials(seed: int, count: int) -> list[tuple[str, str]]:
+def demo_officials(seed: int, count: int, body: str = "hdnd") -> list[tuple[str, str]]:
     """The demo roster's first ``count`` officials as (name, post), fixed by ``seed``.
 
     These are the officials ``tinnhiem demo --seed SEED`` puts on its ballot, in order: its
     later names (exempt officials, committee) are drawn after these from the same stream.
     """
-    return list(zip(vietnamese_names(random.Random(seed), count), demo_posts(count), strict=True))
+    names = vietnamese_names(random.Random(seed), count)
+    return list(zip(names, demo_posts(count, body), strict=True))

@@ -1,8 +1,11 @@
 """``tinnhiem demo``: a whole confidence poll with nothing to set up (vòng lấy phiếu mẫu).
 
-Generates a realistic round (by default 44 officials, 480 voters, rule qd96-2023), runs
-the real key ceremony of a 5-member committee with threshold 3, encrypts and checks every
-ballot, tallies, decrypts with one member absent, applies the rule, writes the election
+Generates a realistic round of one of three bodies (``--body``): a provincial People's
+Council (``hdnd``, the default: 25 officials, 72 delegates voting, rule nq96-2023), a
+provincial Party executive committee (``party``, rule qd96-2023) or the National Assembly
+(``quochoi``: 44 officials, 480 deputies voting, rule nq96-2023). It runs the real key
+ceremony of a 5-member counting committee (Ban kiểm phiếu) with threshold 3, encrypts and
+checks every ballot, tallies, decrypts with one member absent, applies the rule, writes the election
 record, verifies it from the file, and prints the results and the time of each phase.
 """
 
@@ -20,9 +23,10 @@ from rich.table import Table
 
 from tinnhiem.ballots import RoundKind, default_workers
 from tinnhiem.cli.verify_cmd import run_verification
-from tinnhiem.errors import TinnhiemError
-from tinnhiem.poll.demo import DemoConfig, DemoRun, run_demo
+from tinnhiem.errors import InputError, TinnhiemError
+from tinnhiem.poll.demo import BODIES, DemoConfig, DemoRun, run_demo
 from tinnhiem.record import RecordInvalid, read_record, write_record
+from tinnhiem.rules import format_number, format_percent_vi
 from tinnhiem.tally import OfficialResult, load_rule_source
 
 __all__ = ["register", "results_table"]
@@ -71,7 +75,7 @@ def results_table(run: DemoRun) -> Table:
         pct = r.percentages
         cells = [str(r.official.order), r.official.name, r.official.post]
         for level in levels:
-            cells += [str(r.counts[level]), pct[level]]
+            cells += [str(r.counts[level]), pct[level].replace(".", ",")]
         style = "bold red" if r.outcome.band is not None else None
         table.add_row(*cells, str(r.blank), _band_text(r, symbol), style=style)
     return table
@@ -91,6 +95,7 @@ def _print_consequences(console: Console, run: DemoRun) -> None:
         console.print(
             f"  {r.official.order}. {r.official.name} — {r.official.post}: "
             f"{vi} / {en} {r.counts[band.measure]}/{r.outcome.base} "
+            f"= {format_percent_vi(r.outcome.percentages[band.measure])}% "
             f"({band.formula(rule.measure_symbol)}): {band.title_vi}",
             highlight=False,
         )
@@ -109,11 +114,22 @@ def _print_consequences(console: Console, run: DemoRun) -> None:
 
 
 def demo(
+    body: Annotated[
+        str,
+        typer.Option(
+            help="Cơ quan mẫu / demo body: hdnd (HĐND tỉnh), party (Ban Chấp hành Đảng bộ "
+            "tỉnh), quochoi (Quốc hội)."
+        ),
+    ] = "hdnd",
     officials: Annotated[
-        int, typer.Option(min=1, help="Số người được lấy phiếu / officials.")
-    ] = 44,
-    voters: Annotated[int, typer.Option(min=1, help="Số người được triệu tập / voters.")] = 480,
-    rule: Annotated[str, typer.Option(help="Quy định / rule id or .toml file.")] = "qd96-2023",
+        int | None, typer.Option(min=1, help="Số người được lấy phiếu (mặc định theo cơ quan).")
+    ] = None,
+    voters: Annotated[
+        int | None, typer.Option(min=1, help="Số người bỏ phiếu (mặc định theo cơ quan).")
+    ] = None,
+    rule: Annotated[
+        str | None, typer.Option(help="Quy định / rule id or .toml file (mặc định theo cơ quan).")
+    ] = None,
     out: Annotated[Path, typer.Option(help="Tệp hồ sơ / record file (.json or .json.gz).")] = Path(
         "out/demo-record.json"
     ),
@@ -130,8 +146,10 @@ def demo(
     err = Console(stderr=True)
     n = workers or default_workers()
     try:
-        source = load_rule_source(rule)
-        config = DemoConfig(officials=officials, voters=voters, seed=seed)
+        if body not in BODIES:
+            raise InputError(f"unknown body {body!r}; use {', '.join(BODIES)}", where="--body")
+        source = load_rule_source(rule or BODIES[body].rule)
+        config = DemoConfig(officials=officials, voters=voters, seed=seed, body=body)
         started = time.perf_counter()
         columns = (
             TextColumn("{task.description}"),
@@ -167,25 +185,24 @@ def demo(
     counted = len(run.election.counted())
     decryption = run.election.engine.store.section("decryption") or {}
     console.print(
-        f"\nPhiếu phát ra / issued {len(run.election.credentials)}, thu về / returned "
-        f"{counted}, bị từ chối / rejected {run.rejected}; ủy ban / committee "
-        f"{len(manifest.committee)} (t = {manifest.threshold}), giải mã / decrypting "
-        f"{decryption.get('present', [])}",
+        f"\nPhiếu phát ra {len(run.election.credentials)}, thu về {counted}, bị từ chối "
+        f"{run.rejected}; Ban kiểm phiếu {len(manifest.committee)} người (ngưỡng t = "
+        f"{manifest.threshold}), thành viên giải mã {decryption.get('present', [])}",
         highlight=False,
     )
     timing = Table(title="Thời gian / time per phase", show_header=True)
     timing.add_column("Giai đoạn / phase")
     timing.add_column("giây / s", justify="right")
     for name, seconds in run.timings.items():
-        timing.add_row(PHASE_LABELS.get(name, name), f"{seconds:.2f}")
-    timing.add_row("[bold]Tổng / total[/]", f"[bold]{total:.2f}[/]")
+        timing.add_row(PHASE_LABELS.get(name, name), format_number(seconds, 2))
+    timing.add_row("[bold]Tổng / total[/]", f"[bold]{format_number(total, 2)}[/]")
     console.print(timing)
     rows = max(1, report.rows)
     console.print(
         f"[bold green]Hồ sơ hợp lệ / record verified[/]: {path} "
-        f"({path.stat().st_size / 1e6:.1f} MB), {report.ballots} lá phiếu / ballots, "
-        f"{1000 * report.timings.get('ballots', 0.0) / rows:.3f} ms/dòng/row on {n} "
-        f"tiến trình / processes",
+        f"({format_number(path.stat().st_size / 1e6, 1)} MB), {report.ballots} lá phiếu, "
+        f"{format_number(1000 * report.timings.get('ballots', 0.0) / rows, 3)} ms/dòng trên "
+        f"{n} tiến trình",
         highlight=False,
     )
     console.print(f"Kiểm chứng lại / verify again: tinnhiem verify {path}", highlight=False)

@@ -1,5 +1,5 @@
-"""A seeded demo body: 44 officials of a provincial People's Council, a poll generated with a
-seeded RNG, and a year's work programme of 17 assignments (đề án). Two officials are built to
+"""A seeded demo body: the 25 officials a provincial People's Council elects and polls (the
+roster of ``tinnhiem demo --body hdnd``), a poll generated with a seeded RNG, and a year's work programme of 17 assignments (đề án). Two officials are built to
 be flagged: one popular but idle, one unpopular achiever.
 
 The officials and their posts are those of ``tinnhiem demo`` with the same seed
@@ -15,6 +15,8 @@ from fractions import Fraction
 import numpy as np
 
 from tinnhiem.demo_data import demo_officials
+
+_OFFICIALS = 25  # tinnhiem.poll.demo.BODIES["hdnd"].officials (kept here: no import upward)
 from tinnhiem.evaluation.levels import Finding, FindingKind, OfficialInfo, Rating
 from tinnhiem.evaluation.programme import (
     Assignment,
@@ -34,7 +36,7 @@ DEMO_RULE = "nq96-2023"
 # and already over: the policy locks on 1/9/2025, never before the text it applies existed.
 DEMO_AT = date(2026, 8, 31)
 _START = date(2025, 9, 1)
-_VOTERS = 58
+_VOTERS = 72  # the delegates voting in `tinnhiem demo --body hdnd`
 
 _UNITS = ("Khối UBND", "Khối HĐND", "Khối Sở ngành")
 _TOPICS = (
@@ -134,16 +136,17 @@ def _assignment(
 
 def demo_body(seed: int = 2025) -> DemoBody:
     """Build the demo body from ``seed`` (the same seed gives the same body)."""
-    roster = demo_officials(seed, 44)  # the officials and posts of `tinnhiem demo --seed`
+    roster = demo_officials(seed, _OFFICIALS)  # the officials of `tinnhiem demo --seed`
     names = [name for name, _ in roster]
+    count = len(names)
     rng = np.random.default_rng(seed)
-    ability = rng.beta(5, 2, size=44)
+    ability = rng.beta(5, 2, size=count)
     ability[POPULAR_IDLE] = 0.15
     ability[UNPOPULAR_ACHIEVER] = 0.97
     ability[UNPOPULAR_IDLE] = 0.1
-    # Officials 0-16 lead one assignment each; 17-43 are co-owners, one or two per assignment.
+    # Officials 0-16 lead one assignment each; the others are co-owners.
     co_owned: dict[int, list[int]] = {i: [] for i in range(17)}
-    for j, official in enumerate(range(17, 44)):
+    for j, official in enumerate(range(17, count)):
         co_owned[j % 17].append(official)
     solo = (POPULAR_IDLE, UNPOPULAR_ACHIEVER, UNPOPULAR_IDLE)
     for i in solo:  # they stand alone; their co-owners join the next assignment
@@ -209,7 +212,7 @@ def demo_body(seed: int = 2025) -> DemoBody:
     )
     findings = (
         Finding(
-            names[40],
+            names[20],
             FindingKind.DISCIPLINE,
             "Quyết định kỷ luật số 12/QĐ-UBKT",
             "reprimand",

@@ -1,10 +1,18 @@
-"""A realistic demonstration round, generated from a seed (vòng lấy phiếu mẫu).
+"""Realistic demonstration rounds, generated from a seed (vòng lấy phiếu mẫu).
 
-A provincial People's Council rates its officials: Vietnamese names and posts from seeded
-lists, voters who mostly give high confidence, a few who abstain or leave a row blank, a
-couple of officials in the first band, a committee of five with threshold three of whom
-one is absent at decryption. The seed fixes the roster and the marks; the cryptographic
-randomness is always fresh.
+Three bodies a Vietnamese official recognises (``DemoConfig.body``):
+
+- ``hdnd``: a provincial People's Council (tens of delegates) rates the posts it elects
+  (NQ 96/2023/QH15, Điều 2), under ``nq96-2023``;
+- ``party``: a provincial Party executive committee rates its standing committee, under
+  ``qd96-2023``;
+- ``quochoi``: the National Assembly (480 voting of 499 deputies) rates 44 posts, under
+  ``nq96-2023``: the large case of the benchmark.
+
+Vietnamese names and posts from seeded lists, voters who mostly give high confidence, a
+few who abstain or leave a row blank, a couple of officials in the first band, a committee
+of five with threshold three of whom one is absent at decryption. The seed fixes the
+roster and the marks; the cryptographic randomness is always fresh.
 """
 
 from __future__ import annotations
@@ -28,12 +36,14 @@ from tinnhiem.ballots import (
 )
 from tinnhiem.ballots.pool import chunked, parallel_map
 from tinnhiem.crypto import CredentialKey, Point
-from tinnhiem.demo_data import demo_posts, vietnamese_names
+from tinnhiem.demo_data import ROSTERS, demo_posts, vietnamese_names
 from tinnhiem.errors import InputError
 from tinnhiem.poll.simulation import Election
 from tinnhiem.tally import RuleSource
 
 __all__ = [
+    "BODIES",
+    "DemoBodySpec",
     "DemoConfig",
     "DemoRun",
     "demo_manifest",
@@ -45,24 +55,133 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class DemoConfig:
-    """What the demo generates; ``seed`` fixes the roster and the marks."""
+class DemoBodySpec:
+    """One demo body: who rates whom, under which rule, where and when."""
 
-    officials: int = 44
-    voters: int = 480
+    code: str
+    rule: str
+    body: str
+    title: str
+    session: str
+    venue: str
+    officials: int
+    exempt: int
+    voters: int
+    members: int
+    date: str
+    committee_roles: tuple[str, ...]
+
+
+_HDND_COMMITTEE = (
+    "Trưởng Ban kiểm phiếu",
+    "Thư ký Ban kiểm phiếu",
+    "Ủy viên Ban kiểm phiếu",
+    "Ủy viên Ban kiểm phiếu",
+    "Ủy viên Ban kiểm phiếu",
+)
+
+BODIES: dict[str, DemoBodySpec] = {
+    "hdnd": DemoBodySpec(
+        code="hdnd",
+        rule="nq96-2023",
+        body="Hội đồng nhân dân tỉnh Mẫu",
+        title=("Lấy phiếu tín nhiệm đối với người giữ chức vụ do Hội đồng nhân dân tỉnh bầu"),
+        session="Kỳ họp thứ mười chín, Hội đồng nhân dân tỉnh Mẫu khóa X, nhiệm kỳ 2021 - 2026",
+        venue="Hội trường Trung tâm Hội nghị tỉnh Mẫu",
+        officials=25,
+        exempt=2,
+        voters=72,
+        members=75,
+        date="2026-11-29",
+        committee_roles=_HDND_COMMITTEE,
+    ),
+    "party": DemoBodySpec(
+        code="party",
+        rule="qd96-2023",
+        body="Ban Chấp hành Đảng bộ tỉnh Mẫu",
+        title="Lấy phiếu tín nhiệm đối với Ủy viên Ban Thường vụ Tỉnh ủy",
+        session="Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ mười hai, nhiệm kỳ 2025 - 2030",
+        venue="Hội trường Tỉnh ủy Mẫu",
+        officials=14,
+        exempt=1,
+        voters=51,
+        members=53,
+        date="2026-12-10",
+        committee_roles=_HDND_COMMITTEE,
+    ),
+    "quochoi": DemoBodySpec(
+        code="quochoi",
+        rule="nq96-2023",
+        body="Quốc hội nước Cộng hòa xã hội chủ nghĩa Việt Nam (mẫu)",
+        title=("Lấy phiếu tín nhiệm đối với người giữ chức vụ do Quốc hội bầu hoặc phê chuẩn"),
+        session="Kỳ họp thứ mười, Quốc hội khóa XV",
+        venue="Nhà Quốc hội, Hà Nội",
+        officials=44,
+        exempt=2,
+        voters=480,
+        members=499,
+        date="2026-10-25",
+        committee_roles=_HDND_COMMITTEE,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class DemoConfig:
+    """What the demo generates; ``seed`` fixes the roster and the marks. ``officials`` and
+    ``voters`` default to the body's (``BODIES``)."""
+
+    officials: int | None = None
+    voters: int | None = None
     seed: int = 2026
+    body: str = "hdnd"
     committee: int = 5
     threshold: int = 3
     absent: tuple[int, ...] = (4,)
     abstain_rate: float = 0.01
     blank_rate: float = 0.004
-    exempt: int = 2
+    exempt: int | None = None
     first_band: int = 2
 
+    @property
+    def spec(self) -> DemoBodySpec:
+        """The body this demo rates."""
+        if self.body not in BODIES:
+            raise InputError(
+                f"unknown demo body {self.body!r}: use {', '.join(BODIES)}", where="--body"
+            )
+        return BODIES[self.body]
+
+    @property
+    def n_officials(self) -> int:
+        return self.spec.officials if self.officials is None else self.officials
+
+    @property
+    def n_voters(self) -> int:
+        return self.spec.voters if self.voters is None else self.voters
+
+    @property
+    def n_members(self) -> int:
+        """Every member of the body (all summoned); as many stay away as in the body's spec."""
+        spec = self.spec
+        return spec.members if self.voters is None else self.voters + spec.members - spec.voters
+
+    @property
+    def n_exempt(self) -> int:
+        return self.spec.exempt if self.exempt is None else self.exempt
+
     def check(self) -> None:
-        if self.officials < 1:
+        spec = self.spec
+        if self.n_officials < 1:
             raise InputError("at least one official is needed", where="--officials")
-        if self.voters < 1:
+        room = len(ROSTERS[spec.code])
+        if self.n_officials + self.n_exempt > room:
+            raise InputError(
+                f"the {spec.code} demo rates at most {room - self.n_exempt} officials "
+                f"(the posts the body really rates)",
+                where="--officials",
+            )
+        if self.n_voters < 1:
             raise InputError("at least one voter is needed", where="--voters")
         if not 1 <= self.threshold <= self.committee:
             raise InputError("need 1 ≤ threshold ≤ committee", where="--threshold")
@@ -75,48 +194,37 @@ class DemoConfig:
 
 def demo_manifest(config: DemoConfig, rule: RuleSource) -> Manifest:
     """The round definition of the demo: roster, exemptions, committee, weights."""
+    spec = config.spec
+    n, n_exempt, voters = config.n_officials, config.n_exempt, config.n_voters
     rng = random.Random(config.seed)
-    names = vietnamese_names(rng, config.officials + config.exempt + config.committee)
-    posts = demo_posts(config.officials + config.exempt)
-    officials = tuple(
-        Official(f"cb{i + 1:03d}", names[i], posts[i], i + 1) for i in range(config.officials)
-    )
-    reasons = [e.reason_vi for e in rule.rule.exemptions] or [
-        "Đã có thông báo nghỉ hưu / retirement notice"
-    ]
+    names = vietnamese_names(rng, n + n_exempt + config.committee)
+    posts = demo_posts(n + n_exempt, spec.code)
+    officials = tuple(Official(f"cb{i + 1:03d}", names[i], posts[i], i + 1) for i in range(n))
+    reasons = [e.reason_vi for e in rule.rule.exemptions] or ["Đã có thông báo nghỉ hưu"]
     exempt = tuple(
-        ExemptOfficial(
-            f"cb{config.officials + k + 1:03d}",
-            names[config.officials + k],
-            posts[config.officials + k],
-            reasons[k % len(reasons)],
-        )
-        for k in range(config.exempt)
+        ExemptOfficial(f"cb{n + k + 1:03d}", names[n + k], posts[n + k], reasons[k % len(reasons)])
+        for k in range(n_exempt)
     )
     members = tuple(
-        CommitteeMember(k + 1, names[config.officials + config.exempt + k])
-        for k in range(config.committee)
+        CommitteeMember(k + 1, names[n + n_exempt + k]) for k in range(config.committee)
     )
     kind = RoundKind(rule.rule.kind.value)
     return Manifest(
-        round_id=f"demo-{config.seed}",
-        body="Hội đồng nhân dân tỉnh (mẫu) / Provincial People's Council (demo)",
-        title=(
-            "Lấy phiếu tín nhiệm đối với người giữ chức vụ do HĐND bầu (mẫu)"
-            if kind is RoundKind.POLL
-            else "Bỏ phiếu tín nhiệm (mẫu)"
-        ),
+        round_id=f"demo-{spec.code}-{config.seed}",
+        body=spec.body,
+        title=spec.title if kind is RoundKind.POLL else "Bỏ phiếu tín nhiệm",
         kind=kind,
         rule_id=rule.id,
         rule_version=rule.digest,
         officials=officials,
         exempt=exempt,
-        summoned=config.voters,
+        summoned=config.n_members,  # every member is summoned; ``voters`` of them attend
         committee=members,
         threshold=config.threshold,
-        weight_base=config.voters + 1,
+        weight_base=config.n_members + 1,
         revote=RevotePolicy.REJECT,
-        date="2026-11-29",
+        date=spec.date,
+        members=config.n_members,
     )
 
 
@@ -129,7 +237,7 @@ def demo_marks(config: DemoConfig, manifest: Manifest) -> list[dict[str, Mark]]:
     rng = random.Random(config.seed * 7919 + 1)
     n = len(manifest.officials)
     weak = set(rng.sample(range(n), min(config.first_band, n)))
-    voting = [v for v in range(config.voters) if rng.random() >= config.abstain_rate]
+    voting = [v for v in range(config.n_voters) if rng.random() >= config.abstain_rate]
     poll = manifest.kind is RoundKind.POLL
     out = []
     for _ in voting:
@@ -223,7 +331,7 @@ def run_demo(
     election.key_ceremony()
     lap("key_ceremony")
     announce("credentials", 0)
-    keys = [CredentialKey.generate() for _ in range(config.voters)]
+    keys = [CredentialKey.generate() for _ in range(config.n_voters)]
     election.open(k.public for k in keys)
     marks = demo_marks(config, manifest)
     rng = random.Random(config.seed * 31 + 7)

@@ -35,7 +35,7 @@ def test_demo_prints_scores_intervals_and_flags(tmp_path):
     assert "Ban Thường vụ Tỉnh ủy" in out and "fewer than 5 raters" in out
     sheet = openpyxl.load_workbook(xlsx)["Tong hop"]
     rows = {row[0]: row for row in sheet.iter_rows(min_row=4, values_only=True)}
-    assert len(rows) == 44
+    assert len(rows) == 25
     assert "Tín nhiệm cao hơn" in rows[body.popular_idle][14]
     assert "Kết quả công việc cao hơn" in rows[body.unpopular_achiever][14]
     text = "".join(p.extract_text() for p in PdfReader(pdf).pages)
@@ -47,7 +47,7 @@ def test_demo_json_is_canonical_and_flags_the_built_officials():
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
     assert doc["schema"] == "tinnhiem.evaluation/1"
-    assert len(doc["officials"]) == 44 and len(doc["assignments"]) == 17
+    assert len(doc["officials"]) == 25 and len(doc["assignments"]) == 17
     flags = {o["official"]: o["flag"]["flag"] for o in doc["officials"] if o["flag"]["flag"]}
     body = demo_body()
     assert flags[body.popular_idle] == "confidence_above_performance"

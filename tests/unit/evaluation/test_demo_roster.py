@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tinnhiem.demo_data import demo_officials, demo_posts
+from tinnhiem.demo_data import HDND_POSTS, demo_officials, demo_posts
 from tinnhiem.evaluation import demo_body
 from tinnhiem.poll.demo import DemoConfig, demo_manifest
 from tinnhiem.tally import load_rule_source
@@ -19,9 +19,13 @@ def test_same_seed_same_officials_and_posts(seed: int) -> None:
     assert evaluated == demo_officials(seed, len(evaluated))
 
 
-def test_names_are_distinct_and_posts_cover_any_size() -> None:
-    names = [name for name, _ in demo_officials(7, 200)]
-    assert len(set(names)) == 200
-    posts = demo_posts(60)
-    assert len(posts) == 60 and posts[0] == "Chủ tịch HĐND tỉnh"
-    assert demo_posts(44) == posts[:44]
+def test_names_are_distinct_and_posts_are_only_those_the_body_rates() -> None:
+    names = [name for name, _ in demo_officials(7, 25)]
+    assert len(set(names)) == 25
+    posts = demo_posts(len(HDND_POSTS))
+    assert posts[0] == "Chủ tịch HĐND tỉnh" and demo_posts(10) == posts[:10]
+    assert not any("(" in p or "Phó Giám đốc" in p or "Phó Trưởng Ban" in p for p in posts)
+    with pytest.raises(ValueError, match="at most"):
+        demo_posts(len(HDND_POSTS) + 1)
+    assert demo_posts(3, "party")[0] == "Bí thư Tỉnh ủy"
+    assert len(demo_posts(44, "quochoi")) == 44

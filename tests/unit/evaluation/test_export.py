@@ -51,7 +51,7 @@ def test_xlsx_reads_back(tmp_path, report):
         "Can cu",
     ]
     summary = list(book["Tong hop"].iter_rows(min_row=4, values_only=True))
-    assert len(summary) == 44
+    assert len(summary) == 25
     first = report.officials[0]
     assert summary[0][0] == first.official
     assert summary[0][9] == pytest.approx(float(first.work.score))
@@ -67,7 +67,7 @@ def test_xlsx_reads_back(tmp_path, report):
     assert by_parameter["excellent_min"].startswith("Quy định 366-QĐ/TW")
     assert "Nghị định 335/2025" in by_parameter["excellent_quota_of_good"]
     beside = list(book["Xu huong"].iter_rows(min_row=2, values_only=True))
-    assert sum(1 for row in beside if row[1] == "2024") == 44
+    assert sum(1 for row in beside if row[1] == "2024") == 25
     assert sum(1 for row in beside if str(row[10]).startswith("ẩn")) == 2
     flagged = [row for row in summary if row[14]]
     assert {row[0] for row in flagged} == {r.official for r in report.flags.flagged()}
