@@ -19,7 +19,7 @@ def run_web_ceremony(round_: Any) -> dict[int, MemberShare]:
     """Run the DKG for every seat of ``round_``'s committee; return each member's share."""
     manifest = engine_of(round_).manifest
     ctx = Context(ceremony_fingerprint(manifest))
-    seats = {m.index: m for m in CommitteeMember.objects.filter(round=round_)}
+    seats = {m.index: m for m in CommitteeMember.objects.seated(round_)}
     members = {i: DkgMember(ctx, i, manifest.threshold, len(seats)) for i in seats}
     actors = {i: Actor(seats[i].user, "committee") for i in seats}
     for i, member in members.items():

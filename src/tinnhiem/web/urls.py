@@ -87,6 +87,7 @@ round_patterns = [
         name="poll_aggregates_file",
     ),
     path(f"{R}/committee/upload/", committee.upload, name="poll_upload"),
+    path(f"{R}/committee/restart/", committee.restart, name="poll_restart"),
     # the public board, the results, the record and the minutes
     path(f"{R}/board/", board.board, name="poll_board"),
     path(f"{R}/results/", results.results, name="results"),

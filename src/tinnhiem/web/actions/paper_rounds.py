@@ -149,7 +149,7 @@ def do_create_paper_round(
     if present is None:
         present = CheckIn.objects.filter(round=round).count() or None
     _check_rule_numbers(round.rule_id, members=members, present=present, summoned=summoned)
-    committee = CommitteeMember.objects.filter(round=round).select_related("user")
+    committee = CommitteeMember.objects.seated(round).select_related("user")
     try:
         definition = RoundDefinition(
             round_id=f"web-{round.pk}",

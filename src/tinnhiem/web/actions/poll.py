@@ -11,24 +11,26 @@ the pages, cached columns (public key, fingerprint), the ``Result`` row and the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tinnhiem.ballots import Ballot, BallotRejected, format_tracker, to_hex
+from tinnhiem.ballots import CommitteeMember as Seat
 from tinnhiem.errors import InputError
 from tinnhiem.poll import AuditRow, Phase, PollEngine, PollError
 from tinnhiem.web.actions.audit import audit
 from tinnhiem.web.actions.errors import ActionError
 from tinnhiem.web.lib.access import Actor, ensure_role
-from tinnhiem.web.lib.poll_round import build_manifest, engine_of, rule_source_for
+from tinnhiem.web.lib.poll_round import build_manifest, display_name, engine_of, rule_source_for
 from tinnhiem.web.lib.poll_store import OrmPollStore
 from tinnhiem.web.models import (
     CommitteeMember,
+    Membership,
     Result,
     Role,
     Round,
@@ -44,6 +46,7 @@ __all__ = [
     "do_cast_ballot",
     "do_post_ceremony_message",
     "do_post_decryption_share",
+    "do_restart_ceremony",
     "engine_for_update",
     "freeze_round",
     "open_round",
@@ -122,6 +125,11 @@ def _step_messages() -> dict[str, str]:
         "bad_share": _("Phần giải mã không kiểm chứng được."),
         "bad_reveal": _("Phần mở lá phiếu không đúng định dạng."),
         "cast_already": _("Lá phiếu này đã được bỏ vào hòm nên không thể mở để kiểm tra."),
+        "no_complaint": _("Chỉ tạo khóa lại khi có khiếu nại đối với một thành viên."),
+        "restart": _(
+            "Khi tạo khóa lại chỉ được bỏ hoặc thay thành viên bị khiếu nại; "
+            "các thành viên khác giữ nguyên thứ tự và ngưỡng t không đổi."
+        ),
     }
 
 
@@ -203,7 +211,7 @@ def _after_tally(actor: Actor, round: Round, engine: PollEngine) -> None:
 
 
 def _seat(actor: Actor, round: Round) -> CommitteeMember:
-    member = CommitteeMember.objects.filter(round=round, user=actor.user).first()
+    member = CommitteeMember.objects.seated(round).filter(user=actor.user).first()
     if member is None:
         raise ActionError(_("Bạn không phải thành viên Ban kiểm phiếu của đợt này."))
     return member
@@ -233,6 +241,78 @@ def do_post_ceremony_message(actor: Actor, round: Round, kind: str, payload: Any
                 round=round,
                 detail={"public_key": round.public_key, "fingerprint": round.fingerprint},
             )
+
+
+@transaction.atomic
+def do_restart_ceremony(
+    actor: Actor, round: Round, *, replacements: Mapping[int, Any], reason: str
+) -> list[CommitteeMember]:
+    """Start the key ceremony again after complaints: each accused member leaves, or gives
+    their place to the user ``replacements[index]``; the others keep their order. The
+    committee is seated anew (seats renumbered 1..n), the engine posts the restart and the
+    new manifest, and every member runs the ceremony again from the first step."""
+    role = ensure_role(actor, [Role.ORGANISER], round=round)
+    who = Actor(actor.user, role)
+    with engine_for_update(round) as (round, engine):
+        if round.status != RoundStatus.CEREMONY or round.public_key:
+            raise ActionError(_("Đợt không ở bước tạo khóa."))
+        accused = {int(c["accused"]) for c in engine.transcript().complaints}
+        if not accused:
+            raise ActionError(_("Chỉ tạo khóa lại khi có khiếu nại đối với một thành viên."))
+        unknown = set(replacements) - accused
+        if unknown:
+            raise ActionError(
+                _("Chỉ thay được thành viên bị khiếu nại (%(m)s).")
+                % {"m": ", ".join(str(a) for a in sorted(accused))},
+                field="replacements",
+            )
+        seats = list(CommitteeMember.objects.seated(round).select_related("user"))
+        users = []
+        for seat in seats:
+            if seat.index not in accused:
+                users.append(seat.user)
+            elif replacements.get(seat.index) is not None:
+                users.append(replacements[seat.index])
+        staying = {u.pk for u in users}
+        if len(staying) != len(users) or any(
+            s.index in accused and s.user.pk in staying for s in seats
+        ):
+            raise ActionError(
+                _("Người thay thế phải là người chưa ngồi trong Ban kiểm phiếu."),
+                field="replacements",
+            )
+        manifest = replace(
+            engine.manifest,
+            committee=tuple(
+                Seat(index=i, name=display_name(u)) for i, u in enumerate(users, start=1)
+            ),
+        )
+        engine.restart_ceremony(manifest, reason=reason)
+        round.ceremony_attempt = engine.attempt
+        round.committee_size = len(users)
+        round.save(update_fields=["ceremony_attempt", "committee_size"])
+        new = [
+            CommitteeMember.objects.create(round=round, attempt=engine.attempt, index=i, user=u)
+            for i, u in enumerate(users, start=1)
+        ]
+        for seat in seats:
+            if seat.user.pk not in staying:
+                Membership.objects.filter(user=seat.user, role=Role.COMMITTEE, round=round).delete()
+        for user in users:
+            Membership.objects.get_or_create(user=user, role=Role.COMMITTEE, body=None, round=round)
+        audit(
+            who,
+            "ceremony.restart",
+            round,
+            round=round,
+            detail={
+                "attempt": engine.attempt,
+                "accused": sorted(accused),
+                "replaced": sorted(replacements),
+                "reason": reason[:500],
+            },
+        )
+    return new
 
 
 # -- casting and auditing --------------------------------------------------------------------

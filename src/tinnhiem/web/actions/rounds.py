@@ -183,7 +183,7 @@ def do_update_round(actor: Actor, round: Round, **fields: Any) -> Round:
     values = {name: getattr(round, name) for name in allowed} | fields
     values["title"] = nfc(values["title"])
     _check_setup(kind=round.kind, **values)
-    if values["committee_size"] < round.committee.count():
+    if values["committee_size"] < CommitteeMember.objects.seated(round).count():
         raise ActionError(
             _("Đã có nhiều thành viên Ban kiểm phiếu hơn số này."), field="committee_size"
         )
@@ -303,7 +303,7 @@ def do_add_committee_member(actor: Actor, round: Round, user: Any) -> CommitteeM
     role = ensure_role(actor, [Role.ORGANISER], round=round)
     round = _locked(round)
     _need_status(round, RoundStatus.DRAFT)
-    seated = CommitteeMember.objects.filter(round=round)
+    seated = CommitteeMember.objects.seated(round)
     if seated.count() >= round.committee_size:
         raise ActionError(_("Ban kiểm phiếu đã đủ %(n)s thành viên.") % {"n": round.committee_size})
     if seated.filter(user=user).exists():
@@ -336,7 +336,7 @@ def do_start_ceremony(actor: Actor, round: Round) -> Round:
         raise ActionError(_("Chưa có người nào được lấy phiếu."))
     if not Summons.objects.filter(round=round).exists():
         raise ActionError(_("Chưa triệu tập người ghi phiếu nào."))
-    seated = CommitteeMember.objects.filter(round=round).count()
+    seated = CommitteeMember.objects.seated(round).count()
     if seated != round.committee_size:
         raise ActionError(
             _("Ban kiểm phiếu mới có %(k)s trên %(n)s thành viên.")

@@ -62,7 +62,7 @@ def build_manifest(round: Round, source: RuleSource) -> Manifest:
     )
     on_ballot = [o for o in officials if not o.exempt]
     summoned = Summons.objects.filter(round=round).count()
-    members = MemberRow.objects.filter(round=round).select_related("user").order_by("index")
+    members = MemberRow.objects.seated(round).select_related("user").order_by("index")
     body_size = None
     if source.rule.denominator is Denominator.MEMBERS:
         body_size = Person.objects.filter(body=round.body).count()

@@ -108,7 +108,8 @@ class OrmPollStore:
 
     def _member(self, index: int) -> CommitteeMember:
         if self._members is None:
-            self._members = {m.index: m for m in CommitteeMember.objects.filter(round=self.round)}
+            seats = CommitteeMember.objects.seated(self.round)
+            self._members = {m.index: m for m in seats}
         return self._members[index]
 
     def ceremony_posts(self) -> list[CeremonyPost]:

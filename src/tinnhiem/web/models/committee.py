@@ -12,10 +12,19 @@ from tinnhiem.web.models.rounds import Round
 __all__ = ["CeremonyMessage", "CommitteeMember", "DecryptionShare"]
 
 
+class SeatQuerySet(models.QuerySet["CommitteeMember"]):
+    def seated(self, round: Round) -> SeatQuerySet:
+        """The seats of the round's current key ceremony (after a restart, the new ones)."""
+        return self.filter(round=round, attempt=round.ceremony_attempt)
+
+
 class CommitteeMember(models.Model):
-    """Member number ``index`` (1..n) of a round's committee; any t of n can decrypt."""
+    """Member number ``index`` (1..n) of a round's committee; any t of n can decrypt. A key
+    ceremony restarted after a complaint seats its committee anew (``attempt``): the seats
+    of an abandoned ceremony stay, with the messages their members posted."""
 
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="committee")
+    attempt = models.PositiveSmallIntegerField(default=0)
     index = models.PositiveSmallIntegerField()
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="committee_seats"
@@ -24,11 +33,13 @@ class CommitteeMember(models.Model):
     public_key = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = SeatQuerySet.as_manager()
+
     class Meta:
-        ordering = ("round", "index")
+        ordering = ("round", "attempt", "index")
         constraints = (
-            models.UniqueConstraint(fields=["round", "index"], name="committee_index"),
-            models.UniqueConstraint(fields=["round", "user"], name="committee_user"),
+            models.UniqueConstraint(fields=["round", "attempt", "index"], name="committee_index"),
+            models.UniqueConstraint(fields=["round", "attempt", "user"], name="committee_user"),
         )
 
     def __str__(self) -> str:

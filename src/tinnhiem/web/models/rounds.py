@@ -51,6 +51,8 @@ class Round(models.Model):
     # The counting committee: any ``threshold`` of ``committee_size`` members can decrypt.
     threshold = models.PositiveSmallIntegerField(default=2)
     committee_size = models.PositiveSmallIntegerField(default=3)
+    # 0, then k after the key ceremony's k-th restart (which seats the committee anew).
+    ceremony_attempt = models.PositiveSmallIntegerField(default=0)
     # Set when the key ceremony ends: the joint public key (hex) and the manifest hash.
     public_key = models.CharField(max_length=64, blank=True)
     fingerprint = models.CharField(max_length=64, blank=True)

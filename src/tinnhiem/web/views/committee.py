@@ -30,12 +30,17 @@ from tinnhiem.poll import (
     ceremony_file,
     read_message_file,
 )
-from tinnhiem.web.actions import ActionError
-from tinnhiem.web.actions.poll import do_post_ceremony_message, do_post_decryption_share
+from tinnhiem.web.actions import ActionError, do_ensure_account
+from tinnhiem.web.actions.poll import (
+    do_post_ceremony_message,
+    do_post_decryption_share,
+    do_restart_ceremony,
+)
+from tinnhiem.web.forms.committee import RestartForm
 from tinnhiem.web.lib.access import require_role
 from tinnhiem.web.lib.api import api_methods, api_post
 from tinnhiem.web.lib.poll_round import display_name, engine_of
-from tinnhiem.web.models import CommitteeMember, DecryptionShare, Role, Round
+from tinnhiem.web.models import CommitteeMember, DecryptionShare, Person, Role, Round
 from tinnhiem.web.views.common import (
     BadJson,
     actor_for,
@@ -53,6 +58,7 @@ __all__ = [
     "ceremony_file_download",
     "committee",
     "decryption_api",
+    "restart",
     "upload",
 ]
 
@@ -145,10 +151,10 @@ def _messages() -> dict[str, str]:
 @require_role(*READERS)
 def committee(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = _round(request)
-    me = CommitteeMember.objects.filter(round=round_, user=signed_in(request)).first()
+    me = CommitteeMember.objects.seated(round_).filter(user=signed_in(request)).first()
     engine = engine_of(round_)
     if engine.phase is Phase.NEW:  # the seats so far; the ceremony has not started
-        seats = CommitteeMember.objects.filter(round=round_).select_related("user")
+        seats = CommitteeMember.objects.seated(round_).select_related("user")
         members = [Seat(m.index, display_name(m.user)) for m in seats.order_by("index")]
         manifest_json = None
     else:
@@ -168,8 +174,60 @@ def committee(request: HttpRequest, round_id: int) -> HttpResponse:
         "members": members,
         "state": ceremony_state(round_, engine),
         "committee_data": data,
+        "restart_form": _restart_form(request, round_, engine),
     }
     return render(request, "poll/committee.html", context)
+
+
+def _restart_form(
+    request: HttpRequest, round_: Round, engine: PollEngine, data: Any = None
+) -> RestartForm | None:
+    """The organiser's form to restart a ceremony in which a member was accused."""
+    if Role.ORGANISER not in scope_of(request).roles or engine.phase is not Phase.CEREMONY:
+        return None
+    accused = sorted({int(c["accused"]) for c in engine.transcript().complaints})
+    if not accused:
+        return None
+    seated = CommitteeMember.objects.seated(round_).select_related("user")
+    names = {s.index: display_name(s.user) for s in seated}
+    taken = {s.user_id for s in seated}
+    people = Person.objects.filter(body=round_.body).exclude(user_id__in=taken)
+    return RestartForm(
+        data,
+        accused={a: names.get(a, str(a)) for a in accused},
+        people=[(p.pk, p.full_name) for p in people.order_by("full_name")],
+    )
+
+
+@require_POST
+@require_role(Role.ORGANISER)
+def restart(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Restart the key ceremony without the accused members, or with replacements."""
+    round_ = _round(request)
+    form = _restart_form(request, round_, engine_of(round_), request.POST)
+    if form is None:
+        messages.error(request, _("Không có khiếu nại nào để tạo khóa lại."))
+        return redirect("web:poll_committee", round_id=round_.pk)
+    if not form.is_valid():
+        messages.error(request, _("Hãy ghi lý do tạo khóa lại."))
+        return redirect("web:poll_committee", round_id=round_.pk)
+    actor = actor_for(request, Role.ORGANISER)
+    try:
+        replacements = {
+            index: do_ensure_account(actor, Person.objects.get(pk=pk, body=round_.body)).user
+            for index, pk in form.replacements().items()
+        }
+        do_restart_ceremony(
+            actor, round_, replacements=replacements, reason=form.cleaned_data["reason"]
+        )
+    except (ActionError, Person.DoesNotExist) as exc:
+        messages.error(request, getattr(exc, "message", str(exc)))
+    else:
+        messages.success(
+            request,
+            _("Đã tạo khóa lại từ đầu; mọi thành viên hãy làm lại từ bước 1 với khóa mới."),
+        )
+    return redirect("web:poll_committee", round_id=round_.pk)
 
 
 @api_methods("GET", "POST")

@@ -137,7 +137,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         "summoned_count": len(summoned),
         "checked_in": CheckIn.objects.filter(round=round_).count(),
         "quorum": quorum_of(round_),
-        "committee": CommitteeMember.objects.filter(round=round_).select_related("user"),
+        "committee": CommitteeMember.objects.seated(round_).select_related("user"),
         # The rule's own exemption grounds, offered as suggestions for the reason field.
         "exemption_reasons": [
             e.reason_en if str(request.LANGUAGE_CODE).startswith("en") else e.reason_vi
