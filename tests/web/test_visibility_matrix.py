@@ -156,6 +156,7 @@ NOT_SEALED = {
     "poll_ceremony_file": "the ceremony transcript (public keys)",
     "poll_aggregates_file": "the encrypted sums (public)",
     "poll_upload": "trustee files in (POST)",
+    "poll_restart": "restarts a key ceremony after a complaint (POST, organiser)",
     "poll_board": "the board page: hashes, trackers, counts of ballots (never payloads)",
     "poll_publish": "publishes (POST, organiser)",
     "results_comment": "posts a comment (POST; the thread opens at publication)",
