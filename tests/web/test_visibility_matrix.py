@@ -484,3 +484,30 @@ def test_the_observer_of_a_tallied_round_is_told_the_same_everywhere(
     assert observer.get(reverse("web:poll_record", args=[setup_round.pk])).status_code == 404
     assert observer.get(reverse("web:api_results", args=[setup_round.pk])).status_code == 404
     assert Membership.objects.filter(role=Role.OBSERVER, round__isnull=True).exists()
+
+
+def test_mixed_round_waits_for_its_electronic_part(
+    setup_round: Any, org_actor: Any, clients: dict[str, Client]
+) -> None:
+    """A mixed round's final minutes carry the electronic counts: voters get them once
+    the paper count is final *and* the electronic part is published; the witnesses (and
+    the observer among them) see them as soon as they exist."""
+    from web.test_paper_minutes import _tallied
+
+    round_ = setup_round
+    do_create_paper_round(org_actor, round_, paper_serials=1, mixed=True, present=6)
+    _tallied(round_, org_actor, [{0: BallotMark.LOW, 1: BallotMark.HIGH}])
+    organiser = clients["O"]
+    assert organiser.post(reverse("web:paper_electronic", args=[round_.pk])).status_code == 302
+    seats = CommitteeMember.objects.filter(round=round_).order_by("index")
+    for seat in seats[:2]:
+        actor = Actor(seat.user, Role.COMMITTEE)
+        do_paper_enter_ballot(actor, round_, serial=1, marks=[Mark.LOW, Mark.LOW])
+    minutes = reverse("web:paper_minutes", args=[round_.pk, "csv"])
+    assert stage_of(round_) is Stage.COUNTING
+    assert clients["B"].get(minutes).status_code == 200
+    assert clients["V"].get(minutes).status_code == 404
+    do_publish_results(org_actor, round_)
+    assert stage_of(round_) is Stage.COUNTED
+    assert clients["V"].get(minutes).status_code == 200
+    assert clients["F"].get(reverse("web:api_results", args=[round_.pk])).status_code == 200
