@@ -35,20 +35,30 @@ def is_paper_session(path: Path) -> bool:
     return isinstance(event, dict) and event.get("action") == "round_created"
 
 
-def _build(source: Path, *, verify: bool, when: str | None, draft: bool) -> MinutesData:
+def _build(
+    source: Path,
+    *,
+    verify: bool,
+    when: str | None,
+    draft: bool,
+    meeting: dict[str, str] | None = None,
+) -> MinutesData:
+    from dataclasses import replace
+
     from tinnhiem.reports import minutes_from_paper, minutes_from_record
 
+    facts = {k: v for k, v in (meeting or {}).items() if v}
     if is_paper_session(source):
         from tinnhiem.paper import PaperSession, open_log_file
 
         with open_log_file(source) as log:
-            return minutes_from_paper(PaperSession(log), draft=draft)
+            return replace(minutes_from_paper(PaperSession(log), draft=draft), **facts)
     from tinnhiem.record import read_record, verify_record
 
     record = read_record(source)
     if verify:
         verify_record(record)
-    return minutes_from_record(record, when=when)
+    return minutes_from_record(record, when=when, **facts)
 
 
 def register(app: typer.Typer) -> None:
@@ -70,6 +80,15 @@ def register(app: typer.Typer) -> None:
         draft: Annotated[
             bool, typer.Option("--draft", help="paper round: print with entries pending")
         ] = False,
+        session: Annotated[
+            str, typer.Option(help="kỳ họp / hội nghị, e.g. 'Kỳ họp thứ mười chín, HĐND tỉnh'")
+        ] = "",
+        place: Annotated[str, typer.Option(help="địa điểm / where the count took place")] = "",
+        opened: Annotated[str, typer.Option(help="giờ bắt đầu kiểm phiếu, HH:MM (local)")] = "",
+        closed: Annotated[str, typer.Option(help="giờ kết thúc kiểm phiếu, HH:MM (local)")] = "",
+        language: Annotated[
+            str, typer.Option("--lang", help="PDF language: vi (the signed form) or en")
+        ] = "vi",
     ) -> None:
         """Biên bản kiểm phiếu / the tally minutes as PDF, XLSX or CSV."""
         from tinnhiem.reports import FORMATS, render_minutes
@@ -77,8 +96,12 @@ def register(app: typer.Typer) -> None:
         try:
             if fmt not in FORMATS:
                 raise InputError(f"unknown format {fmt!r}: use pdf, xlsx or csv", where="--format")
-            data = _build(source, verify=verify, when=when, draft=draft)
-            payload = render_minutes(data, fmt)
+            if language not in ("vi", "en"):
+                raise InputError(f"unknown language {language!r}: use vi or en", where="--lang")
+            meeting = {"session": session, "place": place, "opened_at": opened}
+            meeting["closed_at"] = closed
+            data = _build(source, verify=verify, when=when, draft=draft, meeting=meeting)
+            payload = render_minutes(data, fmt, language)
             try:
                 out.write_bytes(payload)
             except OSError as exc:

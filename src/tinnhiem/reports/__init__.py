@@ -48,10 +48,11 @@ __all__ = [
 FORMATS = ("pdf", "xlsx", "csv")
 
 
-def render_minutes(data: MinutesData, fmt: str) -> bytes:
-    """The minutes in ``fmt`` (``pdf``, ``xlsx`` or ``csv``)."""
+def render_minutes(data: MinutesData, fmt: str, language: str = "vi") -> bytes:
+    """The minutes in ``fmt`` (``pdf``, ``xlsx`` or ``csv``); the PDF in ``language``
+    (``vi``, the signed form, or ``en``)."""
     if fmt == "pdf":
-        return render_minutes_pdf(data)
+        return render_minutes_pdf(data, language)
     if fmt == "xlsx":
         return render_minutes_xlsx(data)
     if fmt == "csv":

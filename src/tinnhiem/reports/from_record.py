@@ -19,6 +19,7 @@ from tinnhiem.reports.minutes import (
     CommitteeLine,
     MinutesData,
     TallyInput,
+    committee_role,
     minutes_from_counts,
 )
 from tinnhiem.rules import Rule, RuleError, parse_rule
@@ -48,9 +49,14 @@ def minutes_from_record(
     when: str | None = None,
     place: str = "",
     committee: Sequence[CommitteeLine] | None = None,
+    session: str = "",
+    opened_at: str = "",
+    closed_at: str = "",
 ) -> MinutesData:
     """Minutes of an electronic round. ``when`` (YYYY-MM-DD) overrides the manifest's date;
-    ``committee`` the signers (by default the key holders named in the manifest)."""
+    ``committee`` the signers (by default the key holders named in the manifest, the first
+    as Trưởng ban, the second as Thư ký); the exempted people and their reasons come from
+    the manifest."""
     manifest = record.manifest
     rule = record_rule(record)
     date = when or manifest.date
@@ -85,7 +91,8 @@ def minutes_from_record(
         committee
         if committee is not None
         else [
-            CommitteeLine(member.name, "Thành viên Ban kiểm phiếu") for member in manifest.committee
+            CommitteeLine(member.name, committee_role(i))
+            for i, member in enumerate(manifest.committee)
         ]
     )
     minutes = minutes_from_counts(
@@ -103,6 +110,10 @@ def minutes_from_record(
         summoned=manifest.summoned,
         committee=signers,
         place=place,
+        session=session,
+        opened_at=opened_at,
+        closed_at=closed_at,
+        exempt=[(e.name, e.post, e.reason) for e in manifest.exempt],
     )
     for row in minutes.rows:
         index, result = by_id[row.official_id]

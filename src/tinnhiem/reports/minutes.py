@@ -8,6 +8,7 @@ rule); strings are made only when rendering.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -24,6 +25,8 @@ from tinnhiem.rules import (
     Level,
     Outcome,
     PollCounts,
+    QuorumCheck,
+    QuorumStatus,
     RoundKind,
     Rule,
     evaluate_formal,
@@ -33,16 +36,30 @@ from tinnhiem.rules import (
 )
 
 __all__ = [
+    "COMMITTEE_ROLES",
     "CommitteeLine",
     "LogLine",
     "MinutesData",
     "MinutesRow",
     "TallyInput",
+    "committee_role",
     "describe_event",
     "minutes_from_counts",
     "minutes_from_paper",
     "percent_vi",
 ]
+
+
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+COMMITTEE_ROLES = ("Trưởng Ban kiểm phiếu", "Thư ký Ban kiểm phiếu")
+"""The roles of the first members of a committee listed without roles; the rest are
+"Ủy viên Ban kiểm phiếu"."""
+
+
+def committee_role(index: int) -> str:
+    """The default role of the ``index``-th (0-based) member of the counting committee."""
+    return COMMITTEE_ROLES[index] if index < len(COMMITTEE_ROLES) else "Ủy viên Ban kiểm phiếu"
 
 
 def percent_vi(share: Fraction) -> str:
@@ -115,6 +132,11 @@ class MinutesData:
     label, value) lines and ``conflicts`` what the reconciliation reported. ``draft`` marks
     minutes printed before every ballot was agreed (BẢN NHÁP). ``round_kind`` is the rule's:
     ``poll`` (lấy phiếu tín nhiệm) or ``formal_vote`` (bỏ phiếu tín nhiệm).
+
+    The meeting facts a committee signs: ``session`` (kỳ họp / hội nghị), ``place``,
+    ``opened_at`` and ``closed_at`` (local ``HH:MM``; blank lines to fill by hand when
+    unknown), ``members`` / ``summoned`` / ``present``, the ``exempt`` people with their
+    reasons (name, post, reason), the number of ``copies``.
     """
 
     kind: str
@@ -142,6 +164,29 @@ class MinutesData:
     notes: tuple[str, ...] = ()
     draft: bool = False
     round_kind: str = RoundKind.POLL.value
+    session: str = ""
+    opened_at: str = ""
+    closed_at: str = ""
+    members: int | None = None
+    present: int | None = None
+    summoned: int | None = None
+    exempt: tuple[tuple[str, str, str], ...] = ()
+    copies: int = 3
+    secrecy: str | None = None
+
+    @property
+    def party_format(self) -> bool:
+        """True for a Party rule (a ``-QĐ/TW`` document): the minutes carry the Party's
+        heading "ĐẢNG CỘNG SẢN VIỆT NAM" and its secrecy marking."""
+        return "QĐ/TW" in self.rule_document
+
+    @property
+    def secrecy_marking(self) -> str:
+        """The marking printed above the heading: ``secrecy`` when given, else "MẬT" on
+        Party minutes and nothing on State minutes."""
+        if self.secrecy is not None:
+            return self.secrecy
+        return "MẬT" if self.party_format else ""
 
     def row(self, official_id: str) -> MinutesRow:
         for row in self.rows:
@@ -234,9 +279,16 @@ def minutes_from_counts(
     summoned: int | None = None,
     committee: Sequence[CommitteeLine] = (),
     place: str = "",
+    session: str = "",
+    opened_at: str = "",
+    closed_at: str = "",
+    exempt: Sequence[tuple[str, str, str]] = (),
 ) -> MinutesData:
     """Apply ``rule`` to each official's counts and assemble the minutes (the optional
     parts, such as the entry log, are added by the caller with ``dataclasses.replace``)."""
+    for name, value in (("opened_at", opened_at), ("closed_at", closed_at)):
+        if value and not _HHMM.match(value):
+            raise InputError(f"{name} {value!r} is not HH:MM", where=name)
     try:
         date.fromisoformat(when)
     except ValueError as exc:
@@ -260,7 +312,7 @@ def minutes_from_counts(
             present=present,
             summoned=summoned,
         )
-        quorum_vi = outcome.quorum.describe()
+        quorum_vi = _quorum_vi(outcome.quorum)
         band = outcome.band
         rows.append(
             MinutesRow(
@@ -299,7 +351,26 @@ def minutes_from_counts(
         rows=tuple(rows),
         committee=tuple(committee),
         round_kind=rule.kind.value,
+        session=session,
+        opened_at=opened_at,
+        closed_at=closed_at,
+        members=members,
+        present=present,
+        summoned=summoned,
+        exempt=tuple(exempt),
     )
+
+
+def _quorum_vi(q: QuorumCheck) -> str:
+    """The quorum line of the minutes, in Vietnamese, with the clause it applies."""
+    if q.status is QuorumStatus.NOT_REQUIRED:
+        return "Quy định không đặt số người có mặt tối thiểu"
+    op = "≥" if q.inclusive else ">"
+    cite = q.citation.replace(" / article not confirmed", "").replace(" / unverified", "")
+    need = f"{op} {q.required} × {q.summoned}; {cite}"
+    if q.status is QuorumStatus.MET:
+        return f"Đủ: {q.present}/{q.summoned} có mặt ({need})"
+    return f"Không đủ: {q.present}/{q.summoned} có mặt ({need})"
 
 
 def _level_labels(rule: Rule) -> list[tuple[str, str, str]]:
@@ -451,7 +522,10 @@ def minutes_from_paper(
     signers = (
         committee
         if committee is not None
-        else [CommitteeLine(m.name, m.role) for m in definition.committee]
+        else [
+            CommitteeLine(m.name, committee_role(i) if m.role in ("", "Thành viên") else m.role)
+            for i, m in enumerate(definition.committee)
+        ]
     )
     notes = []
     if kind == "mixed" and session.electronic is None:

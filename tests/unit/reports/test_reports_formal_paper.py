@@ -68,7 +68,7 @@ def test_26_of_51_no_confidence_in_every_format() -> None:
     assert pct.consequences == ()
 
     text = pdf_text(render_minutes_pdf(minutes))
-    assert "Vòng bỏ phiếu tín nhiệm" in text
+    assert "kiểm phiếu bỏ phiếu tín nhiệm" in text
     assert "Hoàng Thị Ánh Tuyết Chủ tịch UBND xã 51 51 51 0 25 49,02% 26 50,98%" in text
     assert "Đặng Quốc Việt Phó Chủ tịch UBND xã 51 51 50 1 40 78,43% 10 19,61%" in text
     assert "Quá nửa tổng số đại biểu bỏ phiếu không tín nhiệm" in text

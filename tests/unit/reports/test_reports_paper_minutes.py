@@ -68,9 +68,8 @@ def test_paper_minutes_append_the_entry_log_and_its_head() -> None:
     assert "Đủ: 5/5 có mặt" in text  # the Party rule's quorum
     assert session.head in text
     assert "PHỤ LỤC: NHẬT KÝ NHẬP PHIẾU" in text
-    assert "Ban kiểm phiếu quyết định (resolution) | phiếu 0002, ct = high (đọc lại phiếu gốc)" in (
-        text
-    )
+    assert "Ban kiểm phiếu quyết định | phiếu 0002, ct = high (đọc lại phiếu gốc)" in text
+    assert "(resolution)" not in text and "UTC" not in text
     assert "Sửa dấu" not in text  # nobody changed a mark while typing
     assert "BẢN NHÁP" not in text
 
