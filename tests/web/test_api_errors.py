@@ -124,3 +124,25 @@ def test_the_decorators_alone() -> None:
     assert both(factory.post("/api/x")).status_code == 200
     _not_allowed(both(factory.patch("/api/x")), "GET, HEAD, POST")
     assert api_get(_view).__name__ == "_view"  # functools.wraps keeps the view's name
+
+
+def test_head_has_headers_and_no_body_through_the_whole_stack() -> None:
+    """The test client drops HEAD bodies itself; the WSGI handler (what waitress serves)
+    must not send one either, on any page, and Content-Length is the GET body's."""
+    from django.test.client import RequestFactory
+
+    from tinnhiem.web.wsgi import application
+
+    for path in ("/login/", "/api/openapi.json", "/phieu/"):
+        environ = RequestFactory().head(path).environ
+        statuses: list[str] = []
+        headers: dict[str, str] = {}
+
+        def start(status: str, items: list[tuple[str, str]], *rest: object) -> None:
+            statuses.append(status)
+            headers.update(items)
+
+        body = b"".join(application(environ, start))
+        assert body == b"", path
+        assert statuses[0].startswith("200"), (path, statuses)
+        assert int(headers["Content-Length"]) > 0, path

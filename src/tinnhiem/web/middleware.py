@@ -9,7 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
-__all__ = ["ContentSecurityPolicyMiddleware", "VietnameseFirstLocaleMiddleware"]
+__all__ = [
+    "ContentSecurityPolicyMiddleware",
+    "HeadWithoutBodyMiddleware",
+    "VietnameseFirstLocaleMiddleware",
+]
 
 
 def csp_header(policy: dict[str, list[str]]) -> str:
@@ -31,6 +35,23 @@ class ContentSecurityPolicyMiddleware:
         response.headers.setdefault(
             "Permissions-Policy", "camera=(self), microphone=(), geolocation=()"
         )
+        return response
+
+
+class HeadWithoutBodyMiddleware:
+    """A HEAD answer has the GET answer's headers and no body (RFC 9110 §9.3.2). Django
+    leaves that to the server, and waitress sends the body, which breaks keep-alive framing
+    behind a proxy: the body goes here, Content-Length stays that of the GET body."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.method == "HEAD" and not response.streaming:
+            length = len(response.content)
+            response.content = b""
+            response.headers["Content-Length"] = str(length)
         return response
 
 
