@@ -1,7 +1,8 @@
 """``tinnhiem paper …``: paper rounds from the command line (vòng lấy phiếu bằng phiếu giấy).
 
 A round is one session file (JSON lines, append-only, hash-chained): ``new`` creates it,
-``ballots`` prints the sheets, ``issue`` hands a serial to a voter (mixed rounds), ``enter``
+``ballots`` prints the sheets (all identical: no serial, no code), ``issue`` records that a
+voter received a paper ballot (mixed rounds; never which sheet), ``enter``
 enters one sheet as one operator on one device, ``totals`` enters a hand count,
 ``returned`` records the count in the box, ``electronic`` brings in the electronic side,
 ``status`` lists what is pending or disputed, ``resolve`` records the committee's reading,
@@ -93,7 +94,9 @@ def _new(app: typer.Typer) -> None:
         body: Annotated[str, typer.Option(help="the voting body, e.g. Hội đồng nhân dân tỉnh")],
         date: Annotated[str, typer.Option(help="date of the poll, YYYY-MM-DD")],
         by: By,
-        ballots: Annotated[int, typer.Option(help="paper sheets printed, serials 1..N")] = 0,
+        ballots: Annotated[
+            int, typer.Option(help="paper sheets printed (numbered 1..N only when entered)")
+        ] = 0,
         members: Annotated[
             int | None,
             typer.Option(
@@ -157,10 +160,10 @@ def _ballots(app: typer.Typer) -> None:
     def ballots(
         path: FileArg,
         out: Annotated[Path, typer.Option(help="the PDF to write")],
-        first: Annotated[int | None, typer.Option("--from", help="first serial")] = None,
-        last: Annotated[int | None, typer.Option("--to", help="last serial")] = None,
+        first: Annotated[int | None, typer.Option("--from", help="first of the sheets")] = None,
+        last: Annotated[int | None, typer.Option("--to", help="last of the sheets")] = None,
     ) -> None:
-        """In phiếu / print the ballot sheets (PDF, one per serial, with a QR code)."""
+        """In phiếu / print the ballot sheets: identical, with no serial or code."""
         with _session(path) as session:
             definition = session.definition
             serials = range(first or 1, (last or definition.paper_serials) + 1)
@@ -171,19 +174,22 @@ def _enter(app: typer.Typer) -> None:
     @app.command("issue")
     def issue(
         path: FileArg,
-        serial: Annotated[int, typer.Option(help="the serial handed out")],
         voter: Annotated[str, typer.Option(help="the voter's id on the roster")],
         by: By,
     ) -> None:
-        """Phát phiếu giấy / hand a serial to a voter (mixed rounds)."""
+        """Phát phiếu giấy / record that a voter received a paper ballot (mixed rounds).
+
+        Only the fact is recorded, never which sheet: the sheets are identical."""
         with _session(path) as session:
-            session.issue(serial, voter, actor=by)
-            typer.echo(f"Phiếu {serial:04d} → {voter}")
+            session.issue_paper(voter, actor=by)
+            typer.echo(f"Đã phát phiếu giấy cho {voter}")
 
     @app.command("enter")
     def enter(
         path: FileArg,
-        serial: Annotated[int, typer.Option(help="the sheet's serial number")],
+        serial: Annotated[
+            int, typer.Option(help="the sheet's number, given by the committee as it enters it")
+        ],
         operator: Operator,
         device: Device = None,
         marks: Annotated[

@@ -1,6 +1,7 @@
 """A seeded demo body: the 25 officials a provincial People's Council elects and polls (the
-roster of ``tinnhiem demo --body hdnd``), a poll generated with a seeded RNG, and a year's work programme of 17 assignments (đề án). Two officials are built to
-be flagged: one popular but idle, one unpopular achiever.
+roster of ``tinnhiem demo --body hdnd``), a poll generated with a seeded RNG, and a
+year's work programme of 17 assignments (đề án). Two officials are built to be flagged:
+one popular but idle, one unpopular achiever.
 
 The officials and their posts are those of ``tinnhiem demo`` with the same seed
 (tinnhiem.demo_data); the programme, abilities and counts come from this module's own RNG.
@@ -15,8 +16,6 @@ from fractions import Fraction
 import numpy as np
 
 from tinnhiem.demo_data import demo_officials
-
-_OFFICIALS = 25  # tinnhiem.poll.demo.BODIES["hdnd"].officials (kept here: no import upward)
 from tinnhiem.evaluation.levels import Finding, FindingKind, OfficialInfo, Rating
 from tinnhiem.evaluation.programme import (
     Assignment,
@@ -32,6 +31,7 @@ from tinnhiem.rules import PollCounts
 __all__ = ["DEMO_AT", "DEMO_RULE", "DemoBody", "demo_body"]
 
 DEMO_RULE = "nq96-2023"
+_OFFICIALS = 25  # tinnhiem.poll.demo.BODIES["hdnd"].officials (kept here: no import upward)
 # Twelve months wholly under the body's policy adopted after Quy định 366-QĐ/TW (30/8/2025),
 # and already over: the policy locks on 1/9/2025, never before the text it applies existed.
 DEMO_AT = date(2026, 8, 31)

@@ -7,7 +7,7 @@ log. Ballots count only when every required entry agrees or the committee has re
 the difference against the paper. See docs/paper.md.
 """
 
-from tinnhiem.paper.ballots_pdf import ballot_payload, ballots_html, render_ballots_pdf
+from tinnhiem.paper.ballots_pdf import ballots_html, render_ballots_pdf, sheet_html
 from tinnhiem.paper.entry import Disagreement, DoubleEntryBook, Draft, Entry, Resolution
 from tinnhiem.paper.errors import (
     EntryRejected,
@@ -89,7 +89,6 @@ __all__ = [
     "RoundDefinition",
     "SessionStatus",
     "TotalsSheet",
-    "ballot_payload",
     "ballots_html",
     "count_fields",
     "format_timestamp",
@@ -104,6 +103,7 @@ __all__ = [
     "parse_participation_csv",
     "reconcile",
     "render_ballots_pdf",
+    "sheet_html",
     "totals_keys",
     "utc_now",
     "verify_chain",

@@ -1,24 +1,28 @@
-"""Printable paper ballots as a PDF, one sheet per serial.
+"""Printable paper ballots as a PDF: identical sheets that cannot be traced to a voter.
 
-Each sheet carries the body, the round's title, its serial number and a QR code (SVG,
-inline) that encodes the round id and the serial, so a scanner or the entry screen can
-pick the sheet up without typing; one row per official, and the instructions that say when
-a row is invalid. A poll's sheet (PHIẾU LẤY PHIẾU TÍN NHIỆM) has three boxes: Tín nhiệm cao,
-Tín nhiệm, Tín nhiệm thấp; a formal vote's (PHIẾU BỎ PHIẾU TÍN NHIỆM) two: Tín nhiệm,
-Không tín nhiệm.
+Every sheet of a round is the same: the body, the round's title, one row per official and
+the instructions, with a box for the body's seal (dấu của cơ quan), never the counting
+committee's. No serial, no code, nothing printed before the vote differs from one sheet
+to the next, so a ballot cannot be tied to the person who received it; the counting
+committee numbers the sheets only when it enters them, in the order it takes them from
+the box. The instructions follow the rule's treatment of a row left blank: invalid for
+that person under the Party rule (``blank_row = "invalid"``), a valid ballot with no mark
+for that person under NQ 96/2023/QH15 (``blank_row = "no_mark"``). Vietnamese only.
+A poll's sheet (PHIẾU LẤY PHIẾU TÍN NHIỆM) has three boxes: Tín nhiệm cao, Tín nhiệm,
+Tín nhiệm thấp; a formal vote's (PHIẾU BỎ PHIẾU TÍN NHIỆM) two: Tín nhiệm, Không tín
+nhiệm.
 """
 
 from __future__ import annotations
 
 from html import escape
 
-import segno
-
+from tinnhiem.errors import InputError
 from tinnhiem.paper.errors import PaperInputError
 from tinnhiem.paper.model import Mark, RoundDefinition, marks_for
-from tinnhiem.rules import RoundKind
+from tinnhiem.rules import BlankRow, RoundKind, load_rule
 
-__all__ = ["ballot_payload", "ballots_html", "render_ballots_pdf"]
+__all__ = ["ballots_html", "render_ballots_pdf", "sheet_html"]
 
 _CSS = """
 @page { size: A4; margin: 14mm 14mm 14mm 14mm; }
@@ -27,8 +31,8 @@ body { font-family: "DejaVu Sans", sans-serif; font-size: 10pt; color: #000; }
 .sheet:last-child { page-break-after: auto; }
 .top { display: flex; justify-content: space-between; align-items: flex-start; }
 .top .body { font-weight: bold; text-transform: uppercase; }
-.qr svg { width: 26mm; height: 26mm; }
-.serial { font-weight: bold; font-size: 11pt; text-align: right; }
+.seal { width: 32mm; height: 24mm; border: 0.6pt dashed #000; font-size: 7.5pt;
+  text-align: center; padding-top: 9mm; box-sizing: border-box; }
 h1 { text-align: center; font-size: 14pt; margin: 4mm 0 1mm 0; }
 h2 { text-align: center; font-size: 11pt; font-weight: normal; margin: 0 0 4mm 0; }
 table { width: 100%; border-collapse: collapse; }
@@ -42,39 +46,56 @@ td.box span { display: block; margin: 0 auto; width: 6mm; height: 6mm; border: 0
 .stamp { margin-top: 6mm; text-align: right; font-size: 9pt; font-style: italic; }
 """
 
-_INSTRUCTIONS = {
+_MARK_ONE = {
     RoundKind.POLL: (
-        "Với mỗi người, đánh dấu X vào <b>một</b> ô: Tín nhiệm cao, Tín nhiệm hoặc Tín nhiệm "
-        "thấp. <i>(For each person, mark exactly one box.)</i>",
-        "Dòng không đánh dấu, đánh dấu từ hai ô trở lên hoặc gạch tên thì không hợp lệ đối với "
-        "người đó. <i>(A row left blank, with two or three marks, or a crossed-out name is "
-        "invalid for that person.)</i>",
-        "Phiếu không do Ban kiểm phiếu phát ra thì không hợp lệ. Không bắt buộc ký tên. "
-        "<i>(A sheet the committee did not issue is invalid. You need not sign.)</i>",
+        "Với mỗi người, đánh dấu X vào <b>một</b> ô: Tín nhiệm cao, Tín nhiệm hoặc Tín nhiệm thấp."
     ),
     RoundKind.FORMAL_VOTE: (
-        "Với mỗi người, đánh dấu X vào <b>một</b> ô: Tín nhiệm hoặc Không tín nhiệm. "
-        "<i>(For each person, mark exactly one box: confidence or no confidence.)</i>",
-        "Dòng không đánh dấu, đánh dấu cả hai ô hoặc gạch tên thì không hợp lệ đối với "
-        "người đó. <i>(A row left blank, with both boxes marked, or a crossed-out name is "
-        "invalid for that person.)</i>",
-        "Phiếu không do Ban kiểm phiếu phát ra thì không hợp lệ. Không bắt buộc ký tên. "
-        "<i>(A sheet the committee did not issue is invalid. You need not sign.)</i>",
+        "Với mỗi người, đánh dấu X vào <b>một</b> ô: Tín nhiệm hoặc Không tín nhiệm."
     ),
 }
+_TOO_MANY = {
+    RoundKind.POLL: "đánh dấu từ hai ô trở lên",
+    RoundKind.FORMAL_VOTE: "đánh dấu cả hai ô",
+}
+
+
+def _blank_row(rule_id: str) -> BlankRow:
+    """The rule's treatment of a blank row; the Party reading (invalid) if the rule cannot
+    be loaded here (the sheet then says the stricter thing)."""
+    try:
+        return load_rule(rule_id).blank_row
+    except InputError:
+        return BlankRow.INVALID
+
+
+def instructions(definition: RoundDefinition) -> tuple[str, ...]:
+    """The instructions printed on the sheet, worded after the round's rule."""
+    kind = definition.kind
+    body = escape(definition.body)
+    if _blank_row(definition.rule_id) is BlankRow.NO_MARK:
+        rows = (
+            f"Dòng {_TOO_MANY[kind]} hoặc gạch tên thì không hợp lệ đối với người đó. Dòng "
+            "không đánh dấu ô nào thì phiếu vẫn hợp lệ và không được tính vào mức nào đối "
+            "với người đó."
+        )
+    else:
+        rows = (
+            f"Dòng không đánh dấu ô nào, {_TOO_MANY[kind]} hoặc gạch tên thì không hợp lệ "
+            "đối với người đó."
+        )
+    return (
+        _MARK_ONE[kind],
+        rows,
+        f"Phiếu không do Ban kiểm phiếu phát ra, không có dấu của {body}, thì không hợp lệ. "
+        "Không ghi tên, không ký tên trên phiếu.",
+    )
+
+
 _HEADING = {
     RoundKind.POLL: "PHIẾU LẤY PHIẾU TÍN NHIỆM",
     RoundKind.FORMAL_VOTE: "PHIẾU BỎ PHIẾU TÍN NHIỆM",
 }
-
-
-def ballot_payload(round_id: str, serial: int) -> str:
-    """What the QR code of a sheet encodes: ``tinnhiem:paper:<round id>:<serial>``."""
-    return f"tinnhiem:paper:{round_id}:{serial:04d}"
-
-
-def _qr_svg(payload: str) -> str:
-    return str(segno.make(payload, error="m").svg_inline(scale=4, border=2, omitsize=True))
 
 
 def _boxes(kind: RoundKind) -> tuple[Mark, ...]:
@@ -82,7 +103,8 @@ def _boxes(kind: RoundKind) -> tuple[Mark, ...]:
     return tuple(mark for mark in marks_for(kind) if mark.is_valid)
 
 
-def _sheet(definition: RoundDefinition, serial: int) -> str:
+def sheet_html(definition: RoundDefinition) -> str:
+    """The one sheet of the round: every printed ballot is this same HTML."""
     boxes = _boxes(definition.kind)
     rows = "".join(
         f'<tr><td class="n">{number}</td><td>{escape(o.name)}'
@@ -92,33 +114,34 @@ def _sheet(definition: RoundDefinition, serial: int) -> str:
         for number, o in enumerate(definition.officials, start=1)
     )
     headers = "".join(f"<th>{escape(mark.label_vi)}</th>" for mark in boxes)
-    instructions = "".join(f"<li>{text}</li>" for text in _INSTRUCTIONS[definition.kind])
+    items = "".join(f"<li>{text}</li>" for text in instructions(definition))
     return f"""
 <section class="sheet">
   <div class="top">
+    <div class="seal">Dấu của {escape(definition.body)}</div>
     <div class="body">{escape(definition.body)}</div>
-    <div class="qr">{_qr_svg(ballot_payload(definition.round_id, serial))}</div>
   </div>
-  <div class="serial">Số phiếu / Serial: {serial:04d}</div>
   <h1>{_HEADING[definition.kind]}</h1>
   <h2>{escape(definition.title)}</h2>
   <table>
     <thead><tr><th>STT</th><th>Họ và tên, chức vụ</th>{headers}</tr></thead>
     <tbody>{rows}</tbody>
   </table>
-  <ol class="instructions">{instructions}</ol>
-  <div class="stamp">Chữ ký / dấu của Ban kiểm phiếu (committee's stamp)</div>
+  <ol class="instructions">{items}</ol>
 </section>"""
 
 
 def ballots_html(definition: RoundDefinition, serials: range | None = None) -> str:
-    """The HTML of the sheets for ``serials`` (all printed serials by default)."""
+    """The HTML of ``len(serials)`` identical sheets (the round's printed count by default).
+
+    ``serials`` only says how many sheets to print, within the count the round prints:
+    nothing on a sheet depends on it."""
     chosen = serials if serials is not None else range(1, definition.paper_serials + 1)
     if len(chosen) == 0:
-        raise PaperInputError("no serials to print", where="serials")
+        raise PaperInputError("no sheets to print", where="serials")
     for serial in (chosen[0], chosen[-1]):
         definition.check_serial(serial)
-    sheets = "".join(_sheet(definition, serial) for serial in chosen)
+    sheets = sheet_html(definition) * len(chosen)
     return (
         f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">'
         f"<title>{escape(definition.title)}</title><style>{_CSS}</style></head>"
@@ -127,7 +150,7 @@ def ballots_html(definition: RoundDefinition, serials: range | None = None) -> s
 
 
 def render_ballots_pdf(definition: RoundDefinition, serials: range | None = None) -> bytes:
-    """The printable PDF of the sheets for ``serials``."""
+    """The printable PDF of ``len(serials)`` identical sheets."""
     import weasyprint  # imported here: it is slow to load and only printing needs it
 
     return bytes(weasyprint.HTML(string=ballots_html(definition, serials)).write_pdf())

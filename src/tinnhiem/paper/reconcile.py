@@ -1,26 +1,26 @@
 """Reconciling a mixed round (paper and electronic) so that each voter counts once.
 
-Policy (documented in docs/paper.md): **the electronic ballot wins**.
+Policy (documented in docs/paper.md): **each voter counts once, and no sheet is tied to
+a voter**.
 
-* An electronic ballot sits inside an encrypted, homomorphic tally and cannot be taken out
-  without breaking its secrecy, while a paper ballot is a numbered sheet the committee can
-  set aside. So if a voter who was issued paper serial S also cast an electronic ballot,
-  serial S is *void* (phiếu bị hủy): it is not counted as issued, and if it came back in
-  the box it is excluded from the count. Each such case is reported as a conflict.
+* Paper sheets are identical and unnumbered: a mixed round records only *that* a voter
+  received paper, never which sheet. The committee numbers the sheets as it enters them.
 * Issuing paper to a voter who has already cast electronically is refused at issue time.
-* A voter who holds an unused electronic credential and is issued paper votes on paper:
+* A voter who holds an unused electronic credential and receives paper votes on paper:
   the credential is *superseded* and not counted as issued, so that the voter counts once.
-* In a mixed round a serial that comes back but was never issued to a voter is excluded
-  (a ballot the committee did not issue is not valid) and reported.
+* A voter who received paper and later cast electronically cannot have "their" sheet set
+  aside (nobody knows which it is): both ballots count as issued and the case is reported
+  as a conflict for the committee. The electronic side must prevent it: a credential whose
+  holder receives paper should be withdrawn before the booth opens.
 * Totals tie to ballots issued: issued = paper issued + electronic credentials, returned =
-  paper returned + electronic cast; returned above issued is reported, and so is a
-  difference between the number of paper ballots the committee found in the box (when it
-  declares it) and the number of serials entered.
+  paper returned + electronic cast; returned above issued is reported, so are more sheets
+  in the box than voters who received paper, and a difference between the number of paper
+  ballots the committee found in the box (when it declares it) and the number entered.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -210,7 +210,7 @@ def reconcile(
     *,
     printed: int,
     mixed: bool,
-    issued_to: Mapping[int, str],
+    paper_voters: Collection[str],
     entered: frozenset[int],
     counted: frozenset[int],
     electronic: ElectronicPart | None,
@@ -218,9 +218,10 @@ def reconcile(
 ) -> Reconciliation:
     """Apply the policy above.
 
-    ``issued_to`` maps serial → voter (mixed rounds); ``entered`` are the serials with at
-    least one submitted entry (the sheets that came back); ``counted`` those among them whose
-    entries agree (or were resolved).
+    ``paper_voters`` are the voters who received a paper ballot (mixed rounds): only that
+    fact, never which sheet, since the sheets are identical. ``entered`` are the numbers the
+    committee gave the sheets that came back, as it entered them; ``counted`` those among
+    them whose entries agree (or were resolved).
     """
     conflicts: list[Conflict] = []
     void: set[int] = set()
@@ -229,28 +230,16 @@ def reconcile(
     credentials = electronic.credentials if electronic else frozenset()
 
     if mixed:
-        for serial, voter in sorted(issued_to.items()):
-            if voter in cast:
-                void.add(serial)
-                came_back = serial in entered
-                conflicts.append(
-                    Conflict(
-                        "paper_and_electronic",
-                        f"{serial:04d}",
-                        f"Phiếu giấy số {serial:04d} bị hủy: người được phát đã bỏ phiếu điện tử"
-                        + ("; phiếu đã bỏ vào hòm và bị loại khỏi kết quả" if came_back else ""),
-                        f"Paper serial {serial:04d} void: its voter cast electronically"
-                        + ("; the sheet came back and is excluded" if came_back else ""),
-                    )
-                )
-        for serial in sorted(entered - set(issued_to)):
-            excluded.add(serial)
+        holders = frozenset(paper_voters)
+        for voter in sorted(holders & cast):
             conflicts.append(
                 Conflict(
-                    "unissued_serial",
-                    f"{serial:04d}",
-                    f"Phiếu số {serial:04d} không do Ban kiểm phiếu phát ra: bị loại",
-                    f"Serial {serial:04d} was never issued: excluded",
+                    "paper_and_electronic",
+                    voter,
+                    "Một người đã nhận phiếu giấy và đã bỏ phiếu điện tử: phiếu giấy không ghi "
+                    "số nên không xác định được tờ phiếu của người này; Ban kiểm phiếu xem xét",
+                    "A voter received a paper ballot and also cast electronically: the sheets "
+                    "are unnumbered, so theirs cannot be identified; the committee decides",
                 )
             )
         for voter in sorted(cast - credentials):
@@ -262,9 +251,21 @@ def reconcile(
                     f"Electronic ballot of {voter} without an issued credential",
                 )
             )
-        paper_voters = {v for s, v in issued_to.items() if s not in void}
-        superseded = len((credentials - cast) & paper_voters)
-        paper_issued = len(issued_to) - len(void)
+        # A voter who received paper and also cast electronically was issued two ballots:
+        # both count as issued, so the totals still tie, and the conflict above says why.
+        superseded = len((credentials - cast) & holders)
+        paper_issued = len(holders)
+        if len(entered) > len(holders):
+            conflicts.append(
+                Conflict(
+                    "paper_returned_exceeds_issued",
+                    "",
+                    f"Số phiếu giấy thu về ({len(entered)}) nhiều hơn số người đã nhận phiếu "
+                    f"giấy ({len(holders)})",
+                    f"More paper sheets came back ({len(entered)}) than voters received "
+                    f"paper ({len(holders)})",
+                )
+            )
     else:
         superseded = 0
         paper_issued = printed

@@ -117,7 +117,7 @@ class PaperSession:
         self._log = log
         self._definition: RoundDefinition | None = None
         self._book = DoubleEntryBook(2)
-        self._issued_to: dict[int, str] = {}
+        self._paper_voters: dict[str, None] = {}  # who received a paper ballot, in order
         self._declared_returned: int | None = None
         self._electronic: ElectronicPart | None = None
         if not log.events:
@@ -170,9 +170,17 @@ class PaperSession:
 
     # --- actions on ballots ---
 
-    def issue(self, serial: int, voter: str, *, actor: str) -> None:
-        """Hand paper serial ``serial`` to ``voter`` (mixed rounds)."""
-        self._record(actor, "paper_issued", {"serial": serial, "voter": voter})
+    def issue_paper(self, voter: str, *, actor: str) -> None:
+        """Record that ``voter`` received a paper ballot (mixed rounds).
+
+        Only the fact is recorded, never which sheet: the sheets are identical and
+        unnumbered (tinnhiem.paper.ballots_pdf), so no ballot can be traced to a voter."""
+        self._record(actor, "paper_issued", {"voter": voter})
+
+    def issue(self, serial: int | None, voter: str, *, actor: str) -> None:
+        """Former signature of :meth:`issue_paper`: ``serial`` is not recorded."""
+        del serial
+        self.issue_paper(voter, actor=actor)
 
     def start_entry(self, serial: int, operator: str, device: str) -> None:
         self._record(operator, "entry_started", {"item": _serial_item(serial), "device": device})
@@ -395,7 +403,7 @@ class PaperSession:
         return reconcile(
             printed=self.definition.paper_serials,
             mixed=self.definition.mixed,
-            issued_to=self._issued_to,
+            paper_voters=tuple(self._paper_voters),
             entered=entered,
             counted=counted,
             electronic=self._electronic,
@@ -424,23 +432,27 @@ class PaperSession:
         handler(self, actor, action, data)
 
     def _on_issued(self, actor: str, action: str, data: Mapping[str, Any]) -> None:
-        serial, voter = int(data["serial"]), str(data["voter"]).strip()
-        where = f"serial {serial}"
+        # Logs written before the sheets were made untraceable also carry a serial: it is
+        # ignored, so that even a replayed old round links a voter to no sheet.
+        voter = str(data["voter"]).strip()
+        where = f"voter {voter}" if voter else "paper_issued"
         if not self.definition.mixed:
-            raise EntryRejected("only a mixed round issues serials to named voters", where=where)
-        self.definition.check_serial(serial)
+            raise EntryRejected("only a mixed round records who received paper", where=where)
         if not voter:
             raise PaperInputError("voter id is empty", where=where)
-        if serial in self._issued_to:
-            raise EntryRejected(f"already issued to {self._issued_to[serial]}", where=where)
-        if voter in self._issued_to.values():
+        if voter in self._paper_voters:
             raise EntryRejected(f"voter {voter} already holds a paper ballot", where=where)
+        if len(self._paper_voters) >= self.definition.paper_serials:
+            raise EntryRejected(
+                f"all {self.definition.paper_serials} printed sheets are already handed out",
+                where=where,
+            )
         if self._electronic is not None and voter in self._electronic.cast:
             raise EntryRejected(
                 f"voter {voter} has already cast an electronic ballot (each voter votes once)",
                 where=where,
             )
-        self._issued_to[serial] = voter
+        self._paper_voters[voter] = None
 
     def _on_started(self, actor: str, action: str, data: Mapping[str, Any]) -> None:
         item = self._check_item(str(data["item"]))

@@ -195,7 +195,7 @@ class DemoConfig:
 def demo_manifest(config: DemoConfig, rule: RuleSource) -> Manifest:
     """The round definition of the demo: roster, exemptions, committee, weights."""
     spec = config.spec
-    n, n_exempt, voters = config.n_officials, config.n_exempt, config.n_voters
+    n, n_exempt = config.n_officials, config.n_exempt
     rng = random.Random(config.seed)
     names = vietnamese_names(rng, n + n_exempt + config.committee)
     posts = demo_posts(n + n_exempt, spec.code)

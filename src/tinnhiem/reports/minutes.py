@@ -402,15 +402,15 @@ def _action_vi(event: LogEvent) -> str:
 
 
 def describe_event(event: LogEvent) -> LogLine:
-    """An event as a printed line. A voter's id on an issued serial is never printed: the
-    minutes show marks by serial, and the two together would reveal a vote."""
+    """An event as a printed line. Who received paper is never printed (the minutes show
+    marks by the number the committee gave each sheet); nor is any sheet tied to a voter."""
     data = event.data
     item = str(data.get("item", ""))
     prefix = f"phiếu {int(item):04d}" if item.isdigit() else item
     if event.action == "round_created":
-        detail = f"{data['round']['round_id']}: {data['round']['title']}"
+        detail = str(data["round"]["title"])
     elif event.action == "paper_issued":
-        detail = f"phiếu {int(data['serial']):04d} (người nhận: niêm phong / sealed)"
+        detail = "một phiếu giấy được phát (không ghi người nhận)"
     elif event.action == "entry_started":
         detail = f"{prefix}, thiết bị {data['device']}"
     elif event.action in ("mark_set", "mark_changed", "value_set", "value_changed"):

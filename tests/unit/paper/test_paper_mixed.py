@@ -38,24 +38,24 @@ def test_mixed_round_counts_each_voter_once() -> None:
     session = new_session(mixed=True, paper_serials=6)
     # v1..v4 hold credentials; v1, v2 cast electronically. v3 (unused credential) and v5,
     # v6 (no credential) get paper; v2 got paper too and also cast electronically.
-    for serial, voter in ((1, "v3"), (2, "v5"), (3, "v6"), (4, "v2")):
-        session.issue(serial, voter, actor="Phạm Thị Hồng")
+    for voter in ("v3", "v5", "v6", "v2"):
+        session.issue_paper(voter, actor="Phạm Thị Hồng")
     session.import_electronic(
         _electronic({"v1", "v2"}, {"v1", "v2", "v3", "v4"}), actor="Phạm Thị Hồng"
     )
-    for serial in (1, 2, 3, 4):  # v2's void sheet 4 still came back in the box
+    for serial in (1, 2, 3):  # v2 kept their sheet: three came back
         _enter_twice(session, serial, [L, L, H])
-    session.declare_returned(4, actor="Phạm Thị Hồng")
+    session.declare_returned(3, actor="Phạm Thị Hồng")
 
     rec = session.status().reconciliation
-    assert rec.void_serials == (4,)
-    assert rec.excluded_serials == (4,)
+    assert rec.void_serials == () and rec.excluded_serials == ()
     assert rec.superseded_credentials == 1  # v3 voted on paper
-    assert (rec.paper_issued, rec.electronic_issued, rec.issued) == (3, 3, 6)
+    assert (rec.paper_issued, rec.electronic_issued, rec.issued) == (4, 3, 7)
     assert (rec.paper_returned, rec.electronic_cast, rec.returned) == (3, 2, 5)
     kinds = [c.kind for c in rec.conflicts]
     assert kinds == ["paper_and_electronic"]
-    assert "0004" in rec.conflicts[0].text_vi and "excluded" in rec.conflicts[0].text_en
+    assert rec.conflicts[0].subject == "v2" and "v2" not in rec.conflicts[0].text_vi
+    assert "unnumbered" in rec.conflicts[0].text_en
 
     tally = session.tally()
     assert tally.counts["chair"] == LevelCounts(high=2, low=3)
@@ -64,36 +64,47 @@ def test_mixed_round_counts_each_voter_once() -> None:
     assert tally.paper_counts["chair"] == LevelCounts(low=3)
 
 
+def test_only_the_fact_of_issue_is_recorded_never_a_sheet() -> None:
+    session = new_session(mixed=True, paper_serials=6)
+    session.issue_paper("v1", actor="org")
+    session.issue(4, "v2", actor="org")  # the old signature: the number is dropped
+    issued = [e.data for e in session.events if e.action == "paper_issued"]
+    assert issued == [{"voter": "v1"}, {"voter": "v2"}]
+
+
 def test_paper_is_refused_to_a_voter_who_already_cast_electronically() -> None:
-    session = new_session(mixed=True)
+    session = new_session(mixed=True, paper_serials=2)
     session.import_electronic(_electronic({"v1"}, {"v1"}), actor="org")
     with pytest.raises(EntryRejected, match="already cast an electronic ballot"):
-        session.issue(1, "v1", actor="org")
-    session.issue(1, "v2", actor="org")
-    with pytest.raises(EntryRejected, match="already issued to v2"):
-        session.issue(1, "v3", actor="org")
+        session.issue_paper("v1", actor="org")
+    session.issue_paper("v2", actor="org")
     with pytest.raises(EntryRejected, match="already holds a paper ballot"):
-        session.issue(2, "v2", actor="org")
+        session.issue_paper("v2", actor="org")
+    session.issue_paper("v3", actor="org")
+    with pytest.raises(EntryRejected, match="all 2 printed sheets"):
+        session.issue_paper("v4", actor="org")
 
 
-def test_unissued_serial_and_box_count_mismatch_are_reported() -> None:
+def test_more_sheets_than_paper_holders_and_box_count_mismatch_are_reported() -> None:
     session = new_session(mixed=True)
-    session.issue(1, "v1", actor="org")
+    session.issue_paper("v1", actor="org")
     session.import_electronic(_electronic(set(), set()), actor="org")
     _enter_twice(session, 1, [H, H, H])
-    _enter_twice(session, 2, [L, L, L])  # never issued
+    _enter_twice(session, 2, [L, L, L])  # one sheet more than was handed out
     session.declare_returned(3, actor="org")
     rec = session.status().reconciliation
-    assert rec.excluded_serials == (2,)
-    assert [c.kind for c in rec.conflicts] == ["unissued_serial", "declared_returned_mismatch"]
-    assert session.tally().counts["chair"] == LevelCounts(high=1)
+    assert [c.kind for c in rec.conflicts] == [
+        "paper_returned_exceeds_issued",
+        "returned_exceeds_issued",
+        "declared_returned_mismatch",
+    ]
 
 
 def test_returned_above_issued_is_reported() -> None:
     rec = reconcile(
         printed=10,
         mixed=True,
-        issued_to={},
+        paper_voters=(),
         entered=frozenset(),
         counted=frozenset(),
         electronic=ElectronicPart(frozenset({"a"}), frozenset({"a", "b"}), {}, ""),

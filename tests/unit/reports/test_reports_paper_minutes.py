@@ -90,8 +90,8 @@ def test_minutes_wait_for_agreement_unless_a_draft_is_asked_for() -> None:
 
 def test_mixed_round_minutes_show_the_reconciliation_and_board_head() -> None:
     session = _round(mixed=True, paper_serials=3)
-    session.issue(1, "cu-tri-3", actor="Phạm Thị Hồng")
-    session.issue(2, "cu-tri-1", actor="Phạm Thị Hồng")
+    session.issue_paper("cu-tri-3", actor="Phạm Thị Hồng")
+    session.issue_paper("cu-tri-1", actor="Phạm Thị Hồng")
     electronic = ElectronicPart(
         credentials=frozenset({"cu-tri-1", "cu-tri-2"}),
         cast=frozenset({"cu-tri-1", "cu-tri-2"}),
@@ -99,12 +99,12 @@ def test_mixed_round_minutes_show_the_reconciliation_and_board_head() -> None:
     )
     session.import_electronic(electronic, actor="Phạm Thị Hồng")
     _enter(session, 1, [H, L])
-    _enter(session, 2, [L, L])  # void: cu-tri-1 voted electronically
+    _enter(session, 2, [L, L])  # cu-tri-1 also voted electronically: no sheet is theirs
     minutes = minutes_from_paper(session, board_head="ab" * 32)
-    assert (minutes.issued, minutes.returned) == (3, 3)
-    assert minutes.row("ct").counts == {"high": 3, "confident": 0, "low": 0}
+    assert (minutes.issued, minutes.returned) == (4, 4)
+    assert minutes.row("ct").counts == {"high": 3, "confident": 0, "low": 1}
     text = pdf_text(render_minutes_pdf(minutes))
-    assert "Phiếu giấy số 0002 bị hủy" in text
+    assert "Một người đã nhận phiếu giấy và đã bỏ phiếu điện tử" in text
     assert "ab" * 32 in text
-    assert "cu-tri-3" not in text  # who received a serial is never printed
-    assert "người nhận: niêm phong" in text
+    assert "cu-tri-3" not in text and "cu-tri-1" not in text  # who received paper: never
+    assert "không ghi người nhận" in text
