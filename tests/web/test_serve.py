@@ -38,7 +38,9 @@ def test_seed_is_idempotent():
         Round.objects.count(),
         VoterCredential.objects.count(),
     )
-    assert counts == (1, 13, 1, 12)
+    # 13 people and 12 credentials for the round at its ceremony; 74 more people (25 officials,
+    # 2 not polled, 47 delegates) and 75 credentials for the finished People's Council round
+    assert counts == (1, 13 + 74, 2, 12 + 75)
     round_ = first.round
     round_.refresh_from_db()
     assert round_.status == "ceremony"

@@ -1,15 +1,32 @@
-"""The demo body, round and logins that ``tinnhiem serve`` seeds (idempotent)."""
+"""The demo body, rounds and logins that ``tinnhiem serve`` seeds (idempotent).
+
+Two rounds of a provincial People's Council: one waiting for its key ceremony (to try
+each role), and one FINISHED, driven through the real actions from the ceremony to the
+published results: 25 posts the Council elects (NQ 96/2023/QH15, Điều 2), 75 delegates
+summoned, 72 present and voting, two officials not polled with their reasons, a counting
+committee of three (threshold two) whose members post their DKG messages and partial
+decryptions, sealed ballots cast by each voter, the results published (minutes and
+record to download) and the year's work programme imported (evaluation, flags, scatter
+plot). The ballots add up to the counts of the evaluation demo (tinnhiem.evaluation.demo),
+so its built cases ("popular but idle", "unpopular achiever") show on the evaluation page.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import random
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from tinnhiem.demo_data import HDND_POSTS, vietnamese_names
+from tinnhiem.evaluation import demo_body, write_programme
+from tinnhiem.poll.demo import DemoTrustees, demo_ballot_json, marks_for_counts
 from tinnhiem.web.actions.audit import audit
 from tinnhiem.web.actions.bodies import (
     do_create_body,
@@ -17,20 +34,31 @@ from tinnhiem.web.actions.bodies import (
     do_grant_role,
     do_import_roster,
 )
-from tinnhiem.web.actions.credentials import IssuedSlip, do_issue_credentials
+from tinnhiem.web.actions.credentials import IssuedSlip, do_check_in, do_issue_credentials
+from tinnhiem.web.actions.evaluation_import import do_import_programme
+from tinnhiem.web.actions.poll import (
+    do_cast_ballot,
+    do_post_ceremony_message,
+    do_post_decryption_share,
+)
+from tinnhiem.web.actions.poll_results import do_publish_results
 from tinnhiem.web.actions.rounds import (
     do_add_committee_member,
     do_add_official,
+    do_close_round,
     do_create_round,
+    do_open_round,
     do_publish_report,
+    do_set_exemption,
     do_start_ceremony,
     do_submit_report,
     do_summon,
 )
 from tinnhiem.web.lib.access import Actor
+from tinnhiem.web.lib.poll_round import engine_of
 from tinnhiem.web.lib.roster import RosterRow
 from tinnhiem.web.lib.rules import rule_choices
-from tinnhiem.web.models import Body, Membership, Person, Role, Round
+from tinnhiem.web.models import Body, CommitteeMember, Membership, Person, Role, Round, Summons
 
 __all__ = ["DEMO_BODY", "DEMO_PASSWORD", "DemoLogin", "DemoSeed", "do_seed_demo"]
 
@@ -75,6 +103,7 @@ class DemoSeed:
     round: Round
     logins: list[DemoLogin] = field(default_factory=list)
     slips: list[IssuedSlip] = field(default_factory=list)
+    finished: Round | None = None
 
 
 def _with_password(username: str, *, first_name: str = "") -> Any:
@@ -119,9 +148,10 @@ def do_seed_demo() -> DemoSeed:
     credentials issued) and logins for each role; a second call changes nothing."""
     existing = Body.objects.filter(code=DEMO_BODY).first()
     if existing is not None:
-        round = Round.objects.filter(body=existing).order_by("id").first()
-        assert round is not None
-        return DemoSeed(False, existing, round, _logins(existing, round))
+        rounds = list(Round.objects.filter(body=existing).order_by("id"))
+        assert rounds
+        finished = rounds[1] if len(rounds) > 1 else None
+        return DemoSeed(False, existing, rounds[0], _logins(existing, rounds[0]), [], finished)
 
     organiser = _with_password("bantochuc", first_name="Ban Tổ chức")
     Membership.objects.get_or_create(user=organiser, role=Role.ORGANISER, body=None, round=None)
@@ -174,4 +204,107 @@ def do_seed_demo() -> DemoSeed:
     do_grant_role(actor, people[_OBSERVER].user, Role.OBSERVER, body=body)
     slips = do_issue_credentials(actor, round)
     do_start_ceremony(actor, round)
-    return DemoSeed(True, body, round, _logins(body, round), slips)
+    finished = _seed_finished_round(actor, body, [people[code] for code in _COMMITTEE])
+    return DemoSeed(True, body, round, _logins(body, round), slips, finished)
+
+
+_FINISHED_TITLE = "Lấy phiếu tín nhiệm tại Kỳ họp thứ mười chín (demo, đã công bố)"
+_DELEGATES = 75  # tinnhiem.poll.demo.BODIES["hdnd"]: 75 delegates, 72 present and voting
+_PRESENT = 72
+
+
+def _seed_finished_round(actor: Actor, body: Body, committee: list[Person]) -> Round:
+    """A People's Council round driven to its published results by the real actions."""
+    evaluation = demo_body()
+    officials = [(name, post) for name, post, _counts in evaluation.polls]
+    extra = vietnamese_names_after(officials, _DELEGATES + 2)
+    exempt_posts = HDND_POSTS[len(officials) : len(officials) + 2]
+    rows = [
+        RosterRow(i + 2, f"TN{i + 1:02d}", name, "HĐND tỉnh", post)
+        for i, (name, post) in enumerate(officials)
+    ]
+    rows += [
+        RosterRow(len(rows) + i + 2, f"MT{i + 1:02d}", extra[i], "HĐND tỉnh", post)
+        for i, post in enumerate(exempt_posts)
+    ]
+    delegates = _DELEGATES - len(officials) - len(committee)
+    rows += [
+        RosterRow(len(rows) + i + 2, f"DB{i + 101}", extra[2 + i], "Tổ đại biểu", "Đại biểu")
+        for i in range(delegates)
+    ]
+    do_import_roster(actor, body, rows, source="demo")
+    people = {p.external_id: p for p in Person.objects.filter(body=body)}
+    now = timezone.now()
+    round = do_create_round(
+        actor,
+        body,
+        title=_FINISHED_TITLE,
+        kind="poll",
+        rule_id=evaluation.rule,
+        threshold=2,
+        committee_size=3,
+        opens_at=now - dt.timedelta(hours=3),
+        closes_at=now - dt.timedelta(hours=1),
+    )
+    placed = {}
+    for i, (_name, post) in enumerate(officials):
+        placed[i] = do_add_official(actor, round, people[f"TN{i + 1:02d}"], post=post)
+    reasons = ("Đã có thông báo nghỉ công tác chờ nghỉ hưu", "Được bầu trong năm lấy phiếu")
+    for i, reason in enumerate(reasons):
+        person = people[f"MT{i + 1:02d}"]
+        official = do_add_official(actor, round, person, post=person.position)
+        do_set_exemption(actor, official, exempt=True, reason=reason)
+    voters = [people[f"TN{i + 1:02d}"] for i in range(len(officials))]
+    voters += committee + [people[f"DB{i + 101}"] for i in range(delegates)]
+    do_summon(actor, round, voters)
+    for person in committee:
+        do_add_committee_member(actor, round, person.user)
+    do_start_ceremony(actor, round)
+    engine = engine_of(round)
+    trustees = DemoTrustees(engine.manifest)
+    seats = {
+        m.index: Actor(m.user, Role.COMMITTEE)
+        for m in CommitteeMember.objects.filter(round=round).select_related("user")
+    }
+    for kind, messages in (
+        ("commit", trustees.commits),
+        ("reveal", trustees.reveals),
+        ("confirm", trustees.confirms),
+    ):
+        for index, payload in messages().items():
+            do_post_ceremony_message(seats[index], round, kind, payload)
+    round.refresh_from_db()
+    slips = do_issue_credentials(actor, round)
+    present = slips[:_PRESENT]
+    for slip in present:
+        do_check_in(actor, round, summons=Summons.objects.get(pk=slip.credential.summons_id))
+    do_open_round(actor, round)
+    round.refresh_from_db()
+    engine = engine_of(round)
+    ids = {o.name: o.id for o in engine.manifest.officials}
+    counts = [
+        (ids[name], {"high": c.high, "confident": c.confident, "low": c.low})
+        for name, _post, c in evaluation.polls
+    ]
+    for slip, marks in zip(present, marks_for_counts(counts, len(present), seed=19), strict=True):
+        ballot = demo_ballot_json(engine, slip.seed, marks)
+        do_cast_ballot(Actor(slip.credential.user, Role.VOTER), round, ballot)
+    do_close_round(actor, round)
+    round.refresh_from_db()
+    engine = engine_of(round)
+    for index in (1, 3):  # member 2 is absent at the decryption: threshold two of three
+        do_post_decryption_share(seats[index], round, trustees.decryption(index, engine))
+    round.refresh_from_db()
+    do_publish_results(actor, round)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_programme(evaluation.programme, Path(tmp) / "chuong-trinh-cong-tac.csv")
+        do_import_programme(actor, round, data=path.read_bytes(), filename=path.name)
+    round.refresh_from_db()
+    return round
+
+
+def vietnamese_names_after(taken: list[tuple[str, str]], count: int) -> list[str]:
+    """``count`` more names for the demo roster, none equal to a name already taken."""
+    used = {name for name, _post in taken} | {n for _c, n, _u, _p in _ROSTER}
+    pool = vietnamese_names(random.Random(96), count + len(used) + 10)
+    return [n for n in pool if n not in used][:count]
