@@ -19,7 +19,7 @@ from rich.table import Table
 from tinnhiem.cli.failure import exit_for
 from tinnhiem.codec import canonical_json
 from tinnhiem.errors import TinnhiemError
-from tinnhiem.rules import Outcome, Rule, format_percent, load_rule
+from tinnhiem.rules import Outcome, Rule, format_percent, format_percent_vi, load_rule
 
 # The counts CSV and its evaluation live in the core (tinnhiem evaluate reads the same
 # files); re-exported here for callers of the old place.
@@ -133,7 +133,7 @@ def _print_table(rule: Rule, rows: list[CountRow], outcomes: list[Outcome]) -> N
     for row, out in zip(rows, outcomes, strict=True):
         cells = [str(row.line), row.official, row.position, str(out.base)]
         for code, _, _ in rule.level_labels:
-            cells.append(f"{out.counts[code]} ({format_percent(out.percentages[code])}%)")
+            cells.append(f"{out.counts[code]} ({format_percent_vi(out.percentages[code])}%)")
         cells.append(out.band.id if out.band else "—")
         table.add_row(*cells)
     console.print(table)

@@ -174,7 +174,7 @@ def test_results_vinh_phuc_table(tmp_path: Path) -> None:
     )
     code, out, _ = run("results", "--rule", "nq96-2023", "--counts", str(path), "--returned", "47")
     assert code == 0
-    assert "25 (53.19%)" in out and "19 (40.43%)" in out and "over-half" in out
+    assert "25 (53,19%)" in out and "19 (40,43%)" in out and "over-half" in out
     assert "Có thể xin từ chức / May resign (nq96-2023: Nghị quyết 96/2023/QH15" in out
     assert "formal vote follows" in out
 
