@@ -224,13 +224,30 @@ async function seal() {
   }
 }
 
+/** Post the sealed ballot; on a lost connection or a busy server (503), send the same
+ * ballot again after a pause (the server answers a repeat with the same receipt). */
+async function sendBallot(status) {
+  const body = { ballot: ballotToJson(state.sealed.ballot) };
+  const pauses = [1000, 2000, 4000, 8000, 8000, 8000];
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await fetchJson(state.data.cast_url, { method: 'POST', body });
+    } catch (err) {
+      const transient = err.status === undefined || err.status === 503 || err.status === 502 || err.status === 504;
+      if (!transient || attempt >= pauses.length) throw err;
+      say(status, t('resending', { attempt: attempt + 1 }), 'info');
+      await new Promise((resolve) => setTimeout(resolve, pauses[attempt]));
+    }
+  }
+}
+
 async function cast() {
   const status = $('#sealed-status');
   const button = $('#cast-button');
   button.disabled = true;
   say(status, t('casting'), 'info');
   try {
-    const answer = await fetchJson(state.data.cast_url, { method: 'POST', body: { ballot: ballotToJson(state.sealed.ballot) } });
+    const answer = await sendBallot(status);
     if (answer.tracker !== state.sealed.tracker) throw new Error(t('tracker_mismatch'));
     state.sealed.secrets = null; // nothing of the vote's randomness outlives the cast
     forgetSeed();

@@ -179,6 +179,14 @@ class PollEngine:
     def aggregates(self) -> list[Ciphertext]:
         return [Ciphertext.from_hex(a, allow_identity=True) for a in self._section("aggregates")]
 
+    def accepted(self, ballot: Ballot) -> Accepted | None:
+        """The receipt of ``ballot`` if this very ballot is on the board (a host answers a
+        retransmission with it; the arrival policy still refuses it as a copy)."""
+        if self.phase not in (Phase.OPEN, Phase.CLOSED, Phase.TALLIED):
+            return None
+        ballot_hash = ballot.ballot_hash(self.fingerprint)
+        return self.store.find_ballot(ballot_hash)
+
     def counted(self) -> list[Accepted]:
         """The ballots that count: each credential's last accepted ballot, in board order."""
         accepted = self.store.ballots()

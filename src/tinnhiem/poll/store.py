@@ -82,6 +82,10 @@ class PollStore(Protocol):
 
     def ballot_count(self) -> int: ...
 
+    def find_ballot(self, ballot_hash: bytes) -> Accepted | None:
+        """The accepted ballot with this hash, if any."""
+        ...
+
     # -- decryption ----------------------------------------------------------------------
     def shares(self) -> dict[int, dict[str, Any]]: ...
 
@@ -98,6 +102,7 @@ class MemoryStore:
         self._ceremony: list[CeremonyPost] = []
         self._ledger = ArrivalLedger()
         self._ballots: list[Accepted] = []
+        self._by_hash: dict[bytes, Accepted] = {}
         self._shares: dict[int, dict[str, Any]] = {}
 
     def last_entry(self) -> BoardEntry | None:
@@ -143,6 +148,7 @@ class MemoryStore:
     def add_ballot(self, accepted: Accepted) -> None:
         self._ledger.admit(accepted.ballot, accepted.ballot_hash)
         self._ballots.append(accepted)
+        self._by_hash[accepted.ballot_hash] = accepted
 
     def spend(self, ballot: Ballot, ballot_hash: bytes) -> None:
         self._ledger.spend(ballot, ballot_hash)
@@ -152,6 +158,9 @@ class MemoryStore:
 
     def ballot_count(self) -> int:
         return len(self._ballots)
+
+    def find_ballot(self, ballot_hash: bytes) -> Accepted | None:
+        return self._by_hash.get(ballot_hash)
 
     def shares(self) -> dict[int, dict[str, Any]]:
         return dict(self._shares)

@@ -11,15 +11,17 @@ the pages, cached columns (public key, fingerprint), the ``Result`` row and the 
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils.translation import gettext as _
 
-from tinnhiem.ballots import Ballot, BallotRejected, format_tracker, to_hex
+from tinnhiem.ballots import Accepted, Ballot, BallotRejected, format_tracker, to_hex
 from tinnhiem.ballots import CommitteeMember as Seat
 from tinnhiem.errors import InputError
 from tinnhiem.poll import AuditRow, Phase, PollEngine, PollError
@@ -68,12 +70,22 @@ class BallotRefused(ActionError):
 
 @dataclass(frozen=True)
 class CastReceipt:
-    """Biên nhận: the ballot's tracker, hash and position on the board."""
+    """Biên nhận: the ballot's tracker, hash and position on the board. ``repeated``: this
+    very ballot was already on the board (a retransmission), nothing was added."""
 
     tracker: str
     ballot_hash: str
     board_index: int
+    repeated: bool = False
 
+    @classmethod
+    def of(cls, accepted: Accepted, *, repeated: bool = False) -> CastReceipt:
+        return cls(accepted.tracker, accepted.ballot_hash.hex(), accepted.board_index, repeated)
+
+
+#: Tries of a cast's short write transaction when the database is busy (SQLite's single
+#: writer); after them the API answers 503 with Retry-After and the booth sends again.
+CAST_TRIES = 4
 
 # -- the engine's refusals in the user's language ---------------------------------------------
 
@@ -347,7 +359,10 @@ def do_cast_ballot(actor: Actor, round: Round, data: Any) -> CastReceipt:
     """Check the encrypted ballot ``data`` (its JSON form) and post it on the board.
 
     The signature and proofs are checked first, outside the round's lock (they need no
-    state); the arrival policy then runs under the lock. A refusal is logged (reason only).
+    state); the arrival policy then runs again under the lock, which only inserts. Sending
+    the same ballot again (a lost answer) returns its receipt, ``repeated``. A refusal is
+    logged (reason only). A database too busy after ``CAST_TRIES`` raises
+    ``OperationalError`` (the API answers 503 and the booth sends again).
     """
     role = ensure_role(actor, [Role.VOTER], round=round)
     who = Actor(actor.user, role)
@@ -356,6 +371,9 @@ def do_cast_ballot(actor: Actor, round: Round, data: Any) -> CastReceipt:
             raise _refuse_ballot("closed")
         ballot = _voter_ballot(actor, round, data)
         reader = engine_of(round)
+        known = reader.accepted(ballot)
+        if known is not None:
+            return CastReceipt.of(known, repeated=True)
         checked = reader.phase is Phase.OPEN
         if checked:
             # The policy's order, without the lock: the arrival checks, then the proofs.
@@ -364,7 +382,14 @@ def do_cast_ballot(actor: Actor, round: Round, data: Any) -> CastReceipt:
                 reader.check_ballot(ballot)
             except BallotRejected as exc:
                 raise _refuse_ballot(exc.reason, row=exc.row) from exc
-        return _accept(who, round, ballot, checked=checked)
+        for attempt in range(CAST_TRIES):
+            try:
+                return _accept(who, round, ballot, checked=checked)
+            except OperationalError:
+                if attempt == CAST_TRIES - 1:
+                    raise
+                time.sleep(0.05 * 2**attempt + random.uniform(0, 0.05))
+        raise AssertionError("unreachable")
     except BallotRefused as exc:
         _log_refusal(who, round, exc)
         raise
@@ -379,6 +404,9 @@ def _accept(actor: Actor, round: Round, ballot: Ballot, *, checked: bool) -> Cas
         try:
             accepted = engine.cast(ballot, checked=checked)
         except BallotRejected as exc:
+            known = engine.accepted(ballot) if exc.reason == "duplicate" else None
+            if known is not None:  # sent twice at once: the other request posted it
+                return CastReceipt.of(known, repeated=True)
             raise _refuse_ballot(exc.reason, row=exc.row) from exc
         # The audit entry names the tracker only: never anything of the vote.
         audit(
@@ -388,7 +416,7 @@ def _accept(actor: Actor, round: Round, ballot: Ballot, *, checked: bool) -> Cas
             round=round,
             detail={"tracker": accepted.tracker, "board_seq": accepted.board_index},
         )
-    return CastReceipt(accepted.tracker, accepted.ballot_hash.hex(), accepted.board_index)
+    return CastReceipt.of(accepted)
 
 
 @transaction.atomic

@@ -8,15 +8,36 @@ every error as ``{"error": code, "detail": text}``, so its views use ``api_metho
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-__all__ = ["api_get", "api_methods", "api_post", "method_not_allowed"]
+__all__ = ["api_get", "api_methods", "api_post", "busy", "method_not_allowed"]
+
+log = logging.getLogger("tinnhiem.web")
+
+#: Seconds a client waits before sending again after a 503.
+RETRY_AFTER = 2
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+def busy() -> JsonResponse:
+    """503 ``{"error": "busy", ...}`` with ``Retry-After``: nothing was stored."""
+    response = JsonResponse(
+        {
+            "error": "busy",
+            "detail": "Máy chủ đang bận, chưa lưu gì; hãy gửi lại sau giây lát / "
+            "The server is busy, nothing was stored; send again shortly",
+        },
+        status=503,
+    )
+    response["Retry-After"] = str(RETRY_AFTER)
+    return response
 
 
 def method_not_allowed(allowed: tuple[str, ...]) -> JsonResponse:
@@ -47,7 +68,13 @@ def api_methods(*methods: str) -> Callable[[View], View]:
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method not in allowed:
                 return method_not_allowed(allowed)
-            return view(request, *args, **kwargs)
+            try:
+                return view(request, *args, **kwargs)
+            except OperationalError:
+                # The database is busy (SQLite's one writer, a PostgreSQL at its
+                # connection limit): nothing was stored, the client may send again.
+                log.warning("API %s %s: database busy, answered 503", request.method, request.path)
+                return busy()
 
         return cast(View, wrapped)
 

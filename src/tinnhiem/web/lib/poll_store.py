@@ -195,6 +195,14 @@ class OrmPollStore:
     def ballot_count(self) -> int:
         return BallotRow.objects.filter(round=self.round).count()
 
+    def find_ballot(self, ballot_hash: bytes) -> Accepted | None:
+        found = BallotRow.objects.filter(round=self.round, ballot_hash=ballot_hash.hex())
+        if not found.exists():  # the usual case: one indexed lookup, no payload read
+            return None
+        row = found.get()
+        ballot = Ballot.from_json(row.payload, where=f"ballot {row.pk}")
+        return Accepted(ballot, ballot_hash, row.tracker, row.board_seq)
+
     # -- decryption --------------------------------------------------------------------------
 
     def shares(self) -> dict[int, dict[str, Any]]:

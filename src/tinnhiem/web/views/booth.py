@@ -91,6 +91,9 @@ def _booth_messages() -> dict[str, str]:
         "encrypting": _("Đang mã hóa lá phiếu trên máy của bạn…"),
         "encrypt_failed": _("Không mã hóa được lá phiếu: %(error)s"),
         "casting": _("Đang gửi lá phiếu đã mã hóa…"),
+        "resending": _(
+            "Máy chủ đang bận hoặc mất kết nối: đang gửi lại lá phiếu (lần %(attempt)s)…"
+        ),
         "cast_failed": _("Lá phiếu không được nhận: %(error)s"),
         "tracker_mismatch": _("Máy chủ trả về mã theo dõi khác với mã của lá phiếu."),
         "audit_row_ok": _("Khớp"),
@@ -188,7 +191,10 @@ def booth(request: HttpRequest, round_id: int) -> HttpResponse:
 @api_post
 @require_role(Role.VOTER)
 def cast_api(request: HttpRequest, round_id: int) -> JsonResponse:
-    """POST {"ballot": …} → {"tracker", "ballot_hash", "board_index"} or a refusal."""
+    """POST {"ballot": …} → 201 {"tracker", "ballot_hash", "board_index", "repeated"}, or
+    200 with ``"repeated": true`` when this very ballot was already received (a client that
+    lost the first answer sends again), or a refusal; 503 ``busy`` when the database is
+    too busy (nothing stored, send again after ``Retry-After``)."""
     round_ = scope_of(request).round
     assert round_ is not None
     try:
@@ -205,8 +211,9 @@ def cast_api(request: HttpRequest, round_id: int) -> JsonResponse:
             "tracker": receipt.tracker,
             "ballot_hash": receipt.ballot_hash,
             "board_index": receipt.board_index,
+            "repeated": receipt.repeated,
         },
-        status=201,
+        status=200 if receipt.repeated else 201,
     )
 
 
