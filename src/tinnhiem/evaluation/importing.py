@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,6 +27,7 @@ from tinnhiem.evaluation.programme import (
     Share,
     WorkProgramme,
 )
+from tinnhiem.text import UnsafeText, clean_text
 
 __all__ = [
     "COLUMNS",
@@ -117,7 +117,11 @@ class _Reader:
         value = cell.value
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        return unicodedata.normalize("NFC", str(value).strip())
+        try:
+            return clean_text(value, multiline=True)
+        except UnsafeText as exc:
+            self.issue(row, column, str(exc))
+            return ""
 
     def date(self, row: _Row, column: str) -> date | None:
         cell = row.cells.get(column)

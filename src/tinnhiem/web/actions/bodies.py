@@ -15,7 +15,7 @@ from tinnhiem.web.actions.audit import audit
 from tinnhiem.web.actions.errors import ActionError
 from tinnhiem.web.lib.access import Actor, ensure_role
 from tinnhiem.web.lib.roster import RosterError, RosterProblem, RosterRow
-from tinnhiem.web.lib.text import nfc
+from tinnhiem.web.lib.text import clean
 from tinnhiem.web.models import Body, Membership, Official, Person, Role, Round
 
 __all__ = [
@@ -34,7 +34,8 @@ def do_create_body(actor: Actor, *, code: str, name: str, description: str = "")
     """Create a body (site organisers only). ``code`` is a short slug used in user names."""
     role = ensure_role(actor, [Role.ORGANISER])
     code = code.strip().lower()
-    name = nfc(name)
+    name = clean(name, label=_("Tên cơ quan"), field="name")
+    description = clean(description, label=_("Mô tả"), field="description", multiline=True)
     if not _CODE.match(code):
         raise ActionError(
             _("Mã cơ quan chỉ gồm chữ thường không dấu, số và dấu gạch ngang."), field="code"
@@ -43,7 +44,7 @@ def do_create_body(actor: Actor, *, code: str, name: str, description: str = "")
         raise ActionError(_("Hãy nhập tên cơ quan."), field="name")
     if Body.objects.filter(code=code).exists():
         raise ActionError(_("Mã cơ quan này đã có."), field="code")
-    body = Body.objects.create(code=code, name=name, description=nfc(description))
+    body = Body.objects.create(code=code, name=name, description=description)
     audit(Actor(actor.user, role), "body.create", body, body=body, detail={"code": code})
     return body
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from tinnhiem.web.actions.audit import audit
 from tinnhiem.web.actions.errors import ActionError
 from tinnhiem.web.lib.access import Actor, ensure_role
-from tinnhiem.web.lib.text import nfc
+from tinnhiem.web.lib.text import clean
 from tinnhiem.web.lib.visibility import published
 from tinnhiem.web.models import (
     MAX_COMMENT_CHARS,
@@ -43,7 +43,7 @@ def do_post_comment(
         raise ActionError(_("Người được lấy phiếu không thuộc đợt này."))
     if not thread_open(round, official):
         raise ActionError(_("Chưa thể bình luận: nội dung chưa được công bố."))
-    text = nfc(text)
+    text = clean(text, label=_("Bình luận"), field="text", multiline=True)
     if not text:
         raise ActionError(_("Bình luận trống."), field="text")
     if len(text) > MAX_COMMENT_CHARS:
@@ -72,7 +72,7 @@ def do_hide_comment(actor: Actor, comment: Comment, *, reason: str = "") -> Comm
     comment.hidden = True
     comment.hidden_by = actor.user
     comment.hidden_at = timezone.now()
-    comment.hidden_reason = nfc(reason)[:500]
+    comment.hidden_reason = clean(reason, label=_("Lý do ẩn"), field="reason")[:500]
     comment.save(update_fields=["hidden", "hidden_by", "hidden_at", "hidden_reason"])
     audit(
         Actor(actor.user, role),

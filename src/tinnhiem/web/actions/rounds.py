@@ -19,7 +19,7 @@ from tinnhiem.web.actions.poll import close_round, engine_for_update, freeze_rou
 from tinnhiem.web.lib.access import Actor, ensure_role
 from tinnhiem.web.lib.quorum import quorum_of
 from tinnhiem.web.lib.rules import builtin_rule
-from tinnhiem.web.lib.text import nfc
+from tinnhiem.web.lib.text import clean
 from tinnhiem.web.models import (
     Body,
     CommitteeMember,
@@ -120,7 +120,7 @@ def do_create_round(
 ) -> Round:
     """Create a round in draft, under a built-in rule version of its kind."""
     role = ensure_role(actor, [Role.ORGANISER], body=body)
-    title = nfc(title)
+    title = clean(title, label=_("Tên đợt"), field="title")
     _check_setup(
         title=title,
         kind=kind,
@@ -181,7 +181,7 @@ def do_update_round(actor: Actor, round: Round, **fields: Any) -> Round:
     if unknown:
         raise ActionError(f"unknown fields: {sorted(unknown)}")
     values = {name: getattr(round, name) for name in allowed} | fields
-    values["title"] = nfc(values["title"])
+    values["title"] = clean(values["title"], label=_("Tên đợt"), field="title")
     _check_setup(kind=round.kind, **values)
     if values["committee_size"] < CommitteeMember.objects.seated(round).count():
         raise ActionError(
@@ -209,7 +209,7 @@ def do_add_official(
     role = ensure_role(actor, [Role.ORGANISER], round=round)
     round = _locked(round)
     _need_status(round, RoundStatus.DRAFT)
-    post = nfc(post)
+    post = clean(post, label=_("Chức vụ"), field="post")
     if person.body_id != round.body_id:
         raise ActionError(_("Người này không thuộc cơ quan của đợt."), field="person")
     if not post:
@@ -258,7 +258,7 @@ def do_set_exemption(
     round = official.round
     role = ensure_role(actor, [Role.ORGANISER], round=round)
     _need_status(_locked(round), RoundStatus.DRAFT)
-    reason = nfc(reason)
+    reason = clean(reason, label=_("Lý do"), field="reason")
     if exempt and not reason:
         raise ActionError(_("Hãy ghi lý do miễn lấy phiếu."), field="reason")
     official.exempt = exempt
@@ -421,7 +421,7 @@ def do_submit_report(
         and timezone.now() > round.report_deadline
     ):
         raise ActionError(_("Đã quá hạn nộp báo cáo; hãy liên hệ Ban Tổ chức."))
-    text = nfc(text)
+    text = clean(text, label=_("Nội dung báo cáo"), field="text", multiline=True)
     report = SelfReport.objects.filter(official=official).first() or SelfReport(official=official)
     if report.published_at is not None:
         raise ActionError(_("Báo cáo đã công bố, không sửa được nữa."))

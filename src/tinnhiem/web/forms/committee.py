@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tinnhiem.web.forms.fields import TextField
+
 __all__ = ["RestartForm"]
 
 
@@ -14,8 +16,11 @@ class RestartForm(forms.Form):
     """One choice per accused member (leave, or a replacement from the body's roster), and
     the reason written into the board's restart entry."""
 
-    reason = forms.CharField(
-        label=_("Lý do tạo khóa lại"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    reason = TextField(
+        label=_("Lý do tạo khóa lại"),
+        max_length=500,
+        multiline=True,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tinnhiem.paper import Mark, PaperInputError, count_fields, marks_for, parse_marks
 from tinnhiem.rules import RoundKind
+from tinnhiem.web.forms.fields import TextField
 
 __all__ = [
     "MARK_CHOICES",
@@ -78,7 +79,7 @@ class PaperRoundForm(forms.Form):
     date = forms.DateField(
         label=_("Ngày kiểm phiếu"), required=False, widget=forms.DateInput({"type": "date"})
     )
-    place = forms.CharField(label=_("Địa điểm"), max_length=200, required=False)
+    place = TextField(label=_("Địa điểm"), max_length=200, required=False)
 
     def clean_required_entries(self) -> int:
         return int(self.cleaned_data.get("required_entries") or 2)
@@ -89,13 +90,13 @@ class BallotEntryForm(forms.Form):
     or the quick line ``1230`` typed on the numeric keypad."""
 
     serial = forms.IntegerField(label=_("Số phiếu (in trên phiếu)"), min_value=1)
-    quick = forms.CharField(
+    quick = TextField(
         label=_("Nhập nhanh: một ký tự mỗi dòng (1, 2, 3, 0, x)"),
         required=False,
         max_length=2000,
     )
     sheet_invalid = forms.BooleanField(label=_("Cả phiếu không hợp lệ"), required=False)
-    device = forms.CharField(label=_("Máy nhập (không bắt buộc)"), max_length=80, required=False)
+    device = TextField(label=_("Máy nhập (không bắt buộc)"), max_length=80, required=False)
 
     def __init__(
         self,
@@ -161,10 +162,10 @@ class BallotEntryForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
-    item = forms.CharField(max_length=20, widget=forms.HiddenInput)
-    field = forms.CharField(max_length=100, widget=forms.HiddenInput)
-    value = forms.CharField(label=_("Giá trị theo phiếu gốc"), max_length=20)
-    note = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
+    item = TextField(label=_("Mục"), max_length=20, widget=forms.HiddenInput)
+    field = TextField(label=_("Ô"), max_length=100, widget=forms.HiddenInput)
+    value = TextField(label=_("Giá trị theo phiếu gốc"), max_length=20)
+    note = TextField(label=_("Ghi chú"), max_length=500, required=False)
 
 
 class ReturnedForm(forms.Form):
@@ -174,7 +175,7 @@ class ReturnedForm(forms.Form):
 class TotalsForm(forms.Form):
     issued = forms.IntegerField(label=_("Số phiếu phát ra"), min_value=0)
     returned = forms.IntegerField(label=_("Số phiếu thu về"), min_value=0)
-    device = forms.CharField(label=_("Máy nhập (không bắt buộc)"), max_length=80, required=False)
+    device = TextField(label=_("Máy nhập (không bắt buộc)"), max_length=80, required=False)
 
     def __init__(
         self,

@@ -13,8 +13,19 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from tinnhiem.errors import InputError
+from tinnhiem.text import UnsafeText, clean_text
+from tinnhiem.web.lib.text import unsafe_text_message
+from tinnhiem.web.lib.uploads import UploadRefused, check_size, check_spreadsheet, is_xlsx
 
-__all__ = ["COLUMNS", "RosterError", "RosterProblem", "RosterRow", "parse_roster"]
+__all__ = [
+    "COLUMNS",
+    "MAX_ROSTER_BYTES",
+    "MAX_ROWS",
+    "RosterError",
+    "RosterProblem",
+    "RosterRow",
+    "parse_roster",
+]
 
 # Canonical column -> accepted headers (compared after NFC, trimming and casefolding).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -26,6 +37,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("external_id", "full_name")
 MAX_ROWS = 20_000
+MAX_ROSTER_BYTES = 5 * 1024 * 1024
+# The columns' lengths in the database (models.Person).
+_LIMITS = {"external_id": 64, "full_name": 300, "unit": 300, "position": 300, "email": 254}
 
 
 @dataclass(frozen=True)
@@ -118,6 +132,10 @@ def _read_csv(data: bytes, filename: str) -> list[tuple[int, list[str]]]:
     try:
         for cells in reader:
             rows.append((reader.line_num, cells))
+            if len(rows) > MAX_ROWS + 1:
+                raise RosterError(
+                    [RosterProblem(0, "", _("quá %(n)s dòng") % {"n": MAX_ROWS})], filename
+                )
     except csv.Error as exc:
         raise RosterError(
             [RosterProblem(reader.line_num, "", _("CSV không hợp lệ: %(e)s") % {"e": exc})],
@@ -130,16 +148,33 @@ def _read_xlsx(data: bytes, filename: str) -> list[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
     try:
+        check_spreadsheet(data, filename, max_rows=MAX_ROWS)
+    except UploadRefused as exc:
+        raise RosterError([RosterProblem(0, "", exc.message)], filename) from exc
+    try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        # openpyxl's reason is English and technical: the person reads what to do
         raise RosterError(
-            [RosterProblem(0, "", _("không đọc được tệp XLSX: %(e)s") % {"e": exc})], filename
+            [
+                RosterProblem(
+                    0,
+                    "",
+                    _(
+                        "không đọc được tệp XLSX; hãy mở tệp bằng Excel hoặc LibreOffice và "
+                        "lưu lại dưới dạng .xlsx, hoặc dạng CSV UTF-8"
+                    ),
+                )
+            ],
+            filename,
         ) from exc
     sheet = book.worksheets[0]
     rows: list[tuple[int, list[str]]] = []
     for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
         cells = ["" if v is None else _cell_text(v) for v in values]
         rows.append((number, cells))
+        if number > MAX_ROWS + 1:  # the declared size lied: stop reading
+            break
     book.close()
     return rows
 
@@ -158,6 +193,10 @@ def parse_roster(data: bytes, filename: str) -> list[RosterRow]:
     a required field left empty, a code repeated in the file, too many rows.
     """
     lower = filename.lower()
+    try:
+        check_size(len(data), MAX_ROSTER_BYTES)
+    except UploadRefused as exc:
+        raise RosterError([RosterProblem(0, "", exc.message)], filename) from exc
     if lower.endswith(".xls") or data[:4] == b"\xd0\xcf\x11\xe0":
         raise RosterError(
             [
@@ -167,7 +206,7 @@ def parse_roster(data: bytes, filename: str) -> list[RosterRow]:
             ],
             filename,
         )
-    if lower.endswith(".xlsx") or data[:2] == b"PK":
+    if is_xlsx(data, lower):
         raw = _read_xlsx(data, filename)
     else:
         raw = _read_csv(data, filename)
@@ -184,10 +223,17 @@ def parse_roster(data: bytes, filename: str) -> list[RosterRow]:
     rows: list[RosterRow] = []
     seen: dict[str, int] = {}
     for line, cells in raw[1:]:
-        values = {canon: nfc(cells[i]) if i < len(cells) else "" for canon, i in mapping.items()}
+        values: dict[str, str] = {}
         bad = False
+        for canon, i in mapping.items():
+            try:
+                values[canon] = clean_text(cells[i] if i < len(cells) else "")
+            except UnsafeText as exc:
+                problems.append(RosterProblem(line, names[canon], unsafe_text_message(exc, "")))
+                values[canon] = ""
+                bad = True
         for canon in REQUIRED:
-            if not values.get(canon):
+            if not values.get(canon) and not bad:
                 problems.append(RosterProblem(line, names[canon], _("thiếu giá trị")))
                 bad = True
         code = values.get("external_id", "")
@@ -203,9 +249,17 @@ def parse_roster(data: bytes, filename: str) -> list[RosterRow]:
             bad = True
         elif code:
             seen[code.casefold()] = line
-        if len(code) > 64 or len(values.get("full_name", "")) > 300:
-            problems.append(RosterProblem(line, names["full_name"], _("giá trị quá dài")))
-            bad = True
+        for canon, limit in _LIMITS.items():
+            if len(values.get(canon, "")) > limit:
+                problems.append(
+                    RosterProblem(
+                        line,
+                        names[canon],
+                        _("giá trị quá dài (%(n)s ký tự; tối đa %(max)s)")
+                        % {"n": len(values[canon]), "max": limit},
+                    )
+                )
+                bad = True
         if not bad:
             rows.append(
                 RosterRow(

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +20,7 @@ from tinnhiem.web.actions import (
     do_logout,
     do_slip_login,
 )
-from tinnhiem.web.forms import LoginForm, SlipLoginForm
+from tinnhiem.web.forms import LoginForm, PasswordChangeForm, SlipLoginForm
 from tinnhiem.web.views.common import add_action_error
 
 __all__ = ["login_view", "logout_view", "password_view", "slip_login_view"]

@@ -1,0 +1,89 @@
+"""The text gate (tinnhiem.text): NFC, control and text-direction characters, invisible-only
+text; and spreadsheet cells that would be formulas."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from tinnhiem.text import UnsafeText, char_label, clean_text, spreadsheet_cell
+
+
+def test_nfc_and_trim():
+    decomposed = unicodedata.normalize("NFD", "  Nguyễn Thị Ánh \ufeff")
+    assert clean_text(decomposed) == "Nguyễn Thị Ánh"
+    assert clean_text(None) == ""
+    assert clean_text("   ") == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "position"),
+    [
+        ("Lê\x00Văn", "U+0000 NULL", 3),
+        ("Lê\x07", "U+0007 BELL", 3),
+        ("\x1b[31mđỏ", "U+001B ESCAPE", 1),
+        ("a\x85b", "U+0085 C1 CONTROL", 2),
+        ("dòng 1\ndòng 2", "U+000A LINE FEED", 7),
+        ("a\tb", "U+0009 CHARACTER TABULATION", 2),
+    ],
+)
+def test_control_characters_are_named_and_placed(text, label, position):
+    with pytest.raises(UnsafeText) as caught:
+        clean_text(text, field="name")
+    assert caught.value.kind == "control"
+    assert caught.value.label == label
+    assert caught.value.position == position
+    assert label in str(caught.value) and "name" in str(caught.value)
+
+
+def test_multiline_keeps_newline_and_tab_but_not_other_controls():
+    assert clean_text("a\r\nb\tc\rd", multiline=True) == "a\nb\tc\nd"
+    with pytest.raises(UnsafeText) as caught:
+        clean_text("dòng 1\ndòng\x0b 2", multiline=True)
+    assert (caught.value.line, caught.value.column) == (2, 5)
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u202a", "\u2066", "\u2069", "\u200f", "\u200e"])
+def test_bidi_controls_are_refused(char):
+    with pytest.raises(UnsafeText) as caught:
+        clean_text(f"Trần{char}Văn")
+    assert caught.value.kind == "bidi"
+    assert caught.value.label.startswith(f"U+{ord(char):04X} ")
+
+
+@pytest.mark.parametrize("text", ["\u200b\u200b", "\u200d", " \ufeff ", "\u2060\u00ad", "\u3164"])
+def test_invisible_only_text_is_refused(text):
+    with pytest.raises(UnsafeText) as caught:
+        clean_text(text)
+    assert caught.value.kind == "invisible"
+
+
+def test_invisible_inside_text_is_kept():
+    assert clean_text("An\u200bh") == "An\u200bh"
+
+
+def test_char_label():
+    assert char_label("\u202e") == "U+202E RIGHT-TO-LEFT OVERRIDE"
+    assert char_label("\x1b") == "U+001B ESCAPE"
+    assert char_label("\x7f") == "U+007F DELETE"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('=HYPERLINK("http://evil.invalid","bấm")', '\'=HYPERLINK("http://evil.invalid","bấm")'),
+        ("+84 912 345 678", "'+84 912 345 678"),
+        ("-x", "'-x"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("-12", "-12"),
+        ("-0.25", "-0.25"),
+        ("Nguyễn", "Nguyễn"),
+        (-3, -3),
+        (None, None),
+    ],
+)
+def test_spreadsheet_cell(value, expected):
+    assert spreadsheet_cell(value) == expected
