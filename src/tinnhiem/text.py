@@ -24,6 +24,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from tinnhiem.errors import InputError
 
@@ -35,6 +36,7 @@ __all__ = [
     "clean_text",
     "spreadsheet_cell",
     "spreadsheet_row",
+    "xlsx_without_formulas",
 ]
 
 BIDI_CONTROLS = frozenset(
@@ -173,6 +175,16 @@ def spreadsheet_cell(value: object) -> object:
 def spreadsheet_row(values: list[object] | tuple[object, ...]) -> list[object]:
     """:func:`spreadsheet_cell` of every value."""
     return [spreadsheet_cell(v) for v in values]
+
+
+def xlsx_without_formulas(book: Any) -> None:
+    """Make every cell of an openpyxl workbook that openpyxl took for a formula (a string
+    starting with ``=``) a plain string cell: exports write data, never formulas."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
 
 
 def _plain_number(text: str) -> bool:

@@ -87,3 +87,21 @@ def test_char_label():
 )
 def test_spreadsheet_cell(value, expected):
     assert spreadsheet_cell(value) == expected
+
+
+def test_xlsx_without_formulas_writes_text():
+    import io
+
+    import openpyxl
+
+    from tinnhiem.text import xlsx_without_formulas
+
+    book = openpyxl.Workbook()
+    book.active.append(['=HYPERLINK("http://evil.invalid","bấm")', -3, "ok"])
+    xlsx_without_formulas(book)
+    out = io.BytesIO()
+    book.save(out)
+    again = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
+    first, number, _ok = next(again.active.iter_rows())
+    assert first.data_type == "s" and first.value.startswith("=HYPERLINK")
+    assert number.value == -3 and number.data_type == "n"

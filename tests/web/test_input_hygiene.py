@@ -253,3 +253,49 @@ def test_programme_import_refuses_a_huge_sheet_quickly(client, organiser, setup_
     page = response.content.decode()
     assert response.status_code == 400
     assert "tối đa 20.000 dòng" in page
+
+
+# -- spreadsheet exports -------------------------------------------------------------------
+
+EVIL = '=HYPERLINK("http://evil.invalid","bấm")'
+
+
+def test_minutes_exports_never_carry_a_formula(setup_round, org_actor):
+    import csv
+
+    import openpyxl
+    from django.test import Client
+
+    from tinnhiem.paper import Mark
+    from tinnhiem.web.actions.paper_entry import do_paper_enter_ballot
+    from tinnhiem.web.actions.paper_rounds import do_create_paper_round
+    from tinnhiem.web.models import Membership
+
+    round_ = setup_round
+    first = round_.officials.order_by("order").first()
+    first.person.full_name = EVIL
+    first.person.save()
+    do_create_paper_round(org_actor, round_, paper_serials=1, present=6)
+    members = Membership.objects.filter(round=round_, role=Role.COMMITTEE).order_by("user__pk")
+    for member in list(members)[:2]:
+        actor = Actor(member.user, Role.COMMITTEE)
+        do_paper_enter_ballot(actor, round_, serial=1, marks=[Mark.HIGH, Mark.LOW])
+    client = Client()
+    client.force_login(org_actor.user)
+    raw = client.get(reverse("web:paper_minutes", args=[round_.pk, "csv"])).content
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    cells = [cell for row in rows for cell in row]
+    assert "'" + EVIL in cells
+    assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
+    data = client.get(reverse("web:paper_minutes", args=[round_.pk, "xlsx"])).content
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    found = [
+        cell
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value == EVIL
+    ]
+    assert found and all(cell.data_type == "s" for cell in found)
+    with zipfile.ZipFile(io.BytesIO(data)) as parts:
+        assert not any(b"<f>" in parts.read(name) for name in parts.namelist())

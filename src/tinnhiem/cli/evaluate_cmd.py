@@ -15,6 +15,7 @@ import typer
 
 from tinnhiem.cli.failure import exit_for
 from tinnhiem.errors import InputError, TinnhiemError
+from tinnhiem.text import spreadsheet_row
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -56,7 +57,9 @@ def _write_counts(path: Path, rows: list[tuple[str, str, PollCounts]]) -> None:
         )
         for name, position, c in rows:
             writer.writerow(
-                [name, position, c.high, c.confident, c.low, c.returned, c.issued, c.invalid]
+                spreadsheet_row(
+                    [name, position, c.high, c.confident, c.low, c.returned, c.issued, c.invalid]
+                )
             )
 
 

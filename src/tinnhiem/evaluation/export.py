@@ -12,6 +12,7 @@ from tinnhiem.evaluation.rating import format_points
 from tinnhiem.evaluation.report import EvaluationReport, OfficialEvaluation
 from tinnhiem.evaluation.sources import BODY_POLICY_EN, BODY_POLICY_VI, PARAMETER_BASIS
 from tinnhiem.rules import format_date_vi, format_number, format_percent_vi
+from tinnhiem.text import xlsx_without_formulas
 
 __all__ = ["render_html", "write_pdf", "write_xlsx"]
 
@@ -244,6 +245,7 @@ def write_xlsx(report: EvaluationReport, path: str | Path) -> Path:
         for vi, en in report.flags.caveats:
             pol.append([vi, en])
     out = Path(path)
+    xlsx_without_formulas(book)  # names and titles from people stay text
     book.save(out)
     return out
 

@@ -27,7 +27,7 @@ from tinnhiem.evaluation.programme import (
     Share,
     WorkProgramme,
 )
-from tinnhiem.text import UnsafeText, clean_text
+from tinnhiem.text import UnsafeText, clean_text, spreadsheet_row, xlsx_without_formulas
 
 __all__ = [
     "COLUMNS",
@@ -616,10 +616,11 @@ def write_programme(programme: WorkProgramme, path: str | Path) -> Path:
         sheet.append(list(COLUMNS))
         for row in rows:
             sheet.append(row)
+        xlsx_without_formulas(book)
         book.save(out)
         return out
     with out.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(COLUMNS)
-        writer.writerows(rows)
+        writer.writerows(spreadsheet_row(row) for row in rows)
     return out

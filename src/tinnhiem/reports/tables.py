@@ -4,6 +4,10 @@ Both carry the same rows as the PDF. The CSV is UTF-8 with a byte-order mark so 
 opens Vietnamese names correctly; its percentages use a decimal point ("90.10") so that
 any program can read them. In the XLSX a percentage is a number (the two-decimal value of
 the minutes, exactly, e.g. 0.9010) shown with the format ``0.00%``.
+
+Text from people (names, posts) is data, never a formula: a CSV cell starting with ``=``,
+``+``, ``-``, ``@``, tab or CR gets a leading apostrophe, and every XLSX text cell is
+written as a string.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from decimal import Decimal
 
 from tinnhiem.reports.minutes import MinutesData, MinutesRow
 from tinnhiem.rules import format_percent
+from tinnhiem.text import spreadsheet_row, xlsx_without_formulas
 
 __all__ = ["csv_header", "render_minutes_csv", "render_minutes_xlsx"]
 
@@ -70,9 +75,10 @@ def render_minutes_csv(data: MinutesData) -> bytes:
     """One row per official, UTF-8 with BOM."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(csv_header(data))
+    writer.writerow(spreadsheet_row(csv_header(data)))
     for row in data.rows:
-        writer.writerow(["" if v is None else v for v in _cells(row, data)])
+        # names and posts come from people: a cell starting with = + - @ is escaped
+        writer.writerow(spreadsheet_row(["" if v is None else v for v in _cells(row, data)]))
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -148,6 +154,7 @@ def render_minutes_xlsx(data: MinutesData) -> bytes:
             log.append(
                 [line.seq, line.ts, line.actor, line.action_vi, line.action, line.detail, line.hash]
             )
+    xlsx_without_formulas(book)  # a name like =HYPERLINK(…) stays text
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
