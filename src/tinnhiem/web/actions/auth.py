@@ -13,13 +13,16 @@ from django.utils.translation import gettext as _
 
 from tinnhiem.web.actions.audit import audit
 from tinnhiem.web.actions.errors import ActionError
+from tinnhiem.web.actions.paper_rounds import PAPER_DEACTIVATION
 from tinnhiem.web.lib import ratelimit
 from tinnhiem.web.lib.access import Actor
 from tinnhiem.web.lib.net import client_ip
-from tinnhiem.web.lib.slips import normalise_login_code
-from tinnhiem.web.models import Role, VoterCredential
+from tinnhiem.web.lib.slips import normalise_login_code, slip_of_code
+from tinnhiem.web.models import AuditEntry, Role, VoterCredential
 
 __all__ = [
+    "SLIP_FAILURES_PER_ADDRESS",
+    "SLIP_FAILURES_PER_SLIP",
     "LoginLocked",
     "do_change_password",
     "do_login",
@@ -29,7 +32,12 @@ __all__ = [
 ]
 
 
-SLIP_FAILURES_PER_ADDRESS = 50
+SLIP_FAILURES_PER_SLIP = 10
+"""Wrong codes aimed at one slip (from any address) in the window before it is locked."""
+SLIP_FAILURES_PER_ADDRESS = 2000
+"""Wrong slip codes from one address in the window before slip logins from it are locked:
+high, because a whole hall (500 delegates) may reach the server from one address, and a
+code has 80 random bits, so guessing is hopeless anyway."""
 
 
 class LoginLocked(ActionError):
@@ -74,27 +82,76 @@ def hash_login_code(code: str) -> str:
     return hashlib.sha256(normalise_login_code(code).encode()).hexdigest()
 
 
+def _slip_locked_message() -> str:
+    return _(
+        "Phiếu này tạm khóa đăng nhập vì mã bị nhập sai quá nhiều lần. Hãy thử lại sau 15 "
+        "phút, hoặc báo Ban Tổ chức."
+    )
+
+
+def _inactive_reason(credential: VoterCredential) -> str:
+    """Why a slip whose login was turned off cannot log in (Vietnamese first)."""
+    if AuditEntry.objects.filter(
+        action=PAPER_DEACTIVATION,
+        object_type=type(credential).__name__,
+        object_id=str(credential.pk),
+    ).exists():
+        return _(
+            "Bạn đã nhận phiếu giấy trong đợt này, nên phiếu đăng nhập điện tử không dùng được "
+            "nữa (mỗi người chỉ bỏ một phiếu). Hãy bỏ phiếu giấy vào hòm phiếu."
+        )
+    return _("Phiếu đăng nhập này đã bị vô hiệu hóa; hãy liên hệ Ban Tổ chức.")
+
+
 def do_slip_login(request: HttpRequest, code: str) -> VoterCredential:
-    """Log a voter in with the code printed on their slip (same rate limit, keyed by
-    address)."""
+    """Log a voter in with the code printed on their slip.
+
+    A code names its slip (``lib.slips.slip_of_code``), so a wrong code counts against
+    that slip: ``SLIP_FAILURES_PER_SLIP`` in the window lock that slip, from any address.
+    A hall shares one address, so the address's own ceiling is high
+    (``SLIP_FAILURES_PER_ADDRESS``): one person typing wrong codes locks a slip, not
+    the hall. A code printed without a slip number (before numbers existed) counts
+    against the address only."""
     ip = client_ip(request)
-    key = "slip-code"
-    # A whole conference hall may share one address, and a code has 80 random bits, so
-    # the limit per address is higher than for passwords.
-    if ratelimit.is_locked(key, ip, limit=SLIP_FAILURES_PER_ADDRESS):
+    address_key = "slip-code"
+    slip_id = slip_of_code(code)
+    slip_key = f"slip:{slip_id}" if slip_id is not None else None
+    if ratelimit.is_locked(address_key, ip, limit=SLIP_FAILURES_PER_ADDRESS):
+        with transaction.atomic():
+            audit(None, "login.slip_locked", detail={"ip": ip, "scope": "address"})
         raise LoginLocked(
             _("Đăng nhập bị khóa tạm thời do sai quá nhiều lần. Hãy thử lại sau 15 phút.")
         )
-    credential = (
-        VoterCredential.objects.select_related("user", "round")
-        .filter(login_code_hash=hash_login_code(code))
-        .first()
-    )
-    if credential is None or not credential.user.is_active:
-        ratelimit.note_failure(key, ip)
+    if slip_key is not None and ratelimit.is_locked(slip_key, "", limit=SLIP_FAILURES_PER_SLIP):
         with transaction.atomic():
-            audit(None, "login.slip_failed", detail={"ip": ip})
+            audit(None, "login.slip_locked", detail={"ip": ip, "slip": slip_id, "scope": "slip"})
+        raise LoginLocked(_slip_locked_message(), field="code")
+    hashed = hash_login_code(code)
+    found = VoterCredential.objects.select_related("user", "round", "summons")
+    if slip_id is not None:
+        credential = found.filter(pk=slip_id, login_code_hash=hashed).first()
+    else:
+        credential = found.filter(login_code_hash=hashed).first()
+    if credential is None:
+        ratelimit.note_failure(address_key, ip)
+        failures = ratelimit.note_failure(slip_key, "") if slip_key is not None else None
+        with transaction.atomic():
+            audit(
+                None,
+                "login.slip_failed",
+                detail={"ip": ip, "slip": slip_id, "slip_failures": failures},
+            )
         raise ActionError(_("Mã đăng nhập trên phiếu không đúng."), field="code")
+    if not credential.user.is_active:
+        with transaction.atomic():
+            audit(
+                None,
+                "login.slip_inactive",
+                credential,
+                round=credential.round,
+                detail={"ip": ip, "serial": credential.serial},
+            )
+        raise ActionError(_inactive_reason(credential), field="code")
     with transaction.atomic():
         login(request, credential.user, backend="django.contrib.auth.backends.ModelBackend")
         audit(
@@ -104,6 +161,8 @@ def do_slip_login(request: HttpRequest, code: str) -> VoterCredential:
             round=credential.round,
             detail={"ip": ip, "serial": credential.serial},
         )
+    if slip_key is not None:
+        ratelimit.clear_failures(slip_key, "")
     return credential
 
 

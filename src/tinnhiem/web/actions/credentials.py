@@ -61,17 +61,20 @@ def do_issue_credentials(actor: Actor, round: Round) -> list[IssuedSlip]:
     for summons in waiting:
         serial += 1
         (key,) = issue_credentials(1)
-        code = new_login_code()
         user = users.create_user(username=f"voter-{round.pk}-{serial}", password=None)
         credential = VoterCredential.objects.create(
             round=round,
             summons=summons,
             serial=serial,
             public_key=key.public.hex(),
-            login_code_hash=hash_login_code(code),
+            # a placeholder nobody can type: the code starts with the row's id
+            login_code_hash=hash_login_code(new_login_code()),
             checkin_token=new_checkin_token(),
             user=user,
         )
+        code = new_login_code(credential.pk)
+        credential.login_code_hash = hash_login_code(code)
+        credential.save(update_fields=["login_code_hash"])
         Membership.objects.create(user=user, role=Role.VOTER, round=round)
         slips.append(IssuedSlip(credential, code, key.seed))
     audit(
@@ -102,7 +105,7 @@ def do_reissue_credential(actor: Actor, credential: VoterCredential) -> IssuedSl
     )
     old_key = credential.public_key
     (key,) = issue_credentials(1)
-    code = new_login_code()
+    code = new_login_code(credential.pk)
     credential.public_key = key.public.hex()
     credential.login_code_hash = hash_login_code(code)
     credential.checkin_token = new_checkin_token()

@@ -54,6 +54,7 @@ from tinnhiem.web.models.paper import PaperRound
 
 __all__ = [
     "MODES",
+    "PAPER_DEACTIVATION",
     "do_create_paper_round",
     "do_paper_declare_returned",
     "do_paper_import_electronic",
@@ -63,6 +64,8 @@ __all__ = [
 ]
 
 MODES = ("ballots", "totals")
+PAPER_DEACTIVATION = "credential.deactivate_paper"
+"""The audit action of a credential turned off because its voter received paper."""
 
 
 def official_key(official: Official) -> str:
@@ -207,18 +210,38 @@ def do_paper_declare_returned(actor: Actor, round: Round, *, count: int) -> None
 
 
 @transaction.atomic
-def do_paper_issue(actor: Actor, round: Round, *, serial: int, person: Person) -> None:
-    """Hand serial ``serial`` to a summoned voter (mixed rounds: each voter counts once)."""
+def do_paper_issue(
+    actor: Actor, round: Round, *, person: Person, serial: int | None = None
+) -> None:
+    """Record that a summoned voter received a paper ballot (mixed rounds: each voter
+    counts once). The sheets are identical and unnumbered, so only the fact is kept
+    (``serial``, from old callers, is ignored). The voter's electronic login for this round
+    is turned off (their credential's user made inactive, audited), so they cannot also
+    vote online; their slip login then says why."""
+    del serial
     role = ensure_role(actor, [Role.COMMITTEE, Role.ORGANISER], round=round)
     paper_round = require_paper_round(round)
     if not Summons.objects.filter(round=round, person=person).exists():
         raise ActionError(_("Người này không có trong danh sách triệu tập."), field="voter")
     with session_for_update(paper_round, actor.user) as session:
-        session.issue(serial, person.external_id, actor=operator_name(actor.user))
-    # The link serial -> voter stays in the sealed log only; the audit names the serial.
-    audit(
-        Actor(actor.user, role), "paper.issue", paper_round, round=round, detail={"serial": serial}
+        session.issue_paper(person.external_id, actor=operator_name(actor.user))
+    who = Actor(actor.user, role)
+    audit(who, "paper.issue", paper_round, round=round)
+    credential = (
+        VoterCredential.objects.filter(round=round, summons__person=person)
+        .select_related("user")
+        .first()
     )
+    if credential is not None and credential.user.is_active:
+        credential.user.is_active = False
+        credential.user.save(update_fields=["is_active"])
+        audit(
+            who,
+            PAPER_DEACTIVATION,
+            credential,
+            round=round,
+            detail={"serial": credential.serial, "reason": "paper"},
+        )
 
 
 def electronic_part(round: Round) -> ElectronicPart:

@@ -213,10 +213,10 @@ class TotalsForm(forms.Form):
 
 
 class IssueForm(forms.Form):
-    """Mixed rounds: which serial goes to which summoned voter."""
+    """Mixed rounds: which summoned voter received a paper ballot. The sheets are identical
+    and unnumbered, so no number is asked."""
 
-    serial = forms.IntegerField(label=_("Số phiếu"), min_value=1)
-    voter = forms.TypedChoiceField(label=_("Người nhận phiếu"), coerce=int, choices=())
+    voter = forms.TypedChoiceField(label=_("Người nhận phiếu giấy"), coerce=int, choices=())
 
     def __init__(self, round: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,7 +1,11 @@
 """Voter slips (phiếu thông tin đăng nhập): the random codes they carry and their QR codes.
 
 A slip carries three things, printed once and never stored in the clear:
-- the login code (16 Crockford base32 characters, 80 bits), typed or scanned to log in;
+- the login code, typed or scanned to log in: the slip's number (its credential's id in
+  Crockford base32, not secret) then 16 random Crockford base32 characters (80 bits), as
+  ``1Z-7K2M-Q9XD-4H8P-2MNA``; the number lets a wrong code count against the slip it was
+  aimed at (``actions.auth``: a slip is locked, not the hall's shared address). Codes
+  printed before the number existed (16 characters) still log in;
 - the Ed25519 signing seed (32 bytes), which the booth uses to sign the ballot;
 - the check-in token, scanned at the door (it proves presence, not the right to vote).
 The booth QR holds ``<site><booth entry>#v1.<login code>.<seed, base64url>``: the part
@@ -28,6 +32,8 @@ __all__ = [
     "parse_booth_fragment",
     "parse_checkin_code",
     "qr_svg",
+    "slip_of_code",
+    "slip_prefix",
 ]
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
@@ -44,9 +50,41 @@ def group_code(raw: str) -> str:
     return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
 
-def new_login_code() -> str:
-    """A fresh login code, grouped for reading: ``7K2M-Q9XD-…`` (80 random bits)."""
-    return group_code(_random_code(16))
+SECRET_LENGTH = 16
+"""Random characters of a login code (80 bits)."""
+
+
+def slip_prefix(credential_id: int) -> str:
+    """The slip's number in a login code: the credential's id in Crockford base32."""
+    if credential_id <= 0:
+        raise ValueError("a credential id is positive")
+    digits = ""
+    while credential_id:
+        credential_id, rest = divmod(credential_id, 32)
+        digits = ALPHABET[rest] + digits
+    return digits
+
+
+def slip_of_code(code: str) -> int | None:
+    """The credential id a login code names (``None`` for a code printed without one, or
+    one that is not a number in Crockford base32)."""
+    cleaned = normalise_login_code(code)
+    head = cleaned[:-SECRET_LENGTH] if len(cleaned) > SECRET_LENGTH else ""
+    if not head or len(head) > 8 or any(ch not in ALPHABET for ch in head):
+        return None
+    value = 0
+    for ch in head:
+        value = value * 32 + ALPHABET.index(ch)
+    return value or None
+
+
+def new_login_code(credential_id: int | None = None) -> str:
+    """A fresh login code, grouped for reading: ``1Z-7K2M-Q9XD-…``: the slip's number
+    (when ``credential_id`` is given), then 80 random bits."""
+    secret = group_code(_random_code(SECRET_LENGTH))
+    if credential_id is None:
+        return secret
+    return f"{slip_prefix(credential_id)}-{secret}"
 
 
 def normalise_login_code(code: str) -> str:

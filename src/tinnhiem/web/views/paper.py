@@ -378,23 +378,26 @@ def paper_returned(request: HttpRequest, round_id: int) -> HttpResponse:
 @require_POST
 @require_role(Role.COMMITTEE, Role.ORGANISER)
 def paper_issue(request: HttpRequest, round_id: int) -> HttpResponse:
-    """Mixed rounds: hand a serial to a summoned voter (refused if they voted online)."""
+    """Mixed rounds: record that a summoned voter received a paper ballot; their electronic
+    login for the round is turned off."""
     round_ = _round(request)
     form = IssueForm(round_, request.POST)
     if form.is_valid():
         person = Person.objects.get(pk=form.cleaned_data["voter"], body=round_.body)
         try:
             do_paper_issue(
-                actor_for(request, Role.COMMITTEE, Role.ORGANISER),
-                round_,
-                serial=form.cleaned_data["serial"],
-                person=person,
+                actor_for(request, Role.COMMITTEE, Role.ORGANISER), round_, person=person
             )
         except ActionError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(
-                request, _("Đã phát phiếu số %(serial)s.") % {"serial": form.cleaned_data["serial"]}
+                request,
+                _(
+                    "Đã ghi: %(name)s nhận phiếu giấy. Đăng nhập điện tử của người này trong "
+                    "đợt đã được tắt."
+                )
+                % {"name": person.full_name},
             )
     else:
         messages.error(request, _("Thông tin phát phiếu không hợp lệ."))
