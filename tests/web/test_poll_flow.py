@@ -178,7 +178,7 @@ def test_whole_round_through_the_api(opened: dict[str, Any], client: Any, org_ac
     page = client.get(f"/rounds/{round_.pk}/results/")
     assert page.status_code == 200
     text = page.content.decode()
-    assert "75.00%" in text and manifest.officials[0].name in text
+    assert "75,00%" in text and manifest.officials[0].name in text
     assert 'role="img"' in text
     download = client.get(f"/rounds/{round_.pk}/record.json")
     assert download.status_code == 200
@@ -187,7 +187,7 @@ def test_whole_round_through_the_api(opened: dict[str, Any], client: Any, org_ac
     # Voters see nothing before the organiser publishes; then the results and the record.
     voter = slips[0].credential.user
     client.force_login(voter)
-    assert "75.00%" not in client.get(f"/rounds/{round_.pk}/results/").content.decode()
+    assert "75,00%" not in client.get(f"/rounds/{round_.pk}/results/").content.decode()
     assert client.get(f"/rounds/{round_.pk}/record.json").status_code == 404
     assert client.post(f"/rounds/{round_.pk}/results/publish/").status_code == 403
     client.force_login(org_actor.user)
@@ -195,7 +195,7 @@ def test_whole_round_through_the_api(opened: dict[str, Any], client: Any, org_ac
     round_.refresh_from_db()
     assert round_.status == RoundStatus.PUBLISHED
     client.force_login(voter)
-    assert "75.00%" in client.get(f"/rounds/{round_.pk}/results/").content.decode()
+    assert "75,00%" in client.get(f"/rounds/{round_.pk}/results/").content.decode()
     assert client.get(f"/rounds/{round_.pk}/record.json").status_code == 200
 
 
@@ -350,4 +350,4 @@ def test_formal_vote_round(org_actor: Any, body: Any, people: dict[str, Any], cl
     # The formal vote counts over all deputies of the body (6), not the ballots returned
     # (Luật Tổ chức Quốc hội 2014, Điều 13 khoản 2: "quá nửa tổng số đại biểu").
     assert row["base"] == 6 and row["percentages"]["no_confidence"] == "66.67"
-    assert "66.67%" in text and "Không tín nhiệm" in text
+    assert "66,67%" in text and "Không tín nhiệm" in text

@@ -33,3 +33,17 @@ def test_filters_load_in_a_template() -> None:
         Context({"p": Fraction(25, 47), "d": dt.date(2026, 12, 1)})
     )
     assert text == "53,19% ngày 01 tháng 12 năm 2026"
+
+
+def test_english_pages_keep_english_notation():
+    from django.utils import translation
+
+    moment = dt.datetime(2026, 11, 29, 7, 5, tzinfo=dt.UTC)  # 14:05 in Hà Nội
+    with translation.override("en"):
+        assert vi_percent("81.03") == "81.03"
+        assert vi_percent(Fraction(25, 100)) == "25.00"
+        assert vi_number(1234567) == "1,234,567"
+        assert vi_date(moment) == "29 November 2026"
+        assert vi_date_short(moment) == "2026-11-29"
+        assert vi_time(moment) == "14:05"
+    assert vi_number(1234567) == "1.234.567" and vi_time(moment) == "14 giờ 05 phút"

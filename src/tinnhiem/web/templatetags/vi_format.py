@@ -8,6 +8,9 @@ minutes (tinnhiem.rules.percent). Machine formats (JSON, CSV, the record) keep t
 - ``{{ value|vi_number:2 }}``: ``87,20``; ``{{ 1234567|vi_number }}`` → ``1.234.567``.
 - ``{{ day|vi_date }}`` → ``ngày 29 tháng 11 năm 2026``; ``{{ day|vi_date_short }}`` →
   ``29/11/2026``; ``{{ moment|vi_time }}`` → ``14 giờ 05 phút`` (in the active time zone).
+
+On the English pages (the switcher's ``en``) the same filters write English notation:
+``81.03``, ``1,234,567``, ``29 November 2026``, ``2026-11-29``, ``14:05``.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from tinnhiem.rules import (
     format_date_short_vi,
@@ -29,6 +33,20 @@ from tinnhiem.rules import (
 )
 
 register = template.Library()
+
+_MONTHS_EN = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+def _english() -> bool:
+    return (get_language() or "vi").startswith("en")
+
+
+def _en_number(text: str) -> str:
+    """``1.234,5`` (Vietnamese) → ``1,234.5``."""
+    return text.translate(str.maketrans(".,", ",."))
+
 
 __all__ = ["register", "vi_date", "vi_date_short", "vi_number", "vi_percent", "vi_time"]
 
@@ -50,18 +68,23 @@ def _exact(value: Any) -> Fraction | None:
 def vi_number(value: Any, decimals: int | str = 0) -> str:
     """A number with a decimal comma and ``.`` between thousands; unchanged if not a number."""
     exact = _exact(value)
-    return str(value) if exact is None else format_number(exact, int(decimals))
+    if exact is None:
+        return str(value)
+    text = format_number(exact, int(decimals))
+    return _en_number(text) if _english() else text
 
 
 @register.filter
 def vi_percent(value: Any, decimals: int | str = 2) -> str:
     """A share (Fraction 0..1) as a percentage, or a printed "81.03" with a comma."""
     if isinstance(value, Fraction):
-        return format_percent_vi(value, int(decimals))
-    if isinstance(value, str):
-        return value.replace(".", ",")
-    exact = _exact(value)
-    return "" if exact is None else format_number(exact, int(decimals))
+        text = format_percent_vi(value, int(decimals))
+    elif isinstance(value, str):
+        text = value.replace(".", ",")
+    else:
+        exact = _exact(value)
+        text = "" if exact is None else format_number(exact, int(decimals))
+    return _en_number(text) if _english() else text
 
 
 @register.filter
@@ -69,7 +92,11 @@ def vi_date(value: Any) -> str:
     """``ngày 29 tháng 11 năm 2026`` (local date for an aware datetime)."""
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return format_date_vi(value) if isinstance(value, dt.date) else str(value or "")
+    if not isinstance(value, dt.date):
+        return str(value or "")
+    if _english():
+        return f"{value.day} {_MONTHS_EN[value.month - 1]} {value.year}"
+    return format_date_vi(value)
 
 
 @register.filter
@@ -77,7 +104,9 @@ def vi_date_short(value: Any) -> str:
     """``29/11/2026``."""
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return format_date_short_vi(value) if isinstance(value, dt.date) else str(value or "")
+    if not isinstance(value, dt.date):
+        return str(value or "")
+    return value.isoformat() if _english() else format_date_short_vi(value)
 
 
 @register.filter
@@ -86,5 +115,7 @@ def vi_time(value: Any) -> str:
     if isinstance(value, dt.datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value)
-        return format_time_vi(value)
-    return format_time_vi(value) if isinstance(value, dt.time) else str(value or "")
+        value = value.time()
+    if not isinstance(value, dt.time):
+        return str(value or "")
+    return value.strftime("%H:%M") if _english() else format_time_vi(value)

@@ -32,6 +32,7 @@ from tinnhiem.web.lib.api import api_get
 from tinnhiem.web.lib.poll_round import engine_of, record_for, rule_source_for
 from tinnhiem.web.lib.visibility import Sealed, Stage, may_see, stage_of
 from tinnhiem.web.models import Result, Role, Round
+from tinnhiem.web.templatetags.vi_format import vi_percent
 from tinnhiem.web.views.api import iso
 from tinnhiem.web.views.comments import thread_context
 from tinnhiem.web.views.common import actor_for, mark_labels, scope_of
@@ -105,7 +106,7 @@ def _row(result: OfficialResult, labels: dict[str, str], kind: str) -> dict[str,
             for c in outcome.consequences
         ],
         "quorum": outcome.quorum.status.value,
-        "summary": ", ".join(f"{b.label} {b.count} ({b.percent}%)" for b in bars),
+        "summary": ", ".join(f"{b.label} {b.count} ({vi_percent(b.percent)}%)" for b in bars),
     }
 
 
