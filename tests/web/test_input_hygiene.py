@@ -299,3 +299,38 @@ def test_minutes_exports_never_carry_a_formula(setup_round, org_actor):
     assert found and all(cell.data_type == "s" for cell in found)
     with zipfile.ZipFile(io.BytesIO(data)) as parts:
         assert not any(b"<f>" in parts.read(name) for name in parts.namelist())
+
+
+# -- engine refusals -----------------------------------------------------------------------
+
+
+def test_every_engine_refusal_has_a_vietnamese_message():
+    """No refusal of the poll engine falls back to 'Không thực hiện được: <English>'."""
+    import ast
+    import pathlib
+
+    import tinnhiem.poll
+    from tinnhiem.web.actions.poll import _ballot_messages, _step_messages
+
+    known = set(_ballot_messages()) | set(_step_messages())
+    raised = set()
+    for path in pathlib.Path(tinnhiem.poll.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and node.args:
+                name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+                first = node.args[0]
+                if name in ("PollStateError", "StepRefused", "PollError", "_refuse") and (
+                    isinstance(first, ast.Constant) and isinstance(first.value, str)
+                ):
+                    raised.add(first.value)
+    assert raised and raised <= known, sorted(raised - known)
+
+
+def test_refusals_read_in_english_on_the_english_pages(client, voter, published):
+    client.force_login(voter)
+    client.cookies["django_language"] = "en"
+    url = reverse("web:results_comment", args=[published.pk])
+    page = client.post(url, {"text": "\u200b"}).content.decode()
+    assert "has only invisible characters (such as U+200B ZERO WIDTH SPACE)" in page
+    page = client.post(url, {"text": "a\u202e"}).content.decode()
+    assert "position 2: the text-direction character U+202E RIGHT-TO-LEFT OVERRIDE" in page
