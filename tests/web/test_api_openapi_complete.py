@@ -292,8 +292,9 @@ def test_real_answers_match_the_documented_schemas(
     assert receipt.status_code == 201, receipt.content
     _check(doc, _schema(doc, cast, "post", 201), receipt.json())
     copy = _post(voter, url, body)
-    assert copy.status_code == 409 and copy.json()["error"] == "duplicate"
-    _check(doc, _schema(doc, cast, "post", 409), copy.json())
+    assert copy.status_code == 200 and copy.json()["repeated"] is True
+    assert copy.json()["tracker"] == receipt.json()["tracker"]
+    _check(doc, _schema(doc, cast, "post", 200), copy.json())
     broken = _post(voter, url, {"ballot": {"credential": "zz"}})
     assert broken.status_code == 400
     _check(doc, _schema(doc, cast, "post", 400), broken.json())

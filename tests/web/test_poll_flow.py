@@ -138,7 +138,9 @@ def test_whole_round_through_the_api(opened: dict[str, Any], client: Any, org_ac
     assert "định dạng" in answer.json()["detail"]
     client.force_login(slips[0].credential.user)
     again = _post(client, cast_url, {"ballot": first_ballot.to_json()})
-    assert again.status_code == 409 and again.json()["error"] == "duplicate"
+    # Sent again (a lost answer): the same receipt, nothing added.
+    assert again.status_code == 200 and again.json()["repeated"] is True
+    assert again.json()["tracker"] == trackers[0]
     second = _post(client, cast_url, {"ballot": _ballot(opened, slips[0], {}).to_json()})
     assert second.status_code == 409 and second.json()["error"] == "already_voted"
     assert BallotModel.objects.count() == stored and BoardEntry.objects.count() == board

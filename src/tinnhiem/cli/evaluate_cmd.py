@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 from datetime import date
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -163,7 +164,7 @@ def _print_report(report: EvaluationReport, console: Console) -> None:
     from tinnhiem.evaluation import BODY_POLICY_VI, format_points
     from tinnhiem.rules import format_date_vi, format_number, format_percent_vi
 
-    def _n(x: float, d: int) -> str:
+    def _n(x: float | Fraction, d: int) -> str:
         return format_number(x, d)
 
     def _sn(x: float, d: int) -> str:

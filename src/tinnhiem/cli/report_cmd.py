@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -47,7 +47,7 @@ def _build(
 
     from tinnhiem.reports import minutes_from_paper, minutes_from_record
 
-    facts = {k: v for k, v in (meeting or {}).items() if v}
+    facts: dict[str, Any] = {k: v for k, v in (meeting or {}).items() if v}
     if is_paper_session(source):
         from tinnhiem.paper import PaperSession, open_log_file
 

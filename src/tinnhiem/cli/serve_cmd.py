@@ -56,6 +56,7 @@ def prepare(*, seed_demo: bool, base: str, console: Console) -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)  # for TINNHIEM_CACHE=db (else a no-op)
     if not seed_demo:
         return
     from tinnhiem.web.actions import do_seed_demo
@@ -99,6 +100,9 @@ def serve(
         bool, typer.Option("--demo/--no-demo", help="Seed the demo body and logins")
     ] = True,
     threads: Annotated[int, typer.Option("--threads", help="Worker threads")] = 8,
+    connections: Annotated[
+        int, typer.Option("--connections", help="Kết nối đồng thời tối đa / open connections")
+    ] = 1000,
 ) -> None:
     """Chạy máy chủ web / run the web server (waitress), after migrating and seeding."""
     console = Console()
@@ -114,7 +118,18 @@ def serve(
     from tinnhiem.web.wsgi import build_application
 
     console.print(f"Tín Nhiệm: {base}  (Ctrl+C để dừng / to stop)")
-    waitress_serve(build_application(), host=host, port=port, threads=threads, ident="tinnhiem")
+    # Sized for a hall: hundreds of phones on one network keep their connections open
+    # while they vote; waitress's default of 100 connections refused the rest.
+    waitress_serve(
+        build_application(),
+        host=host,
+        port=port,
+        threads=threads,
+        ident="tinnhiem",
+        connection_limit=connections,
+        backlog=2048,
+        channel_timeout=120,
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -107,17 +107,49 @@ class _Arrival:
         return self.store.has_voted(credential)
 
 
-class PollEngine:
-    """One round's protocol over ``store``. Cheap to build: state is read when needed."""
+#: What never changes once the committee key is fixed: the manifest (no restart after it),
+#: the rule text, the key and the fingerprint; and, once open, the credentials.
+_FIXED_WHEN_KEYED = frozenset({"manifest", "rule", "key", "fingerprint"})
+_FIXED_WHEN_OPEN = frozenset({"credentials", "credentials_set"})
 
-    def __init__(self, store: PollStore) -> None:
+
+class PollEngine:
+    """One round's protocol over ``store``. Cheap to build: state is read when needed.
+
+    ``memo``: a host serving many requests for one round may pass the same dict to each
+    engine of that ceremony (e.g. keyed by the election fingerprint): the values that can
+    no longer change (the manifest, rule, key and fingerprint once the committee key is
+    fixed, the credentials once open) are parsed once and kept there.
+    """
+
+    def __init__(self, store: PollStore, *, memo: dict[str, Any] | None = None) -> None:
         self.store = store
+        self.memo = memo
+        self._last_section: str | None = None
+        self._last_known = False
 
     # -- reading the state -------------------------------------------------------------------
 
     @property
     def phase(self) -> Phase:
-        return _PHASE_AFTER[self.store.last_section()]
+        if not self._last_known:
+            self._last_section = self.store.last_section()
+            self._last_known = True
+        return _PHASE_AFTER[self._last_section]
+
+    def _fixed(self, name: str, make: Any) -> Any:
+        """``make()``, kept in the memo when it can no longer change."""
+        memo = self.memo
+        if memo is not None and name in memo:
+            return memo[name]
+        value = make()
+        if memo is not None:
+            phase = self.phase
+            keyed = phase not in (Phase.NEW, Phase.CEREMONY)
+            opened = keyed and phase is not Phase.KEYED
+            if (name in _FIXED_WHEN_KEYED and keyed) or (name in _FIXED_WHEN_OPEN and opened):
+                memo[name] = value
+        return value
 
     def _need(self, *phases: Phase, step: str) -> None:
         phase = self.phase
@@ -139,7 +171,9 @@ class PollEngine:
     @cached_property
     def manifest(self) -> Manifest:
         """The manifest frozen when the ceremony started (or restarted, last)."""
-        return Manifest.from_json(self._section("manifest")["manifest"])
+        return self._fixed(  # type: ignore[no-any-return]
+            "manifest", lambda: Manifest.from_json(self._section("manifest")["manifest"])
+        )
 
     @property
     def attempt(self) -> int:
@@ -150,12 +184,18 @@ class PollEngine:
     @cached_property
     def rule(self) -> RuleSource:
         """The rule text frozen with the manifest (not the rule file as it reads today)."""
-        frozen = self._section("manifest")["rule"]
-        return RuleSource.from_text(frozen["text"], where="manifest.rule")
+
+        def make() -> RuleSource:
+            frozen = self._section("manifest")["rule"]
+            return RuleSource.from_text(frozen["text"], where="manifest.rule")
+
+        return self._fixed("rule", make)  # type: ignore[no-any-return]
 
     @cached_property
     def key(self) -> CommitteeKey:
-        return CommitteeKey.from_dict(self._section("committee")["key"])
+        return self._fixed(  # type: ignore[no-any-return]
+            "key", lambda: CommitteeKey.from_dict(self._section("committee")["key"])
+        )
 
     @property
     def public_key(self) -> Point:
@@ -164,11 +204,23 @@ class PollEngine:
     @cached_property
     def fingerprint(self) -> bytes:
         """H(manifest, committee public key): every proof of the round is bound to it."""
-        return election_fingerprint(self.manifest, self.public_key.to_bytes())
+        return self._fixed(  # type: ignore[no-any-return]
+            "fingerprint",
+            lambda: election_fingerprint(self.manifest, self.public_key.to_bytes()),
+        )
 
     @cached_property
     def credentials(self) -> tuple[bytes, ...]:
-        return tuple(bytes.fromhex(c) for c in self._section("open")["credentials"])
+        return self._fixed(  # type: ignore[no-any-return]
+            "credentials",
+            lambda: tuple(bytes.fromhex(c) for c in self._section("open")["credentials"]),
+        )
+
+    @cached_property
+    def _eligible(self) -> frozenset[bytes]:
+        return self._fixed(  # type: ignore[no-any-return]
+            "credentials_set", lambda: frozenset(self.credentials)
+        )
 
     def transcript(self) -> CeremonyTranscript:
         """The current attempt's ceremony messages (those of an abandoned one never count)."""
@@ -214,6 +266,9 @@ class PollEngine:
             digest = payload_hash(kind, payload)
         entry = BoardEntry(index, previous, kind, digest, entry_hash(index, previous, kind, digest))
         self.store.post(entry, payload)
+        if kind != "ballot":
+            self._last_section = kind
+            self._last_known = True
         return entry
 
     # -- 1. freezing the round ---------------------------------------------------------------
@@ -309,7 +364,7 @@ class PollEngine:
         verify_ballot(self.manifest, self.fingerprint, self.public_key, ballot)
 
     def _arrival(self) -> _Arrival:
-        return _Arrival(self.store, frozenset(self.credentials))
+        return _Arrival(self.store, self._eligible)
 
     def check_arrival(self, ballot: Ballot) -> None:
         """The arrival policy alone, changing nothing: a host checks it before the proofs

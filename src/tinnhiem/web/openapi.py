@@ -68,6 +68,14 @@ def _forbidden(post: bool, codes: tuple[str, ...] = ()) -> dict[str, Any]:
 
 
 _NOT_FOUND = _error("No such round (Không tìm thấy).", ["not_found"])
+_BUSY = {
+    **_error(
+        "busy: the database is too busy (a hall casting at once); nothing was stored. Send "
+        "the same request again after Retry-After seconds.",
+        ["busy"],
+    ),
+    "headers": {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}},
+}
 _NOT_ALLOWED = {
     **_error("method: the endpoint does not accept this method.", ["method"]),
     "headers": {
@@ -138,6 +146,7 @@ def _post(
             "403": _forbidden(True),
             "404": _NOT_FOUND,
             "405": _NOT_ALLOWED,
+            "503": _BUSY,
             **responses,
         },
     }
@@ -382,6 +391,10 @@ _BALLOT_SCHEMAS: dict[str, Any] = {
             },
             "ballot_hash": _HASH,
             "board_index": {"type": "integer", "minimum": 0},
+            "repeated": {
+                "type": "boolean",
+                "description": "true: this ballot was already on the board (sent twice)",
+            },
         },
     },
     "AuditRequest": {
@@ -671,6 +684,11 @@ def _voter_paths() -> dict[str, Any]:
             "CastRequest",
             {
                 "201": _json("CastReceipt", "Accepted and posted on the board."),
+                "200": _json(
+                    "CastReceipt",
+                    "This very ballot was already received (a client that lost the answer "
+                    "sends again): its receipt, with repeated = true; nothing is added.",
+                ),
                 "400": _error(
                     _BAD_JSON + " malformed / bad_signature / bad_proof: the ballot does not "
                     "parse or check (row names the row at fault). Nothing is stored.",
@@ -678,9 +696,11 @@ def _voter_paths() -> dict[str, Any]:
                 ),
                 "403": _forbidden(True, ("not_eligible", "wrong_credential", "refused")),
                 "409": _error(
-                    "The board forbids it: a copy of a received ballot, a replayed "
-                    "ciphertext, a second ballot from the credential, or the round is not open.",
-                    ["duplicate", "replay", "already_voted", "closed"],
+                    "The board forbids it: a ballot opened in a Benaloh audit (audited), a "
+                    "replayed ciphertext, a second ballot from the credential under the "
+                    "reject policy, or the round is not open. (A copy of an accepted ballot "
+                    "is answered 200 with its receipt.)",
+                    ["audited", "duplicate", "replay", "already_voted", "closed"],
                 ),
             },
             "Role voter. The ballot is checked once (signature, every row's proof, "

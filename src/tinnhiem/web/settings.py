@@ -89,7 +89,13 @@ TEMPLATES = [
 
 _default_db = f"sqlite:///{DATA_DIR / 'tinnhiem.sqlite3'}"
 DATABASES = {
-    "default": dj_database_url.parse(os.environ.get("DATABASE_URL") or _default_db, conn_max_age=0),
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or _default_db,
+        # A worker keeps its connection between requests (a hall's burst would otherwise
+        # open one per cast); checked before reuse.
+        conn_max_age=int(os.environ.get("TINNHIEM_DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    ),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -98,12 +104,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "tinnhiem",
-    }
-}
+
+def _cache(spec: str) -> dict[str, str]:
+    """``TINNHIEM_CACHE``: ``locmem`` (one process: ``tinnhiem serve``), ``db`` (a table in
+    the database, shared by every worker process: no server to run) or a ``redis://`` URL
+    (Redis or Valkey). Sessions live in the database either way; the cache holds the
+    login rate limits, which several worker processes must share."""
+    if spec.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": spec}
+    if spec == "db":
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "tinnhiem_cache",
+        }
+    if spec in ("", "locmem"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tinnhiem"}
+    raise ValueError(f"TINNHIEM_CACHE={spec!r}: use locmem, db or a redis:// URL")
+
+
+CACHES = {"default": _cache(os.environ.get("TINNHIEM_CACHE", "locmem"))}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -28,7 +28,13 @@ from tinnhiem.poll import AuditRow, Phase, PollEngine, PollError
 from tinnhiem.web.actions.audit import audit
 from tinnhiem.web.actions.errors import ActionError
 from tinnhiem.web.lib.access import Actor, ensure_role
-from tinnhiem.web.lib.poll_round import build_manifest, display_name, engine_of, rule_source_for
+from tinnhiem.web.lib.poll_round import (
+    build_manifest,
+    display_name,
+    engine_memo,
+    engine_of,
+    rule_source_for,
+)
 from tinnhiem.web.lib.poll_store import OrmPollStore
 from tinnhiem.web.models import (
     CommitteeMember,
@@ -165,7 +171,7 @@ def engine_for_update(round: Round) -> Iterator[tuple[Round, PollEngine]]:
     inside ``transaction.atomic``."""
     locked = Round.objects.select_for_update().select_related("body").get(pk=round.pk)
     try:
-        yield locked, PollEngine(OrmPollStore(locked))
+        yield locked, PollEngine(OrmPollStore(locked), memo=engine_memo(locked))
     except PollError as exc:
         raise poll_error(exc) from exc
 
@@ -355,6 +361,15 @@ def _log_refusal(actor: Actor, round: Round, exc: BallotRefused) -> None:
         audit(actor, "ballot.refused", round, round=round, detail=detail)
 
 
+def _first_refusal(engine: PollEngine, ballot: Ballot, proofs: BallotRejected) -> BallotRejected:
+    """The arrival policy's refusal if one applies (it comes first), else ``proofs``."""
+    try:
+        engine.check_arrival(ballot)
+    except BallotRejected as arrival:
+        return arrival
+    return proofs
+
+
 def do_cast_ballot(actor: Actor, round: Round, data: Any) -> CastReceipt:
     """Check the encrypted ballot ``data`` (its JSON form) and post it on the board.
 
@@ -371,17 +386,17 @@ def do_cast_ballot(actor: Actor, round: Round, data: Any) -> CastReceipt:
             raise _refuse_ballot("closed")
         ballot = _voter_ballot(actor, round, data)
         reader = engine_of(round)
-        known = reader.accepted(ballot)
-        if known is not None:
-            return CastReceipt.of(known, repeated=True)
         checked = reader.phase is Phase.OPEN
         if checked:
-            # The policy's order, without the lock: the arrival checks, then the proofs.
+            # The proofs first, without the lock. A ballot they refuse gets the policy's
+            # first reason: an arrival check, if one fails, comes before the proofs.
             try:
-                reader.check_arrival(ballot)
                 reader.check_ballot(ballot)
-            except BallotRejected as exc:
-                raise _refuse_ballot(exc.reason, row=exc.row) from exc
+            except BallotRejected as bad_proof:
+                first = _first_refusal(reader, ballot, bad_proof)
+                if first.reason == "duplicate" and (known := reader.accepted(ballot)):
+                    return CastReceipt.of(known, repeated=True)
+                raise _refuse_ballot(first.reason, row=first.row) from first
         for attempt in range(CAST_TRIES):
             try:
                 return _accept(who, round, ballot, checked=checked)

@@ -9,6 +9,7 @@ edit after that moment cannot change the round.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from functools import lru_cache
 from typing import Any
 
@@ -100,10 +101,31 @@ def build_manifest(round: Round, source: RuleSource) -> Manifest:
     )
 
 
+#: Per ceremony (round id, election fingerprint): what the engine parsed once the round's
+#: key was fixed, shared by the requests this process serves (a hall casts hundreds).
+_MEMOS: OrderedDict[tuple[int, str], dict[str, Any]] = OrderedDict()
+_MEMO_ROUNDS = 64
+
+
+def engine_memo(round: Round) -> dict[str, Any] | None:
+    """The memo of ``round``'s ceremony, once its key is fixed (its fingerprint names it)."""
+    if not round.fingerprint:
+        return None
+    key = (round.pk, round.fingerprint)
+    memo = _MEMOS.get(key)
+    if memo is None:
+        memo = _MEMOS[key] = {}
+        while len(_MEMOS) > _MEMO_ROUNDS:
+            _MEMOS.popitem(last=False)
+    else:
+        _MEMOS.move_to_end(key)
+    return memo
+
+
 def engine_of(round: Round) -> PollEngine:
     """The round's engine for reading (pages, downloads). Actions that change the round
     use ``actions.poll.engine_for_update`` instead."""
-    return PollEngine(OrmPollStore(round))
+    return PollEngine(OrmPollStore(round), memo=engine_memo(round))
 
 
 def record_for(round: Round) -> ElectionRecord | None:
