@@ -64,6 +64,25 @@ class Outcome:
     error: str = ""
 
 
+def process_cpu_seconds(root: int) -> float:
+    """CPU seconds (user + system) of process ``root`` and its children, from /proc (0.0
+    where /proc is missing): the server's own cost of the burst."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    try:
+        pids = [p for p in os.listdir("/proc") if p.isdigit()]
+    except OSError:
+        return 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(pid) == root or int(fields[1]) == root:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -401,11 +420,15 @@ def main(argv: list[str]) -> int:
         threads = [threading.Thread(target=run, args=(i,)) for i in range(len(voters))]
         for thread in threads:
             thread.start()
+        print(f"{len(voters)} voters logged in; the burst starts", flush=True)
+        server_cpu = process_cpu_seconds(server.pid)
         start.wait()
         burst = time.perf_counter()
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - burst
+        server_cpu = process_cpu_seconds(server.pid) - server_cpu
+        print(f"the burst is over after {elapsed:.2f} s", flush=True)
     finally:
         if server is not None:
             server.terminate()
@@ -431,6 +454,10 @@ def main(argv: list[str]) -> int:
         if o.status not in (200, 201):
             print(f"  {o.status}: {o.error[:200]}")
             break
+    print(
+        f"server CPU {server_cpu:.1f} s over the burst: {1000 * server_cpu / len(voters):.1f} ms "
+        f"per cast ({100 * server_cpu / (elapsed * cores):.0f}% of {cores} cores)"
+    )
     print(
         f"{args.database} / {args.server}: accepted {accepted}, refused {refused}, "
         f"errors {errors}, busy retries {retries}; burst {elapsed:.2f} s, "

@@ -20,4 +20,6 @@ if [ -d tests/web ] && [ "${TINNHIEM_SKIP_POSTGRES:-0}" != 1 ]; then
     start_postgres
     trap stop_postgres EXIT
     DATABASE_URL="$PG_URL" pytest -q -p no:cacheprovider -m "not browser" tests/web "$@"
+    echo "== the production deployment (gunicorn, PostgreSQL, shared cache) under the load bench's smoke size"
+    python -m bench.web_cast 24 6 --database postgresql --server gunicorn --cache db
 fi

@@ -18,7 +18,9 @@ def _tune_sqlite(sender: Any, connection: Any, **kwargs: Any) -> None:
         cursor.execute("PRAGMA journal_mode=WAL;")
         cursor.execute("PRAGMA synchronous=NORMAL;")
         cursor.execute("PRAGMA foreign_keys=ON;")
-        cursor.execute("PRAGMA busy_timeout=5000;")
+        # A writer waits up to 20 s for the one write lock (the OPTIONS timeout says the
+        # same; the pragma is what the connection uses).
+        cursor.execute("PRAGMA busy_timeout=20000;")
 
 
 def connect() -> None:

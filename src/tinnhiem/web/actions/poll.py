@@ -336,8 +336,8 @@ def do_restart_ceremony(
 # -- casting and auditing --------------------------------------------------------------------
 
 
-def _voter_ballot(actor: Actor, round: Round, data: Any) -> Ballot:
-    """The ballot in ``data``, signed with the actor's own credential."""
+def _voter_ballot(actor: Actor, round: Round, data: Any) -> tuple[Ballot, VoterCredential]:
+    """The ballot in ``data``, signed with the actor's own credential (returned too)."""
     mine = VoterCredential.objects.filter(round=round, user=actor.user).first()
     if mine is None:
         raise _refuse_ballot("not_eligible")
@@ -348,7 +348,7 @@ def _voter_ballot(actor: Actor, round: Round, data: Any) -> Ballot:
     if to_hex(ballot.credential) != mine.public_key:
         known = VoterCredential.objects.filter(round=round, public_key=to_hex(ballot.credential))
         raise _refuse_ballot("wrong_credential" if known.exists() else "not_eligible")
-    return ballot
+    return ballot, mine
 
 
 def _log_refusal(actor: Actor, round: Round, exc: BallotRefused) -> None:
@@ -384,9 +384,9 @@ def do_cast_ballot(actor: Actor, round: Round, data: Any) -> CastReceipt:
     try:
         if round.status != RoundStatus.OPEN:
             raise _refuse_ballot("closed")
-        ballot = _voter_ballot(actor, round, data)
+        ballot, mine = _voter_ballot(actor, round, data)
         reader = engine_of(round)
-        checked = reader.phase is Phase.OPEN
+        checked = bool(round.fingerprint)  # keyed: the proofs can be checked now
         if checked:
             # The proofs first, without the lock. A ballot they refuse gets the policy's
             # first reason: an arrival check, if one fails, comes before the proofs.
@@ -399,7 +399,7 @@ def do_cast_ballot(actor: Actor, round: Round, data: Any) -> CastReceipt:
                 raise _refuse_ballot(first.reason, row=first.row) from first
         for attempt in range(CAST_TRIES):
             try:
-                return _accept(who, round, ballot, checked=checked)
+                return _accept(who, round, ballot, mine, checked=checked)
             except OperationalError:
                 if attempt == CAST_TRIES - 1:
                     raise
@@ -411,10 +411,14 @@ def do_cast_ballot(actor: Actor, round: Round, data: Any) -> CastReceipt:
 
 
 @transaction.atomic
-def _accept(actor: Actor, round: Round, ballot: Ballot, *, checked: bool) -> CastReceipt:
+def _accept(
+    actor: Actor, round: Round, ballot: Ballot, mine: VoterCredential, *, checked: bool
+) -> CastReceipt:
     with engine_for_update(round) as (round, engine):
         if round.status != RoundStatus.OPEN:
             raise _refuse_ballot("closed")
+        if isinstance(engine.store, OrmPollStore):
+            engine.store.remember_credential(mine.public_key, mine.pk)
         open_round(round, engine)
         try:
             accepted = engine.cast(ballot, checked=checked)
@@ -442,7 +446,7 @@ def do_audit_ballot(actor: Actor, round: Round, data: Any, reveal: Any) -> list[
     with engine_for_update(round) as (round, engine):
         if round.status != RoundStatus.OPEN:
             raise ActionError(_("Đợt bỏ phiếu không mở."))
-        ballot = _voter_ballot(actor, round, data)
+        ballot, _mine = _voter_ballot(actor, round, data)
         open_round(round, engine)
         rows = engine.audit(ballot, reveal)
         tracker = format_tracker(ballot.ballot_hash(engine.fingerprint))

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.db import connection
+
 from tinnhiem.ballots import Accepted, Ballot, BoardEntry, to_hex
 from tinnhiem.ballots.arrival import alphas_of
 from tinnhiem.poll import CeremonyPost
@@ -60,11 +62,21 @@ class OrmPollStore:
         self.round = round
         self._sections: dict[str, Any] = {}
         self._members: dict[int, CommitteeMember] | None = None
+        self._credential_ids: dict[str, int] = {}
+
+    def remember_credential(self, public_key_hex: str, pk: int) -> None:
+        """The host already looked this credential up: ``add_ballot`` need not again."""
+        self._credential_ids[public_key_hex] = pk
 
     # -- the bulletin board ------------------------------------------------------------------
 
     def last_entry(self) -> BoardEntry | None:
-        row = EntryRow.objects.filter(round=self.round).order_by("-seq").first()
+        row = (
+            EntryRow.objects.filter(round=self.round)
+            .only("seq", "previous", "kind", "payload_hash", "hash")
+            .order_by("-seq")
+            .first()
+        )
         return None if row is None else core_entry(row)
 
     def last_section(self) -> str | None:
@@ -151,23 +163,26 @@ class OrmPollStore:
         ).exists()
 
     def add_ballot(self, accepted: Accepted) -> None:
-        credential = VoterCredential.objects.get(
-            round=self.round, public_key=to_hex(accepted.ballot.credential)
-        )
+        public = to_hex(accepted.ballot.credential)
+        credential_id = self._credential_ids.get(public)
+        if credential_id is None:
+            credential_id = VoterCredential.objects.get(round=self.round, public_key=public).pk
         row = BallotRow.objects.create(
             round=self.round,
-            credential=credential,
+            credential_id=credential_id,
             payload=accepted.ballot.to_json(),
             tracker=accepted.tracker,
             ballot_hash=accepted.ballot_hash.hex(),
             board_seq=accepted.board_index,
         )
-        BallotAlpha.objects.bulk_create(
-            [
-                BallotAlpha(round=self.round, alpha=a.hex(), ballot=row)
-                for a in alphas_of(accepted.ballot)
-            ]
-        )
+        # One statement, no model instances: a ballot has a row per official (44 and more).
+        table = BallotAlpha._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f'INSERT INTO "{table}" ("round_id", "alpha", "ballot_id") '  # noqa: S608
+                "VALUES (%s, %s, %s)",
+                [(self.round.pk, a.hex(), row.pk) for a in alphas_of(accepted.ballot)],
+            )
 
     def spend(self, ballot: Ballot, ballot_hash: bytes) -> None:
         from tinnhiem.ballots import format_tracker
