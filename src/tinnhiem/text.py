@@ -22,6 +22,7 @@ apostrophe in front (OWASP's CSV injection advice). Numbers stay numbers.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -172,7 +173,7 @@ def spreadsheet_cell(value: object) -> object:
     return "'" + value
 
 
-def spreadsheet_row(values: list[object] | tuple[object, ...]) -> list[object]:
+def spreadsheet_row(values: Sequence[object]) -> list[object]:
     """:func:`spreadsheet_cell` of every value."""
     return [spreadsheet_cell(v) for v in values]
 
