@@ -197,3 +197,23 @@ def test_a_cast_costs_the_same_queries_however_many_ballots_are_in(
         counts.append(len(queries))
         assert not any('"web_ballot"."payload"' in q["sql"] for q in queries.captured_queries)
     assert len(set(counts[1:])) == 1, counts
+
+
+def test_what_the_ceremony_froze_is_named_when_an_edit_is_refused(
+    setup_round: Any, org_actor: Any, people: dict[str, Any]
+) -> None:
+    from tinnhiem.web.actions import ActionError, do_update_round
+
+    do_start_ceremony(org_actor, setup_round)
+    before = engine_of(setup_round).manifest
+    refusals = {
+        "Danh sách người được lấy phiếu": lambda: do_add_official(
+            org_actor, setup_round, people["P3"], post="Ủy viên"
+        ),
+        "Danh sách người được triệu tập": lambda: do_summon(org_actor, setup_round, []),
+        "Thông tin đợt": lambda: do_update_round(org_actor, setup_round, title="Khác"),
+    }
+    for what, step in refusals.items():
+        with pytest.raises(ActionError, match=f"{what}.*đã được chốt"):
+            step()
+    assert engine_of(setup_round).manifest == before

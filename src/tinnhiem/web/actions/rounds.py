@@ -67,6 +67,19 @@ def _need_status(round: Round, *allowed: str) -> None:
         )
 
 
+def _need_unfrozen(round: Round, what: str) -> None:
+    """Refuse a change to what the round's manifest froze when its key ceremony started,
+    naming it: the round is what its board says, a change applies only to a new round."""
+    if round.status != RoundStatus.DRAFT:
+        raise ActionError(
+            _(
+                "%(what)s đã được chốt khi bắt đầu lễ tạo khóa và đăng lên bảng tin công khai; "
+                "không sửa được nữa. Thay đổi chỉ áp dụng cho một đợt mới."
+            )
+            % {"what": what}
+        )
+
+
 def _check_setup(
     *,
     title: str,
@@ -166,7 +179,7 @@ def do_update_round(actor: Actor, round: Round, **fields: Any) -> Round:
     """Change the title, rule, committee size or schedule of a draft round."""
     role = ensure_role(actor, [Role.ORGANISER], round=round)
     round = _locked(round)
-    _need_status(round, RoundStatus.DRAFT)
+    _need_unfrozen(round, _("Thông tin đợt (tên, quy định, Ban kiểm phiếu, cách bỏ phiếu lại)"))
     allowed = {
         "title",
         "rule_id",
@@ -208,7 +221,7 @@ def do_add_official(
     (default: last). Gives them the official role in the round."""
     role = ensure_role(actor, [Role.ORGANISER], round=round)
     round = _locked(round)
-    _need_status(round, RoundStatus.DRAFT)
+    _need_unfrozen(round, _("Danh sách người được lấy phiếu"))
     post = clean(post, label=_("Chức vụ"), field="post")
     if person.body_id != round.body_id:
         raise ActionError(_("Người này không thuộc cơ quan của đợt."), field="person")
@@ -242,7 +255,7 @@ def do_remove_official(actor: Actor, official: Official) -> None:
     """Take an official off the ballot of a draft round (nothing was cast yet)."""
     round = official.round
     role = ensure_role(actor, [Role.ORGANISER], round=round)
-    _need_status(_locked(round), RoundStatus.DRAFT)
+    _need_unfrozen(_locked(round), _("Danh sách người được lấy phiếu"))
     if SelfReport.objects.filter(official=official).exists():
         raise ActionError(_("Người này đã nộp báo cáo; hãy miễn lấy phiếu thay vì xóa."))
     detail = {"person": official.person.external_id, "post": official.post}
@@ -257,7 +270,7 @@ def do_set_exemption(
     """Exempt an official from the poll (with the reason shown beside them) or undo it."""
     round = official.round
     role = ensure_role(actor, [Role.ORGANISER], round=round)
-    _need_status(_locked(round), RoundStatus.DRAFT)
+    _need_unfrozen(_locked(round), _("Danh sách người được miễn lấy phiếu"))
     reason = clean(reason, label=_("Lý do"), field="reason")
     if exempt and not reason:
         raise ActionError(_("Hãy ghi lý do miễn lấy phiếu."), field="reason")
@@ -280,7 +293,7 @@ def do_summon(actor: Actor, round: Round, people: Iterable[Person]) -> int:
     returns how many were added."""
     role = ensure_role(actor, [Role.ORGANISER], round=round)
     round = _locked(round)
-    _need_status(round, RoundStatus.DRAFT)
+    _need_unfrozen(round, _("Danh sách người được triệu tập"))
     people = list(people)
     if any(p.body_id != round.body_id for p in people):
         raise ActionError(_("Có người không thuộc cơ quan của đợt."), field="people")
@@ -302,7 +315,7 @@ def do_add_committee_member(actor: Actor, round: Round, user: Any) -> CommitteeM
     """Seat ``user`` on the counting committee (next index) and give them the role."""
     role = ensure_role(actor, [Role.ORGANISER], round=round)
     round = _locked(round)
-    _need_status(round, RoundStatus.DRAFT)
+    _need_unfrozen(round, _("Ban kiểm phiếu"))
     seated = CommitteeMember.objects.seated(round)
     if seated.count() >= round.committee_size:
         raise ActionError(_("Ban kiểm phiếu đã đủ %(n)s thành viên.") % {"n": round.committee_size})
