@@ -124,8 +124,9 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     organiser = Role.ORGANISER in roles
     rule = builtin_rule(round_.rule_id)
     officials = Official.objects.filter(round=round_).select_related("person", "report")
+    # Every voter lands here after the slip login: a hall of 500 must not each load 500
+    # summons; only the organiser's forms need the list itself.
     summoned = Summons.objects.filter(round=round_).select_related("person")
-    summoned_ids = {s.person_id for s in summoned}
     context: dict[str, Any] = {
         "round": round_,
         "roles": roles,
@@ -134,7 +135,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         "rule_title": rule_title(rule) if rule else round_.rule_id,
         "officials": officials,
         "reports": {r.official_id: r for r in SelfReport.objects.filter(official__round=round_)},
-        "summoned_count": len(summoned),
+        "summoned_count": summoned.count(),
         "checked_in": CheckIn.objects.filter(round=round_).count(),
         "quorum": quorum_of(round_),
         "committee": CommitteeMember.objects.seated(round_).select_related("user"),
@@ -145,6 +146,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         ],
     }
     if organiser:
+        summoned_ids = {s.person_id for s in summoned}
         people = Person.objects.filter(body=round_.body)
         on_ballot = {o.person_id for o in officials}
         in_committee = {m.user_id for m in context["committee"]}
