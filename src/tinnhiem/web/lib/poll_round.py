@@ -9,6 +9,7 @@ edit after that moment cannot change the round.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from functools import lru_cache
 from typing import Any
@@ -105,6 +106,7 @@ def build_manifest(round: Round, source: RuleSource) -> Manifest:
 #: key was fixed, shared by the requests this process serves (a hall casts hundreds).
 _MEMOS: OrderedDict[tuple[int, str], dict[str, Any]] = OrderedDict()
 _MEMO_ROUNDS = 64
+_MEMO_LOCK = threading.Lock()
 
 
 def engine_memo(round: Round) -> dict[str, Any] | None:
@@ -112,14 +114,15 @@ def engine_memo(round: Round) -> dict[str, Any] | None:
     if not round.fingerprint:
         return None
     key = (round.pk, round.fingerprint)
-    memo = _MEMOS.get(key)
-    if memo is None:
-        memo = _MEMOS[key] = {}
-        while len(_MEMOS) > _MEMO_ROUNDS:
-            _MEMOS.popitem(last=False)
-    else:
-        _MEMOS.move_to_end(key)
-    return memo
+    with _MEMO_LOCK:  # the server's threads share it
+        memo = _MEMOS.get(key)
+        if memo is None:
+            memo = _MEMOS[key] = {}
+            while len(_MEMOS) > _MEMO_ROUNDS:
+                _MEMOS.popitem(last=False)
+        else:
+            _MEMOS.move_to_end(key)
+        return memo
 
 
 def engine_of(round: Round) -> PollEngine:
