@@ -137,6 +137,7 @@ def build_round(voters: int, officials: int) -> tuple[int, list[Voter], dict[str
         do_start_ceremony,
         do_summon,
     )
+    from tinnhiem.web.actions.demo import run_hosted_ceremony
     from tinnhiem.web.lib.access import Actor
     from tinnhiem.web.lib.poll_round import engine_of
     from tinnhiem.web.lib.roster import RosterRow
@@ -163,7 +164,7 @@ def build_round(voters: int, officials: int) -> tuple[int, list[Voter], dict[str
     for person in people[-3:]:
         do_add_committee_member(org, round_, do_ensure_account(org, person).user)
     do_start_ceremony(org, round_)
-    _run_ceremony(round_)
+    run_hosted_ceremony(round_)
     round_.refresh_from_db()
     slips = do_issue_credentials(org, round_)
     for summons in Summons.objects.filter(round=round_):
@@ -176,35 +177,6 @@ def build_round(voters: int, officials: int) -> tuple[int, list[Voter], dict[str
         "public_key": round_.public_key,
     }
     return round_.pk, [Voter(s.login_code, s.seed.hex()) for s in slips], booth
-
-
-def _run_ceremony(round_: Any) -> None:
-    from tinnhiem.ballots import ceremony_fingerprint
-    from tinnhiem.crypto import Context
-    from tinnhiem.crypto.dkg import DkgMember
-    from tinnhiem.web.actions.poll import do_post_ceremony_message
-    from tinnhiem.web.lib.access import Actor
-    from tinnhiem.web.lib.poll_round import engine_of
-    from tinnhiem.web.models import CommitteeMember
-
-    manifest = engine_of(round_).manifest
-    ctx = Context(ceremony_fingerprint(manifest))
-    seats = {m.index: Actor(m.user, "committee") for m in CommitteeMember.objects.seated(round_)}
-    members = {i: DkgMember(ctx, i, manifest.threshold, len(seats)) for i in seats}
-    commits = {i: m.commit() for i, m in members.items()}
-    for i, c in commits.items():
-        do_post_ceremony_message(seats[i], round_, "commit", c.to_dict())
-    reveals = {i: m.reveal(commits) for i, m in members.items()}
-    for i, r in reveals.items():
-        do_post_ceremony_message(seats[i], round_, "reveal", r.to_dict())
-    for i, m in members.items():
-        key, _share = m.finish(reveals)
-        confirm = {
-            "member": i,
-            "verification_key": key.verification_keys[i].hex(),
-            "public_key": key.public_key.hex(),
-        }
-        do_post_ceremony_message(seats[i], round_, "confirm", confirm)
 
 
 # -- the voters' phones ---------------------------------------------------------------------

@@ -5,12 +5,10 @@ nonces are kept (for Benaloh audits), and the members' partial decryptions."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-from tinnhiem.ballots import Ballot, Manifest, Mark, ceremony_fingerprint, seal_ballot
-from tinnhiem.crypto import Context, CredentialKey, Point
-from tinnhiem.crypto.dkg import DkgMember, MemberShare
+from tinnhiem.ballots import Ballot, Manifest, Mark, seal_ballot
+from tinnhiem.crypto import CredentialKey, Point
 
 
 def sealed_ballot(
@@ -25,38 +23,4 @@ def sealed_ballot(
     return sealed.ballot, sealed.reveal
 
 
-@dataclass
-class Committee:
-    """The members' DKG sides, for a manifest; each step yields the messages to post."""
-
-    manifest: Manifest
-    members: dict[int, DkgMember] = field(init=False)
-    shares: dict[int, MemberShare] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        ctx = Context(ceremony_fingerprint(self.manifest))
-        t, n = self.manifest.threshold, len(self.manifest.committee)
-        self.members = {i: DkgMember(ctx, i, t, n) for i in range(1, n + 1)}
-
-    def commits(self) -> dict[int, dict[str, Any]]:
-        self._commits = {i: m.commit() for i, m in self.members.items()}
-        return {i: c.to_dict() for i, c in self._commits.items()}
-
-    def reveals(self) -> dict[int, dict[str, Any]]:
-        self._reveals = {i: m.reveal(self._commits) for i, m in self.members.items()}
-        return {i: r.to_dict() for i, r in self._reveals.items()}
-
-    def confirms(self) -> dict[int, dict[str, Any]]:
-        out = {}
-        for i, member in self.members.items():
-            key, share = member.finish(self._reveals)
-            self.shares[i] = share
-            out[i] = {
-                "member": i,
-                "verification_key": key.verification_keys[i].hex(),
-                "public_key": key.public_key.hex(),
-            }
-        return out
-
-
-__all__ = ["Committee", "sealed_ballot"]
+__all__ = ["sealed_ballot"]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from openapi_spec_validator import validate
 
 from tinnhiem.ballots import BoardError
-from tinnhiem.web.lib.board import verify_chain
+from tinnhiem.web.lib.poll_store import verify_chain
 from tinnhiem.web.models import AppendOnlyError, BoardEntry, Result, Role
 from tinnhiem.web.openapi import openapi_document
 from web.board_helpers import post_entries

@@ -15,7 +15,7 @@ import pytest
 from tinnhiem.ballots import BallotRejected, Mark
 from tinnhiem.crypto import Context, CredentialKey
 from tinnhiem.crypto.threshold import partial_decrypt
-from tinnhiem.poll import MemoryStore, PollEngine, PollError
+from tinnhiem.poll import MemoryStore, PollEngine, PollError, Trustees
 from tinnhiem.record import verify_record
 from tinnhiem.tally import RuleSource
 from tinnhiem.web.actions import (
@@ -37,7 +37,7 @@ from tinnhiem.web.actions.poll import (
 from tinnhiem.web.lib.access import Actor
 from tinnhiem.web.lib.poll_round import engine_of, record_for
 from tinnhiem.web.models import CommitteeMember, Summons
-from web.poll_drive import Committee, sealed_ballot
+from web.poll_drive import sealed_ballot
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def test_web_and_memory_hosts_write_the_same_record(setup_round: Any, org_actor:
     memory.freeze(manifest, RuleSource.from_text(frozen.rule.text))
 
     # The key ceremony: each message goes to both hosts, from the same members.
-    committee = Committee(manifest)
+    committee = Trustees(manifest)
     seats = {
         m.index: Actor(m.user, "committee") for m in CommitteeMember.objects.filter(round=round_)
     }

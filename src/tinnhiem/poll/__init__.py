@@ -10,7 +10,7 @@ from tinnhiem.poll.audit import AuditRow, check_audit
 from tinnhiem.poll.ceremony import CEREMONY_KINDS, CeremonyTranscript
 from tinnhiem.poll.engine import SECTIONS, Phase, PollEngine
 from tinnhiem.poll.errors import BallotRejected, PollError, PollStateError, StepRefused
-from tinnhiem.poll.simulation import Election, MemberSecrets, run_key_ceremony
+from tinnhiem.poll.simulation import Election, MemberSecrets, Trustees, run_key_ceremony
 from tinnhiem.poll.store import CeremonyPost, MemoryStore, PollStore
 from tinnhiem.poll.trustee import (
     MESSAGE_KINDS,
@@ -42,6 +42,7 @@ __all__ = [
     "PollStore",
     "StepRefused",
     "TrusteeMessage",
+    "Trustees",
     "aggregates_file",
     "ceremony_file",
     "check_audit",

@@ -33,12 +33,9 @@ from tinnhiem.ballots import (
     RevotePolicy,
     RoundKind,
     cast_ballot,
-    ceremony_fingerprint,
 )
 from tinnhiem.ballots.pool import chunked, parallel_map
-from tinnhiem.crypto import Context, CredentialKey, Point
-from tinnhiem.crypto.dkg import DkgMember, MemberShare
-from tinnhiem.crypto.threshold import partial_decrypt
+from tinnhiem.crypto import CredentialKey, Point
 from tinnhiem.demo_data import ROSTERS, demo_posts, vietnamese_names
 from tinnhiem.errors import InputError
 from tinnhiem.poll.engine import PollEngine
@@ -50,7 +47,6 @@ __all__ = [
     "DemoBodySpec",
     "DemoConfig",
     "DemoRun",
-    "DemoTrustees",
     "demo_ballot_json",
     "demo_manifest",
     "demo_marks",
@@ -367,51 +363,6 @@ def run_demo(
 
 
 # -- the demo's players for a hosted round (the web site's seeded finished round) ----------
-
-
-class DemoTrustees:
-    """The counting committee's members of a hosted demo round, played in one process.
-
-    The web seed drives a finished round through its real actions: each member posts the
-    three DKG messages this class makes, and later their partial decryption; the web layer
-    never touches the crypto package (its contract), this module does it for the demo.
-    """
-
-    def __init__(self, manifest: Manifest) -> None:
-        ctx = Context(ceremony_fingerprint(manifest))
-        t, n = manifest.threshold, len(manifest.committee)
-        self._members = {m.index: DkgMember(ctx, m.index, t, n) for m in manifest.committee}
-        self._commits: dict[int, Any] = {}
-        self._reveals: dict[int, Any] = {}
-        self.shares: dict[int, MemberShare] = {}
-
-    def commits(self) -> dict[int, dict[str, Any]]:
-        self._commits = {i: m.commit() for i, m in self._members.items()}
-        return {i: c.to_dict() for i, c in self._commits.items()}
-
-    def reveals(self) -> dict[int, dict[str, Any]]:
-        self._reveals = {i: m.reveal(self._commits) for i, m in self._members.items()}
-        return {i: r.to_dict() for i, r in self._reveals.items()}
-
-    def confirms(self) -> dict[int, dict[str, Any]]:
-        out = {}
-        for i, member in self._members.items():
-            key, share = member.finish(self._reveals)
-            self.shares[i] = share
-            out[i] = {
-                "member": i,
-                "verification_key": key.verification_keys[i].hex(),
-                "public_key": key.public_key.hex(),
-            }
-        return out
-
-    def decryption(self, index: int, engine: PollEngine) -> dict[str, Any]:
-        """Member ``index``'s partial decryption of the round's aggregates."""
-        ctx = Context(engine.fingerprint)
-        share: dict[str, Any] = partial_decrypt(
-            ctx, self.shares[index], engine.aggregates()
-        ).to_dict()
-        return share
 
 
 def demo_ballot_json(engine: PollEngine, seed: bytes, marks: Mapping[str, Mark]) -> Any:

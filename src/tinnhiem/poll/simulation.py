@@ -9,8 +9,9 @@ the record are exactly those of a web round; only the transport differs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from tinnhiem.ballots import Accepted, Ballot, BallotRejected, Manifest, ceremony_fingerprint
 from tinnhiem.crypto import Ciphertext, Context, Point
@@ -23,7 +24,7 @@ from tinnhiem.poll.store import MemoryStore, PollStore
 from tinnhiem.record.model import ElectionRecord
 from tinnhiem.tally import OfficialResult, RuleSource
 
-__all__ = ["Election", "MemberSecrets", "run_key_ceremony"]
+__all__ = ["Election", "MemberSecrets", "Trustees", "run_key_ceremony"]
 
 
 @dataclass
@@ -33,32 +34,62 @@ class MemberSecrets:
     shares: dict[int, MemberShare] = field(default_factory=dict)
 
 
-def run_key_ceremony(engine: PollEngine) -> MemberSecrets:
-    """Every member's three DKG steps, posted in order through the engine's mediator."""
-    manifest = engine.manifest
-    ctx = Context(ceremony_fingerprint(manifest))
-    t, n = manifest.threshold, len(manifest.committee)
-    members = {m.index: DkgMember(ctx, m.index, t, n) for m in manifest.committee}
-    commits = {i: member.commit() for i, member in members.items()}
-    for i, commit in commits.items():
-        engine.post_ceremony_message(i, "commit", commit.to_dict())
-    reveals = {i: member.reveal(commits) for i, member in members.items()}
-    for i, reveal in reveals.items():
-        engine.post_ceremony_message(i, "reveal", reveal.to_dict())
-    secrets = MemberSecrets()
-    for i, member in members.items():
-        key, share = member.finish(reveals)
-        secrets.shares[i] = share
-        engine.post_ceremony_message(
-            i,
-            "confirm",
-            {
+class Trustees:
+    """The counting committee's members played in one process (demo, bench, tests): each
+    step gives every member's message, to post through whatever host runs the round (the
+    engine here, the web actions for a hosted demo)."""
+
+    def __init__(self, manifest: Manifest) -> None:
+        ctx = Context(ceremony_fingerprint(manifest))
+        t, n = manifest.threshold, len(manifest.committee)
+        self._members = {m.index: DkgMember(ctx, m.index, t, n) for m in manifest.committee}
+        self._commits: dict[int, Any] = {}
+        self._reveals: dict[int, Any] = {}
+        self.secrets = MemberSecrets()
+
+    @property
+    def shares(self) -> dict[int, MemberShare]:
+        return self.secrets.shares
+
+    def commits(self) -> dict[int, dict[str, Any]]:
+        self._commits = {i: m.commit() for i, m in self._members.items()}
+        return {i: c.to_dict() for i, c in self._commits.items()}
+
+    def reveals(self) -> dict[int, dict[str, Any]]:
+        self._reveals = {i: m.reveal(self._commits) for i, m in self._members.items()}
+        return {i: r.to_dict() for i, r in self._reveals.items()}
+
+    def confirms(self) -> dict[int, dict[str, Any]]:
+        out = {}
+        for i, member in self._members.items():
+            key, share = member.finish(self._reveals)
+            self.secrets.shares[i] = share
+            out[i] = {
                 "member": i,
                 "verification_key": key.verification_keys[i].hex(),
                 "public_key": key.public_key.hex(),
-            },
-        )
-    return secrets
+            }
+        return out
+
+    def steps(self) -> Iterator[tuple[str, dict[int, dict[str, Any]]]]:
+        """The three rounds in order: ``(kind, {member: message})``."""
+        yield "commit", self.commits()
+        yield "reveal", self.reveals()
+        yield "confirm", self.confirms()
+
+    def decryption(self, index: int, engine: PollEngine) -> dict[str, Any]:
+        """Member ``index``'s partial decryption of the round's aggregates."""
+        ctx = Context(engine.fingerprint)
+        return partial_decrypt(ctx, self.shares[index], engine.aggregates()).to_dict()
+
+
+def run_key_ceremony(engine: PollEngine) -> MemberSecrets:
+    """Every member's three DKG steps, posted in order through the engine's mediator."""
+    trustees = Trustees(engine.manifest)
+    for kind, messages in trustees.steps():
+        for i, payload in messages.items():
+            engine.post_ceremony_message(i, kind, payload)
+    return trustees.secrets
 
 
 class Election:

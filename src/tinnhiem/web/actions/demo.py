@@ -26,7 +26,8 @@ from django.utils import timezone
 
 from tinnhiem.demo_data import HDND_POSTS, vietnamese_names
 from tinnhiem.evaluation import demo_body, write_programme
-from tinnhiem.poll.demo import DemoTrustees, demo_ballot_json, marks_for_counts
+from tinnhiem.poll import Trustees
+from tinnhiem.poll.demo import demo_ballot_json, marks_for_counts
 from tinnhiem.web.actions.audit import audit
 from tinnhiem.web.actions.bodies import (
     do_create_body,
@@ -60,7 +61,14 @@ from tinnhiem.web.lib.roster import RosterRow
 from tinnhiem.web.lib.rules import rule_choices
 from tinnhiem.web.models import Body, CommitteeMember, Membership, Person, Role, Round, Summons
 
-__all__ = ["DEMO_BODY", "DEMO_PASSWORD", "DemoLogin", "DemoSeed", "do_seed_demo"]
+__all__ = [
+    "DEMO_BODY",
+    "DEMO_PASSWORD",
+    "DemoLogin",
+    "DemoSeed",
+    "do_seed_demo",
+    "run_hosted_ceremony",
+]
 
 DEMO_BODY = "demo"
 DEMO_PASSWORD = "tinnhiem-demo"  # noqa: S105 - a demo on loopback, printed on purpose
@@ -213,6 +221,20 @@ _DELEGATES = 75  # tinnhiem.poll.demo.BODIES["hdnd"]: 75 delegates, 72 present a
 _PRESENT = 72
 
 
+def run_hosted_ceremony(round: Round) -> Trustees:
+    """Play every seated member's side of the key ceremony through the real action
+    (demo seed, load bench, tests); returns the members, who keep their key shares."""
+    trustees = Trustees(engine_of(round).manifest)
+    seats = {
+        m.index: Actor(m.user, Role.COMMITTEE)
+        for m in CommitteeMember.objects.seated(round).select_related("user")
+    }
+    for kind, messages in trustees.steps():
+        for index, payload in messages.items():
+            do_post_ceremony_message(seats[index], round, kind, payload)
+    return trustees
+
+
 def _seed_finished_round(actor: Actor, body: Body, committee: list[Person]) -> Round:
     """A People's Council round driven to its published results by the real actions."""
     evaluation = demo_body()
@@ -260,19 +282,7 @@ def _seed_finished_round(actor: Actor, body: Body, committee: list[Person]) -> R
     for person in committee:
         do_add_committee_member(actor, round, person.user)
     do_start_ceremony(actor, round)
-    engine = engine_of(round)
-    trustees = DemoTrustees(engine.manifest)
-    seats = {
-        m.index: Actor(m.user, Role.COMMITTEE)
-        for m in CommitteeMember.objects.filter(round=round).select_related("user")
-    }
-    for kind, messages in (
-        ("commit", trustees.commits),
-        ("reveal", trustees.reveals),
-        ("confirm", trustees.confirms),
-    ):
-        for index, payload in messages().items():
-            do_post_ceremony_message(seats[index], round, kind, payload)
+    trustees = run_hosted_ceremony(round)
     round.refresh_from_db()
     slips = do_issue_credentials(actor, round)
     present = slips[:_PRESENT]
@@ -292,6 +302,7 @@ def _seed_finished_round(actor: Actor, body: Body, committee: list[Person]) -> R
     do_close_round(actor, round)
     round.refresh_from_db()
     engine = engine_of(round)
+    seats = {m.index: Actor(m.user, Role.COMMITTEE) for m in CommitteeMember.objects.seated(round)}
     for index in (1, 3):  # member 2 is absent at the decryption: threshold two of three
         do_post_decryption_share(seats[index], round, trustees.decryption(index, engine))
     round.refresh_from_db()

@@ -9,12 +9,12 @@ insert. Build one store per action, inside the action's transaction, on the lock
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection
 
-from tinnhiem.ballots import Accepted, Ballot, BoardEntry, to_hex
+from tinnhiem.ballots import Accepted, Ballot, BoardEntry, BulletinBoard, to_hex
 from tinnhiem.ballots.arrival import alphas_of
 from tinnhiem.poll import CeremonyPost
 from tinnhiem.web.models import Ballot as BallotRow
@@ -29,7 +29,7 @@ from tinnhiem.web.models import (
 from tinnhiem.web.models import BoardEntry as EntryRow
 from tinnhiem.web.models import DecryptionShare as ShareRow
 
-__all__ = ["OrmPollStore", "core_entry"]
+__all__ = ["OrmPollStore", "core_entry", "verify_chain"]
 
 #: Sections whose payload is a JSON list: kept as ``{"items": [...]}`` in the entry's
 #: ``payload`` column (an object); the hash is over the list itself.
@@ -45,6 +45,12 @@ def core_entry(row: EntryRow) -> BoardEntry:
         payload_hash=bytes.fromhex(row.payload_hash),
         hash=bytes.fromhex(row.hash),
     )
+
+
+def verify_chain(rows: Iterable[EntryRow]) -> bytes:
+    """Check a stored chain (rows in ``seq`` order); returns the head hash or raises
+    ``BoardError`` naming the first bad entry."""
+    return BulletinBoard.check_chain(core_entry(r) for r in rows)
 
 
 def _stored(kind: str, payload: Any) -> dict[str, Any]:
