@@ -6,6 +6,24 @@ in the same format (docs/rules.md). Everything a rule decides is exact (``Fracti
 integers): bands compare ``2L > N`` by cross-multiplication, never a rounded percentage.
 """
 
+from tinnhiem.rules.appointment import (
+    BallotKind,
+    BallotSpec,
+    FallbackAction,
+    Procedure,
+    StepCounts,
+    StepDecision,
+    StepRule,
+    StepStatus,
+    ballot_for,
+    decide_step,
+)
+from tinnhiem.rules.appointment_loader import (
+    builtin_procedure_ids,
+    list_procedures,
+    load_procedure,
+    parse_procedure,
+)
 from tinnhiem.rules.counts_csv import CountRow, evaluate_rows, read_counts, with_defaults
 from tinnhiem.rules.errors import RuleError
 from tinnhiem.rules.evaluate import (
@@ -54,6 +72,8 @@ from tinnhiem.rules.percent import (
 )
 
 __all__ = [
+    "BallotKind",
+    "BallotSpec",
     "Band",
     "BlankRow",
     "Bound",
@@ -64,6 +84,7 @@ __all__ = [
     "Exemption",
     "ExemptionKind",
     "ExemptionRule",
+    "FallbackAction",
     "FormalCounts",
     "FormalFollowUp",
     "FormalOption",
@@ -72,6 +93,7 @@ __all__ = [
     "OfficialFacts",
     "Outcome",
     "PollCounts",
+    "Procedure",
     "Quorum",
     "QuorumCheck",
     "QuorumStatus",
@@ -82,10 +104,17 @@ __all__ = [
     "RuleError",
     "Source",
     "SourceKind",
+    "StepCounts",
+    "StepDecision",
+    "StepRule",
+    "StepStatus",
     "TimeLimit",
+    "ballot_for",
+    "builtin_procedure_ids",
     "builtin_rule_ids",
     "check_exemption",
     "check_printed_percent",
+    "decide_step",
     "evaluate_formal",
     "evaluate_poll",
     "evaluate_rows",
@@ -96,9 +125,12 @@ __all__ = [
     "format_percent",
     "format_percent_vi",
     "format_time_vi",
+    "list_procedures",
     "list_rules",
+    "load_procedure",
     "load_rule",
     "parse_percent",
+    "parse_procedure",
     "parse_rule",
     "read_counts",
     "with_defaults",

@@ -474,12 +474,17 @@ def _data_dir() -> Any:
     return resources.files("tinnhiem.rules").joinpath("data")
 
 
+# Files of personnel-vote procedures (appointment.py) share the data folder; they are not
+# confidence rules and have their own loader.
+PROCEDURE_PREFIX = "appointment-"
+
+
 def builtin_rule_ids() -> list[str]:
     """The ids of the rule versions shipped with Tín Nhiệm, sorted."""
     return sorted(
         entry.name.removesuffix(".toml")
         for entry in _data_dir().iterdir()
-        if entry.name.endswith(".toml")
+        if entry.name.endswith(".toml") and not entry.name.startswith(PROCEDURE_PREFIX)
     )
 
 
