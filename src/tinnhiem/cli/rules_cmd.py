@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from fractions import Fraction
 from typing import Annotated
 
 import typer
 
 from tinnhiem.cli.failure import exit_for
 from tinnhiem.errors import TinnhiemError
-from tinnhiem.rules import Citation, Rule, RuleError, list_rules, load_rule
+from tinnhiem.rules import (
+    Citation,
+    Procedure,
+    Rule,
+    RuleError,
+    format_date_vi,
+    format_number,
+    list_procedures,
+    list_rules,
+    load_procedure,
+    load_rule,
+)
+from tinnhiem.rules.appointment import Fallback, StepRule
+from tinnhiem.rules.model import Bound
 
-__all__ = ["describe_citation", "describe_rule", "register"]
+__all__ = ["describe_citation", "describe_procedure", "describe_rule", "register"]
 
 _YES_NO = {True: "có / yes", False: "không / no"}
 _BODY = {
@@ -180,10 +195,132 @@ def describe_rule(rule: Rule) -> list[str]:
     return lines
 
 
+def _date_vi(iso: str) -> str:
+    """``2022-08-18`` → ``ngày 18 tháng 08 năm 2022`` (the text as is if not a date)."""
+    try:
+        return format_date_vi(dt.date.fromisoformat(iso))
+    except ValueError:
+        return iso
+
+
+def _pct_vi(fraction: Fraction) -> str:
+    """A share as a Vietnamese percentage: ``1/2`` → ``50%``, ``2/3`` → ``66,67% (2/3)``."""
+    pct = fraction * 100
+    if pct.denominator == 1:
+        return f"{format_number(pct)}%"
+    return f"{format_number(pct, 2)}% ({fraction})"
+
+
+def _bound_vi(bound: Bound, base: str, symbol: str = "v", of: str = "N") -> str:
+    word = "từ" if bound.inclusive else "trên"
+    tail = " trở lên" if bound.inclusive else ""
+    op = ">=" if bound.inclusive else ">"
+    return f"{word} {_pct_vi(bound.fraction)} {base}{tail} ({symbol} {op} {bound.fraction} × {of})"
+
+
+def _fallback_line(label: str, fb: Fallback) -> str:
+    n = f" (n = {fb.n})" if fb.n else ""
+    return f"      {label}: {fb.action}{n} — {fb.action.label}" + _cite(fb.cite)
+
+
+def _describe_step(step: StepRule, proc: Procedure) -> list[str]:
+    ballot = (
+        f"chọn tối đa {step.k} người trong danh sách, được để trống / choose at most {step.k}"
+        if step.ballot == "choose_at_most"
+        else "đồng ý / không đồng ý đối với từng người / agree or disagree on each person"
+    )
+    if step.candidates_from is None:
+        source = "danh sách đủ tiêu chuẩn (quy hoạch) / the eligible list (planning)"
+    else:
+        prev = proc.step(step.candidates_from)
+        source = (
+            f"những người từ bước {prev.number} [{prev.id}] / who went on from step {prev.number}"
+        )
+    lines = [
+        f"  Bước {step.number} [{step.id}]: {step.title_vi}",
+        f"      {step.title_en}",
+        f"      Người bỏ phiếu / Voters: {step.body.label}" + _cite(step.cite),
+        f"      Phiếu / Ballot: {step.ballot} — {ballot}",
+        f"      Danh sách / List: {source}",
+        f"      Mẫu số N / Base N: {step.base} ({step.base.label})" + _cite(step.base_cite),
+    ]
+    if step.quorum is not None:
+        lines.append(
+            "      Số người có mặt tối thiểu / Quorum: "
+            + _bound_vi(step.quorum, "số người được triệu tập", "present", "summoned")
+            + _cite(step.quorum_cite)
+        )
+    if step.threshold is None:
+        lines.append("      Ngưỡng / Threshold: không có (lấy ý kiến) / none (advisory)")
+    else:
+        lines.append(
+            f"      Ngưỡng / Threshold: {_bound_vi(step.threshold.bound, 'của N')}"
+            + _cite(step.threshold.cite)
+        )
+        lines.append(f"      Chọn / Select: {step.select}, {step.seats} người / seat(s)")
+        if step.at_threshold is not None:
+            lines.append(_fallback_line("Đạt đúng ngưỡng / Exactly at it", step.at_threshold))
+        lines.append(_fallback_line("Bằng phiếu / Tie", step.tie))
+        lines.append(_fallback_line("Không ai đạt / Nobody reaches it", step.none_reaches))
+    if not step.announce_at_meeting:
+        lines.append(
+            "      Kết quả không công bố tại hội nghị / results not announced at the meeting"
+        )
+    lines.append(
+        f"      Bước tiếp theo / Next: {step.next}"
+        if step.next
+        else "      Bước tiếp theo / Next: (kết thúc / end)"
+    )
+    return lines
+
+
+def describe_procedure(proc: Procedure) -> list[str]:
+    """A personnel-vote procedure in full, with every citation (Vietnamese first)."""
+    src = proc.source
+    lines = [
+        proc.id,
+        f"  {proc.title_vi}",
+        f"  {proc.title_en}",
+        "",
+        f"Nguồn / Source: {src.document}",
+        f"  {src.issuer}, {_date_vi(src.date)}" + (f", {src.url}" if src.url else ""),
+    ]
+    if src.in_force_from:
+        lines.append(f"  Hiệu lực từ / In force from: {_date_vi(src.in_force_from)}")
+    if src.superseded_by:
+        when = f" từ {_date_vi(src.superseded_on)}" if src.superseded_on else ""
+        lines.append(
+            f"  HẾT HIỆU LỰC / SUPERSEDED{when}: thay thế bởi / replaced by {src.superseded_by}"
+        )
+    lines.append(
+        f"  Đã đối chiếu văn bản / Checked against the official text: {_YES_NO[src.verified]}"
+    )
+    if proc.path is not None:
+        lines.append(f"  Tệp / File: {proc.path}")
+    lines += [f"  Chưa chắc chắn / Uncertain: {note}" for note in src.uncertain]
+    lines += [
+        f"Áp dụng cho / Applies to: {proc.applies_to_vi} / {proc.applies_to_en}",
+        f"Mục đích / Purpose: {proc.purpose}",
+        "",
+        "Các bước / Steps:",
+    ]
+    for step in proc.steps:
+        lines += _describe_step(step, proc)
+    lines.append("")
+    verified = sum(1 for c in proc.citations if c.verified)
+    lines.append(
+        f"Trích dẫn / Citations ({verified} đã đối chiếu / verified,"
+        f" {len(proc.citations) - verified} chưa / unverified):"
+    )
+    for cite in proc.citations:
+        lines += describe_citation(cite)
+    return lines
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``rules`` command group to ``app``."""
     rules_app = typer.Typer(
-        help="Các phiên bản quy định / rule versions: list, show.", no_args_is_help=True
+        help="Các phiên bản quy định / rule versions: list, show, procedures.", no_args_is_help=True
     )
 
     @rules_app.command("list")
@@ -209,6 +346,30 @@ def register(app: typer.Typer) -> None:
         except TinnhiemError as exc:
             raise exit_for(exc) from None
         for line in describe_rule(rule):
+            typer.echo(line)
+
+    @rules_app.command("procedures")
+    def procedures_command(
+        proc_id: Annotated[
+            str | None,
+            typer.Argument(
+                metavar="[ID]", help="procedure id or path to a .toml file; none: list them"
+            ),
+        ] = None,
+    ) -> None:
+        """Quy trình bỏ phiếu nhân sự (bổ nhiệm, bổ nhiệm lại) / personnel-vote procedures."""
+        try:
+            if proc_id is None:
+                procs = list_procedures()
+                width = max(len(p.id) for p in procs)
+                for proc in procs:
+                    tag = " [hết hiệu lực / superseded]" if proc.source.superseded_by else ""
+                    typer.echo(f"{proc.id:<{width}}  {proc.title_vi}{tag}")
+                return
+            proc = load_procedure(proc_id)
+        except TinnhiemError as exc:
+            raise exit_for(exc) from None
+        for line in describe_procedure(proc):
             typer.echo(line)
 
     app.add_typer(rules_app, name="rules")
