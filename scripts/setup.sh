@@ -52,6 +52,21 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$sig" ]; then
     echo "$sig" > "$stamp"
 fi
 
+# --- Verification kernel (C through cffi; without it verification falls back to libsodium) ----
+ksig=$(cat src/tinnhiem/crypto/kernel/kernel.[ch] src/tinnhiem/crypto/_kernel_build.py | sha256sum | cut -c1-16)
+if [ "$(cat .venv/.setup-stamp-kernel 2>/dev/null)" != "$ksig" ] || ! ls src/tinnhiem/crypto/_kernel_c.*.so >/dev/null 2>&1; then
+    if ! command -v cc >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+        say "installing a C compiler for the verification kernel"
+        sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq gcc libc6-dev >/dev/null 2>&1 || true
+    fi
+    if .venv/bin/python src/tinnhiem/crypto/_kernel_build.py >/dev/null; then
+        echo "$ksig" > .venv/.setup-stamp-kernel
+    else
+        say "WARNING: the verification kernel did not build; verification uses libsodium (slower)"
+    fi
+fi
+
 # --- Front end (the browser booth), built into the Django static folder ----------------------
 if [ -f frontend/package.json ]; then
     fsig=$(cat frontend/package.json frontend/package-lock.json 2>/dev/null | sha256sum | cut -c1-16)

@@ -21,6 +21,7 @@ import pysodium
 __all__ = [
     "add",
     "from_hash",
+    "is_canonical_field",
     "is_valid_point",
     "scalar_random",
     "scalarmult",
@@ -96,9 +97,23 @@ def sub(p: bytes, q: bytes) -> bytes:
     return out.raw
 
 
+#: 2^255 − 19: a canonical field element is below it (RFC 9496 reads all 256 bits).
+_FIELD_P = 2**255 - 19
+
+
+def is_canonical_field(p: bytes) -> bool:
+    """``p`` read as a 256-bit little-endian integer is below 2^255 − 19.
+
+    libsodium 1.0.18 ignores bit 255 when it checks an encoding (later versions reject
+    it): this check, made here for every point libsodium is asked about, keeps the
+    verdict the same whatever libsodium is installed.
+    """
+    return p[31] < 0x80 and int.from_bytes(p, "little") < _FIELD_P
+
+
 def is_valid_point(p: bytes) -> bool:
     """True for a canonical encoding of a ristretto255 element (the identity included)."""
-    return len(p) == 32 and _is_valid(p) == 1
+    return len(p) == 32 and is_canonical_field(p) and _is_valid(p) == 1
 
 
 def from_hash(h: bytes) -> bytes:
@@ -128,7 +143,8 @@ def sum_of_products(terms: Iterable[tuple[bytes, bytes]]) -> tuple[bytes, bool]:
     """``Σ n_i·P_i`` for ``(n_i, P_i)`` in ``terms``, and whether every product was proper.
 
     libsodium decodes ``P_i`` inside the multiplication and returns -1 when it is not a
-    canonical encoding of an element, or when ``n_i·P_i`` is the identity. ``ok`` is True
+    canonical encoding of an element, or when ``n_i·P_i`` is the identity (bit 255, which
+    libsodium 1.0.18 ignores, is checked here and counts as a -1). ``ok`` is True
     only when no multiplication returned -1; so when every ``n_i`` is in ``[1, ℓ)`` (the
     group has prime order ℓ, so ``n_i·P_i`` is the identity only for ``P_i`` the identity)
     it proves that every ``P_i`` is a valid, canonical, non-identity encoding, with no separate
@@ -144,13 +160,13 @@ def sum_of_products(terms: Iterable[tuple[bytes, bytes]]) -> tuple[bytes, bool]:
     it = iter(terms)
     for n, p in it:  # the first product goes straight into the accumulator
         _check_lengths(n, p)
-        ok = mul(acc, n, p) == 0
+        ok = mul(acc, n, p) == 0 and p[31] < 0x80
         break
     for n, p in it:
         _check_lengths(n, p)
         # On an invalid P libsodium leaves ``tmp`` untouched: it still holds a valid
         # encoding, so the addition below stays well defined.
-        if mul(tmp, n, p):
+        if mul(tmp, n, p) or p[31] >= 0x80:
             ok = False
         add(acc, acc, tmp)
     return acc.raw, ok

@@ -29,7 +29,7 @@ from typing import Any
 
 from tinnhiem.crypto.boxes import BoxKeyPair, seal, unseal
 from tinnhiem.crypto.errors import CryptoError, DkgError, InvalidEncoding, InvalidProof
-from tinnhiem.crypto.group import ORDER, Point, Scalar
+from tinnhiem.crypto.group import ORDER, Point, Scalar, public_multi_mul
 from tinnhiem.crypto.proofs import SchnorrProof, prove_knowledge, verify_knowledge
 from tinnhiem.crypto.transcript import Context
 
@@ -115,13 +115,11 @@ def _lagrange_at(points: Sequence[int], i: int, x: int) -> Scalar:
 
 
 def _eval_commitments(commitments: Sequence[Point], x: int) -> Point:
-    """``Σ_k x^k·C_k``."""
-    acc = commitments[0]
-    power = 1
-    for c in commitments[1:]:
-        power = power * x % ORDER
-        acc = acc + Scalar.from_int(power) * c
-    return acc
+    """``Σ_k x^k·C_k`` (public commitments and index: one multi-scalar multiplication)."""
+    powers = [1]
+    for _ in commitments[1:]:
+        powers.append(powers[-1] * x % ORDER)
+    return public_multi_mul(powers, commitments)
 
 
 @dataclass(frozen=True)
@@ -241,9 +239,10 @@ class CommitteeKey:
         """
         base = list(range(1, self.t + 1))
         for target in [0, *range(self.t + 1, self.n + 1)]:
-            acc = Point.identity()
-            for i in base:
-                acc = acc + _lagrange_at(base, i, target) * self.verification_keys[i]
+            acc = public_multi_mul(
+                [_lagrange_at(base, i, target) for i in base],
+                [self.verification_keys[i] for i in base],
+            )
             expected = self.public_key if target == 0 else self.verification_keys[target]
             if acc != expected:
                 what = "the public key" if target == 0 else f"verification key {target}"

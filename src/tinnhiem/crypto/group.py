@@ -5,17 +5,24 @@ next to a group operation). ``Point`` is a group element kept as its canonical 3
 encoding: libsodium decodes and re-encodes on every operation anyway, so the encoding is
 the cheapest internal form, and decoding (``Point.from_bytes``) only has to validate.
 Every point made by a libsodium operation on valid points is valid by construction.
+
+Validation is RFC 9496's, independent of the libsodium version: our kernel's decoder when
+it is built, otherwise libsodium's check plus the canonical-field check that libsodium
+1.0.18 lacks (bit 255). ``public_multi_mul`` is the variable-time multi-scalar
+multiplication for verification (public data only); a point multiplied often by secret
+scalars (the election key ``H``) gets a constant-time fixed-base table.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from typing import Any, overload
 
-from tinnhiem.crypto import _sodium
+from tinnhiem.crypto import _kernel, _sodium
 from tinnhiem.crypto.errors import InvalidEncoding
 
-__all__ = ["ORDER", "Point", "Scalar"]
+__all__ = ["ORDER", "Point", "Scalar", "public_multi_mul"]
 
 #: ℓ, the prime order of ristretto255.
 ORDER = 2**252 + 27742317777372353535851937790883648493
@@ -151,6 +158,23 @@ def _scalar_bytes(value: int) -> bytes:
     return value.to_bytes(32, "little")
 
 
+def _is_valid_encoding(data: bytes) -> bool:
+    """RFC 9496 ``DECODE`` succeeds on ``data`` (32 bytes; the identity included)."""
+    if _kernel.enabled():
+        return _kernel.point_is_valid(data)
+    return _sodium.is_valid_point(data)
+
+
+def scalarmult_bytes(n: bytes, p: bytes) -> bytes:
+    """``n·P`` in constant time: by the point's fixed-base table once it has one (a point
+    multiplied again and again, like the election key), else by libsodium. Safe for secret
+    ``n``; ``P`` must be a valid encoding."""
+    table = _kernel.fixed_base_for(p)
+    if table is not None:
+        return table.mul(n)
+    return _sodium.scalarmult(n, p)
+
+
 class Point:
     """An element of ristretto255 (điểm), held as its canonical 32-byte encoding."""
 
@@ -159,7 +183,8 @@ class Point:
 
     def __init__(self, data: bytes) -> None:
         """Same as ``Point.from_bytes(data, allow_identity=True)``."""
-        if not _sodium.is_valid_point(bytes(data)):
+        data = bytes(data)
+        if len(data) != 32 or not _is_valid_encoding(data):
             raise InvalidEncoding("not a canonical ristretto255 encoding")
         object.__setattr__(self, "_b", bytes(data))
 
@@ -189,7 +214,7 @@ class Point:
         if not isinstance(data, (bytes, bytearray)) or len(data) != 32:
             raise InvalidEncoding("a point is exactly 32 bytes")
         data = bytes(data)
-        if not _sodium.is_valid_point(data):
+        if not _is_valid_encoding(data):
             raise InvalidEncoding("not a canonical ristretto255 encoding")
         if data == _IDENTITY and not allow_identity:
             raise InvalidEncoding("the identity element is not allowed here")
@@ -242,7 +267,7 @@ class Point:
     def _mul(self, value: int) -> Point:
         if self._b == _BASE_BYTES:
             return Point._make(_sodium.scalarmult_base(_scalar_bytes(value)))
-        return Point._make(_sodium.scalarmult(_scalar_bytes(value), self._b))
+        return Point._make(scalarmult_bytes(_scalar_bytes(value), self._b))
 
     def __add__(self, other: Point) -> Point:
         if not isinstance(other, Point):
@@ -275,6 +300,24 @@ class Point:
 
     def __repr__(self) -> str:
         return f"Point({self._b.hex()})"
+
+
+def public_multi_mul(scalars: Sequence[Scalar | int], points: Sequence[Point]) -> Point:
+    """``Σ n_i·P_i`` — VARIABLE TIME with the kernel: for public scalars and points only.
+
+    Verification equations go through here (published proofs, keys, ciphertexts and the
+    verifier's own random weights). Never a secret key, share or nonce.
+    """
+    if len(scalars) != len(points):
+        raise ValueError("as many scalars as points are needed")
+    ns = [_scalar_bytes(int(n) % ORDER) for n in scalars]
+    if _kernel.enabled():
+        rc, out, _bad = _kernel.msm(b"".join(ns), b"".join(p._b for p in points))
+        if rc < 0:  # cannot happen for checked Points and reduced scalars
+            raise InvalidEncoding("multi-scalar multiplication refused a term")
+        return Point._make(out)
+    acc, _ok = _sodium.sum_of_products(zip(ns, (p._b for p in points), strict=True))
+    return Point._make(acc)
 
 
 _BASE_BYTES = bytes.fromhex("e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76")

@@ -11,6 +11,11 @@
 Every challenge hashes the tag, the election fingerprint, the whole statement (the
 generators, the public key, the ciphertext, the allowed set, the binding bytes) and the
 commitments; the byte layout is in docs/crypto.md.
+
+Verification multiplies only public values (the statement, the proof and the verifier's
+own random weights), so with the kernel built it uses the variable-time multi-scalar
+multiplication (``tinnhiem.crypto._kernel``); the provers multiply secrets, and use only
+constant-time code (libsodium, or the kernel's fixed-base table for ``H``).
 """
 
 from __future__ import annotations
@@ -20,10 +25,10 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tinnhiem.crypto import _sodium
+from tinnhiem.crypto import _kernel, _sodium
 from tinnhiem.crypto.elgamal import Ciphertext
 from tinnhiem.crypto.errors import CryptoError, InvalidEncoding, InvalidProof
-from tinnhiem.crypto.group import ORDER, Point, Scalar
+from tinnhiem.crypto.group import ORDER, Point, Scalar, public_multi_mul, scalarmult_bytes
 from tinnhiem.crypto.transcript import Context, Item, encode_item, transcript_head
 
 __all__ = [
@@ -150,7 +155,11 @@ def verify_knowledge(
     if public.is_identity() or proof.commitment.is_identity():
         raise InvalidProof("Schnorr proof: identity element in the statement or proof")
     c = _schnorr_challenge(ctx, public, binding, proof.commitment)
-    if Point.base_mul(proof.response) != proof.commitment + c * public:
+    if _kernel.enabled():
+        ok = _vanishes((proof.response._v, _G), (-1, proof.commitment), (-c._v, public))
+    else:
+        ok = Point.base_mul(proof.response) == proof.commitment + c * public
+    if not ok:
         raise InvalidProof("Schnorr proof does not verify")
 
 
@@ -228,8 +237,19 @@ def verify_dleq(
         raise InvalidProof("Chaum-Pedersen proof: identity element in the statement or proof")
     c = _dleq_challenge(ctx, base2, x, y, binding, proof.a, proof.b)
     s = proof.response
-    if Point.base_mul(s) != proof.a + c * x or s * base2 != proof.b + c * y:
+    if _kernel.enabled():
+        ok = _vanishes((s._v, _G), (-1, proof.a), (-c._v, x)) and _vanishes(
+            (s._v, base2), (-1, proof.b), (-c._v, y)
+        )
+    else:
+        ok = Point.base_mul(s) == proof.a + c * x and s * base2 == proof.b + c * y
+    if not ok:
         raise InvalidProof("Chaum-Pedersen proof does not verify")
+
+
+def _vanishes(*terms: tuple[int, Point]) -> bool:
+    """``Σ n_i·P_i`` is the identity, checked exactly by the kernel (public data only)."""
+    return public_multi_mul([n for n, _ in terms], [p for _, p in terms]).is_identity()
 
 
 # ------------------------------------------------------------------------ disjunctive
@@ -360,7 +380,7 @@ def prove_in_set_with_nonces(
     for j, m_j in enumerate(allowed_t):
         if j == real:
             a = _sodium.scalarmult_base(_b(k))
-            b = _sodium.scalarmult(_b(k), h)
+            b = scalarmult_bytes(_b(k), h)
             cs.append(0)
             ss.append(0)
         else:
@@ -372,7 +392,7 @@ def prove_in_set_with_nonces(
             t = (s_j - c_j * r) % ORDER
             a = _sodium.scalarmult_base(_b(t))
             u = c_j * (value - m_j) % ORDER
-            b = _sodium.sub(_sodium.scalarmult(_b(t), h), _sodium.scalarmult_base(_b(u)))
+            b = _sodium.sub(scalarmult_bytes(_b(t), h), _sodium.scalarmult_base(_b(u)))
             cs.append(c_j)
             ss.append(s_j)
         commitments.append(Point._make(a))
@@ -485,6 +505,15 @@ def verify_in_set(
 ) -> None:
     """Check every branch equation exactly; raise ``InvalidProof`` if any fails."""
     allowed_t = _precheck(ctx, public, ct, allowed, proof, binding)
+    if _kernel.enabled():
+        for m_j, br in zip(allowed_t, proof.branches, strict=True):
+            cj = br.c._v
+            if not _vanishes((br.s._v, _G), (-1, br.a), (-cj, ct.alpha)):
+                raise InvalidProof("disjunctive proof does not verify (α equation)")
+            # s·H = B + c·(β − m·G)  ⇔  s·H − B − c·β + (c·m)·G = 0
+            if not _vanishes((br.s._v, public), (-1, br.b), (-cj, ct.beta), (cj * m_j, _G)):
+                raise InvalidProof("disjunctive proof does not verify (β equation)")
+        return
     alpha = ct.alpha.to_bytes()
     beta = ct.beta.to_bytes()
     h = public.to_bytes()
@@ -590,8 +619,35 @@ def _batch_equation(
             terms.append((w2b + _ZERO16, br.b._b))
         terms.append((_b(a_coef % ORDER), ct.alpha._b))
         terms.append((_b(b_coef % ORDER), ct.beta._b))
+    if _kernel.enabled():
+        rc, acc = _kernel_combination(terms, public, g_coef, h_coef)
+        return rc >= 0 and acc == _IDENTITY
     acc, _ok = _sodium.sum_of_products(terms)
     return _lhs(public, g_coef, h_coef) == acc
+
+
+def _kernel_combination(
+    terms: list[tuple[bytes, bytes]], public: Point, g_coef: int, h_coef: int
+) -> tuple[int, bytes]:
+    """``Σ terms − g·G − h·H`` by the kernel's multi-scalar multiplication, and its code.
+
+    The code is negative when a point is not a valid RFC 9496 encoding, and
+    ``IDENTITY_TERM`` when one of ``terms`` has an identity point or a zero scalar (the
+    ``G`` and ``H`` terms are left out when their coefficient is 0, so they never raise
+    it). Everything here is public: the kernel runs in variable time.
+    """
+    g = -g_coef % ORDER
+    h = -h_coef % ORDER
+    scalars = [n for n, _ in terms]
+    points = [p for _, p in terms]
+    if g:
+        scalars.append(_b(g))
+        points.append(_G_BYTES)
+    if h:
+        scalars.append(_b(h))
+        points.append(public._b)
+    rc, acc, _bad = _kernel.msm(b"".join(scalars), b"".join(points))
+    return rc, acc
 
 
 def _lhs(public: Point, g_coef: int, h_coef: int) -> bytes:
@@ -622,10 +678,15 @@ def verify_in_set_encoded(
     The checks are the same, done on bytes: every scalar ``< ℓ``; every challenge
     recomputed over the exact transcript bytes and equal to ``Σ c_j``; every point (α, β,
     each ``A_j``, ``B_j``) decoded and validated once, inside the weighted multiplication
-    of the batch equation — libsodium rejects a non-canonical or invalid encoding there
-    and flags an identity product, and since each weight (and α's coefficient) is not
-    0 mod ℓ, an identity product means an identity point. The identity is never accepted
-    here, even for β (which ``Ciphertext`` allows); such a row goes to the exact path.
+    of the batch equation — the kernel (or libsodium, with the bit-255 check libsodium
+    1.0.18 lacks) rejects a non-canonical or invalid encoding there and flags an identity
+    product (an identity point or a zero weight or coefficient); any flag sends the rows
+    to the exact path. The identity is never accepted here, even for β (which
+    ``Ciphertext`` allows); such a row goes to the exact path.
+
+    ``rows`` may come from many ballots under one key and allowed set (the fingerprint
+    is in ``ctx`` and each row's binding names its ballot): ``tinnhiem.ballots`` checks
+    a hundred ballots in one call, one Pippenger multiplication for all of them.
     """
     try:
         allowed_t = allowed_set(allowed)
@@ -682,6 +743,11 @@ def verify_in_set_encoded(
         terms.append((_b(a_coef % ORDER), alpha))
         terms.append((_b(b_coef % ORDER), beta))
         cts.append(Ciphertext(Point._make(alpha), Point._make(beta)))
+    if _kernel.enabled():
+        rc, acc = _kernel_combination(terms, public, g_coef, h_coef)
+        if rc != _kernel.OK or acc != _IDENTITY:
+            return None
+        return cts
     acc, ok = _sodium.sum_of_products(terms)
     if not ok or _lhs(public, g_coef, h_coef) != acc:
         return None

@@ -15,7 +15,7 @@ from typing import Any
 from tinnhiem.crypto.dkg import CommitteeKey, MemberShare
 from tinnhiem.crypto.elgamal import Ciphertext
 from tinnhiem.crypto.errors import DecryptionError, InvalidEncoding, InvalidProof
-from tinnhiem.crypto.group import ORDER, Point, Scalar
+from tinnhiem.crypto.group import ORDER, Point, Scalar, public_multi_mul
 from tinnhiem.crypto.proofs import ChaumPedersenProof, prove_dleq, verify_dleq
 from tinnhiem.crypto.transcript import Context
 
@@ -184,8 +184,8 @@ def combine(
     lam = lagrange_at_zero(chosen)
     results = []
     for pos, ct in enumerate(cts):
-        acc = Point.identity()
-        for m in chosen:
-            acc = acc + lam[m] * shares_by_member[m].factors[pos]
+        acc = public_multi_mul(
+            [lam[m] for m in chosen], [shares_by_member[m].factors[pos] for m in chosen]
+        )
         results.append(ct.beta - acc)
     return results
