@@ -98,6 +98,9 @@ DATABASES = {
     ),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The same backend, with the write lock handed over inside the process (a queue,
+    # not SQLite's sleep-and-retry): sqlite_backend/base.py.
+    DATABASES["default"]["ENGINE"] = "tinnhiem.web.sqlite_backend"
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     # Start write transactions at once, so that two writers wait instead of failing.
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
