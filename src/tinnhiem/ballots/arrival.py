@@ -16,8 +16,9 @@ then the signature and every row's proof (``verify_ballot``), which need no stat
 run first, outside any lock. Under ``last_counts`` each credential's last accepted ballot
 counts; under ``reject`` there is only one.
 
-``ArrivalState`` is the question the policy asks of what was received so far; a store
-answers it from indexed columns, ``ArrivalLedger`` from sets in memory.
+``ArrivalState`` is the question the policy asks of what was received so far;
+``ArrivalLedger`` answers it from sets in memory, and ``ArrivalFacts`` carries the answers
+about one arriving ballot that a store looked up at once (a database: one round trip).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from tinnhiem.ballots.manifest import RevotePolicy
 
 __all__ = [
     "Accepted",
+    "ArrivalFacts",
     "ArrivalLedger",
     "ArrivalState",
     "alphas_of",
@@ -61,6 +63,17 @@ class ArrivalState(Protocol):
     def seen_alphas(self, alphas: Sequence[bytes]) -> frozenset[bytes]: ...
 
     def has_voted(self, credential: bytes) -> bool: ...
+
+
+@dataclass(frozen=True)
+class ArrivalFacts:
+    """What was received before, as far as one arriving ballot is concerned: whether its
+    hash was seen or spent, which of its α's were seen, whether its credential voted."""
+
+    seen_hash: bool
+    spent: bool
+    seen_alphas: frozenset[bytes]
+    voted: bool
 
 
 def alphas_of(ballot: Ballot) -> list[bytes]:

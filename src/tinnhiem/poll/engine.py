@@ -34,7 +34,7 @@ from tinnhiem.ballots import (
     to_hex,
     verify_ballot,
 )
-from tinnhiem.ballots.arrival import check_arrival, counted_indices
+from tinnhiem.ballots.arrival import ArrivalFacts, alphas_of, check_arrival, counted_indices
 from tinnhiem.ballots.board import GENESIS
 from tinnhiem.ballots.pool import chunked, parallel_map
 from tinnhiem.crypto import Ciphertext, Context, CryptoError, Point
@@ -85,26 +85,41 @@ _PHASE_AFTER = {
 
 
 class _Arrival:
-    """The arrival policy's questions: eligibility from the board, the rest from the store."""
+    """The arrival policy's questions about one ballot: eligibility from the board, the
+    rest from the store, asked at once (``PollStore.arrival_facts``) and only once the
+    credential is known to be eligible."""
 
-    def __init__(self, store: PollStore, eligible: frozenset[bytes]) -> None:
+    def __init__(
+        self, store: PollStore, eligible: frozenset[bytes], ballot: Ballot, ballot_hash: bytes
+    ) -> None:
         self.store = store
         self.eligible = eligible
+        self.ballot = ballot
+        self.ballot_hash = ballot_hash
+        self._facts: ArrivalFacts | None = None
+
+    @property
+    def facts(self) -> ArrivalFacts:
+        if self._facts is None:
+            self._facts = self.store.arrival_facts(
+                self.ballot_hash, self.ballot.credential, alphas_of(self.ballot)
+            )
+        return self._facts
 
     def is_eligible(self, credential: bytes) -> bool:
         return credential in self.eligible
 
     def seen_hash(self, ballot_hash: bytes) -> bool:
-        return self.store.seen_hash(ballot_hash)
+        return self.facts.seen_hash
 
     def is_spent(self, ballot_hash: bytes) -> bool:
-        return self.store.is_spent(ballot_hash)
+        return self.facts.spent
 
     def seen_alphas(self, alphas: Sequence[bytes]) -> frozenset[bytes]:
-        return self.store.seen_alphas(alphas)
+        return self.facts.seen_alphas
 
     def has_voted(self, credential: bytes) -> bool:
-        return self.store.has_voted(credential)
+        return self.facts.voted
 
 
 #: What never changes once the committee key is fixed: the manifest (no restart after it),
@@ -363,26 +378,25 @@ class PollEngine:
         """The stateless checks (shape, signature, proofs): safe to run outside any lock."""
         verify_ballot(self.manifest, self.fingerprint, self.public_key, ballot)
 
-    def _arrival(self) -> _Arrival:
-        return _Arrival(self.store, self._eligible)
+    def _arrival(self, ballot: Ballot, ballot_hash: bytes) -> _Arrival:
+        return _Arrival(self.store, self._eligible, ballot, ballot_hash)
 
     def check_arrival(self, ballot: Ballot) -> None:
         """The arrival policy alone, changing nothing: a host checks it before the proofs
         so that a refused ballot gets the policy's first reason, as in ``cast``."""
         self._need(Phase.OPEN, step="cast")
-        check_arrival(
-            self._arrival(), self.manifest.revote, ballot, ballot.ballot_hash(self.fingerprint)
-        )
+        ballot_hash = ballot.ballot_hash(self.fingerprint)
+        check_arrival(self._arrival(ballot, ballot_hash), self.manifest.revote, ballot, ballot_hash)
 
     def cast(self, ballot: Ballot, *, checked: bool = False) -> Accepted:
         """Accept one ballot or raise ``BallotRejected``. ``checked``: ``check_ballot`` has
         already passed for this very ballot (the host ran it before taking the lock)."""
         self._need(Phase.OPEN, step="cast")
-        return self._accept(self._arrival(), ballot, checked=checked)
+        return self._accept(ballot, checked=checked)
 
-    def _accept(self, arrival: _Arrival, ballot: Ballot, *, checked: bool) -> Accepted:
+    def _accept(self, ballot: Ballot, *, checked: bool) -> Accepted:
         ballot_hash = ballot.ballot_hash(self.fingerprint)
-        check_arrival(arrival, self.manifest.revote, ballot, ballot_hash)
+        check_arrival(self._arrival(ballot, ballot_hash), self.manifest.revote, ballot, ballot_hash)
         if not checked:
             self.check_ballot(ballot)
         entry = self._post("ballot", {"tracker": format_tracker(ballot_hash)}, ballot_hash)
@@ -413,17 +427,14 @@ class PollEngine:
             )
             for v in chunk
         ]
-        arrival = self._arrival()
         out: list[Accepted | BallotRejected] = []
         for ballot, verdict in zip(ballots, verdicts, strict=True):
             try:
                 if verdict is not None:
                     # The arrival checks come first, as in ``cast``: a copy is a copy.
-                    check_arrival(
-                        arrival, self.manifest.revote, ballot, ballot.ballot_hash(self.fingerprint)
-                    )
+                    self.check_arrival(ballot)
                     raise verdict
-                out.append(self._accept(arrival, ballot, checked=True))
+                out.append(self._accept(ballot, checked=True))
             except BallotRejected as exc:
                 out.append(exc)
         return out

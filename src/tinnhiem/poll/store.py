@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from tinnhiem.ballots import Accepted, Ballot, BoardEntry
-from tinnhiem.ballots.arrival import ArrivalLedger
+from tinnhiem.ballots.arrival import ArrivalFacts, ArrivalLedger
 
 __all__ = ["CeremonyPost", "MemoryStore", "PollStore"]
 
@@ -64,9 +64,12 @@ class PollStore(Protocol):
 
     def is_spent(self, ballot_hash: bytes) -> bool: ...
 
-    def seen_alphas(self, alphas: Sequence[bytes]) -> frozenset[bytes]: ...
-
-    def has_voted(self, credential: bytes) -> bool: ...
+    def arrival_facts(
+        self, ballot_hash: bytes, credential: bytes, alphas: Sequence[bytes]
+    ) -> ArrivalFacts:
+        """What the arrival policy asks about one ballot (``ballots.arrival``), answered
+        at once: a database store answers in one round trip, under the round's lock."""
+        ...
 
     def add_ballot(self, accepted: Accepted) -> None:
         """Keep an accepted ballot (its board entry is already posted)."""
@@ -139,11 +142,16 @@ class MemoryStore:
     def is_spent(self, ballot_hash: bytes) -> bool:
         return self._ledger.is_spent(ballot_hash)
 
-    def seen_alphas(self, alphas: Sequence[bytes]) -> frozenset[bytes]:
-        return self._ledger.seen_alphas(alphas)
-
-    def has_voted(self, credential: bytes) -> bool:
-        return self._ledger.has_voted(credential)
+    def arrival_facts(
+        self, ballot_hash: bytes, credential: bytes, alphas: Sequence[bytes]
+    ) -> ArrivalFacts:
+        ledger = self._ledger
+        return ArrivalFacts(
+            seen_hash=ledger.seen_hash(ballot_hash),
+            spent=ledger.is_spent(ballot_hash),
+            seen_alphas=ledger.seen_alphas(alphas),
+            voted=ledger.has_voted(credential),
+        )
 
     def add_ballot(self, accepted: Accepted) -> None:
         self._ledger.admit(accepted.ballot, accepted.ballot_hash)

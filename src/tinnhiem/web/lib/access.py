@@ -36,6 +36,11 @@ class Actor:
 
     user: Any
     role: str = ""
+    #: The roles this request already read from the database for the scope ``(body id,
+    #: round id)`` named in ``held_in`` (``require_role``): ``ensure_role`` in the same
+    #: scope trusts them instead of asking again.
+    held: frozenset[str] = frozenset()
+    held_in: tuple[int | None, int | None] | None = None
 
     @property
     def username(self) -> str:
@@ -52,10 +57,17 @@ class Scope:
 
     def actor(self, user: Any, prefer: Iterable[str] = ()) -> Actor:
         """The actor for an action: the first role of ``prefer`` the user holds here."""
+        where = _scope_key(self.body, self.round)
         for role in prefer:
             if role in self.roles:
-                return Actor(user, role)
-        return Actor(user, min(self.roles) if self.roles else "")
+                return Actor(user, role, self.roles, where)
+        return Actor(user, min(self.roles) if self.roles else "", self.roles, where)
+
+
+def _scope_key(body: Body | None, round: Round | None) -> tuple[int | None, int | None]:
+    if round is not None:
+        return (round.body_id, round.pk)
+    return (None if body is None else body.pk, None)
 
 
 def roles_of(
@@ -82,7 +94,11 @@ def ensure_role(
 ) -> str:
     """Raise ``PermissionDenied`` unless the actor holds one of ``allowed`` (observers never
     pass: actions change state). Returns the role used."""
-    held = roles_of(actor.user, body=body, round=round)
+    usable = actor.held & frozenset(allowed) & WRITE_ROLES
+    if usable and actor.held_in == _scope_key(body, round):
+        held = actor.held  # read by this request's ``require_role`` for this very scope
+    else:
+        held = roles_of(actor.user, body=body, round=round)
     usable = (held & frozenset(allowed)) & WRITE_ROLES
     if actor.role and actor.role in usable:
         return actor.role

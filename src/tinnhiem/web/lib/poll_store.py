@@ -15,7 +15,7 @@ from typing import Any
 from django.db import connection
 
 from tinnhiem.ballots import Accepted, Ballot, BoardEntry, BulletinBoard, to_hex
-from tinnhiem.ballots.arrival import alphas_of
+from tinnhiem.ballots.arrival import ArrivalFacts, alphas_of
 from tinnhiem.poll import CeremonyPost
 from tinnhiem.web.models import Ballot as BallotRow
 from tinnhiem.web.models import (
@@ -157,16 +157,36 @@ class OrmPollStore:
     def is_spent(self, ballot_hash: bytes) -> bool:
         return SpentBallot.objects.filter(round=self.round, ballot_hash=ballot_hash.hex()).exists()
 
-    def seen_alphas(self, alphas: Sequence[bytes]) -> frozenset[bytes]:
-        found = BallotAlpha.objects.filter(
-            round=self.round, alpha__in=[a.hex() for a in alphas]
-        ).values_list("alpha", flat=True)
-        return frozenset(bytes.fromhex(a) for a in found)
-
-    def has_voted(self, credential: bytes) -> bool:
-        return BallotRow.objects.filter(
-            round=self.round, credential__public_key=to_hex(credential)
-        ).exists()
+    def arrival_facts(
+        self, ballot_hash: bytes, credential: bytes, alphas: Sequence[bytes]
+    ) -> ArrivalFacts:
+        # One statement for the four questions (each an indexed lookup): it runs inside
+        # the round's write lock, where every round trip holds up the hall.
+        hexes = [a.hex() for a in alphas]
+        ballot, spent, alpha, credential_table = (
+            m._meta.db_table for m in (BallotRow, SpentBallot, BallotAlpha, VoterCredential)
+        )
+        marks = ", ".join(["%s"] * len(hexes)) or "NULL"
+        sql = (
+            f'SELECT EXISTS (SELECT 1 FROM "{ballot}" WHERE "round_id" = %s '  # noqa: S608
+            'AND "ballot_hash" = %s), '
+            f'EXISTS (SELECT 1 FROM "{spent}" WHERE "round_id" = %s AND "ballot_hash" = %s), '
+            f'EXISTS (SELECT 1 FROM "{alpha}" WHERE "round_id" = %s AND "alpha" IN ({marks})), '
+            f'EXISTS (SELECT 1 FROM "{ballot}" b JOIN "{credential_table}" c '
+            'ON b."credential_id" = c."id" WHERE b."round_id" = %s AND c."public_key" = %s)'
+        )
+        pk = self.round.pk
+        params = [pk, ballot_hash.hex(), pk, ballot_hash.hex(), pk, *hexes, pk, to_hex(credential)]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            seen_hash, is_spent, any_alpha, voted = cursor.fetchone()
+        seen: frozenset[bytes] = frozenset()
+        if any_alpha:  # a replay: which α's (rare, so asked only then)
+            found = BallotAlpha.objects.filter(round=self.round, alpha__in=hexes)
+            seen = frozenset(bytes.fromhex(a) for a in found.values_list("alpha", flat=True))
+        return ArrivalFacts(
+            seen_hash=bool(seen_hash), spent=bool(is_spent), seen_alphas=seen, voted=bool(voted)
+        )
 
     def add_ballot(self, accepted: Accepted) -> None:
         public = to_hex(accepted.ballot.credential)
