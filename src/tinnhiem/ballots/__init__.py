@@ -16,6 +16,7 @@ from tinnhiem.ballots.ballot import (
     row_binding,
     seal_ballot,
     verify_ballot,
+    verify_ballots,
 )
 from tinnhiem.ballots.board import GENESIS, BoardEntry, BoardError, BulletinBoard, entry_hash
 from tinnhiem.ballots.codec import canonical_json, from_hex, parse_json, tagged_hash, to_hex
@@ -88,4 +89,5 @@ __all__ = [
     "to_hex",
     "unpack",
     "verify_ballot",
+    "verify_ballots",
 ]

@@ -41,6 +41,7 @@ __all__ = [
     "row_binding",
     "seal_ballot",
     "verify_ballot",
+    "verify_ballots",
 ]
 
 
@@ -223,12 +224,7 @@ def verify_ballot(
     the row to name.
     """
     ids = manifest.official_ids
-    if tuple(r.official_id for r in ballot.rows) != ids:
-        raise BallotRejected("malformed", "rows do not list the officials in ballot order")
-    try:
-        verify_signature(ballot.credential, ballot.digest(fingerprint), ballot.signature)
-    except CryptoError as exc:
-        raise BallotRejected("bad_signature", "the credential's signature does not verify") from exc
+    _check_shape_and_signature(ids, fingerprint, ballot)
     ctx = Context(fingerprint)
     allowed = manifest.allowed_values()
     bindings = [row_binding(fingerprint, ballot.credential, oid) for oid in ids]
@@ -241,6 +237,59 @@ def verify_ballot(
     if cts is not None:
         return cts
     return _verify_rows_exact(ctx, public_key, allowed, ballot, bindings)
+
+
+def _check_shape_and_signature(ids: tuple[str, ...], fingerprint: bytes, ballot: Ballot) -> None:
+    if tuple(r.official_id for r in ballot.rows) != ids:
+        raise BallotRejected("malformed", "rows do not list the officials in ballot order")
+    try:
+        verify_signature(ballot.credential, ballot.digest(fingerprint), ballot.signature)
+    except CryptoError as exc:
+        raise BallotRejected("bad_signature", "the credential's signature does not verify") from exc
+
+
+#: Ballots whose proofs ``verify_ballots`` checks in one combined equation.
+BATCH_BALLOTS = 100
+
+
+def verify_ballots(
+    manifest: Manifest, fingerprint: bytes, public_key: Point, ballots: Sequence[Ballot]
+) -> list[BallotRejected | None]:
+    """``verify_ballot`` for many ballots: one verdict per ballot, None when it passes.
+
+    Shapes and signatures are checked ballot by ballot; the proofs of every ballot that
+    passes them, up to ``BATCH_BALLOTS`` at a time, go into one random linear combination
+    (``verify_in_set_encoded`` over all their rows: one Pippenger multiplication with the
+    verification kernel). Only a group that this cannot vouch for is checked again ballot
+    by ballot, so each verdict, its reason and its row are exactly ``verify_ballot``'s.
+    """
+    ids = manifest.official_ids
+    ctx = Context(fingerprint)
+    allowed = manifest.allowed_values()
+    verdicts: list[BallotRejected | None] = [None] * len(ballots)
+    for start in range(0, len(ballots), BATCH_BALLOTS):
+        pending = []
+        rows: list[tuple[bytes, bytes, bytes]] = []
+        for i in range(start, min(start + BATCH_BALLOTS, len(ballots))):
+            ballot = ballots[i]
+            try:
+                _check_shape_and_signature(ids, fingerprint, ballot)
+            except BallotRejected as exc:
+                verdicts[i] = exc
+                continue
+            pending.append(i)
+            rows.extend(
+                (row.ciphertext, row.proof, row_binding(fingerprint, ballot.credential, oid))
+                for row, oid in zip(ballot.rows, ids, strict=True)
+            )
+        if not pending or verify_in_set_encoded(ctx, public_key, allowed, rows) is not None:
+            continue
+        for i in pending:
+            try:
+                verify_ballot(manifest, fingerprint, public_key, ballots[i])
+            except BallotRejected as exc:
+                verdicts[i] = exc
+    return verdicts
 
 
 def _verify_rows_exact(

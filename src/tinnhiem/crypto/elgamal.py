@@ -8,9 +8,10 @@ the point ``m·G``; ``DlogTable`` recovers ``m``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from tinnhiem.crypto import _kernel
 from tinnhiem.crypto.errors import CryptoError, InvalidEncoding
 from tinnhiem.crypto.group import Point, Scalar
 
@@ -74,6 +75,23 @@ class Ciphertext:
             total = total + ct
         return total
 
+    @staticmethod
+    def sum_encoded(cts: Sequence[bytes]) -> Ciphertext:
+        """The sum of 64-byte ciphertexts, each checked as ``from_bytes`` checks it.
+
+        With the verification kernel, each column (all α, all β) is decoded and added in
+        one call (variable time: ciphertexts are public); a bad encoding is then found and
+        named by ``from_bytes`` one by one. Raises ``InvalidEncoding``.
+        """
+        if _kernel.enabled() and all(type(c) is bytes and len(c) == 64 for c in cts):
+            alphas = b"".join(c[:32] for c in cts)
+            if all(c[:32] != _ZERO32 for c in cts):
+                alpha = _kernel.sum_points(alphas)
+                beta = _kernel.sum_points(b"".join(c[32:] for c in cts))
+                if alpha is not None and beta is not None:
+                    return Ciphertext(Point._make(alpha), Point._make(beta))
+        return Ciphertext.sum(Ciphertext.from_bytes(c) for c in cts)
+
     def to_bytes(self) -> bytes:
         """64 bytes: ``α ‖ β``."""
         return self.alpha.to_bytes() + self.beta.to_bytes()
@@ -97,6 +115,9 @@ class Ciphertext:
         except ValueError as exc:
             raise InvalidEncoding(f"ciphertext is not hex: {text[:80]!r}") from exc
         return cls.from_bytes(data, allow_identity=allow_identity)
+
+
+_ZERO32 = bytes(32)
 
 
 def _as_scalar(m: int | Scalar) -> Scalar:

@@ -21,9 +21,10 @@ from tinnhiem.ballots import (
     check_credentials,
     election_fingerprint,
     format_tracker,
-    verify_ballot,
+    verify_ballots,
 )
 from tinnhiem.ballots.arrival import ArrivalLedger, check_arrival, counted_indices
+from tinnhiem.ballots.ballot import BATCH_BALLOTS
 from tinnhiem.ballots.pool import chunked, default_workers, parallel_map
 from tinnhiem.crypto import Ciphertext, Context, CryptoError, Point, Scalar
 from tinnhiem.crypto.dkg import CommitteeKey
@@ -37,7 +38,6 @@ from tinnhiem.tally import (
     compute_results,
     verify_ceremony_json,
 )
-from tinnhiem.tally.aggregate import aggregate_rows
 
 __all__ = ["RecordInvalid", "VerificationReport", "verify_record"]
 
@@ -309,7 +309,7 @@ def _check_ballots(
         if progress is not None:
             progress("ballots", done, total)
 
-    size = max(1, min(16, total // max(1, workers * 4)))
+    size = max(1, min(BATCH_BALLOTS, total // max(1, workers * 4)))
     chunks = chunked(list(enumerate(ballots)), size)
     verdicts = parallel_map(
         _verify_chunk,
@@ -364,13 +364,8 @@ def _init_worker(manifest: Manifest, fingerprint: bytes, public_key: bytes) -> N
 
 def _verify_chunk(chunk: Sequence[tuple[int, Ballot]]) -> list[tuple[int, BallotRejected]]:
     manifest, fingerprint, public_key = _WORKER["args"]
-    bad = []
-    for i, ballot in chunk:
-        try:
-            verify_ballot(manifest, fingerprint, public_key, ballot)
-        except BallotRejected as exc:
-            bad.append((i, exc))
-    return bad
+    verdicts = verify_ballots(manifest, fingerprint, public_key, [b for _, b in chunk])
+    return [(i, err) for (i, _), err in zip(chunk, verdicts, strict=True) if err is not None]
 
 
 def _check_close(record: ElectionRecord, counted: list[Ballot]) -> None:
@@ -380,7 +375,11 @@ def _check_close(record: ElectionRecord, counted: list[Ballot]) -> None:
 
 
 def _sum_chunk(chunk: Sequence[tuple[int, Ballot]]) -> list[bytes]:
-    return aggregate_rows(chunk[0][0], [b for _, b in chunk])
+    # The counted ballots are verified: one row per official, each a checked ciphertext.
+    return [
+        Ciphertext.sum_encoded([b.rows[j].ciphertext for _, b in chunk]).to_bytes()
+        for j in range(chunk[0][0])
+    ]
 
 
 def _check_aggregates(
