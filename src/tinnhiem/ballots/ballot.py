@@ -72,9 +72,10 @@ def row_binding(fingerprint: bytes, credential: bytes, official_id: str) -> byte
 
 
 def format_tracker(ballot_hash: bytes) -> str:
-    """Mã theo dõi: the first 60 bits of the ballot hash in base32, as XXXX-XXXX-XXXX."""
-    text = base64.b32encode(ballot_hash).decode("ascii")[:12]
-    return f"{text[:4]}-{text[4:8]}-{text[8:12]}"
+    """Mã theo dõi: the whole ballot hash in base32 (52 characters, 256 bits), in 13 groups
+    of 4 for reading aloud and comparing: ``XXXX-XXXX-…-XXXX``."""
+    text = base64.b32encode(ballot_hash).decode("ascii").rstrip("=")
+    return "-".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
 @dataclass(frozen=True, slots=True)
