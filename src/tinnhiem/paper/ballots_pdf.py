@@ -11,18 +11,25 @@ for that person under NQ 96/2023/QH15 (``blank_row = "no_mark"``). Vietnamese on
 A poll's sheet (PHIẾU LẤY PHIẾU TÍN NHIỆM) has three boxes: Tín nhiệm cao, Tín nhiệm,
 Tín nhiệm thấp; a formal vote's (PHIẾU BỎ PHIẾU TÍN NHIỆM) two: Tín nhiệm, Không tín
 nhiệm.
+
+A **scannable** sheet (``scannable=True``) is the same sheet on a fixed grid
+(:mod:`tinnhiem.paper.omr_layout`) with four registration marks and a QR code holding the
+round code: every sheet still identical, nothing on it tied to a voter, so that the
+committee can read the box with a scanner (:mod:`tinnhiem.paper.omr`).
 """
 
 from __future__ import annotations
 
+from functools import cache
 from html import escape
 
 from tinnhiem.errors import InputError
 from tinnhiem.paper.errors import PaperInputError
 from tinnhiem.paper.model import Mark, RoundDefinition, marks_for
+from tinnhiem.paper.omr_layout import PAGE_MM, SheetLayout, sheet_layout
 from tinnhiem.rules import BlankRow, RoundKind, load_rule
 
-__all__ = ["ballots_html", "render_ballots_pdf", "sheet_html"]
+__all__ = ["ballots_html", "render_ballots_pdf", "scannable_sheet_html", "sheet_html"]
 
 _CSS = """
 @page { size: A4; margin: 14mm 14mm 14mm 14mm; }
@@ -131,16 +138,20 @@ def sheet_html(definition: RoundDefinition) -> str:
 </section>"""
 
 
-def ballots_html(definition: RoundDefinition, serials: range | None = None) -> str:
+def ballots_html(
+    definition: RoundDefinition, serials: range | None = None, *, scannable: bool = False
+) -> str:
     """The HTML of ``len(serials)`` identical sheets (the round's printed count by default).
 
     ``serials`` only says how many sheets to print, within the count the round prints:
-    nothing on a sheet depends on it."""
+    nothing on a sheet depends on it. ``scannable`` prints the sheet a scanner reads."""
     chosen = serials if serials is not None else range(1, definition.paper_serials + 1)
     if len(chosen) == 0:
         raise PaperInputError("no sheets to print", where="serials")
     for serial in (chosen[0], chosen[-1]):
         definition.check_serial(serial)
+    if scannable:
+        return scannable_document([scannable_sheet_html(definition)] * len(chosen), definition)
     sheets = sheet_html(definition) * len(chosen)
     return (
         f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">'
@@ -149,8 +160,143 @@ def ballots_html(definition: RoundDefinition, serials: range | None = None) -> s
     )
 
 
-def render_ballots_pdf(definition: RoundDefinition, serials: range | None = None) -> bytes:
-    """The printable PDF of ``len(serials)`` identical sheets."""
+def render_ballots_pdf(
+    definition: RoundDefinition, serials: range | None = None, *, scannable: bool = False
+) -> bytes:
+    """The printable PDF of ``len(serials)`` identical sheets (``scannable``: for a scanner)."""
+    return render_html_pdf(ballots_html(definition, serials, scannable=scannable))
+
+
+def render_html_pdf(html: str) -> bytes:
+    """WeasyPrint ``html`` to PDF bytes."""
     import weasyprint  # imported here: it is slow to load and only printing needs it
 
-    return bytes(weasyprint.HTML(string=ballots_html(definition, serials)).write_pdf())
+    return bytes(weasyprint.HTML(string=html).write_pdf())
+
+
+# --- the scannable sheet -------------------------------------------------------------------
+
+_CSS_SCAN = """
+@page { size: A4; margin: 0; }
+body { margin: 0; font-family: "DejaVu Sans", sans-serif; color: #000; }
+.ss { position: relative; width: 210mm; height: 297mm; overflow: hidden;
+  page-break-after: always; }
+.ss:last-child { page-break-after: auto; }
+.ss > * { position: absolute; margin: 0; }
+.ss svg { display: block; }
+.seal { border: 0.6pt dashed #000; font-size: 6.5pt; text-align: center;
+  box-sizing: border-box; padding-top: 7mm; }
+.bd { font-weight: bold; text-transform: uppercase; font-size: 8.5pt; text-align: center; }
+.h1 { font-weight: bold; font-size: 12.5pt; text-align: center; }
+.h2 { font-size: 9pt; text-align: center; }
+.ins { font-size: 6.6pt; line-height: 1.25; }
+.ins p { margin: 0; }
+.th { font-size: 7pt; font-weight: bold; text-align: center; }
+.zebra { background: #f0f0f0; }
+.nm { font-size: 7.2pt; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.nm small { font-size: 6.2pt; }
+.n { font-size: 7.2pt; text-align: right; }
+.bx { border: 0.9pt solid #000; box-sizing: border-box; background: #fff; }
+"""
+
+
+@cache
+def _marker_cells(marker_id: int) -> tuple[tuple[bool, ...], ...]:
+    """The 6×6 cells (black = True) of ArUco marker ``marker_id`` (4×4 dictionary)."""
+    import cv2  # the scanner's library draws its own markers
+
+    dictionary = cv2.aruco.getPredefinedDictionary(cv2.aruco.DICT_4X4_50)
+    image = cv2.aruco.generateImageMarker(dictionary, marker_id, 6)
+    return tuple(tuple(bool(v < 128) for v in row) for row in image)
+
+
+def _marker_svg(marker_id: int, size_mm: float) -> str:
+    cells = _marker_cells(marker_id)
+    rects = "".join(
+        f'<rect x="{x}" y="{y}" width="1.02" height="1.02"/>'
+        for y, row in enumerate(cells)
+        for x, black in enumerate(row)
+        if black
+    )
+    return (
+        f'<svg width="{size_mm}mm" height="{size_mm}mm" viewBox="0 0 6 6" '
+        f'shape-rendering="crispEdges">{rects}</svg>'
+    )
+
+
+def _qr_svg(code: str, size_mm: float) -> str:
+    import segno
+
+    qr = segno.make(code, error="m", micro=False)
+    matrix = [list(row) for row in qr.matrix]
+    n = len(matrix)
+    rects = "".join(
+        f'<rect x="{x}" y="{y}" width="1.02" height="1.02"/>'
+        for y, row in enumerate(matrix)
+        for x, v in enumerate(row)
+        if v
+    )
+    return (
+        f'<svg width="{size_mm}mm" height="{size_mm}mm" viewBox="-2 -2 {n + 4} {n + 4}" '
+        f'shape-rendering="crispEdges">{rects}</svg>'
+    )
+
+
+def _at(x: float, y: float, w: float | None = None, h: float | None = None) -> str:
+    style = f"left:{x:.3f}mm;top:{y:.3f}mm;"
+    if w is not None:
+        style += f"width:{w:.3f}mm;"
+    if h is not None:
+        style += f"height:{h:.3f}mm;"
+    return style
+
+
+def scannable_sheet_html(definition: RoundDefinition, layout: SheetLayout | None = None) -> str:
+    """The round's one scannable sheet: the ordinary sheet's wording on the fixed grid of
+    :func:`~tinnhiem.paper.omr_layout.sheet_layout`, with the registration marks and the
+    round code. Every printed sheet is this same HTML."""
+    layout = layout or sheet_layout(definition)
+    parts = []
+    for marker_id, (x, y) in enumerate(layout.markers):
+        parts.append(f'<div style="{_at(x, y)}">{_marker_svg(marker_id, layout.marker_size)}</div>')
+    qx, qy, qs = layout.qr
+    parts.append(f'<div style="{_at(qx, qy)}">{_qr_svg(layout.code, qs)}</div>')
+    body = escape(definition.body)
+    parts.append(f'<div class="seal" style="{_at(22, 8, 32, 20)}">Dấu của {body}</div>')
+    parts.append(f'<div class="bd" style="{_at(56, 9, 110)}">{body}</div>')
+    parts.append(f'<div class="h1" style="{_at(56, 15, 110)}">{_HEADING[definition.kind]}</div>')
+    parts.append(f'<div class="h2" style="{_at(56, 22, 110)}">{escape(definition.title)}</div>')
+    items = "".join(f"<p>{i}. {text}</p>" for i, text in enumerate(instructions(definition), 1))
+    parts.append(f'<div class="ins" style="{_at(22, 29.5, 166)}">{items}</div>')
+    header_y = layout.rows[0].top - 5.0
+    parts.append(f'<div class="th" style="{_at(20, header_y, 8)}">STT</div>')
+    parts.append(f'<div class="th" style="{_at(30, header_y, 98)}">Họ và tên, chức vụ</div>')
+    for left, right, mark in layout.box_columns:
+        parts.append(
+            f'<div class="th" style="{_at(left, header_y, right - left)}">'
+            f"{escape(mark.label_vi)}</div>"
+        )
+    for row, official in zip(layout.rows, definition.officials, strict=True):
+        if row.number % 2 == 0:
+            parts.append(f'<div class="zebra" style="{_at(19, row.top, 178, row.height)}"></div>')
+        text_top = row.top + row.height / 2 - 1.6
+        parts.append(f'<div class="n" style="{_at(19, text_top, 7)}">{row.number}</div>')
+        post = f" <small>— {escape(official.position)}</small>" if official.position else ""
+        parts.append(
+            f'<div class="nm" style="{_at(row.name_left + 1, text_top, 98)}">'
+            f"{escape(official.name)}{post}</div>"
+        )
+        for box in row.boxes:
+            parts.append(f'<div class="bx" style="{_at(box.x, box.y, box.size, box.size)}"></div>')
+    return f'<section class="ss">{"".join(parts)}</section>'
+
+
+def scannable_document(sheets: list[str], definition: RoundDefinition) -> str:
+    """A printable HTML document of scannable ``sheets`` (each a ``<section>``)."""
+    width, height = PAGE_MM
+    return (
+        f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">'
+        f"<title>{escape(definition.title)}</title><style>{_CSS_SCAN}"
+        f"@page {{ size: {width}mm {height}mm; }}</style></head>"
+        f"<body>{''.join(sheets)}</body></html>"
+    )
