@@ -31,6 +31,23 @@ test('RFC 9496 non-canonical encodings are rejected', () => {
   assert.ok(g.pointFromBytes(new Uint8Array(32), 'x', { allowIdentity: true }));
 });
 
+test('bit 255 and unreduced field elements are rejected (RFC 9496, any libsodium)', () => {
+  for (const hex of MULTIPLES) {
+    const flipped = fromHex(hex);
+    flipped[31] |= 0x80;
+    assert.equal(g.isValidPoint(flipped), false);
+    assert.throws(() => g.pointFromBytes(flipped, 'x', { allowIdentity: true }), /canonical/);
+    assert.equal(g.isValidPoint(fromHex(hex)), true);
+  }
+  const p = 2n ** 255n - 19n;
+  for (const k of [0n, 2n, 4n, 18n]) {
+    const bytes = new Uint8Array(32);
+    let v = p + k;
+    for (let i = 0; i < 32; i += 1) { bytes[i] = Number(v & 0xffn); v >>= 8n; }
+    assert.equal(g.isValidPoint(bytes), false);
+  }
+});
+
 test('scalar encoding is canonical', () => {
   assert.throws(() => g.scalarFromBytes(g.scalarToBytes(0n).fill(0xff)), /non-canonical/);
   assert.equal(g.scalarFromBytes(g.scalarToBytes(g.ORDER - 1n)), g.ORDER - 1n);

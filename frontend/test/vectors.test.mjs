@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ready, sodium } from '../src/lib/sodium.js';
 import * as g from '../src/lib/group.js';
-import { fromHex, toHex } from '../src/lib/bytes.js';
+import { EncodingError, fromHex, toHex } from '../src/lib/bytes.js';
 import { Context, item, transcriptBytes } from '../src/lib/transcript.js';
 import { ctAdd, ctFromBytes, ctToBytes, encryptWithNonce } from '../src/lib/elgamal.js';
 import * as p from '../src/lib/proofs.js';
@@ -107,6 +107,15 @@ const COMPUTE = {
     const coefficients = {};
     for (const i of inp.members) coefficients[String(i)] = toHex(g.scalarToBytes(lam[i]));
     return { coefficients };
+  },
+  point_decode(inp) {
+    try {
+      g.pointFromBytes(fromHex(inp.encoding, 32), 'encoding', { allowIdentity: true });
+    } catch (err) {
+      if (err instanceof EncodingError) return { valid: false };
+      throw err;
+    }
+    return { valid: true };
   },
   ciphertext_sum(inp) {
     const cts = inp.ciphertexts.map((hex) => ctFromBytes(fromHex(hex, 64), 'ct'));

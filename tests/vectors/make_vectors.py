@@ -20,6 +20,7 @@ from tinnhiem.crypto import (
     ORDER,
     Ciphertext,
     Context,
+    InvalidEncoding,
     Point,
     Scalar,
     encrypt_with_nonce,
@@ -159,10 +160,40 @@ def compute(case: dict[str, Any]) -> dict[str, Any]:
     if kind == "lagrange":
         lam = lagrange_at_zero([int(i) for i in inp["members"]])
         return {"coefficients": {str(i): v.hex() for i, v in lam.items()}}
+    if kind == "point_decode":
+        try:
+            Point.from_hex(inp["encoding"], allow_identity=True)
+        except InvalidEncoding:
+            return {"valid": False}
+        return {"valid": True}
     if kind == "ciphertext_sum":
         total = Ciphertext.sum(Ciphertext.from_hex(h) for h in inp["ciphertexts"])
         return {"sum": total.hex()}
     raise ValueError(f"unknown vector kind {kind!r}")
+
+
+FIELD_P = 2**255 - 19
+
+
+def decode_cases() -> list[tuple[str, bytes]]:
+    """Encodings a decoder must accept or refuse (RFC 9496 §4.3.1), whatever library it
+    uses: bit 255 set on valid encodings (libsodium 1.0.18 ignores it and accepts them),
+    field elements written without reduction (p + k), and valid ones beside them."""
+    out: list[tuple[str, bytes]] = []
+    for k in (0, 1, 2, 7):
+        valid = Point.base_mul(Scalar.from_int(k)).to_bytes()
+        out.append((f"decode-{k}G", valid))
+        flipped = bytearray(valid)
+        flipped[31] |= 0x80
+        out.append((f"decode-{k}G-bit255", bytes(flipped)))
+    h = Point.hash_to_group(b"tinnhiem-kat", b"decode").to_bytes()
+    out.append(("decode-hashed", h))
+    out.append(("decode-hashed-bit255", h[:31] + bytes([h[31] | 0x80])))
+    for k in (0, 1, 2, 4, 18):
+        out.append((f"decode-p-plus-{k}", (FIELD_P + k).to_bytes(32, "little")))
+    out.append(("decode-all-ones", b"\xff" * 32))
+    out.append(("decode-negative-1", (1).to_bytes(32, "little")))
+    return out
 
 
 def build() -> dict[str, Any]:
@@ -262,6 +293,8 @@ def build() -> dict[str, Any]:
         },
     )
     add("lagrange-1-3-4", "lagrange", {"members": [1, 3, 4]})
+    for name, encoding in decode_cases():
+        add(name, "point_decode", {"encoding": encoding.hex()})
     return {
         "version": "tinnhiem-crypto-v1",
         "description": (
@@ -272,8 +305,27 @@ def build() -> dict[str, Any]:
     }
 
 
+def append_new_cases() -> int:
+    """Add cases that the frozen file lacks, leaving every frozen case byte for byte."""
+    frozen = json.loads(OUT.read_text(encoding="utf-8"))
+    fresh = build()
+    names = {c["name"] for c in frozen["cases"]}
+    for old in frozen["cases"]:
+        new = next(c for c in fresh["cases"] if c["name"] == old["name"])
+        if new != old:
+            print(f"case {old['name']} would change: refusing", file=sys.stderr)
+            return 1
+    added = [c for c in fresh["cases"] if c["name"] not in names]
+    frozen["cases"].extend(added)
+    OUT.write_text(json.dumps(frozen, indent=1) + "\n", encoding="utf-8")
+    print(f"added {len(added)} cases to {OUT}")
+    return 0
+
+
 def main() -> int:
     if OUT.exists() and "--force" not in sys.argv:
+        if "--append" in sys.argv:
+            return append_new_cases()
         print(f"{OUT} exists; the vectors are frozen (pass --force to overwrite)")
         return 1
     OUT.write_text(json.dumps(build(), indent=1) + "\n", encoding="utf-8")

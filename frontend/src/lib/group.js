@@ -63,8 +63,17 @@ export function scalarInverse(s) {
   return modpow(s, ORDER - 2n);
 }
 
+/** 2^255 − 19: RFC 9496 reads all 256 bits, so a canonical encoding is below it. */
+const FIELD_P = 2n ** 255n - 19n;
+
+/**
+ * A canonical RFC 9496 encoding of an element (the identity included). The field check
+ * is ours, made before libsodium's: libsodium 1.0.18 ignores bit 255, and the booth must
+ * give the verdict RFC 9496 gives whatever libsodium.js build it loads.
+ */
 export function isValidPoint(bytes) {
   return bytes instanceof Uint8Array && bytes.length === 32
+    && (bytes[31] & 0x80) === 0 && readLE(bytes) < FIELD_P
     && sodium().crypto_core_ristretto255_is_valid_point(bytes) === true;
 }
 

@@ -6,9 +6,11 @@ TINNHIEM_KERNEL=off asks for the libsodium path on purpose: a broken build must 
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -265,3 +267,30 @@ def test_schnorr_and_dleq_on_both_paths(path: str) -> None:
     verify_dleq(CTX, base2, key.public, y, dleq, binding=b"d")
     with pytest.raises(InvalidProof):
         verify_dleq(CTX, base2, key.public, y + Point.base(), dleq, binding=b"d")
+
+
+_VECTORS = json.loads(
+    (Path(__file__).resolve().parents[2] / "vectors" / "crypto-v1.json").read_text("utf-8")
+)
+DECODE_CASES = [c for c in _VECTORS["cases"] if c["kind"] == "point_decode"]
+
+
+@pytest.mark.parametrize("case", DECODE_CASES, ids=[c["name"] for c in DECODE_CASES])
+def test_shared_decode_vectors_on_both_paths(path: str, case: dict[str, Any]) -> None:
+    """The shared vectors (also run by the booth's tests) give one verdict on both paths."""
+    data = bytes.fromhex(case["input"]["encoding"])
+    valid = case["output"]["valid"]
+    assert _sodium.is_valid_point(data) == valid
+    if _kernel.available():
+        assert _kernel.point_is_valid(data) == valid
+    if valid:
+        assert Point.from_bytes(data, allow_identity=True).to_bytes() == data
+    else:
+        with pytest.raises(InvalidEncoding):
+            Point.from_bytes(data, allow_identity=True)
+
+
+def test_the_shared_vectors_hold_bit_255_and_unreduced_cases() -> None:
+    names = {c["name"] for c in DECODE_CASES}
+    assert {"decode-1G-bit255", "decode-0G-bit255", "decode-p-plus-2"} <= names
+    assert sum(not c["output"]["valid"] for c in DECODE_CASES) >= 10
