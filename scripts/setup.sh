@@ -41,7 +41,7 @@ has_lib 'libsodium.so.23' || die "libsodium >= 1.0.18 not found (Debian: apt-get
 py=${PYTHON:-python3}
 "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || die "Python 3.11 or newer is needed ($py is older)"
 [ -x .venv/bin/python ] || { say "creating .venv"; "$py" -m venv .venv; }
-extras=""; [ "$want_test" = 1 ] && extras="[dev]"
+extras=""; [ "$want_test" = 1 ] && extras="[dev,dask]"
 stamp=".venv/.setup-stamp$extras"
 sig=$(cat pyproject.toml | sha256sum | cut -c1-16)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$sig" ]; then

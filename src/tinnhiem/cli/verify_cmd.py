@@ -38,6 +38,7 @@ STEP_LABELS = {
     "aggregates": "Cộng dồn / aggregates",
     "decryption": "Giải mã / decryption",
     "results": "Kết quả và hệ quả / counts and consequences",
+    "signatures": "Chữ ký đầu chuỗi / the committee's head signatures",
 }
 
 
@@ -95,21 +96,18 @@ def verify(
     """
     out = Console()
     err = Console(stderr=True)
-    try:
-        loaded = read_record(record)
-    except RecordUnreadable as exc:
-        err.print(f"[bold red]Không đọc được hồ sơ / unreadable record[/]: {exc}", highlight=False)
-        raise typer.Exit(2) from exc
     n = workers or default_workers()
     try:
+        try:
+            loaded = read_record(record)
+        except RecordUnreadable as exc:
+            err.print(
+                f"[bold red]Không đọc được hồ sơ / unreadable record[/]: {exc}", highlight=False
+            )
+            raise typer.Exit(2) from exc
         report = run_verification(loaded, workers=n, console=err)
     except RecordInvalid as exc:
-        out.print(
-            f"[bold red]KHÔNG HỢP LỆ / INVALID[/] — bước / check: {exc.check}; "
-            f"tại / at: {exc.where}",
-            highlight=False,
-        )
-        out.print(f"  {exc}", highlight=False, markup=False)
+        _print_invalid(out, exc)
         raise typer.Exit(1) from exc
     except TinnhiemError as exc:
         err.print(f"[bold red]Lỗi / error[/]: {exc}", highlight=False)
@@ -128,6 +126,14 @@ def verify(
     missing = [code for code in tracker or [] if not _show_tracker(out, loaded, code)]
     if missing:
         raise typer.Exit(1)
+
+
+def _print_invalid(out: Console, exc: RecordInvalid) -> None:
+    out.print(
+        f"[bold red]KHÔNG HỢP LỆ / INVALID[/] — bước / check: {exc.check}; tại / at: {exc.where}",
+        highlight=False,
+    )
+    out.print(f"  {exc}", highlight=False, markup=False)
 
 
 def normalise_tracker(code: str) -> str:

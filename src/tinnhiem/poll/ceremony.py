@@ -55,7 +55,7 @@ class CeremonyTranscript:
         for post in posts:
             if post.kind == "complaint":
                 out.complaints.append(dict(post.payload))
-            else:
+            elif post.kind in CEREMONY_KINDS:
                 out.by_kind(post.kind).setdefault(post.member, dict(post.payload))
         return out
 

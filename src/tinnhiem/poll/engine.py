@@ -52,6 +52,7 @@ from tinnhiem.tally import (
     aggregate,
     compute_results,
     decrypt_sums,
+    verify_head_signature,
 )
 
 __all__ = ["SECTIONS", "Phase", "PollEngine"]
@@ -541,6 +542,51 @@ class PollEngine:
         )
         self._post("results", [r.to_json() for r in results])
 
+    # -- 7. the committee signs the final board head ------------------------------------------
+
+    def head(self) -> bytes:
+        """The hash of the board's last entry (after ``results``: the final head)."""
+        last = self.store.last_entry()
+        if last is None:
+            raise PollStateError("phase", "the board is empty", step="head")
+        return last.hash
+
+    def present(self) -> list[int]:
+        """The members who decrypted (the record's ``decryption.present``)."""
+        return list(self._section("decryption")["present"])
+
+    def sign_head(self, member: int, signature: str) -> bool:
+        """Keep member ``member``'s signature (hex) of the final board head; only a member
+        who decrypted signs, once. Returns whether every member who decrypted has signed."""
+        self._need(Phase.TALLIED, step="sign")
+        present = self.present()
+        if member not in present:
+            raise StepRefused(
+                "not_present",
+                f"member {member} did not decrypt this round: only {present} sign its head",
+                member=member,
+            )
+        signed = self.store.head_signatures()
+        if member in signed:
+            raise PollStateError("repeat", f"member {member} already signed", member=member)
+        try:
+            raw = bytes.fromhex(signature) if isinstance(signature, str) else b""
+            if raw.hex() != signature:
+                raise CryptoError("a signature is 64 bytes of lowercase hex")
+            verify_head_signature(self.fingerprint, self.key, member, self.head(), raw)
+        except (CryptoError, ValueError) as exc:
+            raise StepRefused(
+                "bad_signature", f"the head signature does not verify: {exc}", error=str(exc)
+            ) from exc
+        self.store.add_head_signature(member, signature)
+        signed[member] = signature
+        return all(m in signed for m in present)
+
+    def signatures(self) -> list[dict[str, Any]]:
+        """The head signatures received, in the order of ``present``."""
+        signed = self.store.head_signatures()
+        return [{"member": m, "signature": signed[m]} for m in self.present() if m in signed]
+
     # -- the election record -----------------------------------------------------------------
 
     def record(self) -> ElectionRecord:
@@ -571,6 +617,7 @@ class PollEngine:
             board=tuple(entries),
             head=entries[-1].hash,
             restarts=restarts,
+            signatures=tuple(self.signatures()),
         )
 
 

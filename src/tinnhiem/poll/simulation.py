@@ -22,7 +22,7 @@ from tinnhiem.poll.engine import Phase, PollEngine
 from tinnhiem.poll.errors import PollStateError
 from tinnhiem.poll.store import MemoryStore, PollStore
 from tinnhiem.record.model import ElectionRecord
-from tinnhiem.tally import OfficialResult, RuleSource
+from tinnhiem.tally import OfficialResult, RuleSource, sign_head
 
 __all__ = ["Election", "MemberSecrets", "Trustees", "run_key_ceremony"]
 
@@ -81,6 +81,10 @@ class Trustees:
         """Member ``index``'s partial decryption of the round's aggregates."""
         ctx = Context(engine.fingerprint)
         return partial_decrypt(ctx, self.shares[index], engine.aggregates()).to_dict()
+
+    def head_signature(self, index: int, engine: PollEngine) -> str:
+        """Member ``index``'s signature (hex) of the tallied round's final board head."""
+        return sign_head(engine.fingerprint, self.shares[index], engine.head()).hex()
 
 
 def run_key_ceremony(engine: PollEngine) -> MemberSecrets:
@@ -173,7 +177,18 @@ class Election:
                 f"{len(members)} members present, at least t = {self.manifest.threshold} needed",
                 where="present",
             )
+        self.sign_head()
         return self.sums()
+
+    def sign_head(self) -> None:
+        """Every member who decrypted signs the final board head."""
+        assert self.secrets is not None
+        head = self.engine.head()
+        signed = self.engine.store.head_signatures()
+        for index in self.engine.present():
+            if index not in signed:
+                signature = sign_head(self.engine.fingerprint, self.secrets.shares[index], head)
+                self.engine.sign_head(index, signature.hex())
 
     def sums(self) -> list[int]:
         """The decrypted sums (one packed sum per official)."""

@@ -94,6 +94,13 @@ class PollStore(Protocol):
 
     def add_share(self, member: int, payload: dict[str, Any]) -> None: ...
 
+    # -- the committee's signatures of the final board head ------------------------------
+    def head_signatures(self) -> dict[int, str]:
+        """Each signing member's signature (hex) of the final board head."""
+        ...
+
+    def add_head_signature(self, member: int, signature: str) -> None: ...
+
 
 class MemoryStore:
     """``PollStore`` in memory."""
@@ -107,6 +114,7 @@ class MemoryStore:
         self._ballots: list[Accepted] = []
         self._by_hash: dict[bytes, Accepted] = {}
         self._shares: dict[int, dict[str, Any]] = {}
+        self._head_signatures: dict[int, str] = {}
 
     def last_entry(self) -> BoardEntry | None:
         return self._entries[-1] if self._entries else None
@@ -175,3 +183,9 @@ class MemoryStore:
 
     def add_share(self, member: int, payload: dict[str, Any]) -> None:
         self._shares[member] = payload
+
+    def head_signatures(self) -> dict[int, str]:
+        return dict(self._head_signatures)
+
+    def add_head_signature(self, member: int, signature: str) -> None:
+        self._head_signatures[member] = signature

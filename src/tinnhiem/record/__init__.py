@@ -2,6 +2,7 @@
 JSON document (docs/record-format.md) and the independent verifier that re-checks it. The
 rounds that produce it are run by ``tinnhiem.poll``."""
 
+from tinnhiem.record.errors import RecordInvalid
 from tinnhiem.record.io import read_record, write_record
 from tinnhiem.record.model import (
     RECORD_FORMAT,
@@ -12,7 +13,7 @@ from tinnhiem.record.model import (
     payload_hash,
     roster_fingerprint,
 )
-from tinnhiem.record.verify import RecordInvalid, VerificationReport, verify_record
+from tinnhiem.record.verify import VerificationReport, verify_record
 
 __all__ = [
     "RECORD_FORMAT",

@@ -21,11 +21,14 @@ from tinnhiem.ballots import (
 )
 from tinnhiem.ballots.codec import as_int, as_list, as_obj, as_str
 from tinnhiem.errors import InputError
+from tinnhiem.record.errors import RecordInvalid, RecordUnreadable
+from tinnhiem.record.schema import check_record_json
 
 __all__ = [
     "RECORD_FORMAT",
     "RECORD_VERSION",
     "ElectionRecord",
+    "RecordInvalid",
     "RecordUnreadable",
     "RecordedBallot",
     "payload_hash",
@@ -33,11 +36,7 @@ __all__ = [
 ]
 
 RECORD_FORMAT = "tinnhiem-record"
-RECORD_VERSION = 1
-
-
-class RecordUnreadable(InputError):
-    """The file is not a readable election record of a supported version (exit code 2)."""
+RECORD_VERSION = 2
 
 
 def payload_hash(kind: str, payload: Any) -> bytes:
@@ -83,6 +82,22 @@ class RecordedBallot:
             raise InputError(f"missing field {exc.args[0]!r}", where=where) from exc
 
 
+def check_format(data: Any, name: str) -> None:
+    """``format`` and ``version`` say this is a record this reader knows (else unreadable)."""
+    if not isinstance(data, dict):
+        raise RecordUnreadable("a record is a JSON object", where="record")
+    if data.get("format") != name:
+        raise RecordUnreadable(
+            f"not a Tín Nhiệm election record (format must be {name!r})", where="format"
+        )
+    if data.get("version") != RECORD_VERSION:
+        raise RecordUnreadable(
+            f"unsupported record version {data.get('version')!r} "
+            f"(this verifier reads version {RECORD_VERSION})",
+            where="version",
+        )
+
+
 def _restart(data: Any, where: str) -> dict[str, Any]:
     d = as_obj(data, where)
     return {
@@ -115,6 +130,9 @@ class ElectionRecord:
     #: Key ceremonies abandoned after complaints, in order: each ``{"manifest": the
     #: superseded manifest section, "restart": the restart entry's payload}``.
     restarts: tuple[dict[str, Any], ...] = ()
+    #: The members who decrypted sign the final board head, in the order of
+    #: ``decryption.present``: each ``{"member": i, "signature": hex}`` (§3.12).
+    signatures: tuple[dict[str, Any], ...] = ()
 
     # -- the board's payloads, one per section ----------------------------------------------
 
@@ -171,6 +189,7 @@ class ElectionRecord:
             "aggregates": self.aggregates_payload(),
             "decryption": self.decryption,
             "results": self.results,
+            "signatures": [dict(s) for s in self.signatures],
             "board": {"head": to_hex(self.head), "entries": [e.to_json() for e in self.board]},
             "restarts": [dict(r) for r in self.restarts],
         }
@@ -180,24 +199,17 @@ class ElectionRecord:
 
     @classmethod
     def from_json(cls, data: Any) -> ElectionRecord:
-        """Decode the structure; ``RecordUnreadable`` names the first field that is wrong.
+        """Decode a record: ``RecordUnreadable`` when it is not a record of this version,
+        ``RecordInvalid`` (check ``schema``, naming the JSON path) when it does not follow
+        the strict record (record/schema.py); then the structure is decoded.
 
         Values are not checked here (a point that is not on the curve, a wrong hash): that is
         the verifier's job, which reports them as an invalid record.
         """
+        check_format(data, RECORD_FORMAT)
+        check_record_json(data)
         try:
             d = as_obj(data, "record")
-            if d.get("format") != RECORD_FORMAT:
-                raise InputError(
-                    f"not a Tín Nhiệm election record (format must be {RECORD_FORMAT!r})",
-                    where="format",
-                )
-            if d.get("version") != RECORD_VERSION:
-                raise InputError(
-                    f"unsupported record version {d.get('version')!r} "
-                    f"(this verifier reads version {RECORD_VERSION})",
-                    where="version",
-                )
             rule = as_obj(d["rule"], "rule")
             for key in ("id", "digest", "text"):
                 as_str(rule.get(key), f"rule.{key}")
@@ -235,6 +247,7 @@ class ElectionRecord:
                     _restart(r, f"restarts[{i}]")
                     for i, r in enumerate(as_list(d.get("restarts", []), "restarts"))
                 ),
+                signatures=tuple(dict(s) for s in as_list(d["signatures"], "signatures")),
             )
         except KeyError as exc:
             raise RecordUnreadable(f"missing section {exc.args[0]!r}", where="record") from exc

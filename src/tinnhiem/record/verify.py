@@ -30,6 +30,7 @@ from tinnhiem.crypto import Ciphertext, Context, CryptoError, Point, Scalar
 from tinnhiem.crypto.dkg import CommitteeKey
 from tinnhiem.crypto.threshold import DecryptionShare, combine
 from tinnhiem.errors import InputError
+from tinnhiem.record.errors import RecordInvalid
 from tinnhiem.record.model import ElectionRecord, payload_hash, roster_fingerprint
 from tinnhiem.tally import (
     EmptySumError,
@@ -37,17 +38,10 @@ from tinnhiem.tally import (
     check_empty_sums,
     compute_results,
     verify_ceremony_json,
+    verify_head_signature,
 )
 
 __all__ = ["RecordInvalid", "VerificationReport", "verify_record"]
-
-
-class RecordInvalid(InputError):
-    """The record fails a check (exit code 1); ``where`` names the field, ``check`` the step."""
-
-    def __init__(self, check: str, message: str, *, where: str) -> None:
-        self.check = check
-        super().__init__(message, where=where)
 
 
 @dataclass
@@ -110,6 +104,7 @@ def verify_record(
     aggregates = timed("aggregates", lambda: _check_aggregates(record, counted, workers))
     sums = timed("decryption", lambda: _check_decryption(record, key, aggregates, len(counted)))
     timed("results", lambda: _check_results(record, rule, sums, len(counted)))
+    timed("signatures", lambda: _check_signatures(record, key))
     report.timings["total"] = time.perf_counter() - started
     return report
 
@@ -547,3 +542,32 @@ def _check_results(
                 f"results[{j}].{name}",
                 f"recorded {g!r}, recomputed {w!r} (official {m.officials[j].id})",
             )
+
+
+def _check_signatures(record: ElectionRecord, key: CommitteeKey) -> None:
+    """Every member who decrypted signed the final board head (§3.12), in the order of
+    ``present`` (the strict record already holds them to that order)."""
+    present = record.decryption["present"]
+    signed = [s["member"] for s in record.signatures]
+    if signed != present:
+        missing = [m for m in present if m not in signed]
+        raise _fail(
+            "signatures",
+            "signatures",
+            f"member {missing[0] if missing else signed} of present did not sign the board head",
+        )
+    for i, entry in enumerate(record.signatures):
+        try:
+            verify_head_signature(
+                record.fingerprint,
+                key,
+                entry["member"],
+                record.head,
+                bytes.fromhex(entry["signature"]),
+            )
+        except (CryptoError, ValueError) as exc:
+            raise _fail(
+                "signatures",
+                f"signatures[{i}].signature",
+                f"is not member {entry['member']}'s signature of the board head: {exc}",
+            ) from exc

@@ -5,6 +5,7 @@ from tinnhiem.tally.aggregate import aggregate, aggregate_rows
 from tinnhiem.tally.committee import Ceremony, run_ceremony, verify_ceremony_json
 from tinnhiem.tally.decrypt import committee_decrypt, decrypt_sums, partial_decryptions
 from tinnhiem.tally.empty import EmptySumError, check_empty_sums, is_empty_sum
+from tinnhiem.tally.head import head_binding, sign_head, verify_head_signature
 from tinnhiem.tally.results import OfficialResult, compute_results
 from tinnhiem.tally.rule_source import RuleSource, load_rule_source
 
@@ -19,9 +20,12 @@ __all__ = [
     "committee_decrypt",
     "compute_results",
     "decrypt_sums",
+    "head_binding",
     "is_empty_sum",
     "load_rule_source",
     "partial_decryptions",
     "run_ceremony",
+    "sign_head",
     "verify_ceremony_json",
+    "verify_head_signature",
 ]

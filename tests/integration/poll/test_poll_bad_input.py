@@ -14,7 +14,7 @@ from tinnhiem.ballots import Ballot, BallotRejected, Mark, cast_ballot
 from tinnhiem.cli import app
 from tinnhiem.crypto import CredentialKey
 from tinnhiem.poll import Election
-from tinnhiem.record import RecordUnreadable, read_record, write_record
+from tinnhiem.record import RecordInvalid, RecordUnreadable, read_record, write_record
 from tinnhiem.tally import load_rule_source
 
 runner = CliRunner()
@@ -54,7 +54,8 @@ def test_unknown_rule_exits_2_with_the_known_rules(tmp_path):
         (b"not json at all", "not valid UTF-8 JSON"),
         (b'{"format": "something-else"}', "not a Tín Nhiệm election record"),
         (b'{"format": "tinnhiem-record", "version": 99}', "unsupported record version 99"),
-        (b'{"format": "tinnhiem-record", "version": 1}', "missing section"),
+        (b'{"format": "tinnhiem-record", "version": 1}', "unsupported record version 1"),
+        (b"[1, 2]", "a record is a JSON object"),
         (b"\x1f\x8b\x08\x00broken", "broken gzip data"),
     ],
 )
@@ -68,15 +69,19 @@ def test_malformed_records_exit_2(tmp_path, content, message):
     assert "unreadable record" in result.output
 
 
-def test_a_record_with_a_field_of_the_wrong_type_is_unreadable(tmp_path):
+def test_a_record_with_a_field_of_the_wrong_type_fails_the_schema(tmp_path):
     poll = build_poll(officials=2, voters=4)
     data = json.loads(poll.record().to_bytes())
     data["ballots"][1]["rows"][0]["ct"] = "zz"
     path = tmp_path / "r.json.gz"
     path.write_bytes(gzip.compress(json.dumps(data).encode()))
-    with pytest.raises(RecordUnreadable) as info:
+    with pytest.raises(RecordInvalid) as info:
         read_record(path)
+    assert info.value.check == "schema"
     assert info.value.where == "ballots[1].rows[0].ct"
+    result = runner.invoke(app, ["verify", str(path)])
+    assert result.exit_code == 1
+    assert "ballots[1].rows[0].ct" in result.output
 
 
 def test_missing_file_exits_2(tmp_path):

@@ -34,7 +34,7 @@ def test_accepts_and_posts_with_a_tracker():
     assert receipt.board_index == 3  # after manifest, committee and open
     assert board[3].kind == "ballot" and board[3].payload_hash == receipt.ballot_hash
     assert receipt.tracker == format_tracker(receipt.ballot_hash)
-    assert len(receipt.tracker.replace("-", "")) == 12
+    assert len(receipt.tracker.replace("-", "")) == 52  # the whole hash, 256 bits
 
 
 def test_rows_out_of_order_are_malformed():

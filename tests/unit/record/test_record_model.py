@@ -11,7 +11,7 @@ from tinnhiem.poll import Election, PollStateError
 from tinnhiem.poll.demo import DemoConfig, run_demo
 from tinnhiem.record import (
     ElectionRecord,
-    RecordUnreadable,
+    RecordInvalid,
     payload_hash,
     read_record,
     write_record,
@@ -69,8 +69,9 @@ def test_structure_errors_name_the_field(record, path, value, where):
     for key in path[:-1]:
         node = node[key]
     node[path[-1]] = value
-    with pytest.raises(RecordUnreadable) as info:
+    with pytest.raises(RecordInvalid) as info:
         ElectionRecord.from_json(data)
+    assert info.value.check == "schema"
     assert info.value.where == where
 
 
