@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from tinnhiem.crypto import _kernel
 from tinnhiem.crypto.errors import CryptoError, InvalidEncoding
-from tinnhiem.crypto.group import Point, Scalar
+from tinnhiem.crypto.group import Point, Scalar, key_mul
 
 __all__ = [
     "Ciphertext",
@@ -131,7 +131,7 @@ def encrypt_with_nonce(public: Point, m: int | Scalar, nonce: Scalar) -> Ciphert
     if public.is_identity():
         raise CryptoError("the public key must not be the identity")
     alpha = Point.base_mul(nonce)
-    beta = Point.base_mul(_as_scalar(m)) + nonce * public
+    beta = Point.base_mul(_as_scalar(m)) + key_mul(public, nonce)
     return Ciphertext(alpha, beta)
 
 

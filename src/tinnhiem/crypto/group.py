@@ -22,7 +22,7 @@ from typing import Any, overload
 from tinnhiem.crypto import _kernel, _sodium
 from tinnhiem.crypto.errors import InvalidEncoding
 
-__all__ = ["ORDER", "Point", "Scalar", "public_multi_mul"]
+__all__ = ["ORDER", "Point", "Scalar", "key_mul", "key_mul_bytes", "public_multi_mul"]
 
 #: ℓ, the prime order of ristretto255.
 ORDER = 2**252 + 27742317777372353535851937790883648493
@@ -165,10 +165,11 @@ def _is_valid_encoding(data: bytes) -> bool:
     return _sodium.is_valid_point(data)
 
 
-def scalarmult_bytes(n: bytes, p: bytes) -> bytes:
-    """``n·P`` in constant time: by the point's fixed-base table once it has one (a point
-    multiplied again and again, like the election key), else by libsodium. Safe for secret
-    ``n``; ``P`` must be a valid encoding."""
+def key_mul_bytes(n: bytes, p: bytes) -> bytes:
+    """``n·H`` in constant time for a public key ``H`` that is multiplied again and again
+    (encryption and the in-set prover): by ``H``'s fixed-base table once it has been used
+    a few times, else by libsodium. Safe for a secret ``n``; ``p`` must be a valid
+    encoding. Other points go through ``Point.__mul__`` (libsodium)."""
     table = _kernel.fixed_base_for(p)
     if table is not None:
         return table.mul(n)
@@ -267,7 +268,7 @@ class Point:
     def _mul(self, value: int) -> Point:
         if self._b == _BASE_BYTES:
             return Point._make(_sodium.scalarmult_base(_scalar_bytes(value)))
-        return Point._make(scalarmult_bytes(_scalar_bytes(value), self._b))
+        return Point._make(_sodium.scalarmult(_scalar_bytes(value), self._b))
 
     def __add__(self, other: Point) -> Point:
         if not isinstance(other, Point):
@@ -300,6 +301,11 @@ class Point:
 
     def __repr__(self) -> str:
         return f"Point({self._b.hex()})"
+
+
+def key_mul(public: Point, s: Scalar) -> Point:
+    """``s·H`` for the election key ``H`` (see ``key_mul_bytes``); constant time."""
+    return Point._make(key_mul_bytes(_scalar_bytes(s._v), public._b))
 
 
 def public_multi_mul(scalars: Sequence[Scalar | int], points: Sequence[Point]) -> Point:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from tinnhiem.crypto import _kernel, _sodium
 from tinnhiem.crypto.elgamal import Ciphertext
 from tinnhiem.crypto.errors import CryptoError, InvalidEncoding, InvalidProof
-from tinnhiem.crypto.group import ORDER, Point, Scalar, public_multi_mul, scalarmult_bytes
+from tinnhiem.crypto.group import ORDER, Point, Scalar, key_mul_bytes, public_multi_mul
 from tinnhiem.crypto.transcript import Context, Item, encode_item, transcript_head
 
 __all__ = [
@@ -380,7 +380,7 @@ def prove_in_set_with_nonces(
     for j, m_j in enumerate(allowed_t):
         if j == real:
             a = _sodium.scalarmult_base(_b(k))
-            b = scalarmult_bytes(_b(k), h)
+            b = key_mul_bytes(_b(k), h)
             cs.append(0)
             ss.append(0)
         else:
@@ -392,7 +392,7 @@ def prove_in_set_with_nonces(
             t = (s_j - c_j * r) % ORDER
             a = _sodium.scalarmult_base(_b(t))
             u = c_j * (value - m_j) % ORDER
-            b = _sodium.sub(scalarmult_bytes(_b(t), h), _sodium.scalarmult_base(_b(u)))
+            b = _sodium.sub(key_mul_bytes(_b(t), h), _sodium.scalarmult_base(_b(u)))
             cs.append(c_j)
             ss.append(s_j)
         commitments.append(Point._make(a))
