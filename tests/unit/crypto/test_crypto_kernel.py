@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -294,3 +295,38 @@ def test_the_shared_vectors_hold_bit_255_and_unreduced_cases() -> None:
     names = {c["name"] for c in DECODE_CASES}
     assert {"decode-1G-bit255", "decode-0G-bit255", "decode-p-plus-2"} <= names
     assert sum(not c["output"]["valid"] for c in DECODE_CASES) >= 10
+
+
+def test_a_missing_build_warns_once_and_falls_back_to_libsodium() -> None:
+    """Without the compiled module: one RuntimeWarning, and the same verdicts."""
+    code = """
+import sys, warnings
+sys.modules["tinnhiem.crypto._kernel_c"] = None  # as if the build had failed
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    from tinnhiem.crypto import InvalidEncoding, KeyPair, Point, Scalar, _kernel, encrypt
+    from tinnhiem.crypto import _sodium
+    import tinnhiem.crypto.proofs
+kernel_warnings = [w for w in caught if "verification kernel" in str(w.message)]
+assert len(kernel_warnings) == 1, [str(w.message) for w in caught]
+assert kernel_warnings[0].category is RuntimeWarning
+assert not _kernel.available() and not _kernel.enabled()
+g = bytearray(Point.base().to_bytes()); g[31] |= 0x80
+try:
+    Point.from_bytes(bytes(g))
+except InvalidEncoding:
+    pass
+else:
+    raise AssertionError("bit 255 accepted on the fallback path")
+key = KeyPair.generate()
+ct, _ = encrypt(key.public, 3)
+assert key.decrypt(ct) == Point.base_mul(Scalar.from_int(3))
+print("fallback ok")
+"""
+    env = dict(os.environ)
+    env.pop(_kernel.ENV_VAR, None)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "fallback ok" in result.stdout
