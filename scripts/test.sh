@@ -9,7 +9,7 @@ export PATH="$PWD/.venv/bin:$PATH"
 echo "== ruff"; ruff check src tests bench; ruff format --check src tests bench
 echo "== mypy --strict (core)"; mypy --strict src/tinnhiem/crypto src/tinnhiem/rules src/tinnhiem/ballots \
     src/tinnhiem/tally src/tinnhiem/record src/tinnhiem/poll src/tinnhiem/evaluation src/tinnhiem/paper \
-    src/tinnhiem/reports src/tinnhiem/text.py src/tinnhiem/codec.py src/tinnhiem/errors.py src/tinnhiem/demo_data.py
+    src/tinnhiem/reports src/tinnhiem/audit src/tinnhiem/text.py src/tinnhiem/codec.py src/tinnhiem/errors.py src/tinnhiem/demo_data.py
 echo "== mypy --strict (web and cli, with the django-stubs plugin)"; mypy --strict src/tinnhiem/web src/tinnhiem/cli
 echo "== import-linter"; lint-imports
 echo "== pytest (SQLite)"; pytest -q -p no:cacheprovider "$@"

@@ -67,6 +67,8 @@ class _Item:
     entries: list[Entry] = field(default_factory=list)
     drafts: dict[str, Draft] = field(default_factory=dict)
     resolutions: dict[str, Resolution] = field(default_factory=dict)
+    flagged: dict[str, str] = field(default_factory=dict)  # field → why a reader doubts it
+    machine: bool = False  # read by the scanner: its reading alone may count
 
 
 class DoubleEntryBook:
@@ -90,9 +92,10 @@ class DoubleEntryBook:
                 "another operator, and a difference is resolved by the committee",
                 where=where,
             )
-        if len(state.entries) + len(state.drafts) >= self.required:
+        capacity = self.required + (1 if state.machine else 0)
+        if len(state.entries) + len(state.drafts) >= capacity:
             raise EntryRejected(
-                f"already has its {self.required} entries (submitted or open)", where=where
+                f"already has its {capacity} entries (submitted or open)", where=where
             )
         used = [e.device for e in state.entries] + [d.device for d in state.drafts.values()]
         if self.distinct_devices and device in used:
@@ -136,7 +139,7 @@ class DoubleEntryBook:
     ) -> Resolution:
         state = self._items.get(item)
         where = f"item {item}, {key}"
-        if state is None or len(state.entries) < self.required:
+        if state is None or not self.is_complete(item):
             raise EntryRejected(
                 f"not every required entry is in ({self.required} needed); "
                 "resolve only after all readings",
@@ -148,7 +151,21 @@ class DoubleEntryBook:
         state.resolutions[key] = resolution
         return resolution
 
+    def machine_read(self, item: str) -> None:
+        """The scanner reads ``item``: one reading counts (when nothing in it is flagged), and
+        room is kept for the operators' entries beside it."""
+        self._items.setdefault(item, _Item()).machine = True
+
+    def flag(self, item: str, key: str, reason: str) -> None:
+        """A reader doubts ``key`` of ``item`` (a faint mark, two marks, …): the field is
+        disputed until the committee resolves it."""
+        self._items.setdefault(item, _Item()).flagged[key] = reason
+
     # --- queries ---
+
+    def flags(self, item: str) -> Mapping[str, str]:
+        state = self._items.get(item)
+        return dict(state.flagged) if state else {}
 
     def items(self) -> tuple[str, ...]:
         return tuple(self._items)
@@ -167,7 +184,9 @@ class DoubleEntryBook:
     def is_complete(self, item: str) -> bool:
         """All required entries are submitted."""
         state = self._items.get(item)
-        return state is not None and len(state.entries) >= self.required
+        if state is None:
+            return False
+        return len(state.entries) >= (1 if state.machine else self.required)
 
     def disagreements(self, item: str, keys: Iterable[str]) -> list[Disagreement]:
         """Unresolved differences among the submitted entries on ``keys``."""
@@ -183,7 +202,7 @@ class DoubleEntryBook:
     def final_value(self, item: str, key: str) -> str | None:
         """The resolved value, else the value all entries agree on, else ``None``."""
         state = self._items.get(item)
-        if state is None or len(state.entries) < self.required:
+        if state is None or not self.is_complete(item):
             return None
         if key in state.resolutions:
             return state.resolutions[key].value
@@ -193,4 +212,4 @@ class DoubleEntryBook:
 
     @staticmethod
     def _differs(state: _Item, key: str) -> bool:
-        return len({e.values.get(key) for e in state.entries}) > 1
+        return key in state.flagged or len({e.values.get(key) for e in state.entries}) > 1

@@ -187,6 +187,9 @@ class RoundDefinition:
     summoned: int | None = None
     present: int | None = None
     kind: RoundKind = RoundKind.POLL
+    scan: bool = False
+    """Sheets are read by the scanner (issue 13): printed scannable, and a machine reading
+    with no flagged row counts alone; a risk-limiting audit checks the count."""
 
     def __post_init__(self) -> None:
         where = "paper round"
@@ -206,6 +209,8 @@ class RoundDefinition:
             raise PaperInputError(f"mode {self.mode!r}: use 'ballots' or 'totals'", where=where)
         if self.required_entries not in (2, 3):
             raise PaperInputError("required entries must be 2 or 3", where=where)
+        if self.scan and self.mode != "ballots":
+            raise PaperInputError("only a round entering every sheet can be scanned", where=where)
         if self.mode == "totals" and self.mixed:
             raise PaperInputError("a totals round cannot be mixed with electronic", where=where)
         if self.paper_serials < 0 or (self.mode == "ballots" and self.paper_serials == 0):
@@ -271,6 +276,8 @@ class RoundDefinition:
         }
         if self.kind is not RoundKind.POLL:
             raw["kind"] = self.kind.value
+        if self.scan:
+            raw["scan"] = True
         return raw
 
     @staticmethod
@@ -299,6 +306,7 @@ class RoundDefinition:
                 summoned=_optional_int(raw.get("summoned")),
                 present=_optional_int(raw.get("present")),
                 kind=RoundKind(str(raw.get("kind", RoundKind.POLL.value))),
+                scan=bool(raw.get("scan", False)),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise PaperInputError(f"round definition is incomplete ({exc})", where="log") from exc

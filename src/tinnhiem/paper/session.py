@@ -14,6 +14,15 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from tinnhiem.errors import TinnhiemError
+from tinnhiem.paper.audit import (
+    AUDIT_METHOD,
+    SAMPLER,
+    AuditState,
+    SheetPlace,
+    audited_values,
+    check_seed,
+    plan_audit,
+)
 from tinnhiem.paper.entry import Disagreement, DoubleEntryBook, Draft
 from tinnhiem.paper.errors import EntryRejected, NotReady, PaperInputError
 from tinnhiem.paper.log import EntryLog, LogEvent
@@ -32,6 +41,7 @@ __all__ = [
     "TOTALS_ITEM",
     "PaperSession",
     "PaperTally",
+    "ScanRecord",
     "SessionStatus",
     "TotalsSheet",
     "totals_keys",
@@ -109,6 +119,44 @@ def _serial_item(serial: int) -> str:
     return str(serial)
 
 
+@dataclass(frozen=True)
+class ScanRecord:
+    """A sheet read by the scanner: where it lies (batch and position, numbered when the box
+    was opened), the SHA-256 of its image, the reader, and its confidence and flags per
+    row (``ballot`` for the sheet itself)."""
+
+    serial: int
+    batch: str
+    position: int
+    sha256: str
+    reader: str
+    confidence: Mapping[str, int]
+    flags: Mapping[str, str]
+    code: str
+    actor: str
+    seq: int
+
+
+_ENTRY_ACTIONS = frozenset(
+    {
+        "entry_started",
+        "mark_set",
+        "mark_changed",
+        "mark_cleared",
+        "value_set",
+        "value_changed",
+        "value_cleared",
+        "entry_cancelled",
+        "entry_submitted",
+        "resolution",
+        "sheet_scanned",
+        "returned_declared",
+        "electronic_imported",
+        "paper_issued",
+    }
+)
+
+
 class PaperSession:
     """One paper round, backed by its :class:`EntryLog` (in memory or a JSON-lines file)."""
 
@@ -120,6 +168,10 @@ class PaperSession:
         self._paper_voters: dict[str, None] = {}  # who received a paper ballot, in order
         self._declared_returned: int | None = None
         self._electronic: ElectronicPart | None = None
+        self._scans: dict[str, ScanRecord] = {}
+        self._places: dict[tuple[str, int], str] = {}
+        self._hashes: dict[str, str] = {}
+        self._audit: AuditState | None = None
         if not log.events:
             raise PaperInputError("the log is empty: create the round first", where="log")
         for event in log.events:
@@ -249,6 +301,107 @@ class PaperSession:
             "resolution",
             {"item": _serial_item(serial), "field": field, "value": value, "note": note},
         )
+
+    # --- the scanner (issue 13) ---
+
+    def record_scan(
+        self,
+        serial: int,
+        *,
+        batch: str,
+        position: int,
+        sha256: str,
+        reader: str,
+        values: Mapping[str, str],
+        flags: Mapping[str, str],
+        confidence: Mapping[str, int],
+        code: str = "",
+        actor: str,
+    ) -> None:
+        """The scanner's reading of the sheet at ``position`` of ``batch``, counted as sheet
+        ``serial``: one reader beside the operators. ``values`` holds ``ballot`` (valid or
+        invalid) and a mark per official; ``flags`` the fields it doubts (they go to the
+        committee); ``confidence`` per official in thousandths."""
+        self._record(
+            actor,
+            "sheet_scanned",
+            {
+                "item": _serial_item(serial),
+                "batch": batch,
+                "position": position,
+                "sha256": sha256,
+                "reader": reader,
+                "values": dict(values),
+                "flags": dict(flags),
+                "confidence": {k: int(v) for k, v in confidence.items()},
+                "code": code,
+            },
+        )
+
+    def next_serial(self) -> int:
+        """The next number for a sheet taken from the box: one above every number used."""
+        used = [int(item) for item in self._book.items() if item.isdigit()]
+        return max(used, default=0) + 1
+
+    @property
+    def scans(self) -> Mapping[str, ScanRecord]:
+        return dict(self._scans)
+
+    def scanned_image(self, sha256: str) -> str | None:
+        """The serial of the sheet whose image has this hash, if it was scanned."""
+        return self._hashes.get(sha256)
+
+    def flags(self, serial: int) -> Mapping[str, str]:
+        """Why the readers doubt fields of sheet ``serial`` (unresolved or not)."""
+        return self._book.flags(_serial_item(serial))
+
+    # --- the risk-limiting audit (issue 13) ---
+
+    def start_audit(self, seed: str, risk_limit: float, *, actor: str) -> None:
+        """Start the audit of the published count from the chair's dice ``seed``."""
+        self._record(
+            actor,
+            "audit_started",
+            {
+                "seed": check_seed(seed),
+                "risk_limit": f"{risk_limit:.4f}",
+                "gamma": "1.03905",
+                "method": AUDIT_METHOD,
+                "sampler": SAMPLER,
+            },
+        )
+
+    def record_audit_reading(self, marks: Sequence[Mark] | None, *, actor: str) -> None:
+        """The committee's reading of the next drawn sheet (``None``: invalid as a whole)."""
+        audit = self._require_audit()
+        place = audit.next_draw()
+        values = audited_values(self.definition, marks)
+        self._record(
+            actor,
+            "audit_reading",
+            {
+                "draw": len(audit.comparisons) + 1,
+                "item": _serial_item(place.serial),
+                "values": {k: v if v is not None else "" for k, v in values.items()},
+            },
+        )
+
+    def conclude_audit(self, *, actor: str, escalate: bool = False, note: str = "") -> None:
+        """End the audit: confirmed (every assertion within the risk limit) or, when
+        ``escalate``, a full hand count."""
+        conclusion = self._require_audit().decide(escalate)
+        self._record(actor, "audit_concluded", {**conclusion.to_dict(), "note": note})
+
+    @property
+    def audit(self) -> AuditState | None:
+        return self._audit
+
+    def _require_audit(self) -> AuditState:
+        if self._audit is None:
+            raise EntryRejected("no audit has been started", where="audit")
+        if self._audit.conclusion is not None:
+            raise EntryRejected("the audit is already concluded", where="audit")
+        return self._audit
 
     # --- actions on totals ---
 
@@ -426,6 +579,11 @@ class PaperSession:
             return
         if self._definition is None:
             raise PaperInputError("the first event must create the round", where="log")
+        if self._audit is not None and action in _ENTRY_ACTIONS:
+            raise EntryRejected(
+                "the count is under audit: no entry, scan or resolution may change it",
+                where=action,
+            )
         handler = _HANDLERS.get(action)
         if handler is None:
             raise PaperInputError(f"unknown action {action!r}", where="log")
@@ -545,6 +703,122 @@ class PaperSession:
         part.check(tuple(o.id for o in self.definition.officials))
         self._electronic = part
 
+    def _on_scanned(self, actor: str, action: str, data: Mapping[str, Any]) -> None:
+        definition = self.definition
+        item = self._check_item(str(data["item"]))
+        where = f"sheet {item}"
+        if not definition.scan:
+            raise EntryRejected("this round is not read by the scanner", where=where)
+        batch, position = str(data["batch"]).strip(), int(data["position"])
+        sha256, reader = str(data["sha256"]), str(data["reader"])
+        if not batch or position < 1:
+            raise PaperInputError("a scanned sheet needs its batch and position", where=where)
+        if (batch, position) in self._places:
+            raise EntryRejected(
+                f"batch {batch}, position {position} is already sheet "
+                f"{self._places[(batch, position)]}",
+                where=where,
+            )
+        if sha256 in self._hashes:
+            raise EntryRejected(
+                f"this image was already read as sheet {self._hashes[sha256]}", where=where
+            )
+        values = {str(k): str(v) for k, v in dict(data["values"]).items()}
+        flags = {str(k): str(v) for k, v in dict(data["flags"]).items()}
+        for key, value in values.items():
+            self._check_value(item, key, value)
+        if values.get(BALLOT_FIELD) != "invalid":
+            missing = [o.id for o in definition.officials if o.id not in values]
+            if missing:
+                raise EntryRejected(f"no reading for {', '.join(missing)}", where=where)
+        for key in flags:
+            if key != BALLOT_FIELD:
+                definition.official(key)
+        self._book.machine_read(item)
+        self._book.start(item, reader, reader)
+        self._book.submit(item, reader, values, len(self._log))
+        for key, reason in flags.items():
+            self._book.flag(item, key, reason)
+        self._scans[item] = ScanRecord(
+            int(item),
+            batch,
+            position,
+            sha256,
+            reader,
+            {str(k): int(v) for k, v in dict(data.get("confidence", {})).items()},
+            flags,
+            str(data.get("code", "")),
+            actor,
+            len(self._log),
+        )
+        self._places[(batch, position)] = item
+        self._hashes[sha256] = item
+
+    def _on_audit_started(self, actor: str, action: str, data: Mapping[str, Any]) -> None:
+        if self._audit is not None:
+            raise EntryRejected("the audit is already started", where="audit")
+        try:
+            tally = self.tally()
+        except NotReady as exc:
+            raise EntryRejected(f"the count is not complete: {exc}", where="audit") from exc
+        counted, _entered = self._serial_sets()
+        rows: dict[int, dict[str, str | None]] = {}
+        for serial in sorted(counted - set(tally.reconciliation.excluded_serials)):
+            item = _serial_item(serial)
+            invalid = self._book.final_value(item, BALLOT_FIELD) == "invalid"
+            rows[serial] = {
+                o.id: None if invalid else self._book.final_value(item, o.id)
+                for o in self.definition.officials
+            }
+        places = {
+            int(k): SheetPlace(int(k), scan.batch, scan.position) for k, scan in self._scans.items()
+        }
+        electronic = None
+        if tally.electronic_counts is not None:
+            electronic = {
+                k: {name: getattr(v, name) for name in count_fields(self.definition.kind)}
+                for k, v in tally.electronic_counts.items()
+            }
+        plan = plan_audit(self.definition, rows, places, electronic)
+        self._audit = AuditState(
+            seed=check_seed(str(data["seed"])),
+            risk_limit=float(str(data["risk_limit"])),
+            gamma=float(str(data.get("gamma", "1.03905"))),
+            plan=plan,
+            started_by=actor,
+        )
+
+    def _on_audit_reading(self, actor: str, action: str, data: Mapping[str, Any]) -> None:
+        audit = self._require_audit()
+        draw = int(data["draw"])
+        if draw != len(audit.comparisons) + 1:
+            raise EntryRejected(f"draw {draw} is out of order", where="audit")
+        place = audit.next_draw()
+        if str(data["item"]) != _serial_item(place.serial):
+            raise EntryRejected(
+                f"draw {draw} is sheet {place.serial}, not {data['item']}", where="audit"
+            )
+        values: dict[str, str | None] = {}
+        for official in self.definition.officials:
+            raw = str(dict(data["values"]).get(official.id, ""))
+            if raw:
+                self._check_kind(place.serial, official.id, Mark(raw))
+            values[official.id] = raw or None
+        audit.comparisons.append(audit.compare(draw, place.serial, actor, values))
+
+    def _on_audit_concluded(self, actor: str, action: str, data: Mapping[str, Any]) -> None:
+        audit = self._require_audit()
+        outcome = str(data["outcome"])
+        if outcome not in ("confirmed", "full_hand_count"):
+            raise PaperInputError(f"unknown audit outcome {outcome!r}", where="audit")
+        conclusion = audit.decide(outcome == "full_hand_count")
+        if conclusion.to_dict() != {k: v for k, v in data.items() if k != "note"}:
+            raise EntryRejected(
+                "the recorded conclusion is not the one the readings give", where="audit"
+            )
+        audit.conclusion = conclusion
+        audit.concluded_by = actor
+
     def _check_item(self, item: str) -> str:
         if self.definition.mode == "totals":
             if item != TOTALS_ITEM:
@@ -630,4 +904,8 @@ _HANDLERS = {
     "resolution": PaperSession._on_resolution,
     "returned_declared": PaperSession._on_declared,
     "electronic_imported": PaperSession._on_electronic,
+    "sheet_scanned": PaperSession._on_scanned,
+    "audit_started": PaperSession._on_audit_started,
+    "audit_reading": PaperSession._on_audit_reading,
+    "audit_concluded": PaperSession._on_audit_concluded,
 }
