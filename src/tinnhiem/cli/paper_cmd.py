@@ -113,6 +113,9 @@ def _new(app: typer.Typer) -> None:
             Path | None, typer.Option(help="CSV of the counting committee: name[,role]")
         ] = None,
         place: Annotated[str, typer.Option(help="place, for the date line")] = "",
+        scan: Annotated[
+            bool, typer.Option("--scan", help="sheets read by a scanner (tinnhiem paper scan)")
+        ] = False,
     ) -> None:
         """Tạo vòng phiếu giấy / create a paper round from an officials CSV and a rule."""
         with reported_errors():
@@ -145,6 +148,7 @@ def _new(app: typer.Typer) -> None:
                 summoned=summoned,
                 present=present,
                 kind=kind,
+                scan=scan,
             )
             with open_log_file(path, create=True) as log:
                 session = PaperSession.create(log, definition, actor=by)
@@ -167,7 +171,7 @@ def _ballots(app: typer.Typer) -> None:
         with _session(path) as session:
             definition = session.definition
             serials = range(first or 1, (last or definition.paper_serials) + 1)
-            _write(out, render_ballots_pdf(definition, serials))
+            _write(out, render_ballots_pdf(definition, serials, scannable=definition.scan))
 
 
 def _enter(app: typer.Typer) -> None:
@@ -481,9 +485,12 @@ def register(app: typer.Typer) -> None:
     """Add the ``paper`` command group to ``app``."""
     paper_app = typer.Typer(
         help="Phiếu giấy / paper rounds: new, ballots, issue, enter, totals, returned, "
-        "electronic, status, resolve, minutes, log.",
+        "electronic, status, resolve, minutes, log, scan, audit.",
         no_args_is_help=True,
     )
     for add in (_new, _ballots, _enter, _totals, _round_facts, _status, _resolve, _minutes, _log):
         add(paper_app)
+    from tinnhiem.cli import paper_scan_cmd
+
+    paper_scan_cmd.register(paper_app)
     app.add_typer(paper_app, name="paper")

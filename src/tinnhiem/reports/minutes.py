@@ -173,6 +173,9 @@ class MinutesData:
     exempt: tuple[tuple[str, str, str], ...] = ()
     copies: int = 3
     secrecy: str | None = None
+    audit_html: str = ""
+    """The risk-limiting audit section (issue 13), already rendered; empty if none."""
+    audit: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def party_format(self) -> bool:
@@ -392,6 +395,10 @@ _ACTION_VI = {
     "resolution": "Ban kiểm phiếu quyết định",
     "returned_declared": "Số phiếu trong hòm",
     "electronic_imported": "Nhập kết quả điện tử",
+    "sheet_scanned": "Máy quét đọc phiếu",
+    "audit_started": "Bắt đầu kiểm tra xác suất",
+    "audit_reading": "Đọc lại phiếu được rút",
+    "audit_concluded": "Kết luận kiểm tra xác suất",
 }
 
 
@@ -422,6 +429,18 @@ def describe_event(event: LogEvent) -> LogLine:
         detail = f"{prefix}, {data['field']}"
     elif event.action == "returned_declared":
         detail = str(data["count"])
+    elif event.action == "sheet_scanned":
+        flags = len(data.get("flags", {}))
+        detail = (
+            f"{prefix}, tập {data['batch']} vị trí {data['position']}, "
+            f"SHA-256 {str(data['sha256'])[:16]}…, {flags} ô cần Ban kiểm phiếu xem"
+        )
+    elif event.action == "audit_started":
+        detail = f"số ngẫu nhiên {data['seed']}, giới hạn rủi ro {data['risk_limit']}"
+    elif event.action == "audit_reading":
+        detail = f"lượt {data['draw']}, {prefix}"
+    elif event.action == "audit_concluded":
+        detail = f"{data['outcome']} sau {data['draws']} lượt"
     elif event.action == "electronic_imported":
         part = data["part"]
         detail = f"{len(part['credentials'])} thẻ, {len(part['cast'])} phiếu điện tử"
@@ -546,8 +565,12 @@ def minutes_from_paper(
         committee=signers,
         place=definition.place,
     )
+    from tinnhiem.reports.audit_section import audit_html, audit_lines
+
     return replace(
         minutes,
+        audit_html=audit_html(session),
+        audit=audit_lines(session.audit) if session.audit is not None else (),
         board_head=board_head,
         log_head=tally.head,
         entry_log=tuple(describe_event(e) for e in session.events),

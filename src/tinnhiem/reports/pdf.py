@@ -483,6 +483,7 @@ def minutes_html(data: MinutesData, language: str = "vi") -> str:
 {_section_counts(data, lang)}
 {_section_outcomes(data, lang)}
 {_section_reconciliation(data, lang)}
+{data.audit_html if lang == "vi" else ""}
 {_closing(data, lang)}
 {_section_hashes(data, lang)}
 {_signatures(data, lang)}
