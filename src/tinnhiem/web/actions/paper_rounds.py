@@ -133,6 +133,7 @@ def do_create_paper_round(
     present: int | None = None,
     date: dt.date | None = None,
     place: str = "",
+    scan: bool = False,
 ) -> PaperRound:
     """Make ``round`` a paper round (phiếu giấy): its rated officials, in ballot order, go on
     the sheets, its counting committee signs the minutes. Once only. A poll (lấy phiếu tín
@@ -172,6 +173,7 @@ def do_create_paper_round(
             place=place,
             summoned=summoned,
             present=present,
+            scan=scan,
         )
     except PaperError as exc:
         raise ActionError(_("Không tạo được: %(reason)s") % {"reason": str(exc)}) from exc

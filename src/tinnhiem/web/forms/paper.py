@@ -59,6 +59,10 @@ class PaperRoundForm(forms.Form):
         ],
     )
     mixed = forms.BooleanField(label=_("Kết hợp phiếu giấy và phiếu điện tử"), required=False)
+    scan = forms.BooleanField(
+        label=_("Đọc phiếu bằng máy quét (in phiếu có dấu định vị và mã QR của đợt)"),
+        required=False,
+    )
     paper_serials = forms.IntegerField(
         label=_("Số phiếu giấy in ra"), min_value=0, max_value=100_000
     )

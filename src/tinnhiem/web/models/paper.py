@@ -10,7 +10,7 @@ from django.db import models
 from tinnhiem.web.models.base import AppendOnlyModel
 from tinnhiem.web.models.rounds import Round
 
-__all__ = ["PaperEvent", "PaperRound"]
+__all__ = ["PaperEvent", "PaperRound", "PaperScanCrop"]
 
 
 class PaperRound(AppendOnlyModel):
@@ -51,4 +51,22 @@ class PaperEvent(AppendOnlyModel):
         ordering = ("paper_round", "seq")
         constraints = (
             models.UniqueConstraint(fields=["paper_round", "seq"], name="paper_event_seq"),
+        )
+
+
+class PaperScanCrop(AppendOnlyModel):
+    """The image of a row (or of a whole sheet, ``field`` ``ballot``) that the scanner sent
+    to the committee's queue, kept beside the entry log (which holds the image's hash)."""
+
+    paper_round = models.ForeignKey(PaperRound, on_delete=models.PROTECT, related_name="crops")
+    serial = models.PositiveIntegerField()
+    field = models.CharField(max_length=100)
+    png = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=["paper_round", "serial", "field"], name="paper_scan_crop_field"
+            ),
         )
