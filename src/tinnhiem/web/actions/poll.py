@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 from django.db import OperationalError, transaction
@@ -28,6 +29,7 @@ from tinnhiem.poll import AuditRow, Phase, PollEngine, PollError
 from tinnhiem.web.actions.audit import audit
 from tinnhiem.web.actions.errors import ActionError
 from tinnhiem.web.lib.access import Actor, ensure_role
+from tinnhiem.web.lib.group_commit import GroupCommit, Job
 from tinnhiem.web.lib.poll_round import (
     build_manifest,
     display_name,
@@ -55,6 +57,7 @@ __all__ = [
     "do_post_ceremony_message",
     "do_post_decryption_share",
     "do_restart_ceremony",
+    "do_sign_head",
     "engine_for_update",
     "freeze_round",
     "open_round",
@@ -397,9 +400,11 @@ def do_cast_ballot(actor: Actor, round: Round, data: Any) -> CastReceipt:
                 if first.reason == "duplicate" and (known := reader.accepted(ballot)):
                     return CastReceipt.of(known, repeated=True)
                 raise _refuse_ballot(first.reason, row=first.row) from first
+        cast = _Cast(who, ballot, mine, checked)
         for attempt in range(CAST_TRIES):
             try:
-                return _accept(who, round, ballot, mine, checked=checked)
+                receipt: CastReceipt = _CASTS.run(round.pk, cast, partial(_accept_group, round))
+                return receipt
             except OperationalError:
                 if attempt == CAST_TRIES - 1:
                     raise
@@ -410,31 +415,59 @@ def do_cast_ballot(actor: Actor, round: Round, data: Any) -> CastReceipt:
         raise
 
 
+@dataclass(frozen=True)
+class _Cast:
+    """One checked ballot waiting for the round's write lock."""
+
+    actor: Actor
+    ballot: Ballot
+    mine: VoterCredential
+    checked: bool
+
+
+#: The casts of a round that wait for its write lock at the same time are accepted in one
+#: transaction (group commit, ``lib/group_commit.py``): a hall's burst pays for the lock,
+#: the round's state and the commit once per group instead of once per ballot.
+_CASTS: GroupCommit[_Cast] = GroupCommit()
+
+
 @transaction.atomic
-def _accept(
-    actor: Actor, round: Round, ballot: Ballot, mine: VoterCredential, *, checked: bool
-) -> CastReceipt:
+def _accept_group(round: Round, jobs: Sequence[Job[_Cast]]) -> None:
+    """Accept each queued ballot in arrival order, each as the engine decides; a refusal is
+    that ballot's answer only (the engine refuses before it writes anything)."""
     with engine_for_update(round) as (round, engine):
-        if round.status != RoundStatus.OPEN:
-            raise _refuse_ballot("closed")
-        if isinstance(engine.store, OrmPollStore):
-            engine.store.remember_credential(mine.public_key, mine.pk)
         open_round(round, engine)
-        try:
-            accepted = engine.cast(ballot, checked=checked)
-        except BallotRejected as exc:
-            known = engine.accepted(ballot) if exc.reason == "duplicate" else None
-            if known is not None:  # sent twice at once: the other request posted it
-                return CastReceipt.of(known, repeated=True)
-            raise _refuse_ballot(exc.reason, row=exc.row) from exc
-        # The audit entry names the tracker only: never anything of the vote.
-        audit(
-            actor,
-            "ballot.cast",
-            round,
-            round=round,
-            detail={"tracker": accepted.tracker, "board_seq": accepted.board_index},
-        )
+        store = engine.store
+        for job in jobs:
+            cast = job.input
+            try:
+                if round.status != RoundStatus.OPEN:
+                    raise _refuse_ballot("closed")
+                if isinstance(store, OrmPollStore):
+                    store.remember_credential(cast.mine.public_key, cast.mine.pk)
+                job.result = _accept(engine, round, cast)
+            except BallotRefused as exc:
+                job.error = exc
+            except PollError as exc:  # refused before anything was written
+                job.error = poll_error(exc)
+
+
+def _accept(engine: PollEngine, round: Round, cast: _Cast) -> CastReceipt:
+    try:
+        accepted = engine.cast(cast.ballot, checked=cast.checked)
+    except BallotRejected as exc:
+        known = engine.accepted(cast.ballot) if exc.reason == "duplicate" else None
+        if known is not None:  # sent twice at once: the other request posted it
+            return CastReceipt.of(known, repeated=True)
+        raise _refuse_ballot(exc.reason, row=exc.row) from exc
+    # The audit entry names the tracker only: never anything of the vote.
+    audit(
+        cast.actor,
+        "ballot.cast",
+        round,
+        round=round,
+        detail={"tracker": accepted.tracker, "board_seq": accepted.board_index},
+    )
     return CastReceipt.of(accepted)
 
 
@@ -477,3 +510,22 @@ def do_post_decryption_share(actor: Actor, round: Round, data: Any) -> bool:
         audit(who, "tally.share", member, round=round, detail={"member": member.index})
         _after_tally(who, round, engine)
     return tallied
+
+
+@transaction.atomic
+def do_sign_head(actor: Actor, round: Round, signature: Any) -> bool:
+    """Keep the actor's signature of the tallied round's final board head (a member who
+    decrypted signs it once; the engine checks it). Returns whether every member who
+    decrypted has signed: the record is then complete."""
+    role = ensure_role(actor, [Role.COMMITTEE], round=round)
+    with engine_for_update(round) as (round, engine):
+        member = _seat(actor, round)
+        done = engine.sign_head(member.index, signature)
+        audit(
+            Actor(actor.user, role),
+            "tally.head_signed",
+            member,
+            round=round,
+            detail={"member": member.index},
+        )
+    return done

@@ -34,6 +34,7 @@ __all__ = ["OrmPollStore", "core_entry", "verify_chain"]
 #: Sections whose payload is a JSON list: kept as ``{"items": [...]}`` in the entry's
 #: ``payload`` column (an object); the hash is over the list itself.
 LIST_SECTIONS = frozenset({"aggregates", "results"})
+HEAD_SIGNATURE = "head_signature"
 
 
 def core_entry(row: EntryRow) -> BoardEntry:
@@ -69,6 +70,9 @@ class OrmPollStore:
         self._sections: dict[str, Any] = {}
         self._members: dict[int, CommitteeMember] | None = None
         self._credential_ids: dict[str, int] = {}
+        # The board's head once read or written by this store (it holds the round's lock:
+        # nobody else appends meanwhile), so that a group of casts reads it once.
+        self._head: BoardEntry | None = None
 
     def remember_credential(self, public_key_hex: str, pk: int) -> None:
         """The host already looked this credential up: ``add_ballot`` need not again."""
@@ -77,13 +81,16 @@ class OrmPollStore:
     # -- the bulletin board ------------------------------------------------------------------
 
     def last_entry(self) -> BoardEntry | None:
+        if self._head is not None:
+            return self._head
         row = (
             EntryRow.objects.filter(round=self.round)
             .only("seq", "previous", "kind", "payload_hash", "hash")
             .order_by("-seq")
             .first()
         )
-        return None if row is None else core_entry(row)
+        self._head = None if row is None else core_entry(row)
+        return self._head
 
     def last_section(self) -> str | None:
         kind = (
@@ -112,6 +119,7 @@ class OrmPollStore:
 
     def post(self, entry: BoardEntry, payload: Any) -> None:
         self._sections.pop(entry.kind, None)
+        self._head = entry
         EntryRow.objects.create(
             round=self.round,
             seq=entry.index,
@@ -252,3 +260,19 @@ class OrmPollStore:
 
     def add_share(self, member: int, payload: dict[str, Any]) -> None:
         ShareRow.objects.create(round=self.round, member=self._member(member), payload=payload)
+
+    # -- the committee's signatures of the final board head -----------------------------------
+    # Kept as committee messages of kind ``head_signature`` (one per member, append-only),
+    # beside the ceremony's: the engine reads only the ceremony's kinds from those.
+
+    def head_signatures(self) -> dict[int, str]:
+        rows = CeremonyMessage.objects.filter(round=self.round, kind=HEAD_SIGNATURE)
+        return {r.sender.index: str(r.payload["signature"]) for r in rows.select_related("sender")}
+
+    def add_head_signature(self, member: int, signature: str) -> None:
+        CeremonyMessage.objects.create(
+            round=self.round,
+            sender=self._member(member),
+            kind=HEAD_SIGNATURE,
+            payload={"member": member, "signature": signature},
+        )
