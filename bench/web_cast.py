@@ -1,16 +1,17 @@
 """Load bench: a hall of voters casting at once against a running server.
 
     .venv/bin/python -m bench.web_cast VOTERS OFFICIALS [--database sqlite|postgresql]
-        [--server waitress|gunicorn] [--workers N] [--threads N]
+        [--server serve|waitress|gunicorn] [--workers N] [--threads N]
 
 It builds a round of VOTERS voters × OFFICIALS officials in a fresh database (the key
 ceremony run by three committee members, every voter's slip issued, everyone checked in,
 the poll open), seals every voter's ballot beforehand (the voters' phones do that, not the
-server), starts the server it measures (``tinnhiem serve`` on waitress, or the production
-gunicorn deployment; PostgreSQL is started here for ``--database postgresql``), logs every
-voter in with their slip code, then releases every cast at the same instant, each from its
-own connection. A voter whose cast gets a 503 (busy) sends it again after ``Retry-After``,
-as the booth does; every other failure is an error.
+server), starts the server it measures (``tinnhiem serve``: a worker process per core, or
+one process on waitress; or the production gunicorn deployment; PostgreSQL is started
+here for ``--database postgresql``), logs every voter in with their slip code, then
+releases every cast at the same instant, each from its own connection. A voter whose cast
+gets a 503 (busy) sends it again after ``Retry-After``, as the booth does; every other
+failure is an error.
 
 It prints accepted, refused, errors, retries, ballots/s over the burst, p50/p95 of the
 cast latency (retries included), and the ratio of ballots/s to the CPU-bound ceiling:
@@ -257,6 +258,8 @@ def start_server(
             "tinnhiem.web.wsgi:application",
         ]
     else:
+        # ``tinnhiem serve``: one worker process per core (``serve``), or one process
+        # on waitress (``waitress``: ``--workers 1``).
         command = [
             sys.executable,
             "-c",
@@ -265,9 +268,14 @@ def start_server(
             "--no-demo",
             "--port",
             str(port),
-            "--threads",
-            str(args.threads or 16),
         ]
+        if args.server == "waitress":
+            command += ["--workers", "1", "--threads", str(args.threads or 16)]
+        else:
+            if args.workers:
+                command += ["--workers", str(args.workers)]
+            if args.threads:
+                command += ["--threads", str(args.threads)]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -363,13 +371,19 @@ def main(argv: list[str]) -> int:
     parser.add_argument("voters", type=int, nargs="?", default=480)
     parser.add_argument("officials", type=int, nargs="?", default=44)
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
-    parser.add_argument("--server", choices=("waitress", "gunicorn"), default=None)
+    parser.add_argument(
+        "--server",
+        choices=("serve", "waitress", "gunicorn"),
+        default=None,
+        help="serve: `tinnhiem serve` (a worker per core); waitress: `tinnhiem serve "
+        "--workers 1`; gunicorn: the production deployment (default with postgresql)",
+    )
     parser.add_argument("--workers", type=int, default=0, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=0, help="threads per worker")
     parser.add_argument("--cache", default="db", help="TINNHIEM_CACHE of the gunicorn server")
     args = parser.parse_args(argv)
     if args.server is None:
-        args.server = "gunicorn" if args.database == "postgresql" else "waitress"
+        args.server = "gunicorn" if args.database == "postgresql" else "serve"
     if args.officials > args.voters:
         parser.error("the officials are among the voters: OFFICIALS <= VOTERS")
 

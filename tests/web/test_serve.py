@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 import io
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -162,3 +172,167 @@ def test_sqlite_file_database_runs_in_wal_mode(tmp_path):
             assert cursor.fetchone()[0] == 1
     finally:
         wrapper.close()
+
+
+def _wrapper(path: Path, alias: str, timeout: float = 20) -> Any:
+    from django.db import connections
+
+    from tinnhiem.web.sqlite_backend.base import DatabaseWrapper
+
+    return DatabaseWrapper(
+        {
+            **connections["default"].settings_dict,
+            "ENGINE": "tinnhiem.web.sqlite_backend",
+            "NAME": str(path),
+            "OPTIONS": {"timeout": timeout, "transaction_mode": "IMMEDIATE"},
+        },
+        alias=alias,
+    )
+
+
+def test_sqlite_writers_queue_for_the_write_lock(tmp_path):
+    """Sixteen threads, each with its own connection, write at once: every transaction
+    commits (none meets "database is locked") and the lock file is shared."""
+    path = tmp_path / "w.sqlite3"
+    setup = _wrapper(path, "w-setup")
+    with setup.cursor() as cursor:
+        cursor.execute("CREATE TABLE t (thread INTEGER, n INTEGER)")
+    setup.close()
+    errors: list[BaseException] = []
+
+    def write(thread: int) -> None:
+        wrapper = _wrapper(path, f"w-{thread}")
+        try:
+            for n in range(25):
+                with _atomic(wrapper):
+                    with wrapper.cursor() as cursor:
+                        cursor.execute("SELECT COUNT(*) FROM t")
+                        cursor.execute("INSERT INTO t VALUES (%s, %s)", [thread, n])
+        except BaseException as exc:  # collected for the assertion
+            errors.append(exc)
+        finally:
+            wrapper.close()
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    check = _wrapper(path, "w-check")
+    with check.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM t")
+        assert cursor.fetchone()[0] == 16 * 25
+    check.close()
+    assert (tmp_path / "w.sqlite3.writer").exists()
+
+
+@contextmanager
+def _atomic(wrapper: Any) -> Iterator[None]:
+    """A write transaction on ``wrapper`` as ``transaction.atomic`` runs one."""
+    wrapper.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+    try:
+        yield
+        wrapper.commit()
+    except BaseException:
+        wrapper.rollback()
+        raise
+    finally:
+        wrapper.set_autocommit(True)
+
+
+def test_a_writer_waits_for_another_process_then_gives_up_as_busy(tmp_path):
+    """The turn is shared by processes (a lock file): a transaction waits while another
+    process holds it, and past the busy timeout fails as SQLite would, "database is
+    locked" (the API answers 503 busy)."""
+    from django.db import OperationalError
+
+    path = tmp_path / "p.sqlite3"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, os, sys, time\n"
+            f"fd = os.open({str(path) + '.writer'!r}, os.O_RDWR | os.O_CREAT)\n"
+            "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+            "print('held', flush=True)\n"
+            "time.sleep(float(sys.argv[1]))\n",
+            "1.0",
+        ],
+        stdout=subprocess.PIPE,
+    )
+    assert holder.stdout is not None and holder.stdout.readline() == b"held\n"
+    impatient = _wrapper(path, "p-impatient", timeout=0.2)
+    with pytest.raises(OperationalError, match="database is locked"):
+        with _atomic(impatient):
+            pass
+    impatient.close()
+    patient = _wrapper(path, "p-patient", timeout=20)
+    started = time.monotonic()
+    with _atomic(patient):
+        with patient.cursor() as cursor:
+            cursor.execute("CREATE TABLE done (x INTEGER)")
+    waited = time.monotonic() - started
+    patient.close()
+    holder.wait(10)
+    assert waited > 0.3  # it waited for the other process's turn, then wrote
+
+
+def test_serve_runs_a_worker_process_per_core(tmp_path):
+    """``tinnhiem serve --workers 2``: migrates, then serves from two worker processes
+    (gunicorn), HEAD without a body."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TINNHIEM_CACHE")}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from tinnhiem.cli import main; main()",
+            "serve",
+            "--no-demo",
+            "--workers",
+            "2",
+            "--port",
+            str(port),
+            "--data",
+            str(tmp_path),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=5) as r:
+                    assert r.status == 200
+                    break
+            except OSError:
+                assert server.poll() is None, server.stderr.read() if server.stderr else ""
+                assert time.monotonic() < deadline, "the server did not answer"
+                time.sleep(0.3)
+        head = urllib.request.Request(f"http://127.0.0.1:{port}/login/", method="HEAD")
+        with urllib.request.urlopen(head, timeout=5) as r:
+            assert r.status == 200 and r.read() == b""
+        workers = _children(server.pid)
+        assert len(workers) == 2
+    finally:
+        server.terminate()
+        server.wait(30)
+    assert (tmp_path / "tinnhiem.sqlite3").exists()
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(stat[1]) == pid:
+                found.append(int(entry.name))
+    return found

@@ -85,6 +85,12 @@ def prepare(*, seed_demo: bool, base: str, console: Console) -> None:
         console.print("Người ghi phiếu / voters: không tìm thấy / not found: " + str(slips_file))
 
 
+def _default_workers() -> int:
+    """One worker process per core where processes can fork (a ballot's check is CPU work
+    that one Python process cannot spread over the cores); one elsewhere."""
+    return (os.cpu_count() or 1) if hasattr(os, "fork") else 1
+
+
 def serve(
     port: Annotated[int, typer.Option("--port", "-p", help="Cổng / TCP port")] = 8000,
     host: Annotated[
@@ -99,25 +105,44 @@ def serve(
     demo: Annotated[
         bool, typer.Option("--demo/--no-demo", help="Seed the demo body and logins")
     ] = True,
-    threads: Annotated[int, typer.Option("--threads", help="Worker threads")] = 8,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Số tiến trình / worker processes (default: one per core; 1: one process)",
+        ),
+    ] = None,
+    threads: Annotated[
+        int, typer.Option("--threads", min=1, help="Luồng mỗi tiến trình / threads per worker")
+    ] = 8,
     connections: Annotated[
         int, typer.Option("--connections", help="Kết nối đồng thời tối đa / open connections")
     ] = 1000,
 ) -> None:
-    """Chạy máy chủ web / run the web server (waitress), after migrating and seeding."""
+    """Chạy máy chủ web / run the web server, after migrating and seeding: one worker
+    process per core (gunicorn) where the system can fork, else one process (waitress)."""
     console = Console()
     if host not in {"127.0.0.1", "localhost", "::1"}:
         hosts = os.environ.get("TINNHIEM_ALLOWED_HOSTS", "127.0.0.1,localhost")
         os.environ["TINNHIEM_ALLOWED_HOSTS"] = f"{hosts},{host}"
+    count = _default_workers() if workers is None else workers
+    if count > 1:
+        # The login rate limits must be counted once for all the workers: in a table of
+        # the database unless the operator chose a cache server.
+        os.environ.setdefault("TINNHIEM_CACHE", "db")
     setup_django(data)
     shown = f"[{host}]" if ":" in host else host
     base = f"http://{shown}:{port}/"
     prepare(seed_demo=demo, base=base, console=console)
+    console.print(f"Tín Nhiệm: {base}  (Ctrl+C để dừng / to stop)")
+    if count > 1:
+        _serve_workers(host, port, count, threads, connections)
+        return
     from waitress import serve as waitress_serve
 
     from tinnhiem.web.wsgi import build_application
 
-    console.print(f"Tín Nhiệm: {base}  (Ctrl+C để dừng / to stop)")
     # Sized for a hall: hundreds of phones on one network keep their connections open
     # while they vote; waitress's default of 100 connections refused the rest.
     waitress_serve(
@@ -130,6 +155,48 @@ def serve(
         backlog=2048,
         channel_timeout=120,
     )
+
+
+def _serve_workers(host: str, port: int, workers: int, threads: int, connections: int) -> None:
+    """The production deployment's gunicorn settings (``tinnhiem.web.gunicorn_conf``) with
+    ``workers`` processes, run from this command: the database is already migrated."""
+    from django.db import connections as databases
+    from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
+
+    from tinnhiem.web import gunicorn_conf
+    from tinnhiem.web.wsgi import build_application
+
+    databases.close_all()  # no connection may cross the fork into the workers
+    settings = {
+        name: getattr(gunicorn_conf, name)
+        for name in (
+            "worker_class",
+            "backlog",
+            "keepalive",
+            "timeout",
+            "graceful_timeout",
+            "max_requests",
+            "max_requests_jitter",
+            "errorlog",
+        )
+    }
+    settings.update(
+        bind=f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        workers=workers,
+        threads=threads,
+        worker_connections=connections,
+        loglevel="warning",
+    )
+
+    class Hall(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for name, value in settings.items():
+                self.cfg.set(name, value)
+
+        def load(self) -> object:
+            return build_application()
+
+    Hall().run()
 
 
 def register(app: typer.Typer) -> None:
