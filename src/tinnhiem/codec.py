@@ -93,6 +93,8 @@ def from_hex(text: Any, *, size: int | None = None, where: str) -> bytes:
         data = bytes.fromhex(text)
     except ValueError as exc:
         raise InputError("not a hex string", where=where) from exc
+    if len(text) != 2 * len(data):
+        raise InputError("hex without whitespace is expected", where=where)
     if size is not None and len(data) != size:
         raise InputError(f"expected {size} bytes, got {len(data)}", where=where)
     return data

@@ -34,7 +34,7 @@ from tinnhiem.crypto.dkg import DkgMember
 from tinnhiem.crypto.threshold import partial_decrypt
 from tinnhiem.poll import MemoryStore, Phase, PollEngine, PollError
 from tinnhiem.record import verify_record
-from tinnhiem.tally import load_rule_source
+from tinnhiem.tally import load_rule_source, sign_head
 
 OFFICIALS = ("o1", "o2")
 VOTERS = 4  # summoned; a fifth key is a stranger's
@@ -100,6 +100,7 @@ class PollMachine(RuleBasedStateMachine):
             len(store.ceremony_posts()),
             sorted(store.shares()),
             len(store.ballots()),
+            sorted(store.head_signatures()),
         )
 
     def attempt(self, step: Any) -> bool:
@@ -226,6 +227,26 @@ class PollMachine(RuleBasedStateMachine):
         else:
             self.attempt(lambda: self.engine.post_share(member, share))
 
+    @rule(member=st.sampled_from([1, 2, 3]), forge=st.booleans())
+    def head_signature(self, member: int, forge: bool) -> None:
+        """A member signs the final board head: refused before the tally, from a member who
+        did not decrypt, twice, or forged (signed with another member's share)."""
+        if self.engine.phase is not Phase.TALLIED:
+            assert not self.attempt(lambda: self.engine.sign_head(member, "00" * 64))
+            return
+        signer = self.member_shares[member % 3 + 1 if forge else member]
+        signature = sign_head(self.engine.fingerprint, signer, self.engine.head()).hex()
+        signed = self.attempt(lambda: self.engine.sign_head(member, signature))
+        assert not (signed and forge)
+
+    def sign_the_head(self) -> None:
+        signed = self.engine.store.head_signatures()
+        for member in self.engine.present():
+            if member not in signed:
+                share = self.member_shares[member]
+                signature = sign_head(self.engine.fingerprint, share, self.engine.head()).hex()
+                self.engine.sign_head(member, signature)
+
     # -- invariants ----------------------------------------------------------------------------
 
     def teardown(self) -> None:
@@ -242,6 +263,7 @@ class PollMachine(RuleBasedStateMachine):
     def a_tallied_round_verifies_and_adds_up(self) -> None:
         if self.engine.phase is not Phase.TALLIED or self.verified:
             return
+        self.sign_the_head()
         record = self.engine.record()
         report = verify_record(record, workers=1)
         assert report.counted == len(self.counted)

@@ -36,6 +36,7 @@ from tinnhiem.ballots.encoding import (
 from tinnhiem.ballots.manifest import (
     MANIFEST_VERSION,
     CommitteeMember,
+    Encoding,
     ExemptOfficial,
     Manifest,
     Official,
@@ -43,6 +44,7 @@ from tinnhiem.ballots.manifest import (
     RoundKind,
     ceremony_fingerprint,
     election_fingerprint,
+    encoding_for,
 )
 from tinnhiem.ballots.pool import default_workers, parallel_map
 
@@ -60,6 +62,7 @@ __all__ = [
     "BoardError",
     "BulletinBoard",
     "CommitteeMember",
+    "Encoding",
     "ExemptOfficial",
     "Manifest",
     "Mark",
@@ -76,6 +79,7 @@ __all__ = [
     "credentials_digest",
     "default_workers",
     "election_fingerprint",
+    "encoding_for",
     "entry_hash",
     "format_tracker",
     "from_hex",

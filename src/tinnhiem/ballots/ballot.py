@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from tinnhiem.ballots.codec import as_list, as_obj, as_str, from_hex, tagged_hash, to_hex
-from tinnhiem.ballots.encoding import Mark, mark_value
-from tinnhiem.ballots.manifest import Manifest
+from tinnhiem.ballots.encoding import Mark, level_bits, mark_value
+from tinnhiem.ballots.manifest import Encoding, Manifest
+from tinnhiem.ballots.rows import CT_BYTES, RowMalformed, row_items, seal_levels
 from tinnhiem.crypto import (
     Ciphertext,
     Context,
@@ -99,11 +100,19 @@ class BallotRow:
         try:
             return cls(
                 official_id=as_str(d["official"], f"{where}.official"),
-                ciphertext=from_hex(d["ct"], size=64, where=f"{where}.ct"),
+                ciphertext=_ciphertexts(d["ct"], f"{where}.ct"),
                 proof=from_hex(d["proof"], where=f"{where}.proof"),
             )
         except KeyError as exc:
             raise InputError(f"missing field {exc.args[0]!r}", where=where) from exc
+
+
+def _ciphertexts(text: Any, where: str) -> bytes:
+    """One or more 64-byte ciphertexts (a packed row has one, a per-level row one a level)."""
+    data = from_hex(text, where=where)
+    if not data or len(data) % CT_BYTES or len(data) > 3 * CT_BYTES:
+        raise InputError(f"expected 64, 128 or 192 bytes, got {len(data)}", where=where)
+    return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +133,14 @@ class Ballot:
 
     def digest(self, fingerprint: bytes) -> bytes:
         return self.content_digest(fingerprint, self.credential, self.rows)
+
+    def columns(self) -> list[bytes]:
+        """The ballot's 64-byte ciphertexts row by row (a per-level row holds several)."""
+        return [
+            row.ciphertext[i : i + CT_BYTES]
+            for row in self.rows
+            for i in range(0, len(row.ciphertext), CT_BYTES)
+        ]
 
     def ballot_hash(self, fingerprint: bytes) -> bytes:
         """H(content digest, signature): names this exact ballot on the board."""
@@ -183,6 +200,14 @@ def seal_ballot(
     revealed = []
     for official_id in manifest.official_ids:
         mark = marks.get(official_id, Mark.BLANK)
+        if manifest.encoding is Encoding.PER_LEVEL:
+            binding = row_binding(fingerprint, cred, official_id)
+            cts, proofs, nonces = seal_levels(ctx, public_key, level_bits(manifest, mark), binding)
+            rows.append(BallotRow(official_id, cts, proofs))
+            revealed.append(
+                {"official": official_id, "mark": mark.value, "nonces": [n.hex() for n in nonces]}
+            )
+            continue
         value = mark_value(manifest, mark)
         ct, nonce = encrypt(public_key, value)
         proof = prove_in_set(
@@ -228,16 +253,31 @@ def verify_ballot(
     _check_shape_and_signature(ids, fingerprint, ballot)
     ctx = Context(fingerprint)
     allowed = manifest.allowed_values()
-    bindings = [row_binding(fingerprint, ballot.credential, oid) for oid in ids]
-    cts = verify_in_set_encoded(
-        ctx,
-        public_key,
-        allowed,
-        [(row.ciphertext, row.proof, b) for row, b in zip(ballot.rows, bindings, strict=True)],
-    )
-    if cts is not None:
+    items, item_rows = _proof_items(manifest, fingerprint, ballot)
+    cts = verify_in_set_encoded(ctx, public_key, allowed, items)
+    if cts is None:
+        cts = _verify_rows_exact(ctx, public_key, allowed, items, item_rows)
+    if manifest.encoding is Encoding.PACKED:
         return cts
-    return _verify_rows_exact(ctx, public_key, allowed, ballot, bindings)
+    k = manifest.levels  # leave out each row's sum: the ballot's columns only
+    return [ct for i, ct in enumerate(cts) if i % (k + 1) != k]
+
+
+def _proof_items(
+    manifest: Manifest, fingerprint: bytes, ballot: Ballot
+) -> tuple[list[tuple[bytes, bytes, bytes]], list[int]]:
+    """Every proof of the ballot as ``(ciphertext, proof, binding)``, and its row."""
+    items: list[tuple[bytes, bytes, bytes]] = []
+    item_rows: list[int] = []
+    for i, (row, oid) in enumerate(zip(ballot.rows, manifest.official_ids, strict=True)):
+        binding = row_binding(fingerprint, ballot.credential, oid)
+        try:
+            found = row_items(manifest, row.ciphertext, row.proof, binding)
+        except RowMalformed as exc:
+            raise BallotRejected("malformed", f"row {i}: {exc}", row=i) from exc
+        items += found
+        item_rows += [i] * len(found)
+    return items, item_rows
 
 
 def _check_shape_and_signature(ids: tuple[str, ...], fingerprint: bytes, ballot: Ballot) -> None:
@@ -278,11 +318,13 @@ def verify_ballots(
             except BallotRejected as exc:
                 verdicts[i] = exc
                 continue
+            try:
+                items, _ = _proof_items(manifest, fingerprint, ballot)
+            except BallotRejected as exc:
+                verdicts[i] = exc
+                continue
             pending.append(i)
-            rows.extend(
-                (row.ciphertext, row.proof, row_binding(fingerprint, ballot.credential, oid))
-                for row, oid in zip(ballot.rows, ids, strict=True)
-            )
+            rows.extend(items)
         if not pending or verify_in_set_encoded(ctx, public_key, allowed, rows) is not None:
             continue
         for i in pending:
@@ -297,16 +339,17 @@ def _verify_rows_exact(
     ctx: Context,
     public_key: Point,
     allowed: Sequence[int],
-    ballot: Ballot,
-    bindings: Sequence[bytes],
+    encoded: Sequence[tuple[bytes, bytes, bytes]],
+    item_rows: Sequence[int],
 ) -> list[Ciphertext]:
-    """Decode every row, then batch-verify: raises ``BallotRejected`` at the first fault."""
+    """Decode every proof's statement, then batch-verify: raises ``BallotRejected`` at the
+    first fault, naming its row."""
     items = []
     cts = []
-    for i, (row, binding) in enumerate(zip(ballot.rows, bindings, strict=True)):
+    for (ct_bytes, proof_bytes, binding), i in zip(encoded, item_rows, strict=True):
         try:
-            ct = Ciphertext.from_bytes(row.ciphertext)
-            proof = DisjunctiveProof.from_bytes(row.proof)
+            ct = Ciphertext.from_bytes(ct_bytes)
+            proof = DisjunctiveProof.from_bytes(proof_bytes)
         except CryptoError as exc:
             raise BallotRejected("malformed", f"row {i}: {exc}", row=i) from exc
         cts.append(ct)
@@ -314,6 +357,7 @@ def _verify_rows_exact(
     try:
         verify_in_set_batch(ctx, public_key, items)
     except CryptoError as exc:
-        bad_row = getattr(exc, "index", None)
+        bad = getattr(exc, "index", None)
+        bad_row = item_rows[bad] if isinstance(bad, int) and 0 <= bad < len(item_rows) else None
         raise BallotRejected("bad_proof", f"proof does not verify: {exc}", row=bad_row) from exc
     return cts

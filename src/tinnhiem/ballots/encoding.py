@@ -1,19 +1,34 @@
-"""Packed rows: one ciphertext per official carries the whole mark (mã hoá gộp).
+"""How a row encodes a mark, and how column sums give back the counts.
 
-A poll row encrypts blank 0, low 1, confident B, high B²; a formal-vote row encrypts
-blank 0, no confidence 1, confidence B. With fewer than B ballots the sum of a column is
+Packed rows (mã hoá gộp): one ciphertext per official carries the whole mark. A poll row
+encrypts blank 0, low 1, confident B, high B²; a formal-vote row encrypts blank 0, no
+confidence 1, confidence B. With fewer than B ballots the sum of a column is
 h·B² + c·B + l (poll) or c·B + n (formal vote), read back digit by digit in base B.
+
+Per level (mã hoá theo mức, for bodies too large for packing): one 0/1 ciphertext per
+level, in the order low, confident, high (poll) or no confidence, confidence (formal
+vote); each column sums to that level's count. The manifest says which (``encoding``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from tinnhiem.ballots.manifest import Manifest, RoundKind
+from tinnhiem.ballots.manifest import Encoding, Manifest, RoundKind
 from tinnhiem.errors import InputError
 
-__all__ = ["FORMAL_MARKS", "POLL_MARKS", "Mark", "PackedCounts", "mark_value", "unpack"]
+__all__ = [
+    "FORMAL_MARKS",
+    "POLL_MARKS",
+    "Mark",
+    "PackedCounts",
+    "column_counts",
+    "level_bits",
+    "mark_value",
+    "unpack",
+]
 
 
 class Mark(StrEnum):
@@ -38,7 +53,24 @@ def mark_value(manifest: Manifest, mark: Mark) -> int:
         raise InputError(
             f"mark {mark.value!r} is not used in a {manifest.kind.value} round", where="ballot row"
         )
+    if manifest.encoding is not Encoding.PACKED:
+        raise InputError("a per-level row has one value per level (level_bits)", where="row")
     return manifest.allowed_values()[marks.index(mark)]
+
+
+def _marks(manifest: Manifest, mark: Mark) -> tuple[Mark, ...]:
+    marks = POLL_MARKS if manifest.kind is RoundKind.POLL else FORMAL_MARKS
+    if mark not in marks:
+        raise InputError(
+            f"mark {mark.value!r} is not used in a {manifest.kind.value} round", where="ballot row"
+        )
+    return marks
+
+
+def level_bits(manifest: Manifest, mark: Mark) -> tuple[int, ...]:
+    """A per-level row's plaintexts: 1 at the marked level, 0 elsewhere (all 0: blank)."""
+    marks = _marks(manifest, mark)
+    return tuple(int(m is mark) for m in marks[1:])
 
 
 @dataclass(frozen=True)
@@ -70,3 +102,28 @@ def unpack(kind: RoundKind, base: int, total: int, ballots: int) -> PackedCounts
     if marked > ballots:
         raise InputError(f"sum {total} holds {marked} marks for {ballots} ballots", where="unpack")
     return PackedCounts(high=high, confident=confident, low=low, blank=ballots - marked)
+
+
+def column_counts(manifest: Manifest, sums: Sequence[int], ballots: int) -> list[PackedCounts]:
+    """Each official's counts from the decrypted column sums (``manifest.columns`` of them)
+    of ``ballots`` ballots, for either encoding."""
+    if len(sums) != manifest.columns:
+        raise InputError(
+            f"{len(sums)} sums, the round has {manifest.columns} columns", where="sums"
+        )
+    if manifest.encoding is Encoding.PACKED:
+        return [unpack(manifest.kind, manifest.weight_base, s, ballots) for s in sums]
+    k = manifest.levels
+    out = []
+    for j in range(len(manifest.officials)):
+        levels = list(sums[j * k : (j + 1) * k])
+        if any(c < 0 for c in levels) or sum(levels) > ballots:
+            raise InputError(
+                f"official {j + 1}: {sum(levels)} marks for {ballots} ballots", where="unpack"
+            )
+        if manifest.kind is RoundKind.POLL:
+            low, confident, high = levels
+        else:
+            (low, high), confident = levels, 0
+        out.append(PackedCounts(high, confident, low, ballots - sum(levels)))
+    return out

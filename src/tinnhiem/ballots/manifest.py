@@ -23,6 +23,7 @@ __all__ = [
     "MANIFEST_VERSION",
     "MAX_WEIGHT_BASE",
     "CommitteeMember",
+    "Encoding",
     "ExemptOfficial",
     "Manifest",
     "Official",
@@ -30,11 +31,30 @@ __all__ = [
     "RoundKind",
     "ceremony_fingerprint",
     "election_fingerprint",
+    "encoding_for",
 ]
 
 MANIFEST_VERSION = 1
 MAX_WEIGHT_BASE = 2001
 """The largest B of a packed row: the tally's discrete log grows as B³ (2000 voters)."""
+
+
+class Encoding(StrEnum):
+    """How a row carries a mark (docs/record-format.md §3.1).
+
+    ``packed``: one ciphertext per official, the levels as powers of B (B > voters; the
+    discrete log of a column sum grows as B³, so at most 2000 voters). ``per_level``: one
+    0/1 ciphertext per level, with a proof that each is 0 or 1 and that their sum is 0 or
+    1; every column sum is at most the number of voters, so any electorate fits.
+    """
+
+    PACKED = "packed"
+    PER_LEVEL = "per_level"
+
+
+def encoding_for(summoned: int) -> Encoding:
+    """The encoding a round of ``summoned`` voters uses: packed rows while they fit."""
+    return Encoding.PACKED if summoned + 1 <= MAX_WEIGHT_BASE else Encoding.PER_LEVEL
 
 
 class RoundKind(StrEnum):
@@ -104,6 +124,7 @@ class Manifest:
     revote: RevotePolicy = RevotePolicy.REJECT
     date: str = ""
     members: int | None = None
+    encoding: Encoding = Encoding.PACKED
     version: int = field(default=MANIFEST_VERSION)
 
     def __post_init__(self) -> None:
@@ -150,10 +171,10 @@ class Manifest:
             raise InputError("member indices must be 1..n in order", where="manifest.committee")
         if not 1 <= self.threshold <= n:
             raise InputError(f"threshold must be between 1 and {n}", where="manifest.threshold")
-        if self.weight_base > MAX_WEIGHT_BASE:
+        if self.encoding is Encoding.PACKED and self.weight_base > MAX_WEIGHT_BASE:
             raise InputError(
                 f"B={self.weight_base}: packed rows support at most {MAX_WEIGHT_BASE - 1} "
-                "voters (the one-ciphertext-per-level encoding is not built yet)",
+                "voters; a larger body uses the per-level encoding (encoding: per_level)",
                 where="manifest.weight_base",
             )
         if self.weight_base <= self.summoned:
@@ -210,19 +231,41 @@ class Manifest:
                 return o
         raise InputError(f"no official {official_id!r} in this round", where="manifest")
 
-    def allowed_values(self) -> tuple[int, ...]:
-        """The plaintexts a row may encrypt (packed weights, blank first).
+    @property
+    def levels(self) -> int:
+        """The marks a row may carry besides blank: 3 (poll), 2 (formal vote)."""
+        return 3 if self.kind is RoundKind.POLL else 2
 
-        Poll: blank 0, low 1, confident B, high B². Formal vote: blank 0, no confidence 1,
-        confidence B.
+    @property
+    def per_row(self) -> int:
+        """Ciphertexts in one row: 1 (packed) or one per level."""
+        return 1 if self.encoding is Encoding.PACKED else self.levels
+
+    @property
+    def columns(self) -> int:
+        """Ciphertexts in one ballot, and so aggregates, decryption factors and sums:
+        one per official (packed) or one per official and level, official by official."""
+        return len(self.officials) * self.per_row
+
+    def column_official(self, column: int) -> Official:
+        """The official whose row holds ciphertext ``column`` of a ballot."""
+        return self.officials[column // self.per_row]
+
+    def allowed_values(self) -> tuple[int, ...]:
+        """The plaintexts one ciphertext may encrypt (blank first).
+
+        Packed poll: blank 0, low 1, confident B, high B². Packed formal vote: blank 0, no
+        confidence 1, confidence B. Per level: 0 or 1 (each level, and their sum).
         """
+        if self.encoding is Encoding.PER_LEVEL:
+            return (0, 1)
         b = self.weight_base
         if self.kind is RoundKind.POLL:
             return (0, 1, b, b * b)
         return (0, 1, b)
 
     def dlog_bound(self, voters: int) -> int:
-        """The largest packed sum ``voters`` ballots can reach, for the dlog table."""
+        """The largest column sum ``voters`` ballots can reach, for the dlog table."""
         return max(self.allowed_values()) * voters
 
     # -- serialisation ---------------------------------------------------------------------
@@ -252,7 +295,7 @@ class Manifest:
             "weight_base": self.weight_base,
             "revote": self.revote.value,
             "date": self.date,
-        }
+        } | ({} if self.encoding is Encoding.PACKED else {"encoding": self.encoding.value})
 
     @classmethod
     def from_json(cls, data: Any, *, where: str = "manifest") -> Manifest:
@@ -300,6 +343,11 @@ class Manifest:
                 weight_base=_int(d["weight_base"], f"{where}.weight_base"),
                 revote=_enum(RevotePolicy, d["revote"], f"{where}.revote"),
                 date=_str(d["date"], f"{where}.date"),
+                encoding=(
+                    _enum(Encoding, d["encoding"], f"{where}.encoding")
+                    if "encoding" in d
+                    else Encoding.PACKED
+                ),
             )
         except KeyError as exc:
             raise InputError(f"missing field {exc.args[0]!r}", where=where) from exc

@@ -25,7 +25,7 @@ from tinnhiem.ballots import RoundKind, default_workers
 from tinnhiem.cli.verify_cmd import run_verification
 from tinnhiem.errors import InputError, TinnhiemError
 from tinnhiem.poll.demo import BODIES, DemoConfig, DemoRun, run_demo
-from tinnhiem.record import RecordInvalid, read_record, write_record
+from tinnhiem.record import RecordInvalid, open_record, write_record
 from tinnhiem.rules import format_number, format_percent_vi
 from tinnhiem.tally import OfficialResult, load_rule_source
 
@@ -172,7 +172,7 @@ def demo(
         path = write_record(run.election.record(), out)
         run.timings["write"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        report = run_verification(read_record(path), workers=n, console=err)
+        report = run_verification(open_record(path), workers=n, console=err)
         run.timings["verify"] = time.perf_counter() - t0
     except RecordInvalid as exc:
         err.print(f"[bold red]Hồ sơ không hợp lệ / the record does not verify[/]: {exc}")

@@ -1,7 +1,9 @@
 """``tinnhiem verify RECORD``: re-check a whole election record (kiểm chứng hồ sơ).
 
 Exit codes: 0 the record is valid, 1 it is not (the first failure is named), 2 it cannot
-be read (not a file, not JSON, not a record of a supported version).
+be read (not a file, not JSON, not a record of a supported version). The record may be the
+JSON document or the streaming form (``.jsonl``, ``.jsonl.gz``, verified in flat memory);
+``--dask ADDRESS`` (or ``--dask local``) checks the ballots on a Dask cluster.
 """
 
 from __future__ import annotations
@@ -13,16 +15,17 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from tinnhiem.ballots import default_workers
+from tinnhiem.ballots import default_workers, format_tracker
 from tinnhiem.errors import TinnhiemError
 from tinnhiem.record import (
-    ElectionRecord,
     RecordInvalid,
     RecordUnreadable,
     VerificationReport,
-    read_record,
+    open_record,
     verify_record,
 )
+from tinnhiem.record.runner import Runner, make_runner
+from tinnhiem.record.stream import BallotSource
 
 __all__ = ["STEP_LABELS", "normalise_tracker", "register", "run_verification"]
 
@@ -43,10 +46,11 @@ STEP_LABELS = {
 
 
 def run_verification(
-    record: ElectionRecord,
+    record: BallotSource,
     *,
     workers: int,
     console: Console,
+    runner: Runner | None = None,
 ) -> VerificationReport:
     """Verify with a Rich progress bar on ``console``; raises ``RecordInvalid``."""
     columns = (
@@ -56,7 +60,7 @@ def run_verification(
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("Kiểm chứng / verifying", total=len(record.ballots))
+        task = bar.add_task("Kiểm chứng / verifying", total=record.count)
 
         def progress(step: str, done: int, total: int) -> None:
             label = STEP_LABELS.get(step, step)
@@ -65,7 +69,7 @@ def run_verification(
             else:
                 bar.update(task, description=label)
 
-        return verify_record(record, workers=workers, progress=progress)
+        return verify_record(record, workers=workers, progress=progress, runner=runner)
 
 
 def verify(
@@ -88,6 +92,14 @@ def verify(
             "(repeatable).",
         ),
     ] = None,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            help="Kiểm chứng trên cụm Dask / check the ballots on a Dask cluster: the "
+            "scheduler's address (tcp://host:8786), or 'local' for --workers processes here.",
+        ),
+    ] = None,
 ) -> None:
     """Kiểm chứng hồ sơ cuộc bỏ phiếu / verify an election record, every proof and count.
 
@@ -96,33 +108,40 @@ def verify(
     """
     out = Console()
     err = Console(stderr=True)
-    n = workers or default_workers()
+    n = workers or (2 if dask == "local" else default_workers())
+    runner: Runner | None = None
     try:
         try:
-            loaded = read_record(record)
+            loaded = open_record(record)
         except RecordUnreadable as exc:
             err.print(
                 f"[bold red]Không đọc được hồ sơ / unreadable record[/]: {exc}", highlight=False
             )
             raise typer.Exit(2) from exc
-        report = run_verification(loaded, workers=n, console=err)
+        runner = make_runner(n, dask)
+        n = runner.workers
+        report = run_verification(loaded, workers=n, console=err, runner=runner)
     except RecordInvalid as exc:
         _print_invalid(out, exc)
         raise typer.Exit(1) from exc
     except TinnhiemError as exc:
         err.print(f"[bold red]Lỗi / error[/]: {exc}", highlight=False)
         raise typer.Exit(2) from exc
+    finally:
+        if runner is not None:
+            runner.close()
     t = report.timings.get("total", 0.0)
     rows = max(1, report.rows)
+    round_id = loaded.header.manifest.round_id
     out.print(
-        f"[bold green]HỢP LỆ / VALID[/] — {loaded.manifest.round_id}: {report.ballots} lá phiếu "
+        f"[bold green]HỢP LỆ / VALID[/] — {round_id}: {report.ballots} lá phiếu "
         f"/ ballots ({report.counted} được tính / counted), {report.officials} người / "
         f"officials, {report.rows} dòng / rows; {t:.2f} s, "
         f"{1000 * report.timings.get('ballots', 0.0) / rows:.3f} ms/dòng/row (wall), "
-        f"{n} tiến trình / processes",
+        f"{n} tiến trình / processes" + (f" (Dask {dask})" if dask else ""),
         highlight=False,
     )
-    out.print(f"  Đầu chuỗi bảng tin / board head: {loaded.head.hex()}", highlight=False)
+    out.print(f"  Đầu chuỗi bảng tin / board head: {loaded.header.head.hex()}", highlight=False)
     missing = [code for code in tracker or [] if not _show_tracker(out, loaded, code)]
     if missing:
         raise typer.Exit(1)
@@ -142,19 +161,21 @@ def normalise_tracker(code: str) -> str:
     return "-".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
-def _show_tracker(out: Console, record: ElectionRecord, code: str) -> bool:
+def _show_tracker(out: Console, record: BallotSource, code: str) -> bool:
     wanted = normalise_tracker(code)
-    hits = [i for i, rb in enumerate(record.ballots) if rb.tracker == wanted]
+    refs = record.refs()
+    # a valid record's trackers are its ballot hashes (checked above)
+    hits = [i for i, r in enumerate(refs) if format_tracker(r.hash) == wanted]
     if not hits:
         out.print(
             f"[bold red]Không tìm thấy / not found[/]: {wanted} is not on the board",
             highlight=False,
         )
         return False
-    last_by_credential = {rb.ballot.credential: i for i, rb in enumerate(record.ballots)}
+    last_by_credential = {r.credential: i for i, r in enumerate(refs)}
     for i in hits:
-        rb = record.ballots[i]
-        counted = last_by_credential[rb.ballot.credential] == i
+        rb = refs[i]
+        counted = last_by_credential[rb.credential] == i
         status = (
             "được tính / counted"
             if counted

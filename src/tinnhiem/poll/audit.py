@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tinnhiem.ballots import Ballot, Manifest, Mark, mark_value
+from tinnhiem.ballots import Ballot, Encoding, Manifest, Mark, mark_value
+from tinnhiem.ballots.encoding import level_bits
 from tinnhiem.crypto import CryptoError, Point, Scalar, encrypt_with_nonce
 from tinnhiem.errors import InputError
 from tinnhiem.poll.errors import StepRefused
@@ -52,10 +53,20 @@ def check_audit(
             raise StepRefused("bad_reveal", f"expected official {row.official_id!r}", where=where)
         try:
             mark = Mark(str(revealed.get("mark")))
-            nonce = Scalar.from_hex(str(revealed.get("nonce")))
-            value = mark_value(manifest, mark)
-            ct = encrypt_with_nonce(public_key, value, nonce)
+            if manifest.encoding is Encoding.PER_LEVEL:
+                # one nonce per level: each level's 0/1 re-encrypted
+                nonces = revealed.get("nonces")
+                bits = level_bits(manifest, mark)
+                if not isinstance(nonces, list) or len(nonces) != len(bits):
+                    raise InputError(f"one nonce per level ({len(bits)}) is needed", where=where)
+                data = b"".join(
+                    encrypt_with_nonce(public_key, bit, Scalar.from_hex(str(n))).to_bytes()
+                    for bit, n in zip(bits, nonces, strict=True)
+                )
+            else:
+                nonce = Scalar.from_hex(str(revealed.get("nonce")))
+                data = encrypt_with_nonce(public_key, mark_value(manifest, mark), nonce).to_bytes()
         except (ValueError, CryptoError, InputError) as exc:
             raise StepRefused("bad_reveal", str(exc), where=where) from exc
-        out.append(AuditRow(row.official_id, mark.value, ct.to_bytes() == row.ciphertext))
+        out.append(AuditRow(row.official_id, mark.value, data == row.ciphertext))
     return out

@@ -470,7 +470,7 @@ class PollEngine:
         counted = self.counted()
         self._post("close", {"accepted": accepted, "counted": len(counted)})
         sums = aggregate(
-            len(self.manifest.officials),
+            self.manifest.columns,
             [a.ballot for a in counted],
             workers=workers,
             progress=progress,

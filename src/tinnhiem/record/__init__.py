@@ -3,7 +3,7 @@ JSON document (docs/record-format.md) and the independent verifier that re-check
 rounds that produce it are run by ``tinnhiem.poll``."""
 
 from tinnhiem.record.errors import RecordInvalid
-from tinnhiem.record.io import read_record, write_record
+from tinnhiem.record.io import open_record, read_record, write_record
 from tinnhiem.record.model import (
     RECORD_FORMAT,
     RECORD_VERSION,
@@ -23,6 +23,7 @@ __all__ = [
     "RecordUnreadable",
     "RecordedBallot",
     "VerificationReport",
+    "open_record",
     "payload_hash",
     "read_record",
     "roster_fingerprint",

@@ -1,5 +1,5 @@
 """Reading and writing record files: canonical JSON, gzip-compressed when the name ends
-in ``.gz``."""
+in ``.gz``; the streaming form (JSON Lines) when it ends in ``.jsonl`` or ``.jsonl.gz``."""
 
 from __future__ import annotations
 
@@ -10,13 +10,23 @@ from pathlib import Path
 from tinnhiem.ballots import parse_json
 from tinnhiem.errors import InputError
 from tinnhiem.record.model import ElectionRecord, RecordUnreadable
+from tinnhiem.record.stream import (
+    BallotSource,
+    MemorySource,
+    StreamSource,
+    is_stream_path,
+    write_record_stream,
+)
 
-__all__ = ["read_record", "write_record"]
+__all__ = ["open_record", "read_record", "write_record"]
 
 
 def write_record(record: ElectionRecord, path: str | Path) -> Path:
-    """Write the record's canonical bytes (atomically: a temporary file, then rename)."""
+    """Write the record's canonical bytes (atomically: a temporary file, then rename); a
+    ``.jsonl`` or ``.jsonl.gz`` name gets the streaming form (record/stream.py)."""
     path = Path(path)
+    if is_stream_path(path):
+        return write_record_stream(record, record.ballots, path, count=len(record.ballots))
     path.parent.mkdir(parents=True, exist_ok=True)
     data = record.to_bytes()
     if path.name.endswith(".gz"):
@@ -28,8 +38,11 @@ def write_record(record: ElectionRecord, path: str | Path) -> Path:
 
 
 def read_record(path: str | Path) -> ElectionRecord:
-    """Read and decode a record; ``RecordUnreadable`` says what is wrong and where."""
+    """Read and decode a record (either form, wholly into memory); ``RecordUnreadable`` says
+    what is wrong and where, ``RecordInvalid`` (check ``schema``) where it is not strict."""
     path = Path(path)
+    if is_stream_path(path):
+        return StreamSource(path).whole()
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -44,3 +57,11 @@ def read_record(path: str | Path) -> ElectionRecord:
     except InputError as exc:
         raise RecordUnreadable(str(exc)) from exc
     return ElectionRecord.from_json(parsed)
+
+
+def open_record(path: str | Path) -> BallotSource:
+    """A record to verify: a streaming file is read ballot by ballot (flat memory), a JSON
+    record wholly."""
+    if is_stream_path(path):
+        return StreamSource(path)
+    return MemorySource(read_record(path))

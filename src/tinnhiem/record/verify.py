@@ -1,13 +1,20 @@
 """The independent verifier (kiểm chứng hồ sơ): re-checks a whole election record.
 
 The checks run in the order of docs/record-format.md ("Verification"); the first that
-fails raises ``RecordInvalid`` saying what and where. The signatures and proofs of the
-ballots, and the aggregation, run on several processes.
+fails raises ``RecordInvalid`` saying what and where. Step 0, the strict record (schema
+and orders), runs when the record is read (``ElectionRecord.from_json``, ``StreamSource``).
+
+The ballots are read as a stream, chunk by chunk (``BallotSource``): a whole record in
+memory or a streaming record file verify alike, in flat memory for the latter. Each
+chunk's signatures, proofs and partial column sums run on a ``Runner``: this process, a
+process pool, or a Dask cluster; the results are read back in order, so the verdict and
+the place it names never depend on where the chunks ran.
 """
 
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,13 +32,15 @@ from tinnhiem.ballots import (
 )
 from tinnhiem.ballots.arrival import ArrivalLedger, check_arrival, counted_indices
 from tinnhiem.ballots.ballot import BATCH_BALLOTS
-from tinnhiem.ballots.pool import chunked, default_workers, parallel_map
+from tinnhiem.ballots.pool import default_workers
 from tinnhiem.crypto import Ciphertext, Context, CryptoError, Point, Scalar
 from tinnhiem.crypto.dkg import CommitteeKey
 from tinnhiem.crypto.threshold import DecryptionShare, combine
 from tinnhiem.errors import InputError
 from tinnhiem.record.errors import RecordInvalid
-from tinnhiem.record.model import ElectionRecord, payload_hash, roster_fingerprint
+from tinnhiem.record.model import ElectionRecord, RecordedBallot, payload_hash, roster_fingerprint
+from tinnhiem.record.runner import Pending, Runner, make_runner
+from tinnhiem.record.stream import BallotRef, BallotSource, MemorySource
 from tinnhiem.tally import (
     EmptySumError,
     RuleSource,
@@ -64,13 +73,24 @@ def _fail(check: str, where: str, message: str) -> RecordInvalid:
 
 
 def verify_record(
-    record: ElectionRecord, *, workers: int | None = None, progress: Progress | None = None
+    record: ElectionRecord | BallotSource,
+    *,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    runner: Runner | None = None,
 ) -> VerificationReport:
-    """Check everything; raise ``RecordInvalid`` at the first failure."""
+    """Check everything; raise ``RecordInvalid`` at the first failure.
+
+    ``record``: a decoded record, or a ``BallotSource`` (a streaming record file).
+    ``runner``: where the ballot chunks run (default: ``workers`` local processes).
+    """
+    source: BallotSource = MemorySource(record) if isinstance(record, ElectionRecord) else record
+    header = source.header
     workers = default_workers() if workers is None else max(1, workers)
-    report = VerificationReport(
-        ballots=len(record.ballots), officials=len(record.manifest.officials)
-    )
+    own_runner = runner is None
+    if runner is None:
+        runner = make_runner(workers)
+    report = VerificationReport(ballots=source.count, officials=len(header.manifest.officials))
 
     def note(step: str) -> None:
         if progress is not None:
@@ -90,21 +110,28 @@ def verify_record(
         report.timings[name] = time.perf_counter() - t0
         return out
 
-    rule = timed("rule", lambda: _check_rule(record))
-    timed("roster", lambda: _check_roster(record))
-    timed("board", lambda: _check_board(record))
-    timed("restarts", lambda: _check_restarts(record))
-    key = timed("committee", lambda: _check_committee(record))
-    timed("fingerprint", lambda: _check_fingerprint(record, key))
-    timed("credentials", lambda: _check_credentials(record))
-    counted = timed("ballots", lambda: _check_ballots(record, key.public_key, workers, progress))
-    report.counted = len(counted)
-    report.rows = len(record.ballots) * len(record.manifest.officials)
-    timed("close", lambda: _check_close(record, counted))
-    aggregates = timed("aggregates", lambda: _check_aggregates(record, counted, workers))
-    sums = timed("decryption", lambda: _check_decryption(record, key, aggregates, len(counted)))
-    timed("results", lambda: _check_results(record, rule, sums, len(counted)))
-    timed("signatures", lambda: _check_signatures(record, key))
+    try:
+        refs = source.refs()
+        rule = timed("rule", lambda: _check_rule(header))
+        timed("roster", lambda: _check_roster(header))
+        timed("board", lambda: _check_board(header, refs))
+        timed("restarts", lambda: _check_restarts(header))
+        key = timed("committee", lambda: _check_committee(header))
+        timed("fingerprint", lambda: _check_fingerprint(header, key))
+        timed("credentials", lambda: _check_credentials(header))
+        counted, totals = timed(
+            "ballots", lambda: _check_ballots(source, refs, key.public_key, runner, progress)
+        )
+    finally:
+        if own_runner:
+            runner.close()
+    report.counted = counted
+    report.rows = source.count * len(header.manifest.officials)
+    timed("close", lambda: _check_close(header, source.count, counted))
+    aggregates = timed("aggregates", lambda: _check_aggregates(header, counted, totals))
+    sums = timed("decryption", lambda: _check_decryption(header, key, aggregates, counted))
+    timed("results", lambda: _check_results(header, rule, sums, counted))
+    timed("signatures", lambda: _check_signatures(header, key))
     report.timings["total"] = time.perf_counter() - started
     return report
 
@@ -188,7 +215,7 @@ def _check_credentials(record: ElectionRecord) -> None:
 _SECTION = {"open": "credentials"}  # board kind -> the record field it covers
 
 
-def _check_board(record: ElectionRecord) -> None:
+def _check_board(record: ElectionRecord, refs: Sequence[BallotRef]) -> None:
     try:
         head = BulletinBoard.check_chain(record.board)
     except BoardError as exc:
@@ -197,7 +224,7 @@ def _check_board(record: ElectionRecord) -> None:
         raise _fail("board", "board.head", "is not the hash of the last entry")
     before = record.section_payloads()
     after = record.closing_payloads()
-    expected_len = len(before) + len(record.ballots) + len(after)
+    expected_len = len(before) + len(refs) + len(after)
     if len(record.board) != expected_len:
         raise _fail(
             "board", "board.entries", f"{len(record.board)} entries, expected {expected_len}"
@@ -205,7 +232,7 @@ def _check_board(record: ElectionRecord) -> None:
     posts: list[tuple[str, bytes, str]] = [
         (kind, payload_hash(kind, payload), _SECTION.get(kind, kind)) for kind, payload in before
     ]
-    posts += [("ballot", b.hash, f"ballots[{i}]") for i, b in enumerate(record.ballots)]
+    posts += [("ballot", b.hash, f"ballots[{i}]") for i, b in enumerate(refs)]
     posts += [(kind, payload_hash(kind, payload), kind) for kind, payload in after]
     for index, (entry, (kind, digest, section)) in enumerate(zip(record.board, posts, strict=True)):
         if entry.kind != kind:
@@ -214,7 +241,7 @@ def _check_board(record: ElectionRecord) -> None:
             )
         if entry.payload_hash != digest:
             raise _fail("board", section, f"does not match what board entry {index} recorded")
-    for i, b in enumerate(record.ballots):
+    for i, b in enumerate(refs):
         if b.board_index != len(before) + i:
             raise _fail(
                 "board",
@@ -263,71 +290,110 @@ def _check_restarts(record: ElectionRecord) -> None:
 
 
 def _check_ballots(
-    record: ElectionRecord, public_key: Point, workers: int, progress: Progress | None
-) -> list[Ballot]:
-    """Hashes, trackers and the ballot box's rules in order; signatures and proofs on
-    ``workers`` processes. The first failing ballot (lowest index) is reported."""
-    m = record.manifest
-    fp = record.fingerprint
-    ledger = ArrivalLedger(record.credentials)
-    first_bad: tuple[int, RecordInvalid] | None = None
-    for i, rb in enumerate(record.ballots):
-        where = f"ballots[{i}]"
-        b = rb.ballot
-        problem: RecordInvalid | None = None
-        h = b.ballot_hash(fp)
-        if h != rb.hash:
-            problem = _fail("ballot", f"{where}.hash", "does not match the ballot's contents")
-        elif format_tracker(h) != rb.tracker:
-            problem = _fail(
-                "ballot",
-                f"{where}.tracker",
-                f"is {rb.tracker!r}, the ballot hash gives {format_tracker(h)!r}",
-            )
-        else:
-            try:
-                check_arrival(ledger, m.revote, b, h)
-            except BallotRejected as exc:
-                problem = _arrival_failure(where, exc)
-        if problem is not None:
-            first_bad = (i, problem)
-            break
-        ledger.admit(b, h)
-    limit = first_bad[0] if first_bad is not None else len(record.ballots)
-    ballots = [rb.ballot for rb in record.ballots[:limit]]
-    total = len(ballots)
+    source: BallotSource,
+    refs: Sequence[BallotRef],
+    public_key: Point,
+    runner: Runner,
+    progress: Progress | None,
+) -> tuple[int, list[bytes]]:
+    """Hashes, trackers and the ballot box's rules in order, here; each chunk's signatures,
+    proofs and the partial sums of its counted ballots on ``runner``. The first failing
+    ballot (lowest index) is reported. Returns the number of counted ballots and the column
+    sums of their ciphertexts (64 bytes each).
+
+    Memory stays flat: the ballots are read chunk by chunk, and at most a few chunks per
+    worker are in flight."""
+    header = source.header
+    m = header.manifest
+    fp = header.fingerprint
+    counted = set(counted_indices(r.credential for r in refs))
+    context = (m.to_json(), fp, public_key.to_bytes())
+    ledger = ArrivalLedger(header.credentials)
+    size = max(1, min(BATCH_BALLOTS, source.count // max(1, runner.workers * 4)))
+    in_flight: deque[tuple[int, Pending]] = deque()
+    limit = 2 * runner.workers + 2
+    totals: list[bytes] | None = None
     done = 0
 
-    def advance(n: int) -> None:
-        nonlocal done
+    def collect() -> None:
+        """The oldest chunk's verdict: raise at its first bad ballot, else add its sums."""
+        nonlocal totals, done
+        n, pending = in_flight.popleft()
+        errors, partial = pending.result()
+        for i, err in errors:
+            for _, later in in_flight:  # the verdict is in: the rest need not finish
+                cancel = getattr(later, "cancel", None)
+                if cancel is not None:
+                    cancel()
+            raise _ballot_failure(i, err)
+        totals = partial if totals is None else _add_columns(totals, partial)
         done += n
         if progress is not None:
-            progress("ballots", done, total)
+            progress("ballots", done, source.count)
 
-    size = max(1, min(BATCH_BALLOTS, total // max(1, workers * 4)))
-    chunks = chunked(list(enumerate(ballots)), size)
-    verdicts = parallel_map(
-        _verify_chunk,
-        chunks,
-        workers=workers,
-        initializer=_init_worker,
-        initargs=(m, fp, public_key.to_bytes()),
-        progress=advance,
-    )
-    for chunk_verdicts in verdicts:
-        for i, err in chunk_verdicts:
-            where = f"ballots[{i}]"
-            if err.row is not None:
-                where += f".rows[{err.row}]"
-                where += ".proof" if err.reason == "bad_proof" else ".ct"
-            elif err.reason == "bad_signature":
-                where += ".signature"
-            raise _fail("ballot", where, f"{err.reason}: {err.message}")
+    chunk: list[tuple[int, Ballot, bool]] = []
+    first_bad: RecordInvalid | None = None
+    for i, rb in enumerate(source.ballots()):
+        problem = _sequential_checks(m, fp, ledger, i, rb)
+        if problem is not None:
+            first_bad = problem
+            break
+        ledger.admit(rb.ballot, rb.hash)
+        chunk.append((i, rb.ballot, i in counted))
+        if len(chunk) >= size:
+            in_flight.append((len(chunk), runner.submit(_verify_task, context, chunk)))
+            chunk = []
+            while len(in_flight) > limit:
+                collect()
+    if chunk:
+        in_flight.append((len(chunk), runner.submit(_verify_task, context, chunk)))
+    while in_flight:
+        collect()
     if first_bad is not None:
-        raise first_bad[1]
+        raise first_bad
+    if totals is None:
+        totals = [Ciphertext.zero().to_bytes() for _ in range(m.columns)]
+    return len(counted), totals
+
+
+def _sequential_checks(
+    m: Manifest, fp: bytes, ledger: ArrivalLedger, i: int, rb: RecordedBallot
+) -> RecordInvalid | None:
+    """The checks that depend on the ballots before: hash, tracker, the arrival policy."""
+    where = f"ballots[{i}]"
+    h = rb.ballot.ballot_hash(fp)
+    if h != rb.hash:
+        return _fail("ballot", f"{where}.hash", "does not match the ballot's contents")
+    if format_tracker(h) != rb.tracker:
+        return _fail(
+            "ballot",
+            f"{where}.tracker",
+            f"is {rb.tracker!r}, the ballot hash gives {format_tracker(h)!r}",
+        )
+    try:
+        check_arrival(ledger, m.revote, rb.ballot, h)
+    except BallotRejected as exc:
+        return _arrival_failure(where, exc)
+    return None
+
+
+def _ballot_failure(i: int, err: BallotRejected) -> RecordInvalid:
+    where = f"ballots[{i}]"
+    if err.row is not None:
+        where += f".rows[{err.row}]"
+        where += ".proof" if err.reason == "bad_proof" else ".ct"
+    elif err.reason == "bad_signature":
+        where += ".signature"
+    return _fail("ballot", where, f"{err.reason}: {err.message}")
+
+
+def _add_columns(a: Sequence[bytes], b: Sequence[bytes]) -> list[bytes]:
     return [
-        record.ballots[i].ballot
-        for i in counted_indices(rb.ballot.credential for rb in record.ballots)
+        (
+            Ciphertext.from_bytes(x, allow_identity=True)
+            + Ciphertext.from_bytes(y, allow_identity=True)
+        ).to_bytes()
+        for x, y in zip(a, b, strict=True)
     ]
 
 
@@ -363,29 +429,47 @@ def _verify_chunk(chunk: Sequence[tuple[int, Ballot]]) -> list[tuple[int, Ballot
     return [(i, err) for (i, _), err in zip(chunk, verdicts, strict=True) if err is not None]
 
 
-def _check_close(record: ElectionRecord, counted: list[Ballot]) -> None:
-    expected = {"accepted": len(record.ballots), "counted": len(counted)}
+def _verify_task(
+    context: tuple[dict[str, Any], bytes, bytes], chunk: Sequence[tuple[int, Ballot, bool]]
+) -> tuple[list[tuple[int, BallotRejected]], list[bytes]]:
+    """One chunk, wherever it runs: the verdicts of ``_verify_chunk`` and the column sums
+    of the chunk's counted ballots (only when every ballot passed)."""
+    manifest_json, fingerprint, public_key = context
+    if _WORKER.get("context") != (fingerprint, public_key):
+        _init_worker(Manifest.from_json(manifest_json), fingerprint, public_key)
+        _WORKER["context"] = (fingerprint, public_key)
+    errors = _verify_chunk([(i, b) for i, b, _ in chunk])
+    if errors:
+        return errors, []
+    manifest = _WORKER["args"][0]
+    return [], _sum_chunk(
+        [(manifest.columns, b) for _, b, c in chunk if c] or [(manifest.columns, None)]
+    )
+
+
+def _check_close(record: ElectionRecord, accepted: int, counted: int) -> None:
+    expected = {"accepted": accepted, "counted": counted}
     if record.close != expected:
         raise _fail("close", "close", f"is {record.close}, expected {expected}")
 
 
-def _sum_chunk(chunk: Sequence[tuple[int, Ballot]]) -> list[bytes]:
-    # The counted ballots are verified: one row per official, each a checked ciphertext.
-    return [
-        Ciphertext.sum_encoded([b.rows[j].ciphertext for _, b in chunk]).to_bytes()
-        for j in range(chunk[0][0])
-    ]
+def _sum_chunk(chunk: Sequence[tuple[int, Ballot | None]]) -> list[bytes]:
+    # The counted ballots are verified: each column a checked ciphertext.
+    columns = [b.columns() for _, b in chunk if b is not None]
+    if not columns:
+        return [Ciphertext.zero().to_bytes() for _ in range(chunk[0][0])]
+    return [Ciphertext.sum_encoded([c[j] for c in columns]).to_bytes() for j in range(chunk[0][0])]
 
 
-def _check_aggregates(
-    record: ElectionRecord, counted: list[Ballot], workers: int
-) -> list[Ciphertext]:
-    columns = len(record.manifest.officials)
+def _check_aggregates(record: ElectionRecord, counted: int, sums: list[bytes]) -> list[Ciphertext]:
+    m = record.manifest
+    columns = m.columns
     if len(record.aggregates) != columns:
         raise _fail(
             "aggregates",
             "aggregates",
-            f"{len(record.aggregates)} aggregates for {columns} officials",
+            f"{len(record.aggregates)} aggregates for {columns} columns "
+            f"({len(m.officials)} officials × {m.per_row})",
         )
     recorded_cts = []
     for j, raw in enumerate(record.aggregates):
@@ -394,26 +478,17 @@ def _check_aggregates(
         except CryptoError as exc:
             raise _fail("aggregates", f"aggregates[{j}]", f"is not a ciphertext: {exc}") from exc
     try:
-        check_empty_sums(recorded_cts, counted=len(counted))
+        check_empty_sums(recorded_cts, counted=counted)
     except EmptySumError as exc:
         raise _fail("aggregates", exc.where or "aggregates", exc.reason) from exc
-    totals = [Ciphertext.zero() for _ in range(columns)]
-    if counted:
-        size = -(-len(counted) // workers)
-        for partial in parallel_map(
-            _sum_chunk, chunked([(columns, b) for b in counted], size), workers=workers
-        ):
-            totals = [
-                t + Ciphertext.from_bytes(p, allow_identity=True)
-                for t, p in zip(totals, partial, strict=True)
-            ]
+    totals = [Ciphertext.from_bytes(t, allow_identity=True) for t in sums]
     for j, (total, recorded) in enumerate(zip(totals, record.aggregates, strict=True)):
         if total.to_bytes() != recorded:
             raise _fail(
                 "aggregates",
                 f"aggregates[{j}]",
                 f"is not the sum of the counted ballots' rows for official "
-                f"{record.manifest.officials[j].id}",
+                f"{m.column_official(j).id}",
             )
     return totals
 
@@ -475,7 +550,7 @@ def _check_decryption(
             raise _fail(
                 "decryption",
                 f"decryption.sums[{j}]",
-                f"{total} is not what the shares decrypt to for official {m.officials[j].id}",
+                f"{total} is not what the shares decrypt to for official {m.column_official(j).id}",
             )
     return sums
 
@@ -492,7 +567,7 @@ def _check_empty_decryption(
             "no ballot was counted: the aggregates are the empty sum, which is never "
             f"decrypted, yet {len(shares)} decryption share(s) are recorded",
         )
-    columns = len(record.manifest.officials)
+    columns = record.manifest.columns
     if not isinstance(sums, list) or len(sums) != columns:
         raise _fail("decryption", "decryption.sums", "one sum per official is needed")
     for j, total in enumerate(sums):
@@ -501,7 +576,7 @@ def _check_empty_decryption(
                 "decryption",
                 f"decryption.sums[{j}]",
                 f"is {total!r}: the empty sum decrypts to 0 "
-                f"(official {record.manifest.officials[j].id})",
+                f"(official {record.manifest.column_official(j).id})",
             )
     return [0] * columns
 

@@ -19,18 +19,18 @@ __all__ = ["aggregate", "aggregate_rows"]
 
 def aggregate_rows(columns: int, ballots: Sequence[Ballot]) -> list[bytes]:
     """The per-column sums of ``ballots`` (serial), as 64-byte ciphertexts."""
-    sums = [Ciphertext.zero() for _ in range(columns)]
+    pieces = []
     for b_index, ballot in enumerate(ballots):
-        if len(ballot.rows) != columns:
+        found = ballot.columns()
+        if len(found) != columns:
             raise InputError(
-                f"ballot has {len(ballot.rows)} rows, expected {columns}",
+                f"ballot has {len(found)} ciphertexts, expected {columns}",
                 where=f"ballots[{b_index}]",
             )
-        sums = [
-            total + Ciphertext.from_bytes(row.ciphertext)
-            for total, row in zip(sums, ballot.rows, strict=True)
-        ]
-    return [s.to_bytes() for s in sums]
+        pieces.append(found)
+    if not pieces:
+        return [Ciphertext.zero().to_bytes() for _ in range(columns)]
+    return [Ciphertext.sum_encoded([p[j] for p in pieces]).to_bytes() for j in range(columns)]
 
 
 def _aggregate_chunk(chunk: Sequence[tuple[int, Ballot]]) -> list[bytes]:
@@ -47,8 +47,8 @@ def aggregate(
 ) -> list[Ciphertext]:
     """Sum the ballots' rows column by column, on ``workers`` processes.
 
-    ``columns`` is the number of officials on the ballot. With no ballots every sum is the
-    encryption of 0 with nonce 0 (both components the identity).
+    ``columns`` is the number of ciphertexts in a ballot (``Manifest.columns``). With no
+    ballots every sum is the encryption of 0 with nonce 0 (both components the identity).
     """
     if not ballots:
         return [Ciphertext.zero() for _ in range(columns)]

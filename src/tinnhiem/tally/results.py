@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
-from tinnhiem.ballots import Manifest, Official, RoundKind, unpack
+from tinnhiem.ballots import Manifest, Official, RoundKind
+from tinnhiem.ballots.encoding import column_counts
 from tinnhiem.errors import InputError
 from tinnhiem.rules import (
     BlankRow,
@@ -198,11 +199,12 @@ def compute_results(
             f"rule {rule.id} governs a {rule.kind.value}, the round is a {manifest.kind.value}",
             where="rule",
         )
-    if len(sums) != len(manifest.officials):
-        raise InputError("one sum per official is needed", where="sums")
+    if len(sums) != manifest.columns:
+        raise InputError("one sum per column (official, or official and level)", where="sums")
     out = []
-    for official, total in zip(manifest.officials, sums, strict=True):
-        p = unpack(manifest.kind, manifest.weight_base, total, returned)
+    for official, p in zip(
+        manifest.officials, column_counts(manifest, sums, returned), strict=True
+    ):
         if manifest.kind is RoundKind.POLL:
             counts = {
                 Level.HIGH.value: p.high,

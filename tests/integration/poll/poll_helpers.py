@@ -13,6 +13,7 @@ from tinnhiem.ballots import (
     BallotRow,
     BoardEntry,
     CommitteeMember,
+    Encoding,
     ExemptOfficial,
     Manifest,
     Mark,
@@ -76,6 +77,8 @@ def build_poll(
     exempt: tuple[tuple[str, str], ...] = (),
     seed: int = 7,
     workers: int = 1,
+    encoding: Encoding = Encoding.PACKED,
+    summoned: int | None = None,
 ) -> Poll:
     """A finished round: ``issued`` credentials (default: ``voters``) of ``voters`` summoned;
     every credential holder votes with ``marks_fn``."""
@@ -96,10 +99,11 @@ def build_poll(
             ExemptOfficial(f"x{i + 1}", name, "Phó Chủ tịch", reason)
             for i, (name, reason) in enumerate(exempt)
         ),
-        summoned=voters,
+        summoned=summoned or voters,
         committee=tuple(CommitteeMember(i + 1, f"Thành viên {i + 1}") for i in range(5)),
         threshold=3,
-        weight_base=voters + 1,
+        weight_base=(summoned or voters) + 1,
+        encoding=encoding,
         revote=revote,
         date="2026-11-29",
     )

@@ -1,0 +1,112 @@
+"""What a row proves, for either encoding (docs/record-format.md §3.1, §3.5).
+
+A packed row is one ciphertext and one disjunctive proof over the round's allowed values.
+A per-level row is one ciphertext per level (low, confident, high; or no confidence,
+confidence), each with a proof that it encrypts 0 or 1, and a last proof that their sum
+(the homomorphic sum of the level ciphertexts) encrypts 0 or 1: at most one mark per row.
+Each proof has its own binding, ``H("tinnhiem/level/v1", row binding, U32 j)`` with
+``j`` = 1 … k for the levels and 0 for the sum, so no proof can stand for another.
+
+``row_items`` turns a row into the ``(ciphertext, proof, binding)`` triples the batch
+verifier checks, all under the manifest's allowed values; ``seal_levels`` makes a
+per-level row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tinnhiem.ballots.codec import tagged_hash
+from tinnhiem.ballots.manifest import Encoding, Manifest
+from tinnhiem.crypto import (
+    Ciphertext,
+    Context,
+    CryptoError,
+    Point,
+    Scalar,
+    encrypt,
+    prove_in_set,
+)
+from tinnhiem.errors import InputError
+
+__all__ = [
+    "CT_BYTES",
+    "LEVEL_PROOF_BYTES",
+    "RowMalformed",
+    "level_binding",
+    "row_items",
+    "seal_levels",
+]
+
+CT_BYTES = 64
+LEVEL_PROOF_BYTES = 256  # a disjunctive proof over (0, 1): two branches of 128 bytes
+
+
+class RowMalformed(InputError):
+    """A row whose bytes cannot be what its encoding says (lengths, a ciphertext)."""
+
+
+def level_binding(binding: bytes, level: int) -> bytes:
+    """The binding of a per-level row's proof ``level`` (1 … k; 0 for the sum)."""
+    return tagged_hash("tinnhiem/level/v1", binding, level.to_bytes(4, "big"))
+
+
+def columns_of(manifest: Manifest, ciphertext: bytes) -> list[bytes]:
+    """A row's ciphertexts (its columns), 64 bytes each."""
+    size = CT_BYTES * manifest.per_row
+    if len(ciphertext) != size:
+        raise RowMalformed(f"the row's ciphertext is {len(ciphertext)} bytes, not {size}")
+    return [ciphertext[i : i + CT_BYTES] for i in range(0, size, CT_BYTES)]
+
+
+def row_items(
+    manifest: Manifest, ciphertext: bytes, proof: bytes, binding: bytes
+) -> list[tuple[bytes, bytes, bytes]]:
+    """The proofs one row holds, as ``(ciphertext, proof, binding)``: the packed row
+    itself, or each level and then the sum. Raises ``RowMalformed``."""
+    pieces = columns_of(manifest, ciphertext)
+    if manifest.encoding is Encoding.PACKED:
+        return [(ciphertext, proof, binding)]
+    k = manifest.levels
+    if len(proof) != LEVEL_PROOF_BYTES * (k + 1):
+        raise RowMalformed(
+            f"the row's proof is {len(proof)} bytes, not {LEVEL_PROOF_BYTES * (k + 1)}"
+        )
+    try:
+        total = Ciphertext.sum_encoded(pieces).to_bytes()
+    except CryptoError as exc:
+        raise RowMalformed(f"a level ciphertext does not decode: {exc}") from exc
+    proofs = [proof[i : i + LEVEL_PROOF_BYTES] for i in range(0, len(proof), LEVEL_PROOF_BYTES)]
+    items = [(pieces[j], proofs[j], level_binding(binding, j + 1)) for j in range(k)]
+    items.append((total, proofs[k], level_binding(binding, 0)))
+    return items
+
+
+def seal_levels(
+    ctx: Context, public_key: Point, bits: Sequence[int], binding: bytes
+) -> tuple[bytes, bytes, list[Scalar]]:
+    """Encrypt one 0/1 ciphertext per level (``bits``, at most one 1), prove each and their
+    sum; returns the row's ciphertext bytes, proof bytes and the level nonces."""
+    if any(b not in (0, 1) for b in bits) or sum(bits) > 1:
+        raise InputError("a row marks at most one level", where="ballot row")
+    cts: list[Ciphertext] = []
+    nonces: list[Scalar] = []
+    proofs: list[bytes] = []
+    for j, bit in enumerate(bits):
+        ct, nonce = encrypt(public_key, bit)
+        proof = prove_in_set(
+            ctx, public_key, ct, bit, nonce, (0, 1), binding=level_binding(binding, j + 1)
+        )
+        cts.append(ct)
+        nonces.append(nonce)
+        proofs.append(proof.to_bytes())
+    total = Ciphertext.sum(cts)
+    nonce_sum = nonces[0]
+    for n in nonces[1:]:
+        nonce_sum = nonce_sum + n
+    proofs.append(
+        prove_in_set(
+            ctx, public_key, total, sum(bits), nonce_sum, (0, 1), binding=level_binding(binding, 0)
+        ).to_bytes()
+    )
+    return b"".join(c.to_bytes() for c in cts), b"".join(proofs), nonces

@@ -1,0 +1,216 @@
+"""The streaming record (hồ sơ dạng dòng): a header line, then one ballot per line.
+
+A record of a large body does not fit one JSON document in memory. Its streaming form is
+JSON Lines (``.jsonl``, or gzip-compressed ``.jsonl.gz``): the first line is the header —
+every section of the record except ``ballots``, with ``format``
+``"tinnhiem-record-stream"`` and ``ballot_count``, the number of lines that follow — and
+each following line is one entry of ``ballots``, in order. Every line is canonical JSON.
+The content is exactly the record's (docs/record-format.md §1.1): converting either form to
+the other changes nothing, and both verify to the same verdict.
+
+``BallotSource`` is what the verifier reads: the header, and the ballots twice — a first
+pass for what the board check needs (each ballot's recorded hash, board index and
+credential), a second in chunks for the proofs. A whole-record source serves them from
+memory; a stream source re-reads the file, so memory stays flat whatever the size.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import IO, Any, Protocol, cast
+
+from tinnhiem.ballots import canonical_json, parse_json
+from tinnhiem.errors import InputError
+from tinnhiem.record.errors import RecordInvalid, RecordUnreadable
+from tinnhiem.record.model import (
+    RECORD_VERSION,
+    ElectionRecord,
+    RecordedBallot,
+    check_format,
+)
+from tinnhiem.record.schema import check_ballot_json, check_header_json
+
+__all__ = [
+    "STREAM_FORMAT",
+    "BallotRef",
+    "BallotSource",
+    "MemorySource",
+    "StreamSource",
+    "is_stream_path",
+    "write_record_stream",
+]
+
+STREAM_FORMAT = "tinnhiem-record-stream"
+
+
+def is_stream_path(path: str | Path) -> bool:
+    """Whether a record file name is the streaming form (``.jsonl`` or ``.jsonl.gz``)."""
+    name = Path(path).name
+    return name.endswith(".jsonl") or name.endswith(".jsonl.gz")
+
+
+@dataclass(frozen=True, slots=True)
+class BallotRef:
+    """What the board check and the count need of one ballot, read in the first pass."""
+
+    hash: bytes
+    board_index: int
+    credential: bytes
+
+
+class BallotSource(Protocol):
+    """A record's header (``ballots`` left empty) and its ballots, read in order."""
+
+    @property
+    def header(self) -> ElectionRecord: ...
+
+    @property
+    def count(self) -> int: ...
+
+    def refs(self) -> list[BallotRef]:
+        """Every ballot's recorded hash, board index and credential, in order."""
+        ...
+
+    def ballots(self) -> Iterator[RecordedBallot]:
+        """Every ballot, in order (read again on each call)."""
+        ...
+
+
+class MemorySource:
+    """A whole record already in memory."""
+
+    def __init__(self, record: ElectionRecord) -> None:
+        self.record = record
+        self.header = replace(record, ballots=())
+        self.count = len(record.ballots)
+
+    def refs(self) -> list[BallotRef]:
+        return [BallotRef(b.hash, b.board_index, b.ballot.credential) for b in self.record.ballots]
+
+    def ballots(self) -> Iterator[RecordedBallot]:
+        return iter(self.record.ballots)
+
+
+def _open(path: Path) -> IO[bytes]:
+    raw = path.open("rb")
+    head = raw.peek(2)[:2] if isinstance(raw, io.BufferedReader) else b""
+    if head == b"\x1f\x8b":
+        return cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb"))
+    return raw
+
+
+class StreamSource:
+    """A streaming record file. Opening it runs step 0 over the whole file — the header's
+    and every ballot's schema, and that the number of lines is ``ballot_count`` — and
+    keeps only the header and the ballot references."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        refs: list[BallotRef] = []
+        try:
+            with _open(self.path) as f:
+                first = f.readline()
+                data = _parse(first, "header")
+                check_format(data, STREAM_FORMAT)
+                check_header_json(data)
+                count = data.pop("ballot_count")
+                data["format"] = "tinnhiem-record"
+                data["ballots"] = []
+                self.header = ElectionRecord.from_json(data)
+                for i, line in enumerate(_lines(f)):
+                    ballot = _parse(line, f"ballots[{i}]")
+                    check_ballot_json(ballot, i)
+                    refs.append(
+                        BallotRef(
+                            bytes.fromhex(ballot["hash"]),
+                            ballot["board_index"],
+                            bytes.fromhex(ballot["credential"]),
+                        )
+                    )
+        except OSError as exc:
+            raise RecordUnreadable(
+                f"cannot read the file: {exc.strerror or exc}", where=str(path)
+            ) from exc
+        except EOFError as exc:
+            raise RecordUnreadable(f"broken gzip data: {exc}", where=str(path)) from exc
+        if len(refs) != count:
+            raise RecordInvalid(
+                "schema",
+                f"the header announces {count} ballots, the file holds {len(refs)}",
+                where="ballot_count",
+            )
+        self.count = count
+        self._refs = refs
+
+    def refs(self) -> list[BallotRef]:
+        return self._refs
+
+    def ballots(self) -> Iterator[RecordedBallot]:
+        with _open(self.path) as f:
+            f.readline()
+            for i, line in enumerate(_lines(f)):
+                yield RecordedBallot.from_json(_parse(line, f"ballots[{i}]"), where=f"ballots[{i}]")
+
+    def whole(self) -> ElectionRecord:
+        """The record as one document (all its ballots in memory)."""
+        return replace(self.header, ballots=tuple(self.ballots()))
+
+
+def _lines(f: IO[bytes]) -> Iterator[bytes]:
+    for line in f:
+        if line.strip():
+            yield line
+
+
+def _parse(line: bytes, where: str) -> Any:
+    if not line.strip():
+        raise RecordUnreadable("the line is empty", where=where)
+    try:
+        return parse_json(line, where=where)
+    except InputError as exc:
+        raise RecordUnreadable(str(exc)) from exc
+
+
+def header_json(record: ElectionRecord, count: int) -> dict[str, Any]:
+    """The header line's content: the record without ``ballots``, with ``ballot_count``."""
+    data = record.to_json()
+    data.pop("ballots")
+    data["format"] = STREAM_FORMAT
+    data["version"] = RECORD_VERSION
+    data["ballot_count"] = count
+    return data
+
+
+def write_record_stream(
+    header: ElectionRecord, ballots: Iterable[RecordedBallot], path: str | Path, *, count: int
+) -> Path:
+    """Write the streaming form, one ballot at a time (atomically: a temporary file, then
+    rename). ``header`` is the record (its own ``ballots`` are ignored); ``count`` is the
+    number of ``ballots``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    written = 0
+    with tmp.open("wb") as raw:
+        out = cast(
+            IO[bytes],
+            gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0)
+            if path.name.endswith(".gz")
+            else raw,
+        )
+        out.write(canonical_json(header_json(header, count), check=False) + b"\n")
+        for ballot in ballots:
+            out.write(canonical_json(ballot.to_json(), check=False) + b"\n")
+            written += 1
+        if out is not raw:
+            out.close()
+    if written != count:
+        tmp.unlink()
+        raise InputError(f"{written} ballots written, {count} announced", where=str(path))
+    os.replace(tmp, path)
+    return path
