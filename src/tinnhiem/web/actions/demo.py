@@ -41,6 +41,7 @@ from tinnhiem.web.actions.poll import (
     do_cast_ballot,
     do_post_ceremony_message,
     do_post_decryption_share,
+    do_sign_head,
 )
 from tinnhiem.web.actions.poll_results import do_publish_results
 from tinnhiem.web.actions.rounds import (
@@ -306,6 +307,9 @@ def _seed_finished_round(actor: Actor, body: Body, committee: list[Person]) -> R
     for index in (1, 3):  # member 2 is absent at the decryption: threshold two of three
         do_post_decryption_share(seats[index], round, trustees.decryption(index, engine))
     round.refresh_from_db()
+    engine = engine_of(round)
+    for index in (1, 3):  # those who decrypted sign the final board head
+        do_sign_head(seats[index], round, trustees.head_signature(index, engine))
     do_publish_results(actor, round)
     with tempfile.TemporaryDirectory() as tmp:
         path = write_programme(evaluation.programme, Path(tmp) / "chuong-trinh-cong-tac.csv")
