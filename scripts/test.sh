@@ -22,4 +22,6 @@ if [ -d tests/web ] && [ "${TINNHIEM_SKIP_POSTGRES:-0}" != 1 ]; then
     DATABASE_URL="$PG_URL" pytest -q -p no:cacheprovider -m "not browser" tests/web "$@"
     echo "== the production deployment (gunicorn, PostgreSQL, shared cache) under the load bench's smoke size"
     python -m bench.web_cast 24 6 --database postgresql --server gunicorn --cache db
+    echo "== the embedded server (tinnhiem serve: a worker per core, SQLite) under the same smoke size"
+    python -m bench.web_cast 24 6 --database sqlite --server serve
 fi
