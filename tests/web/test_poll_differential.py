@@ -37,7 +37,7 @@ from tinnhiem.web.actions.poll import (
 from tinnhiem.web.lib.access import Actor
 from tinnhiem.web.lib.poll_round import engine_of, record_for
 from tinnhiem.web.models import CommitteeMember, Summons
-from web.poll_drive import sealed_ballot
+from web.poll_drive import sealed_ballot, sign_heads
 
 pytestmark = pytest.mark.django_db
 
@@ -138,6 +138,7 @@ def test_web_and_memory_hosts_write_the_same_record(setup_round: Any, org_actor:
             lambda share=share, index=index: memory.post_share(index, share),
         )
 
+    sign_heads(round_, committee.shares, memory)
     web_record = record_for(round_)
     assert web_record is not None
     assert web_record.to_bytes() == memory.record().to_bytes()

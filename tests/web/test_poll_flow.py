@@ -41,6 +41,7 @@ from tinnhiem.web.models import (
     Ballot as BallotModel,
 )
 from web.ceremony_helpers import run_web_ceremony
+from web.poll_drive import sign_heads
 
 pytestmark = pytest.mark.django_db
 
@@ -174,7 +175,9 @@ def test_whole_round_through_the_api(opened: dict[str, Any], client: Any, org_ac
     assert rows[ids[1]]["counts"] == {"high": 2, "confident": 1, "low": 0}
     assert rows[ids[1]]["blank"] == 1
 
-    # The record rebuilt from the board verifies; the download is the same bytes.
+    # The members who decrypted sign the final board head; the record rebuilt from the
+    # board verifies; the download is the same bytes.
+    sign_heads(round_, opened["shares"])
     record = record_for(round_)
     verify_record(record, workers=1)
     page = client.get(f"/rounds/{round_.pk}/results/")
@@ -346,6 +349,7 @@ def test_formal_vote_round(org_actor: Any, body: Any, people: dict[str, Any], cl
         )
     row = Result.objects.get(round=round_).payload["results"][0]
     assert row["counts"] == {"confidence": 1, "no_confidence": 4}
+    sign_heads(round_, shares)
     verify_record(record_for(round_), workers=1)
     client.force_login(org_actor.user)
     text = client.get(f"/rounds/{round_.pk}/results/").content.decode()

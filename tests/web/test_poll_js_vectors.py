@@ -287,3 +287,45 @@ def test_secret_files_open_on_both_sides() -> None:
     )
     assert done.returncode != 0
     assert "wrong passphrase" in done.stderr
+
+
+def test_js_per_level_ballot_verifies_in_python_and_audits_both_ways(
+    election: dict[str, Any],
+) -> None:
+    """The booth seals a per-level ballot (a body above the packed limit): the Python core
+    verifies it and its audit, and the booth checks the audit of a Python-sealed one."""
+    from dataclasses import replace
+
+    from tinnhiem.ballots import Encoding, seal_ballot
+    from tinnhiem.ballots.encoding import Mark
+    from tinnhiem.poll.audit import check_audit
+
+    manifest = replace(
+        election["manifest"], summoned=5000, weight_base=5001, encoding=Encoding.PER_LEVEL
+    )
+    public = election["key"].public
+    fingerprint = election_fingerprint(manifest, public.to_bytes())
+    answer = js(
+        "ballot",
+        manifest=manifest.to_json(),
+        public_key=public.hex(),
+        fingerprint=fingerprint.hex(),
+        seed=bytes(range(32)).hex(),
+        marks={"CT": "low", "UV": "high"},
+    )
+    ballot = Ballot.from_json(answer["ballot"], where="js ballot")
+    assert len(ballot.rows[0].ciphertext) == 192 and len(ballot.rows[0].proof) == 1024
+    verify_ballot(manifest, fingerprint, public, ballot)
+    assert answer["tracker"] == ballot.tracker(fingerprint)
+    assert all(r.ok for r in check_audit(manifest, public, ballot, answer["reveal"]))
+    sealed = seal_ballot(
+        manifest, fingerprint, public, CredentialKey.from_seed(bytes(32)), {"PCT": Mark.CONFIDENT}
+    )
+    rows = js(
+        "audit",
+        manifest=manifest.to_json(),
+        public_key=public.hex(),
+        ballot=sealed.ballot.to_json(),
+        reveal=sealed.reveal,
+    )["rows"]
+    assert [r["ok"] for r in rows] == [True, True, True]

@@ -35,7 +35,7 @@ from tinnhiem.web.lib.roster import RosterRow
 from tinnhiem.web.models import AuditEntry, CommitteeMember, Person, Summons
 from tinnhiem.web.models import Ballot as BallotModel
 from web.ceremony_helpers import run_web_ceremony
-from web.poll_drive import sealed_ballot
+from web.poll_drive import sealed_ballot, sign_heads
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +74,7 @@ def _tally(opened: dict[str, Any], org_actor: Any, members: tuple[int, ...] = (1
         seat = CommitteeMember.objects.get(round=round_, index=index)
         share = partial_decrypt(ctx, opened["shares"][index], cts).to_dict()
         do_post_decryption_share(Actor(seat.user, "committee"), round_, share)
+    sign_heads(round_, opened["shares"])
     round_.refresh_from_db()
 
 

@@ -1,11 +1,13 @@
-// The encrypted ballot, exactly as tinnhiem.ballots.ballot builds it: one packed row per
-// official (ciphertext + disjunctive proof bound to the row), signed with the voter's
-// Ed25519 credential; the tracker; and the Benaloh audit (reveal nonces, re-encrypt, compare).
+// The encrypted ballot, exactly as tinnhiem.ballots.ballot builds it: one row per official
+// (a packed ciphertext + disjunctive proof bound to the row; or, when the manifest says
+// encoding "per_level", one 0/1 ciphertext per level with a proof each and a proof that
+// their sum is 0 or 1, as tinnhiem.ballots.rows), signed with the voter's Ed25519
+// credential; the tracker; and the Benaloh audit (reveal nonces, re-encrypt, compare).
 import { sodium } from './sodium.js';
 import { equalBytes, fromHex, toHex, uintBE, utf8 } from './bytes.js';
 import { taggedHash } from './canonical.js';
 import * as g from './group.js';
-import { CryptoError, ctFromBytes, ctToBytes, encryptWithNonce } from './elgamal.js';
+import { CryptoError, ctAdd, ctFromBytes, ctToBytes, encryptWithNonce } from './elgamal.js';
 import { Context } from './transcript.js';
 import {
   disjunctiveFromBytes, disjunctiveToBytes, proveInSetWithNonces, verifyInSet,
@@ -14,8 +16,14 @@ import {
 export const POLL_MARKS = ['blank', 'low', 'confident', 'high'];
 export const FORMAL_MARKS = ['blank', 'no_confidence', 'confidence'];
 
-/** The packed plaintexts a row may encrypt, blank first (BigInts). */
+/** Whether rows carry one 0/1 ciphertext per level (large bodies) instead of one packed. */
+export function perLevel(manifest) {
+  return manifest.encoding === 'per_level';
+}
+
+/** The plaintexts one ciphertext may encrypt, blank first (BigInts). */
 export function allowedValues(manifest) {
+  if (perLevel(manifest)) return [0n, 1n];
   const b = BigInt(manifest.weight_base);
   return manifest.kind === 'poll' ? [0n, 1n, b, b * b] : [0n, 1n, b];
 }
@@ -30,6 +38,20 @@ export function markValue(manifest, mark) {
   const i = marks.indexOf(mark);
   if (i < 0) throw new CryptoError(`mark ${JSON.stringify(mark)} is not used in a ${manifest.kind} round`);
   return allowedValues(manifest)[i];
+}
+
+/** A per-level row's bits: 1 at the marked level (low, confident, high), 0 elsewhere. */
+export function levelBits(manifest, mark) {
+  const marks = marksOf(manifest);
+  if (!marks.includes(mark)) {
+    throw new CryptoError(`mark ${JSON.stringify(mark)} is not used in a ${manifest.kind} round`);
+  }
+  return marks.slice(1).map((m) => (m === mark ? 1n : 0n));
+}
+
+/** H("tinnhiem/level/v1", row binding, U32 j): level j's proof (1 … k), 0 for the sum. */
+export function levelBinding(binding, level) {
+  return taggedHash('tinnhiem/level/v1', binding, uintBE(level, 4));
 }
 
 /** H("tinnhiem/row/v1", fingerprint, credential, official id): what a row's proof is bound to. */
@@ -70,10 +92,10 @@ export function base32(bytes) {
   return out;
 }
 
-/** Mã theo dõi: the first 60 bits of the ballot hash in base32, as XXXX-XXXX-XXXX. */
+/** Mã theo dõi: the whole ballot hash (256 bits) in base32, 52 characters in 13 groups
+ * of 4 for reading and comparing: XXXX-XXXX-…-XXXX. */
 export function formatTracker(hash) {
-  const text = base32(hash).slice(0, 12);
-  return `${text.slice(0, 4)}-${text.slice(4, 8)}-${text.slice(8, 12)}`;
+  return base32(hash).match(/.{1,4}/g).join('-');
 }
 
 /** A credential key pair from its 32-byte seed: {seed, publicKey, secretKey}. */
@@ -108,6 +130,12 @@ export function encryptBallot(manifest, fingerprint, publicKey, credential, mark
   const secrets = [];
   for (const id of ids) {
     const mark = marks[id] ?? 'blank';
+    if (perLevel(manifest)) {
+      const row = sealLevels(ctx, publicKey, levelBits(manifest, mark), rowBinding(fingerprint, cred, id));
+      rows.push({ official_id: id, ciphertext: row.ciphertext, proof: row.proof });
+      secrets.push({ official_id: id, mark, nonces: row.nonces });
+      continue;
+    }
     const value = markValue(manifest, mark);
     const n = nonces ? nonces[id] : freshRowNonces(allowed.length);
     const ct = encryptWithNonce(publicKey, value, n.nonce);
@@ -119,6 +147,60 @@ export function encryptBallot(manifest, fingerprint, publicKey, credential, mark
   const digest = contentDigest(fingerprint, cred, rows);
   const signature = sodium().crypto_sign_detached(digest, credential.secretKey);
   return { ballot: { credential: cred, rows, signature }, secrets };
+}
+
+/** One per-level row: each level's 0/1 ciphertext and proof, then the proof of the sum. */
+function sealLevels(ctx, publicKey, bits, binding) {
+  const cts = [];
+  const proofs = [];
+  const nonces = [];
+  let total = null;
+  let nonceSum = 0n;
+  let bitSum = 0n;
+  bits.forEach((bit, j) => {
+    const n = freshRowNonces(2);
+    const ct = encryptWithNonce(publicKey, bit, n.nonce);
+    proofs.push(disjunctiveToBytes(proveInSetWithNonces(ctx, publicKey, ct, bit, n.nonce, [0n, 1n],
+      n.proof, { binding: levelBinding(binding, j + 1) })));
+    cts.push(ctToBytes(ct));
+    nonces.push(n.nonce);
+    total = total === null ? ct : ctAdd(total, ct);
+    nonceSum = g.mod(nonceSum + n.nonce);
+    bitSum += bit;
+  });
+  const last = freshRowNonces(2);
+  proofs.push(disjunctiveToBytes(proveInSetWithNonces(ctx, publicKey, total, bitSum, nonceSum,
+    [0n, 1n], last.proof, { binding: levelBinding(binding, 0) })));
+  return { ciphertext: concat(cts), proof: concat(proofs), nonces };
+}
+
+function concat(parts) {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** The proofs a row holds: [ciphertext, proof, binding] for the packed row, or for each
+ * level and then the sum of the levels. */
+function rowItems(manifest, row, binding, i) {
+  if (!perLevel(manifest)) return [[ctFromBytes(row.ciphertext, `row ${i}`), row.proof, binding]];
+  const k = marksOf(manifest).length - 1;
+  if (row.ciphertext.length !== 64 * k || row.proof.length !== 256 * (k + 1)) {
+    throw new CryptoError(`row ${i}: a per-level row has ${k} ciphertexts and ${k + 1} proofs`);
+  }
+  const items = [];
+  let total = null;
+  for (let j = 0; j < k; j += 1) {
+    const ct = ctFromBytes(row.ciphertext.slice(64 * j, 64 * (j + 1)), `row ${i}`);
+    total = total === null ? ct : ctAdd(total, ct);
+    items.push([ct, row.proof.slice(256 * j, 256 * (j + 1)), levelBinding(binding, j + 1)]);
+  }
+  items.push([total, row.proof.slice(256 * k), levelBinding(binding, 0)]);
+  return items;
 }
 
 /** The ballot's JSON form (as Ballot.to_json). */
@@ -135,7 +217,7 @@ export function ballotFromJson(data) {
     credential: fromHex(data.credential, 32, 'ballot.credential'),
     rows: data.rows.map((r, i) => ({
       official_id: r.official,
-      ciphertext: fromHex(r.ct, 64, `ballot.rows[${i}].ct`),
+      ciphertext: fromHex(r.ct, undefined, `ballot.rows[${i}].ct`),
       proof: fromHex(r.proof, undefined, `ballot.rows[${i}].proof`),
     })),
     signature: fromHex(data.signature, 64, 'ballot.signature'),
@@ -156,10 +238,12 @@ export function verifyBallot(manifest, fingerprint, publicKey, ballot) {
   const allowed = allowedValues(manifest);
   ballot.rows.forEach((row, i) => {
     try {
-      verifyInSet(ctx, publicKey, ctFromBytes(row.ciphertext, `row ${i}`), allowed,
-        disjunctiveFromBytes(row.proof), { binding: rowBinding(fingerprint, ballot.credential, row.official_id) });
+      const binding = rowBinding(fingerprint, ballot.credential, row.official_id);
+      for (const [ct, proof, b] of rowItems(manifest, row, binding, i)) {
+        verifyInSet(ctx, publicKey, ct, allowed, disjunctiveFromBytes(proof), { binding: b });
+      }
     } catch (err) {
-      throw new CryptoError(`row ${i}: ${err.message}`);
+      throw new CryptoError(err.message.startsWith(`row ${i}`) ? err.message : `row ${i}: ${err.message}`);
     }
   });
 }
@@ -168,7 +252,9 @@ export function verifyBallot(manifest, fingerprint, publicKey, ballot) {
 export function auditReveal(ballot, secrets, fingerprint) {
   return {
     tracker: formatTracker(ballotHash(fingerprint, ballot)),
-    rows: secrets.map((s) => ({ official: s.official_id, mark: s.mark, nonce: toHex(g.scalarToBytes(s.nonce)) })),
+    rows: secrets.map((s) => (s.nonces
+      ? { official: s.official_id, mark: s.mark, nonces: s.nonces.map((n) => toHex(g.scalarToBytes(n))) }
+      : { official: s.official_id, mark: s.mark, nonce: toHex(g.scalarToBytes(s.nonce)) })),
   };
 }
 
@@ -180,6 +266,15 @@ export function checkAudit(manifest, publicKey, ballot, reveal) {
   return ballot.rows.map((row, i) => {
     const r = reveal.rows[i];
     if (!r || r.official !== row.official_id) return { official: row.official_id, mark: null, ok: false };
+    if (perLevel(manifest)) {
+      const bits = levelBits(manifest, r.mark);
+      if (!Array.isArray(r.nonces) || r.nonces.length !== bits.length) {
+        return { official: row.official_id, mark: r.mark, ok: false };
+      }
+      const cts = bits.map((bit, j) => ctToBytes(encryptWithNonce(publicKey, bit,
+        g.scalarFromBytes(fromHex(r.nonces[j], 32, `reveal.rows[${i}].nonces[${j}]`)))));
+      return { official: row.official_id, mark: r.mark, ok: equalBytes(concat(cts), row.ciphertext) };
+    }
     const nonce = g.scalarFromBytes(fromHex(r.nonce, 32, `reveal.rows[${i}].nonce`));
     const ct = encryptWithNonce(publicKey, markValue(manifest, r.mark), nonce);
     return { official: row.official_id, mark: r.mark, ok: equalBytes(ctToBytes(ct), row.ciphertext) };

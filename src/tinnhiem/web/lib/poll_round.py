@@ -23,6 +23,7 @@ from tinnhiem.ballots import (
     Official,
     RevotePolicy,
     RoundKind,
+    encoding_for,
 )
 from tinnhiem.poll import PollEngine
 from tinnhiem.record import ElectionRecord
@@ -97,6 +98,7 @@ def build_manifest(round: Round, source: RuleSource) -> Manifest:
         committee=tuple(CommitteeMember(index=m.index, name=display_name(m.user)) for m in members),
         threshold=round.threshold,
         weight_base=summoned + 1,
+        encoding=encoding_for(summoned),  # packed rows while they fit, else one per level
         revote=RevotePolicy(round.revote),
         date=when.isoformat(),
     )
