@@ -69,15 +69,52 @@ def canonical_json(value: Any, *, check: bool = True) -> bytes:
 
 
 def parse_json(data: bytes, *, where: str) -> Any:
-    """Parse JSON bytes, raising ``InputError`` (with ``where``) when they are not JSON."""
+    """Parse JSON bytes in the canonical dialect, raising ``InputError`` (with ``where``)
+    when they are not: UTF-8 without a byte-order mark, RFC 8259 JSON (no ``NaN`` or
+    ``Infinity``), integers only (no fraction or exponent), no key twice in one object,
+    every string (keys too) in Unicode NFC (docs/record-format.md §1)."""
     try:
-        return json.loads(data.decode("utf-8"), parse_float=_no_float)
+        value = json.loads(
+            data.decode("utf-8"),
+            parse_float=_no_float,
+            parse_constant=_no_float,
+            object_pairs_hook=_strict_object,
+        )
     except (UnicodeDecodeError, json.JSONDecodeError, ValueError) as exc:
         raise InputError(f"not valid UTF-8 JSON: {exc}", where=where) from exc
+    if not isinstance(value, dict):  # objects were checked as they were built
+        try:
+            _check_nfc(value)
+        except ValueError as exc:
+            raise InputError(f"not valid UTF-8 JSON: {exc}", where=where) from exc
+    return value
 
 
 def _no_float(text: str) -> Any:
     raise ValueError(f"floats are not allowed ({text})")
+
+
+def _check_nfc(value: Any) -> None:
+    """Strings of ``value`` outside objects (objects check theirs in ``_strict_object``)."""
+    if isinstance(value, str):
+        if not value.isascii() and not unicodedata.is_normalized("NFC", value):
+            raise ValueError("a string is not in Unicode NFC")
+    elif isinstance(value, list):
+        for item in value:
+            if not isinstance(item, dict):
+                _check_nfc(item)
+
+
+def _strict_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"the key {key!r} appears twice in one object")
+        _check_nfc(key)
+        if not isinstance(value, dict):
+            _check_nfc(value)
+        out[key] = value
+    return out
 
 
 def to_hex(data: bytes) -> str:

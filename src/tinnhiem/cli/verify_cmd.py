@@ -1,7 +1,10 @@
 """``tinnhiem verify RECORD``: re-check a whole election record (kiểm chứng hồ sơ).
 
-Exit codes: 0 the record is valid, 1 it is not (the first failure is named), 2 it cannot
-be read (not a file, not JSON, not a record of a supported version). The record may be the
+Exit codes, one per class (docs/record-format.md §4.1): 0 the record is valid, 1 it is not
+(the first failure is named: check and field), 2 it cannot be read as a record (not a file,
+not gzip or UTF-8 JSON in the record's dialect, not a record of a supported version), 3 the
+verification could not finish (an error of the verifier or its cluster, not of the
+record), 4 the record is valid but a ``--tracker`` asked for is not on its board. The record may be the
 JSON document or the streaming form (``.jsonl``, ``.jsonl.gz``, verified in flat memory);
 ``--dask ADDRESS`` (or ``--dask local``) checks the ballots on a Dask cluster.
 """
@@ -27,7 +30,24 @@ from tinnhiem.record import (
 from tinnhiem.record.runner import Runner, make_runner
 from tinnhiem.record.stream import BallotSource
 
-__all__ = ["STEP_LABELS", "normalise_tracker", "register", "run_verification"]
+__all__ = [
+    "EXIT_INVALID",
+    "EXIT_NOT_FINISHED",
+    "EXIT_TRACKER_NOT_FOUND",
+    "EXIT_UNREADABLE",
+    "EXIT_VALID",
+    "STEP_LABELS",
+    "normalise_tracker",
+    "register",
+    "run_verification",
+]
+
+#: The exit codes of ``tinnhiem verify``, one per class of outcome (record-format.md §4.1).
+EXIT_VALID = 0
+EXIT_INVALID = 1
+EXIT_UNREADABLE = 2
+EXIT_NOT_FINISHED = 3
+EXIT_TRACKER_NOT_FOUND = 4
 
 STEP_LABELS = {
     "rule": "Quy định / rule",
@@ -42,6 +62,8 @@ STEP_LABELS = {
     "decryption": "Giải mã / decryption",
     "results": "Kết quả và hệ quả / counts and consequences",
     "signatures": "Chữ ký đầu chuỗi / the committee's head signatures",
+    "schema": "Cấu trúc / structure (the schema)",
+    "manifest": "Định nghĩa vòng / manifest",
 }
 
 
@@ -103,8 +125,9 @@ def verify(
 ) -> None:
     """Kiểm chứng hồ sơ cuộc bỏ phiếu / verify an election record, every proof and count.
 
-    Mã thoát / exit code: 0 hợp lệ / valid, 1 không hợp lệ / invalid (or a tracker not
-    found), 2 không đọc được / unreadable.
+    Mã thoát / exit code: 0 hợp lệ / valid, 1 không hợp lệ / invalid, 2 không đọc được /
+    unreadable, 3 không kiểm chứng xong / could not finish, 4 không thấy mã theo dõi /
+    a tracker not found.
     """
     out = Console()
     err = Console(stderr=True)
@@ -117,16 +140,16 @@ def verify(
             err.print(
                 f"[bold red]Không đọc được hồ sơ / unreadable record[/]: {exc}", highlight=False
             )
-            raise typer.Exit(2) from exc
+            raise typer.Exit(EXIT_UNREADABLE) from exc
         runner = make_runner(n, dask)
         n = runner.workers
         report = run_verification(loaded, workers=n, console=err, runner=runner)
     except RecordInvalid as exc:
         _print_invalid(out, exc)
-        raise typer.Exit(1) from exc
+        raise typer.Exit(EXIT_INVALID) from exc
     except TinnhiemError as exc:
         err.print(f"[bold red]Lỗi / error[/]: {exc}", highlight=False)
-        raise typer.Exit(2) from exc
+        raise typer.Exit(EXIT_NOT_FINISHED) from exc
     finally:
         if runner is not None:
             runner.close()
@@ -144,7 +167,7 @@ def verify(
     out.print(f"  Đầu chuỗi bảng tin / board head: {loaded.header.head.hex()}", highlight=False)
     missing = [code for code in tracker or [] if not _show_tracker(out, loaded, code)]
     if missing:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_TRACKER_NOT_FOUND)
 
 
 def _print_invalid(out: Console, exc: RecordInvalid) -> None:

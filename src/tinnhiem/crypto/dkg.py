@@ -46,6 +46,8 @@ __all__ = [
 
 TAG_COMMIT = "dkg-commit"
 _SHARE_MAGIC = b"TNDKG1"
+#: A sealed share: crypto_box_seal (48 bytes of overhead) of "TNDKG1" ‖ U32 i ‖ U32 j ‖ f_i(j).
+SEALED_SHARE_BYTES = 48 + len(_SHARE_MAGIC) + 4 + 4 + 32
 
 
 def _check_params(t: int, n: int) -> None:
@@ -173,6 +175,11 @@ class RevealMessage:
         for key, value in raw_shares.items():
             j = _member_key(key, "reveal message: share key")
             shares[j] = _hex(value, f"share {key}")
+            if len(shares[j]) != SEALED_SHARE_BYTES:
+                raise InvalidEncoding(
+                    f"reveal message: the sealed share for member {key} is {len(shares[j])} "
+                    f"bytes, not {SEALED_SHARE_BYTES} (crypto.md §7)"
+                )
         return cls(
             _int(data.get("member"), "member"),
             tuple(Point.from_bytes(_hex(c, "commitment")) for c in raw_commitments),

@@ -254,9 +254,11 @@ class ElectionRecord:
         except RecordUnreadable:
             raise
         except InputError as exc:
-            unreadable = RecordUnreadable(str(exc))
-            unreadable.where = exc.where
-            raise unreadable from exc
+            # The schema has passed: what is left is content (a manifest that breaks its
+            # own rules, e.g. B <= summoned), an invalid record (exit 1), never unreadable.
+            where = exc.where or "manifest"
+            check = "manifest" if where.startswith("manifest") else "schema"
+            raise RecordInvalid(check, str(exc), where=where) from exc
 
     def board_object(self) -> BulletinBoard:
         """The board as a ``BulletinBoard`` (raises ``BoardError`` if the chain is broken)."""

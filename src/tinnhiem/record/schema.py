@@ -11,12 +11,13 @@ thing that breaks it raises ``RecordInvalid`` (check ``schema``) naming its JSON
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 
 from tinnhiem.record.errors import RecordInvalid
@@ -38,14 +39,29 @@ def record_schema() -> dict[str, Any]:
     return schema
 
 
+def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Any:
+    """``pattern`` as JSON Schema defines it (ECMA-262): ``$`` is the end of the string.
+    Python's ``$`` also matches before a final newline, so ``"…ab\\n"`` would pass."""
+    if isinstance(instance, str) and not re.search(_ecma_regex(pattern), instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
 @cache
-def _validator(part: str) -> Draft202012Validator:
+def _ecma_regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern[:-1] + r"\Z" if pattern.endswith("$") else pattern)
+
+
+_Strict = validators.extend(Draft202012Validator, {"pattern": _ecma_pattern})
+
+
+@cache
+def _validator(part: str) -> Any:
     schema = record_schema()
     if part != "record":
         schema = {**schema, "$ref": f"#/$defs/{part}"}
         for key in ("type", "required", "properties", "additionalProperties"):
             schema.pop(key, None)
-    return Draft202012Validator(schema)
+    return _Strict(schema)
 
 
 def json_path(parts: Iterable[str | int], root: str = "") -> str:
@@ -80,7 +96,7 @@ def _first(errors: Iterable[ValidationError]) -> ValidationError | None:
     return min(found, key=place) if found else None
 
 
-def _raise_first(validator: Draft202012Validator, data: Any, root: str) -> None:
+def _raise_first(validator: Any, data: Any, root: str) -> None:
     error = _first(validator.iter_errors(data))
     if error is None:
         return

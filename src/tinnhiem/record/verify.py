@@ -46,6 +46,7 @@ from tinnhiem.tally import (
     RuleSource,
     check_empty_sums,
     compute_results,
+    rule_digest,
     verify_ceremony_json,
     verify_head_signature,
 )
@@ -147,18 +148,20 @@ def _check_rule(record: ElectionRecord) -> RuleSource:
             "rule.id",
             f"the record's rule is {record.rule['id']}, the manifest names {m.rule_id}",
         )
+    # The digest before the grammar: a changed text is named by its hash, whatever it says.
+    digest = rule_digest(record.rule["text"])
+    if digest != record.rule["digest"]:
+        raise _fail("rule", "rule.digest", "is not the SHA-256 of rule.text")
+    if digest != m.rule_version:
+        raise _fail(
+            "rule",
+            "manifest.rule.version",
+            f"the manifest names rule version {m.rule_version}, the record carries {digest}",
+        )
     try:
         source = RuleSource.from_text(record.rule["text"], where="rule.text")
     except InputError as exc:
         raise _fail("rule", "rule.text", str(exc)) from exc
-    if source.digest != record.rule["digest"]:
-        raise _fail("rule", "rule.digest", "is not the SHA-256 of rule.text")
-    if source.digest != m.rule_version:
-        raise _fail(
-            "rule",
-            "manifest.rule.version",
-            f"the manifest names rule version {m.rule_version}, the record carries {source.digest}",
-        )
     if source.rule.id != m.rule_id:
         raise _fail("rule", "rule.text", f"the rule text is rule {source.rule.id}")
     if source.rule.kind.value != m.kind.value:

@@ -81,7 +81,7 @@ def _fallback(t: _Table | None, cites: _Citations, parent: _Table, name: str) ->
 def _step(t: _Table, cites: _Citations) -> tuple[StepRule, str]:
     """The step, and what ``candidates_from`` says (checked against the order later)."""
     step_id = t.text("id")
-    if not _ID.match(step_id):
+    if not _ID.fullmatch(step_id):
         raise t.error("id", f"'{step_id}' must be lower-case letters, digits, '-', '.' or '_'")
     number = t.whole("number")
     assert number is not None
@@ -196,7 +196,7 @@ def parse_procedure(data: dict[str, Any], file: str) -> Procedure:
             "format", f"unsupported format {version}; this version reads {FORMAT_VERSION}"
         )
     proc_id = top.text("id")
-    if not _ID.match(proc_id) or not proc_id.startswith(PROCEDURE_PREFIX):
+    if not _ID.fullmatch(proc_id) or not proc_id.startswith(PROCEDURE_PREFIX):
         raise top.error(
             "id", f"'{proc_id}' must start with '{PROCEDURE_PREFIX}' and use a-z, 0-9, '-', '.'"
         )

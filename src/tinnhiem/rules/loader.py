@@ -44,7 +44,8 @@ from tinnhiem.rules.model import (
 __all__ = ["FORMAT_VERSION", "builtin_rule_ids", "list_rules", "load_rule", "parse_rule"]
 
 FORMAT_VERSION = 1
-_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+_FRACTION = re.compile(r"[0-9]+(?:/[0-9]+|\.[0-9]+)?")
 _E = TypeVar("_E")
 
 _POLL_LEVELS = (Level.HIGH, Level.CONFIDENT, Level.LOW)
@@ -104,12 +105,16 @@ class _Table:
         value = self.raw(name)
         if isinstance(value, float):
             raise self.error(name, f'write fractions as strings such as "1/2", not {value!r}')
-        if isinstance(value, bool) or not isinstance(value, str | int):
-            raise self.error(name, f'expected a fraction such as "2/3", got {value!r}')
+        if not isinstance(value, str):
+            raise self.error(name, f'expected a fraction as a string such as "2/3", got {value!r}')
+        # The grammar of rules.md exactly: digits "/" digits, or digits ["." digits];
+        # no sign, no space, no exponent, no underscore.
+        if not _FRACTION.fullmatch(value):
+            raise self.error(name, f'"{value}" is not a fraction such as "2/3" or "0.2"')
         try:
-            result = Fraction(str(value).strip())
-        except (ValueError, ZeroDivisionError):
-            raise self.error(name, f'"{value}" is not a fraction such as "2/3"') from None
+            result = Fraction(value)
+        except ZeroDivisionError:
+            raise self.error(name, f'"{value}" divides by zero') from None
         if not 0 <= result <= 1:
             raise self.error(name, f"{value} is outside 0..1 (a share of the base)")
         return result
@@ -154,8 +159,8 @@ class _Table:
                 raise self.error(name, "unknown key")
 
 
-_KEY = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_KEY = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class _Citations:
@@ -173,7 +178,7 @@ class _Citations:
         for key in table.data:
             sub = table.table(key)
             assert sub is not None
-            if not _KEY.match(key):
+            if not _KEY.fullmatch(key):
                 raise table.error(key, "a citation key is lower-case letters, digits, '-', '.'")
             self.by_key[key] = _citation(sub, key)
         table.done()
@@ -185,7 +190,7 @@ class _Citations:
             return "", None
         if text in self.by_key:
             cite = self.by_key[text]
-        elif _KEY.match(text):
+        elif _KEY.fullmatch(text):
             known = ", ".join(self.by_key) or "none"
             raise t.error(name, f"no [citations.{text}] table in this file (known: {known})")
         else:
@@ -208,7 +213,7 @@ def _citation(t: _Table, key: str) -> Citation:
         note=t.text("note", required=False),
         key=key,
     )
-    if cite.date and not _DATE.match(cite.date):
+    if cite.date and not _DATE.fullmatch(cite.date):
         raise t.error("date", f"'{cite.date}' is not YYYY-MM-DD")
     if cite.verified:
         if not kind.can_verify:
@@ -338,7 +343,7 @@ def parse_rule(data: dict[str, Any], file: str) -> Rule:
             "format", f"unsupported format {version}; this version reads {FORMAT_VERSION}"
         )
     rule_id = top.text("id")
-    if not _ID.match(rule_id):
+    if not _ID.fullmatch(rule_id):
         raise top.error("id", f"'{rule_id}' must be lower-case letters, digits, '-', '.' or '_'")
     kind = top.enum("kind", RoundKind, _choices(RoundKind))
     allowed = _POLL_LEVELS if kind is RoundKind.POLL else _FORMAL_LEVELS
@@ -432,7 +437,7 @@ def parse_rule(data: dict[str, Any], file: str) -> Rule:
         lt.done()
     quorum, quorum_cite = _quorum(quorum_t, cites)
     formal_rule = top.text("formal_rule", required=False) or None
-    if formal_rule is not None and not _ID.match(formal_rule):
+    if formal_rule is not None and not _ID.fullmatch(formal_rule):
         raise top.error("formal_rule", f"'{formal_rule}' is not a rule id")
     rule = Rule(
         id=rule_id,

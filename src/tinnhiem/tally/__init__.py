@@ -7,7 +7,7 @@ from tinnhiem.tally.decrypt import committee_decrypt, decrypt_sums, partial_decr
 from tinnhiem.tally.empty import EmptySumError, check_empty_sums, is_empty_sum
 from tinnhiem.tally.head import head_binding, sign_head, verify_head_signature
 from tinnhiem.tally.results import OfficialResult, compute_results
-from tinnhiem.tally.rule_source import RuleSource, load_rule_source
+from tinnhiem.tally.rule_source import RuleSource, load_rule_source, rule_digest
 
 __all__ = [
     "Ceremony",
@@ -24,6 +24,7 @@ __all__ = [
     "is_empty_sum",
     "load_rule_source",
     "partial_decryptions",
+    "rule_digest",
     "run_ceremony",
     "sign_head",
     "verify_ceremony_json",

@@ -15,7 +15,12 @@ from pathlib import Path
 from tinnhiem.errors import InputError
 from tinnhiem.rules import Rule, RuleError, builtin_rule_ids, load_rule, parse_rule
 
-__all__ = ["RuleSource", "load_rule_source"]
+__all__ = ["RuleSource", "load_rule_source", "rule_digest"]
+
+
+def rule_digest(text: str) -> str:
+    """``sha256:`` and the hex SHA-256 of the rule text's UTF-8 bytes (record-format §3.2)."""
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -31,13 +36,15 @@ class RuleSource:
 
     @property
     def digest(self) -> str:
-        return "sha256:" + hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        return rule_digest(self.text)
 
     @classmethod
     def from_text(cls, text: str, *, where: str = "rule") -> RuleSource:
         """Parse an embedded rule text (raises ``InputError`` naming ``where``)."""
         try:
-            data = tomllib.loads(text)
+            # One leading byte-order mark is not part of the rule, here as in a rule file
+            # (rules.md, "The file format"); the digest is still over the text as carried.
+            data = tomllib.loads(text.removeprefix("\ufeff"))
             return cls(parse_rule(data, where), text)
         except tomllib.TOMLDecodeError as exc:
             raise InputError(f"the rule text is not TOML: {exc}", where=where) from exc

@@ -203,7 +203,7 @@ def test_a_voter_finds_their_tracker(small_poll, tmp_path):
     assert result.exit_code == 0, result.output
     assert f"found: {mine}" in " ".join(result.output.split())
     result = runner.invoke(app, ["verify", str(path), "-w", "1", "--tracker", "AAAA-AAAA-AAAA"])
-    assert result.exit_code == 1
+    assert result.exit_code == 4  # valid record, tracker not on the board (§4.1)
     assert "not found" in result.output
 
 
