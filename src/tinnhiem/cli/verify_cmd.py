@@ -4,9 +4,11 @@ Exit codes, one per class (docs/record-format.md §4.1): 0 the record is valid, 
 (the first failure is named: check and field), 2 it cannot be read as a record (not a file,
 not gzip or UTF-8 JSON in the record's dialect, not a record of a supported version), 3 the
 verification could not finish (an error of the verifier or its cluster, not of the
-record), 4 the record is valid but a ``--tracker`` asked for is not on its board. The record may be the
-JSON document or the streaming form (``.jsonl``, ``.jsonl.gz``, verified in flat memory);
-``--dask ADDRESS`` (or ``--dask local``) checks the ballots on a Dask cluster.
+record), 4 the record is valid but a ``--tracker`` asked for is not on its board.
+
+The record may be the JSON document or the streaming form (``.jsonl``, ``.jsonl.gz``,
+verified in flat memory); ``--dask ADDRESS`` (or ``--dask local``) checks the ballots on a
+Dask cluster (docs/record-format.md §6).
 """
 
 from __future__ import annotations
