@@ -97,7 +97,13 @@ def _no_float(text: str) -> Any:
 def _check_nfc(value: Any) -> None:
     """Strings of ``value`` outside objects (objects check theirs in ``_strict_object``)."""
     if isinstance(value, str):
-        if not value.isascii() and not unicodedata.is_normalized("NFC", value):
+        if value.isascii():
+            return
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("a string holds a lone surrogate (not UTF-8 text)") from None
+        if not unicodedata.is_normalized("NFC", value):
             raise ValueError("a string is not in Unicode NFC")
     elif isinstance(value, list):
         for item in value:
