@@ -13,6 +13,7 @@ Dask cluster (docs/record-format.md §6).
 
 from __future__ import annotations
 
+from fractions import Fraction
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +23,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from tinnhiem.ballots import default_workers, format_tracker
 from tinnhiem.errors import TinnhiemError
+from tinnhiem.paper.errors import PaperInputError
+from tinnhiem.paper.verify import PaperLogInvalid, is_paper_log, verify_paper_log
 from tinnhiem.record import (
     RecordInvalid,
     RecordUnreadable,
@@ -31,6 +34,7 @@ from tinnhiem.record import (
 )
 from tinnhiem.record.runner import Runner, make_runner
 from tinnhiem.record.stream import BallotSource
+from tinnhiem.rules.percent import format_percent_vi
 
 __all__ = [
     "EXIT_INVALID",
@@ -133,6 +137,9 @@ def verify(
     """
     out = Console()
     err = Console(stderr=True)
+    if is_paper_log(record):
+        _verify_paper(record, out, err)
+        return
     n = workers or (2 if dask == "local" else default_workers())
     runner: Runner | None = None
     try:
@@ -170,6 +177,52 @@ def verify(
     missing = [code for code in tracker or [] if not _show_tracker(out, loaded, code)]
     if missing:
         raise typer.Exit(EXIT_TRACKER_NOT_FOUND)
+
+
+def _verify_paper(path: Path, out: Console, err: Console) -> None:
+    """A paper round's entry log: the chain, every event replayed, the audit re-derived
+    from the chair's seed (tinnhiem.paper.verify)."""
+    try:
+        checked = verify_paper_log(path)
+    except PaperInputError as exc:
+        err.print(f"[bold red]Không đọc được / unreadable[/]: {exc}", highlight=False)
+        raise typer.Exit(EXIT_UNREADABLE) from exc
+    except PaperLogInvalid as exc:
+        where = f"dòng / line {exc.line}" if exc.line else "nhật ký / log"
+        out.print(
+            f"[bold red]KHÔNG HỢP LỆ / INVALID[/] — nhật ký phiếu giấy / paper log; tại / at: "
+            f"{where}",
+            highlight=False,
+        )
+        out.print(f"  {exc}", highlight=False, markup=False)
+        raise typer.Exit(EXIT_INVALID) from exc
+    state = "đã kiểm xong / counted" if checked.complete else "chưa kiểm xong / not complete"
+    out.print(
+        f"[bold green]HỢP LỆ / VALID[/] — {checked.round_id} (phiếu giấy / paper): "
+        f"{checked.events} sự kiện / events, {checked.counted} phiếu được tính / sheets "
+        f"counted, {state}",
+        highlight=False,
+    )
+    out.print(f"  Đầu chuỗi nhật ký / log head: {checked.head}", highlight=False)
+    audit = checked.audit
+    if audit is None:
+        out.print("  Kiểm tra xác suất / audit: chưa có / none", highlight=False)
+        return
+    outcome = {
+        "confirmed": "kết quả được xác nhận / the count is confirmed",
+        "full_hand_count": "kiểm lại toàn bộ bằng tay / full hand count",
+        None: "đang tiến hành / under way",
+    }.get(audit.outcome, str(audit.outcome))
+    limit = format_percent_vi(Fraction(repr(audit.risk_limit)), 1) + " %"
+    out.print(
+        f"  Kiểm tra xác suất / audit: số ngẫu nhiên / seed {audit.seed}, giới hạn rủi ro / "
+        f"risk limit {limit}; {len(audit.drawn)} phiếu rút lại từ số ngẫu nhiên / sheets "
+        f"drawn again from the seed, {audit.differing} khác với kết quả kiểm / differing; "
+        f"{outcome}",
+        highlight=False,
+    )
+    for draw, place in enumerate(audit.drawn, start=1):
+        out.print(f"    {draw:>4}. {place.label}", highlight=False)
 
 
 def _print_invalid(out: Console, exc: RecordInvalid) -> None:

@@ -42,6 +42,7 @@ __all__ = [
     "LogEvent",
     "format_timestamp",
     "open_log_file",
+    "read_log",
     "utc_now",
     "verify_chain",
 ]
@@ -206,6 +207,16 @@ def _read_events(handle: IO[str], path: Path) -> list[LogEvent]:
             )
         events.append(LogEvent.from_json(line, where=f"{path}:{number}"))
     return events
+
+
+def read_log(path: Path) -> list[LogEvent]:
+    """The events of a session file, read without locking or writing (a verifier's copy);
+    ``PaperInputError`` when it cannot be read, ``LogIntegrityError`` at a bad line."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return _read_events(handle, path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PaperInputError(f"cannot read the paper round file ({exc})", where=str(path)) from exc
 
 
 @contextmanager
