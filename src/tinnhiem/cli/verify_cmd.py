@@ -34,7 +34,7 @@ from tinnhiem.record import (
 )
 from tinnhiem.record.runner import Runner, make_runner
 from tinnhiem.record.stream import BallotSource
-from tinnhiem.rules.percent import format_percent_vi
+from tinnhiem.rules.percent import format_number, format_percent_vi
 
 __all__ = [
     "EXIT_INVALID",
@@ -168,8 +168,9 @@ def verify(
     out.print(
         f"[bold green]HỢP LỆ / VALID[/] — {round_id}: {report.ballots} lá phiếu "
         f"/ ballots ({report.counted} được tính / counted), {report.officials} người / "
-        f"officials, {report.rows} dòng / rows; {t:.2f} s, "
-        f"{1000 * report.timings.get('ballots', 0.0) / rows:.3f} ms/dòng/row (wall), "
+        f"officials, {report.rows} dòng / rows; {format_number(t, 2)} s, "
+        f"{format_number(1000 * report.timings.get('ballots', 0.0) / rows, 3)} ms/dòng/row "
+        "(wall), "
         f"{n} tiến trình / processes" + (f" (Dask {dask})" if dask else ""),
         highlight=False,
     )
