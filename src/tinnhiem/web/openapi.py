@@ -386,8 +386,8 @@ _BALLOT_SCHEMAS: dict[str, Any] = {
         "properties": {
             "tracker": {
                 "type": "string",
-                "pattern": "^[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}$",
-                "description": "Mã theo dõi",
+                "pattern": "^[A-Z2-7]{4}(-[A-Z2-7]{4}){12}$",
+                "description": "Mã theo dõi: the whole ballot hash, 13 groups of 4",
             },
             "ballot_hash": _HASH,
             "board_index": {"type": "integer", "minimum": 0},

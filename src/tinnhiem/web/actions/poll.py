@@ -144,6 +144,7 @@ def _step_messages() -> dict[str, str]:
         ),
         "public_key": _("Khóa chung bạn tính được không khớp với các cam kết."),
         "bad_share": _("Phần giải mã không kiểm chứng được."),
+        "not_present": _("Chỉ các thành viên đã giải mã mới ký đầu chuỗi bảng tin của đợt."),
         "bad_reveal": _("Phần mở lá phiếu không đúng định dạng."),
         "cast_already": _("Lá phiếu này đã được bỏ vào hòm nên không thể mở để kiểm tra."),
         "no_complaint": _("Chỉ tạo khóa lại khi có khiếu nại đối với một thành viên."),
