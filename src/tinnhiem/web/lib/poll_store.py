@@ -184,7 +184,8 @@ class OrmPollStore:
             'ON b."credential_id" = c."id" WHERE b."round_id" = %s AND c."public_key" = %s)'
         )
         pk = self.round.pk
-        params = [pk, ballot_hash.hex(), pk, ballot_hash.hex(), pk, *hexes, pk, to_hex(credential)]
+        params: list[str | int] = [pk, ballot_hash.hex(), pk, ballot_hash.hex(), pk, *hexes]
+        params += [pk, to_hex(credential)]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             seen_hash, is_spent, any_alpha, voted = cursor.fetchone()

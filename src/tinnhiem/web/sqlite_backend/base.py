@@ -83,7 +83,7 @@ def _turn(database: str) -> _WritersTurn:
         return turn
 
 
-class DatabaseWrapper(base.DatabaseWrapper):  # type: ignore[misc]
+class DatabaseWrapper(base.DatabaseWrapper):
     """SQLite, with a queue for the write lock (see the module's docstring)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -97,7 +97,7 @@ class DatabaseWrapper(base.DatabaseWrapper):  # type: ignore[misc]
         turn.take(float(self.settings_dict["OPTIONS"].get("timeout", 5)))
         self._turn = turn
         try:
-            super()._start_transaction_under_autocommit()
+            super()._start_transaction_under_autocommit()  # type: ignore[misc]
         except BaseException:
             self._give_back()
             raise
@@ -110,17 +110,17 @@ class DatabaseWrapper(base.DatabaseWrapper):  # type: ignore[misc]
     def _commit(self) -> None:
         # A failed COMMIT leaves the transaction open; Django then rolls back (or closes
         # the connection), which gives the turn back.
-        super()._commit()
+        super()._commit()  # type: ignore[misc]
         self._give_back()
 
     def _rollback(self) -> None:
         try:
-            super()._rollback()
+            super()._rollback()  # type: ignore[misc]
         finally:
             self._give_back()
 
     def _close(self) -> None:
         try:
-            super()._close()
+            super()._close()  # type: ignore[misc]
         finally:
             self._give_back()
