@@ -5,24 +5,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('web', '0003_poll_engine'),
+        ("web", "0003_poll_engine"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PaperScanCrop',
+            name="PaperScanCrop",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('serial', models.PositiveIntegerField()),
-                ('field', models.CharField(max_length=100)),
-                ('png', models.BinaryField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('paper_round', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='crops', to='web.paperround')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("serial", models.PositiveIntegerField()),
+                ("field", models.CharField(max_length=100)),
+                ("png", models.BinaryField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "paper_round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="crops",
+                        to="web.paperround",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('paper_round', 'serial', 'field'), name='paper_scan_crop_field')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("paper_round", "serial", "field"), name="paper_scan_crop_field"
+                    )
+                ],
             },
         ),
     ]
