@@ -1,4 +1,4 @@
-// Reproduces the frozen known-answer vectors tests/vectors/crypto-v1.json byte for byte
+// Reproduces the frozen known-answer vectors docs/vectors/crypto-v1.json byte for byte
 // with the browser code (libsodium.js), so the booth and the Python core agree.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +13,7 @@ import * as p from '../src/lib/proofs.js';
 import { DkgMember, evalPoly } from '../src/lib/dkg.js';
 import { lagrangeAtZero } from '../src/lib/threshold.js';
 
-const FILE = fileURLToPath(new URL('../../tests/vectors/crypto-v1.json', import.meta.url));
+const FILE = fileURLToPath(new URL('../../docs/vectors/crypto-v1.json', import.meta.url));
 const vectors = JSON.parse(fs.readFileSync(FILE, 'utf8'));
 
 before(async () => { await ready(); });

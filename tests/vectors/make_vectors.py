@@ -1,4 +1,4 @@
-"""Generate the frozen known-answer vectors tests/vectors/crypto-v1.json (run once).
+"""Generate the frozen known-answer vectors docs/vectors/crypto-v1.json (run once).
 
     .venv/bin/python tests/vectors/make_vectors.py
 
@@ -33,7 +33,7 @@ from tinnhiem.crypto.dkg import CommitMessage, DkgMember
 from tinnhiem.crypto.threshold import decryption_binding, lagrange_at_zero
 from tinnhiem.crypto.transcript import transcript_bytes
 
-OUT = Path(__file__).with_name("crypto-v1.json")
+OUT = Path(__file__).resolve().parents[2] / "docs" / "vectors" / "crypto-v1.json"
 B = 481  # 480 voters + 1: the packing base of a poll with 480 voters
 
 

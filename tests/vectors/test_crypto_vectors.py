@@ -19,7 +19,11 @@ from tinnhiem.crypto import (
     verify_knowledge,
 )
 
-VECTORS = json.loads(Path(__file__).with_name("crypto-v1.json").read_text(encoding="utf-8"))
+VECTORS = json.loads(
+    (Path(__file__).resolve().parents[2] / "docs" / "vectors" / "crypto-v1.json").read_text(
+        encoding="utf-8"
+    )
+)
 CASES: list[dict[str, Any]] = VECTORS["cases"]
 
 

@@ -1,6 +1,6 @@
 """The browser code (frontend/, libsodium.js) against the Python core, byte for byte.
 
-Runs the front end's own tests (`node --test`: the frozen vectors tests/vectors/crypto-v1.json,
+Runs the front end's own tests (`node --test`: the frozen vectors docs/vectors/crypto-v1.json,
 the DKG, the secret files) and then crosses the two implementations: a ballot made in
 JavaScript is verified by tinnhiem.ballots and equals, byte for byte, the ballot Python
 builds from the same seed and nonces; JavaScript and Python members run one key ceremony
@@ -118,7 +118,7 @@ def test_node_suite_passes() -> None:
     )
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert "# fail 0" in done.stdout
-    vectors = json.loads((ROOT / "tests/vectors/crypto-v1.json").read_text())
+    vectors = json.loads((ROOT / "docs/vectors/crypto-v1.json").read_text())
     passed = int(done.stdout.split("# pass ")[1].split()[0])
     assert passed >= len(vectors["cases"])
 

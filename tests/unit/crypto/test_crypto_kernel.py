@@ -271,7 +271,7 @@ def test_schnorr_and_dleq_on_both_paths(path: str) -> None:
 
 
 _VECTORS = json.loads(
-    (Path(__file__).resolve().parents[2] / "vectors" / "crypto-v1.json").read_text("utf-8")
+    (Path(__file__).resolve().parents[3] / "docs" / "vectors" / "crypto-v1.json").read_text("utf-8")
 )
 DECODE_CASES = [c for c in _VECTORS["cases"] if c["kind"] == "point_decode"]
 
