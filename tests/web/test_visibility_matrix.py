@@ -74,6 +74,8 @@ OPENS = {
     "eval_export": "OB",
     "paper": "OCB",
     "paper_disagreements": "OCB",
+    "paper_queue": "OCB",
+    "paper_crop": "OCB",
 }
 
 # Who gets the sealed content of each route at each stage.
@@ -89,6 +91,8 @@ eval                 -     -        -    -      O       OFB       OB       OFB
 eval_export          -     -        -    -      O       OB        OB       OB
 paper                -     -        -    -      -       -         OCB      OCB
 paper_disagreements  -     -        -    -      -       -         OCB      OCB
+paper_queue          -     -        -    -      -       -         OCB      OCB
+paper_crop           -     -        -    -      -       -         OCB      OCB
 """
 
 # Whom the module's own tables let see the counts and the drafts at each stage.
@@ -120,6 +124,8 @@ SEALED = {
     "eval_export": "the evaluation's PDF/XLSX with the tally",
     "paper": "the paper count's status (drafts)",
     "paper_disagreements": "who entered what, before the count is final",
+    "paper_queue": "the scanner's flagged rows and the readings, before the count is final",
+    "paper_crop": "the scanned image of one row of one sheet",
     "report": "a self-report",
     "report_pdf": "a self-report's PDF",
     "report_edit": "a self-report's edit form (pre-filled)",
@@ -170,6 +176,10 @@ NOT_SEALED = {
     "paper_returned": "declares the sheets returned (POST)",
     "paper_issue": "issues a serial (POST)",
     "paper_electronic": "imports the electronic part (POST)",
+    "paper_scan": "uploads a batch of scans (committee); says how many sheets and flags",
+    "paper_queue_resolve": "records the committee's decision on a flagged row (POST)",
+    "paper_audit": "the audit of the finished count: the dice, the draws and the re-readings, "
+    "witnessed in the hall (organiser, committee, observers)",
     "eval_import": "uploads a work programme",
     "api_openapi": "the API description",
     "api_rounds": "the rounds list",
@@ -332,11 +342,18 @@ def _probe(route: str, client: Client, round_: Any, tallies: list[bool]) -> int 
         if answer.status_code != 200:
             return answer.status_code
         return "status" in answer.context
-    if route == "paper_disagreements":
-        answer = client.get(reverse("web:paper_disagreements", args=[pk]))
+    if route in ("paper_disagreements", "paper_queue"):
+        answer = client.get(reverse(f"web:{route}", args=[pk]))
         if answer.status_code == 403:
             return 403
         return answer.status_code == 200
+    if route == "paper_crop":
+        # No sheet was scanned here: a role allowed to see the images gets 404 (no image),
+        # the others 403 before any lookup.
+        answer = client.get(reverse("web:paper_crop", args=[pk, 1, "P1"]))
+        if answer.status_code == 403:
+            return 403
+        return answer.status_code == 404 and stage_of(round_).value in ("counting", "counted")
     raise AssertionError(route)
 
 
