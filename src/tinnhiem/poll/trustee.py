@@ -7,8 +7,10 @@ Every file is a JSON object with ``format`` (``tinnhiem-trustee/1``) and ``kind`
   the commits and reveals posted so far (by member number), for keygen, reveal and finish;
 - ``aggregates``: the round id, the election fingerprint, the committee key and the
   aggregates to decrypt;
-- a message (``commit``, ``reveal``, ``confirm``, ``complaint``, ``decryption``): the round
-  id and the ``payload`` to post.
+- ``head``: the round id, the election fingerprint, the committee key, the members who
+  decrypted and the final board head they sign (record-format §3.12);
+- a message (``commit``, ``reveal``, ``confirm``, ``complaint``, ``decryption``,
+  ``head_signature``): the round id and the ``payload`` to post.
 """
 
 from __future__ import annotations
@@ -27,13 +29,14 @@ __all__ = [
     "TrusteeMessage",
     "aggregates_file",
     "ceremony_file",
+    "head_file",
     "message_file",
     "read_message_file",
     "read_trustee_file",
 ]
 
 TRUSTEE_FORMAT = "tinnhiem-trustee/1"
-MESSAGE_KINDS = (*CEREMONY_KINDS, "decryption")
+MESSAGE_KINDS = (*CEREMONY_KINDS, "decryption", "head_signature")
 
 
 def ceremony_file(manifest: Manifest, transcript: CeremonyTranscript) -> dict[str, Any]:
@@ -62,6 +65,26 @@ def aggregates_file(
         "fingerprint": fingerprint.hex(),
         "committee": dict(key),
         "aggregates": list(aggregates),
+    }
+
+
+def head_file(
+    round_id: str,
+    fingerprint: bytes,
+    key: Mapping[str, Any],
+    present: Sequence[int],
+    head: bytes,
+) -> dict[str, Any]:
+    """What a member downloads for ``tinnhiem trustee sign-head`` (once the round is
+    tallied): the final board head and what it is signed under."""
+    return {
+        "format": TRUSTEE_FORMAT,
+        "kind": "head",
+        "round_id": round_id,
+        "fingerprint": fingerprint.hex(),
+        "committee": dict(key),
+        "present": list(present),
+        "head": head.hex(),
     }
 
 
