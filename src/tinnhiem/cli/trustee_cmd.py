@@ -13,6 +13,9 @@ Files travel by hand between the laptop and the committee page of the web app:
    dealer cheated, ``complaint-I.json`` naming them.
 4. ``decrypt AGGREGATES.json --share SHARE`` → ``decryption-I.json``: the partial
    decryption of the round's aggregates with its proofs.
+5. ``sign-head HEAD.json --share SHARE`` (once the round is tallied, by each member who
+   decrypted) → ``head-signature-I.json``: the member's signature of the final board head
+   (record-format §3.12), without which the election record is not complete.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from tinnhiem.crypto.dkg import (
 from tinnhiem.crypto.threshold import partial_decrypt
 from tinnhiem.errors import InputError
 from tinnhiem.poll.trustee import TRUSTEE_FORMAT, message_file, read_trustee_file
+from tinnhiem.tally import sign_head, verify_head_signature
 
 __all__ = ["FORMAT", "MIN_PASSPHRASE", "register"]
 
@@ -238,6 +242,22 @@ def finish(
     )
 
 
+def _load_share(share: Path, key: CommitteeKey, passphrase_file: Path | None) -> MemberShare:
+    """The member's key share, opened with their passphrase and checked against the
+    round's committee key (``V_i = s_i·G``)."""
+    passphrase = _passphrase(passphrase_file, new=False)
+    try:
+        mine = MemberShare.from_bytes(unprotect_secret(share.read_bytes(), passphrase))
+    except OSError as exc:
+        raise InputError(f"cannot read the share file: {exc.strerror}", where=str(share)) from exc
+    except CryptoError as exc:
+        raise InputError(str(exc), where=str(share)) from exc
+    expected = key.verification_keys.get(mine.index)
+    if expected is None or Point.base_mul(mine.secret) != expected:
+        raise InputError("this share does not belong to this round's committee", where=str(share))
+    return mine
+
+
 @trustee_app.command("decrypt")
 def decrypt(
     aggregates_file: Annotated[Path, typer.Argument(help="aggregates.json")],
@@ -260,19 +280,95 @@ def decrypt(
         ctx = Context(fingerprint)
     except (CryptoError, ValueError) as exc:
         raise InputError(f"malformed aggregates file: {exc}", where=where) from exc
-    passphrase = _passphrase(passphrase_file, new=False)
-    try:
-        mine = MemberShare.from_bytes(unprotect_secret(share.read_bytes(), passphrase))
-    except OSError as exc:
-        raise InputError(f"cannot read the share file: {exc.strerror}", where=str(share)) from exc
-    except CryptoError as exc:
-        raise InputError(str(exc), where=str(share)) from exc
-    expected = key.verification_keys.get(mine.index)
-    if expected is None or Point.base_mul(mine.secret) != expected:
-        raise InputError("this share does not belong to this round's committee", where=str(share))
+    mine = _load_share(share, key, passphrase_file)
     dshare = partial_decrypt(ctx, mine, cts)
     _write_json(out, message_file(str(data.get("round_id")), "decryption", dshare.to_dict()))
     typer.echo(f"decryption of {len(cts)} aggregates by member {mine.index}: {out}")
+
+
+def _hex(text: str, size: int, what: str, where: str) -> bytes:
+    """``size`` bytes written as hex (spaces and hyphens between groups allowed, as the
+    committee page shows the head in groups of 4)."""
+    cleaned = "".join(text.split()).replace("-", "").lower()
+    try:
+        raw = bytes.fromhex(cleaned)
+    except ValueError as exc:
+        raise InputError(f"{what} is not hex", where=where) from exc
+    if len(raw) != size:
+        raise InputError(f"{what} is {len(raw)} bytes, not {size}", where=where)
+    return raw
+
+
+@trustee_app.command("sign-head")
+def sign_head_cmd(
+    head_file: Annotated[Path, typer.Argument(help="head.json")],
+    share: Annotated[Path, typer.Option(help="Tệp phần khóa / share file")] = SHARE_FILE,
+    head: Annotated[
+        str | None,
+        typer.Option(
+            "--head",
+            help="Đầu chuỗi đọc trên trang bảng tin, để đối chiếu / the board head as read on "
+            "the public board page, checked against the file's",
+        ),
+    ] = None,
+    round_fingerprint: Annotated[
+        str | None,
+        typer.Option(
+            "--round-fingerprint",
+            help="Dấu vân tay đợt (F), để đối chiếu / the election fingerprint F, checked "
+            "against the file's",
+        ),
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Tệp chữ ký để tải lên / signature file")] = Path(
+        "head-signature.json"
+    ),
+    passphrase_file: PassphraseFile = None,
+) -> None:
+    """Bước 5: ký đầu chuỗi bảng tin / sign the final board head (each member who
+    decrypted, once the round is tallied)."""
+    data = _read_json(head_file, "head")
+    where = str(head_file)
+    try:
+        fingerprint = _hex(str(data.get("fingerprint")), 32, "fingerprint", where)
+        board_head = _hex(str(data.get("head")), 32, "head", where)
+        key = CommitteeKey.from_dict(data.get("committee") or {})
+        present = [int(m) for m in list(data.get("present") or [])]
+    except (CryptoError, ValueError, TypeError) as exc:
+        raise InputError(f"malformed head file: {exc}", where=where) from exc
+    # What the member read elsewhere (the public board, the results page) must be what the
+    # file says: a file altered on the way would otherwise be signed blind.
+    if head is not None and _hex(head, 32, "--head", "--head") != board_head:
+        raise InputError(
+            f"the head file says {board_head.hex()}, not the head given: do not sign",
+            where="--head",
+        )
+    if round_fingerprint is not None and (
+        _hex(round_fingerprint, 32, "--round-fingerprint", "--round-fingerprint") != fingerprint
+    ):
+        raise InputError(
+            f"the head file's fingerprint is {fingerprint.hex()}, not the one given",
+            where="--round-fingerprint",
+        )
+    mine = _load_share(share, key, passphrase_file)
+    if mine.index not in present:
+        raise InputError(
+            f"member {mine.index} did not decrypt this round: only members {present} sign its head",
+            where=str(share),
+        )
+    signature = sign_head(fingerprint, mine, board_head)
+    verify_head_signature(fingerprint, key, mine.index, board_head, signature)
+    _write_json(
+        out,
+        message_file(
+            str(data.get("round_id")),
+            "head_signature",
+            {"member": mine.index, "signature": signature.hex()},
+        ),
+    )
+    typer.echo(
+        f"head {board_head.hex()} signed by member {mine.index}: {out}\n"
+        f"signature: {signature.hex()}"
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -524,6 +524,10 @@ _CEREMONY_SCHEMAS: dict[str, Any] = {
             "aggregates_ready",
             "shares",
             "tallied",
+            "present",
+            "head",
+            "signatures",
+            "complete",
         ],
         "properties": {
             "round": {"type": "integer"},
@@ -545,6 +549,24 @@ _CEREMONY_SCHEMAS: dict[str, Any] = {
                 "description": "Seats that posted a decryption share",
             },
             "tallied": {"type": "boolean"},
+            "present": {
+                "type": "array",
+                "items": _MEMBER,
+                "description": "Once tallied: the members who decrypted, who sign the head",
+            },
+            "head": {
+                **_HEX_OR_EMPTY,
+                "description": "Once tallied: the final board head (hash of the results entry)",
+            },
+            "signatures": {
+                "type": "array",
+                "items": _MEMBER,
+                "description": "Members who signed the final board head",
+            },
+            "complete": {
+                "type": "boolean",
+                "description": "Every member of present signed: the record is complete",
+            },
         },
     },
     "CeremonyPosted": {
@@ -584,6 +606,29 @@ _CEREMONY_SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["ok", "state"],
         "properties": {"ok": {"const": True}, "state": _ref("CeremonyState")},
+    },
+    "HeadSignatureRequest": {
+        "type": "object",
+        "required": ["signature"],
+        "properties": {
+            "signature": _hex(
+                64,
+                "Schnorr signature A ‖ s by the caller's key share of the final board head "
+                "(record-format §3.12)",
+            )
+        },
+    },
+    "HeadSignaturePosted": {
+        "type": "object",
+        "required": ["ok", "complete", "state"],
+        "properties": {
+            "ok": {"const": True},
+            "complete": {
+                "type": "boolean",
+                "description": "Every member who decrypted has now signed",
+            },
+            "state": _ref("CeremonyState"),
+        },
     },
     "RoundStatus": {
         "type": "string",
@@ -778,6 +823,26 @@ def _committee_paths() -> dict[str, Any]:
                 ),
             },
             "Role committee, the caller's own seat.",
+        ),
+        "/api/rounds/{round_id}/head-signature": _post(
+            "postHeadSignature",
+            "Post the caller's signature of the tallied round's final board head",
+            "HeadSignatureRequest",
+            {
+                "201": _json(
+                    "HeadSignaturePosted",
+                    "Stored; once every member who decrypted signed, the record is "
+                    "complete (complete, state.complete).",
+                ),
+                "400": _error(_BAD_JSON, ["bad_request"]),
+                "409": _error(
+                    "refused: the round is not tallied, the caller did not decrypt "
+                    "(not in present), already signed, or the signature does not verify "
+                    "under the caller's verification key. Nothing is stored.",
+                    ["refused"],
+                ),
+            },
+            "Role committee, the caller's own seat (a member who decrypted).",
         ),
     }
 

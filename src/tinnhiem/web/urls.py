@@ -25,6 +25,7 @@ from tinnhiem.web.views import (
     reports,
     results,
     rounds,
+    verify,
 )
 
 R = "rounds/<int:round_id>"
@@ -38,6 +39,8 @@ site_patterns = [
     path("password/", auth.password_view, name="password"),
     path("phieu/", booth.entry, name="poll_entry"),
     path("audit/", audit.audit_log, name="audit_site"),
+    path("verify/", verify.verify_page, name="verify"),
+    path("verify/tinnhiem-verifier.html", verify.verify_download, name="verify_download"),
 ]
 
 body_patterns = [
@@ -87,6 +90,7 @@ round_patterns = [
         committee.aggregates_file_download,
         name="poll_aggregates_file",
     ),
+    path(f"{R}/committee/head.json", committee.head_file_download, name="poll_head_file"),
     path(f"{R}/committee/upload/", committee.upload, name="poll_upload"),
     path(f"{R}/committee/restart/", committee.restart, name="poll_restart"),
     # the public board, the results, the record and the minutes
@@ -129,6 +133,7 @@ api_patterns = [
     path(f"{API}/ceremony", committee.ceremony_api, name="poll_api_ceremony"),
     path(f"{API}/aggregates", committee.aggregates_api, name="poll_api_aggregates"),
     path(f"{API}/decryption", committee.decryption_api, name="poll_api_decryption"),
+    path(f"{API}/head-signature", committee.head_signature_api, name="poll_api_head_signature"),
 ]
 
 urlpatterns = [

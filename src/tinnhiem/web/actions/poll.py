@@ -145,6 +145,10 @@ def _step_messages() -> dict[str, str]:
         "public_key": _("Khóa chung bạn tính được không khớp với các cam kết."),
         "bad_share": _("Phần giải mã không kiểm chứng được."),
         "not_present": _("Chỉ các thành viên đã giải mã mới ký đầu chuỗi bảng tin của đợt."),
+        "bad_signature": _(
+            "Chữ ký đầu chuỗi bảng tin không hợp lệ: chữ ký phải được tạo bằng phần khóa "
+            "của chính bạn cho đúng đầu chuỗi hiện tại."
+        ),
         "bad_reveal": _("Phần mở lá phiếu không đúng định dạng."),
         "cast_already": _("Lá phiếu này đã được bỏ vào hòm nên không thể mở để kiểm tra."),
         "no_complaint": _("Chỉ tạo khóa lại khi có khiếu nại đối với một thành viên."),
@@ -520,7 +524,11 @@ def do_sign_head(actor: Actor, round: Round, signature: Any) -> bool:
     decrypted has signed: the record is then complete."""
     role = ensure_role(actor, [Role.COMMITTEE], round=round)
     with engine_for_update(round) as (round, engine):
+        if engine.phase is not Phase.TALLIED:
+            raise ActionError(_("Chỉ ký đầu chuỗi bảng tin khi đợt đã kiểm phiếu xong."))
         member = _seat(actor, round)
+        if member.index in engine.store.head_signatures():
+            raise ActionError(_("Bạn đã ký đầu chuỗi bảng tin của đợt này rồi."))
         done = engine.sign_head(member.index, signature)
         audit(
             Actor(actor.user, role),

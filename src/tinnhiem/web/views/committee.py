@@ -1,10 +1,11 @@
-"""The counting committee's page (Ban kiểm phiếu): the key ceremony and the decryption.
+"""The counting committee's page (Ban kiểm phiếu): the key ceremony, the decryption and the
+signatures of the final board head.
 
 Everything secret happens in the member's browser (or offline with ``tinnhiem trustee``):
 the page only carries public messages. Everyone with a role in the round sees who has
 done which step. Files: ``ceremony.json`` (the manifest, the ceremony's fingerprint and the
-messages so far) and ``aggregates.json`` (what to decrypt) for the offline CLI, and an
-upload form for the message files the CLI writes.
+messages so far), ``aggregates.json`` (what to decrypt) and ``head.json`` (the final board
+head to sign) for the offline CLI, and an upload form for the message files the CLI writes.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from tinnhiem.poll import (
     PollEngine,
     aggregates_file,
     ceremony_file,
+    head_file,
     read_message_file,
 )
 from tinnhiem.web.actions import ActionError, do_ensure_account
@@ -35,6 +37,7 @@ from tinnhiem.web.actions.poll import (
     do_post_ceremony_message,
     do_post_decryption_share,
     do_restart_ceremony,
+    do_sign_head,
 )
 from tinnhiem.web.forms.committee import RestartForm
 from tinnhiem.web.lib.access import require_role
@@ -58,6 +61,8 @@ __all__ = [
     "ceremony_file_download",
     "committee",
     "decryption_api",
+    "head_file_download",
+    "head_signature_api",
     "restart",
     "upload",
 ]
@@ -103,7 +108,21 @@ def ceremony_state(round_: Round, engine: PollEngine | None = None) -> dict[str,
             DecryptionShare.objects.filter(round=round_).values_list("member__index", flat=True)
         ),
         "tallied": phase is Phase.TALLIED,
+        "present": [],
+        "head": "",
+        "signatures": [],
+        "complete": False,
     }
+    if phase is Phase.TALLIED:
+        # The final board head, who must sign it (the members who decrypted) and who has.
+        present = engine.present()
+        signed = engine.store.head_signatures()
+        state.update(
+            present=present,
+            head=engine.head().hex(),
+            signatures=sorted(signed),
+            complete=all(m in signed for m in present),
+        )
     if phase is Phase.NEW:
         return state
     manifest = engine.manifest
@@ -138,6 +157,10 @@ def _messages() -> dict[str, str]:
             "Phát hiện lỗi của thành viên %(member)s: %(error)s. Đã gửi khiếu nại."
         ),
         "decrypt_done": _("Đã gửi phần giải mã của bạn, kèm chứng minh."),
+        "sign_done": _("Đã ký đầu chuỗi bảng tin. Cảm ơn bạn."),
+        "sign_complete": _(
+            "Mọi thành viên đã giải mã đều đã ký: hồ sơ cuộc bỏ phiếu đã đủ chữ ký."
+        ),
         "need_state": _("Hãy chọn tệp trạng thái và nhập mật khẩu."),
         "need_share": _("Hãy chọn tệp phần khóa và nhập mật khẩu."),
         "failed": _("Không thực hiện được: %(error)s"),
@@ -166,6 +189,7 @@ def committee(request: HttpRequest, round_id: int) -> HttpResponse:
         "state_url": reverse("web:poll_api_ceremony", args=[round_.pk]),
         "aggregates_url": reverse("web:poll_api_aggregates", args=[round_.pk]),
         "decryption_url": reverse("web:poll_api_decryption", args=[round_.pk]),
+        "head_signature_url": reverse("web:poll_api_head_signature", args=[round_.pk]),
         "messages": _messages(),
     }
     context = {
@@ -283,6 +307,25 @@ def decryption_api(request: HttpRequest, round_id: int) -> JsonResponse:
     return JsonResponse({"ok": True, "state": ceremony_state(round_)}, status=201)
 
 
+@api_post
+@require_role(Role.COMMITTEE)
+def head_signature_api(request: HttpRequest, round_id: int) -> JsonResponse:
+    """POST {"signature": hex}: the member's signature of the tallied round's final board
+    head (record-format §3.12), made with their key share; the engine checks it."""
+    round_ = _round(request)
+    try:
+        data = json_body(request)
+        complete = do_sign_head(actor_for(request, Role.COMMITTEE), round_, data.get("signature"))
+    except BadJson as exc:
+        return json_error("bad_request", exc.message)
+    except ActionError as exc:
+        return json_error("refused", exc.message, 409)
+    round_.refresh_from_db()
+    return JsonResponse(
+        {"ok": True, "complete": complete, "state": ceremony_state(round_)}, status=201
+    )
+
+
 def _download(payload: dict[str, Any], filename: str) -> HttpResponse:
     body = json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=1)
     response = HttpResponse(body.encode("utf-8"), content_type="application/json")
@@ -319,11 +362,42 @@ def aggregates_file_download(request: HttpRequest, round_id: int) -> HttpRespons
     return _download(payload, f"aggregates-{round_.pk}.json")
 
 
+@require_GET
+@require_role(*READERS)
+def head_file_download(request: HttpRequest, round_id: int) -> HttpResponse:
+    """The final board head to sign, for ``tinnhiem trustee sign-head`` (once tallied)."""
+    round_ = _round(request)
+    engine = engine_of(round_)
+    if engine.phase is not Phase.TALLIED:
+        messages.error(request, _("Chưa có đầu chuỗi để ký: đợt chưa kiểm phiếu xong."))
+        return redirect("web:poll_committee", round_id=round_.pk)
+    payload = head_file(
+        engine.manifest.round_id,
+        engine.fingerprint,
+        engine.store.section("committee")["key"],
+        engine.present(),
+        engine.head(),
+    )
+    return _download(payload, f"head-{round_.pk}.json")
+
+
+def _signature_of(seat: CommitteeMember | None, payload: Any) -> Any:
+    """The signature in an uploaded ``head_signature`` file, once the file is the
+    uploader's own (a member uploads only their own seat's signature)."""
+    member = payload.get("member") if isinstance(payload, dict) else None
+    if seat is None or member != seat.index:
+        raise ActionError(
+            _("Tệp chữ ký này của thành viên %(m)s, không phải của bạn.") % {"m": member},
+            field="file",
+        )
+    return payload.get("signature")
+
+
 @require_POST
 @require_role(Role.COMMITTEE)
 def upload(request: HttpRequest, round_id: int) -> HttpResponse:
-    """A message file written by ``tinnhiem trustee`` (commit, reveal, confirm, complaint or
-    decryption), posted as if the member's browser had sent it."""
+    """A message file written by ``tinnhiem trustee`` (commit, reveal, confirm, complaint,
+    decryption or head signature), posted as if the member's browser had sent it."""
     round_ = _round(request)
     engine = _frozen(round_)
     file = request.FILES.get("file")
@@ -349,6 +423,9 @@ def upload(request: HttpRequest, round_id: int) -> HttpResponse:
         actor = actor_for(request, Role.COMMITTEE)
         if kind == "decryption":
             do_post_decryption_share(actor, round_, message.payload)
+        elif kind == "head_signature":
+            seat = CommitteeMember.objects.seated(round_).filter(user=actor.user).first()
+            do_sign_head(actor, round_, _signature_of(seat, message.payload))
         elif kind in CEREMONY_KINDS:
             do_post_ceremony_message(actor, round_, kind, message.payload)
     except ActionError as exc:
