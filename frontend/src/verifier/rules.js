@@ -300,8 +300,7 @@ export function parseRule(text) {
   const resT = top.table('resignation');
   const closed = resT.flag('closed_by_mandatory');
   cites.get(resT, 'citation', closed);
-  resT.text('vi', closed);
-  resT.text('en', closed);
+  const resignationText = { vi: resT.text('vi', closed), en: resT.text('en', closed) };
   resT.done();
   for (const tt of top.tables('formal_triggers', false)) {
     cites.get(tt, 'citation');
@@ -357,7 +356,7 @@ export function parseRule(text) {
   top.done();
   return {
     id, kind, levels: codes, labels, denominator, quorum, bands, blankRow, invalidRowsInBase,
-    resignationClosed: closed, formalRule,
+    resignationClosed: closed, resignationText, formalRule,
   };
 }
 

@@ -1,0 +1,87 @@
+"""The browser verifier in Debian's Chromium (issue 15): served at /verify/ under its
+Content-Security-Policy and opened from file:// with no server, it gives the corpus's
+verdicts (exit class and location, as `tinnhiem verify`) and shows the results table."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tinnhiem.web.views.verify import PAGE
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT / "docs" / "vectors" / "records"
+SAMPLE = [
+    "poll-nq96-band.json.gz",
+    "formal-per-level.json.gz",
+    "poll-qd96-two-thirds.json.gz",
+    "results-band-resealed.json.gz",
+    "ballot-proof-resealed.json.gz",
+    "schema-sealed-share-length.json.gz",
+    "read-bom.json.gz",
+]
+
+
+def _verdict(page: Any, file: Path) -> dict[str, str]:
+    page.evaluate("document.getElementById('verdict').hidden = true")
+    page.set_input_files("#file", str(file))
+    page.wait_for_selector("#verdict:not([hidden])", timeout=120_000)
+    return page.evaluate("({...document.getElementById('verdict').dataset})")
+
+
+def _expected() -> dict[str, dict[str, Any]]:
+    index = json.loads((CORPUS / "index.json").read_text("utf-8"))["records"]
+    return {e["file"]: e for e in index}
+
+
+def _check(page: Any, name: str, want: dict[str, Any]) -> None:
+    got = _verdict(page, CORPUS / name)
+    assert int(got["exit"]) == want["exit"], (name, got)
+    if want["exit"] == 1:
+        assert (got["check"], got["where"]) == (want["check"], want["where"]), (name, got)
+
+
+def test_served_page_gives_the_corpus_verdicts(
+    live_server: Any, browser: Any, booth_bundle: Path, shots: Any
+) -> None:
+    assert PAGE.exists()
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{live_server.url}/verify/")
+    page.wait_for_selector("body[data-ready='1']")
+    want = _expected()
+    for name in SAMPLE:
+        _check(page, name, want[name])
+        if name == "poll-qd96-two-thirds.json.gz":
+            record = json.loads(gzip.decompress((CORPUS / name).read_bytes()))
+            rows = page.locator("#results tbody tr")
+            assert rows.count() == len(record["results"])
+            text = page.inner_text("#results")
+            assert "resignation_closed" in text
+            first = record["results"][0]["percentages"]["low"].replace(".", ",")
+            assert first in text  # decimal comma
+            assert "HỢP LỆ / VALID" in page.inner_text("#verdict")
+            shots(page, "verifier-valid")
+    shots(page, "verifier-last")
+    assert not errors, errors
+
+
+def test_saved_page_runs_offline_from_a_file(browser: Any, booth_bundle: Path, tmp_path: Path):
+    saved = tmp_path / "tinnhiem-verifier.html"
+    saved.write_bytes(PAGE.read_bytes())
+    context = browser.new_context(offline=True)
+    page = context.new_page()
+    page.goto(saved.as_uri())
+    page.wait_for_selector("body[data-ready='1']")
+    want = _expected()
+    for name in ["poll-per-level.json.gz", "dkg-proof-resealed.json.gz"]:
+        _check(page, name, want[name])
+    context.close()
