@@ -15,6 +15,7 @@ import {
   memberShareToBytes, revealFromDict, revealToDict,
 } from '../src/lib/dkg.js';
 import { partialDecrypt } from '../src/lib/threshold.js';
+import { signHead, verifyHeadSignature } from '../src/lib/head.js';
 import { protectSecret, unprotectSecret } from '../src/lib/protect.js';
 import { canonicalJson } from '../src/lib/canonical.js';
 
@@ -70,6 +71,19 @@ const OPS = {
     const share = memberShareFromBytes(fromHex(req.share, 36));
     const cts = req.cts.map((hex, i) => ctFromBytes(fromHex(hex, 64), `cts[${i}]`, { allowIdentity: true }));
     return partialDecrypt(ctx, share, cts);
+  },
+  sign_head(req) {
+    const share = memberShareFromBytes(fromHex(req.share, 36));
+    const nonce = req.nonce ? sc(req.nonce) : null;
+    return { signature: signHead(fromHex(req.fingerprint, 32), share, fromHex(req.head, 32), { nonce }) };
+  },
+  verify_head(req) {
+    try {
+      verifyHeadSignature(fromHex(req.fingerprint, 32), fromHex(req.verification_key, 32), req.member, fromHex(req.head, 32), req.signature);
+      return { ok: true };
+    } catch (err) {
+      return { ok: false, error: err.message };
+    }
   },
   protect(req) {
     return { blob: toHex(protectSecret(fromHex(req.data), req.passphrase, { opslimit: req.opslimit, memlimit: req.memlimit })) };

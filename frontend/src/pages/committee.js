@@ -1,6 +1,7 @@
-// The committee's page: the key ceremony and the partial decryption, in the member's
-// browser. Secrets (the polynomial, the box key, the key share) live only in this page and
-// in files protected by the member's passphrase (the same format as the CLI's files).
+// The committee's page: the key ceremony, the partial decryption and the signature of the
+// final board head, in the member's browser. Secrets (the polynomial, the box key, the key
+// share) live only in this page and in files protected by the member's passphrase (the
+// same format as the CLI's files).
 import { ready } from '../lib/sodium.js';
 import { equalBytes, fromHex, fromUtf8, toHex } from '../lib/bytes.js';
 import { canonicalJson, taggedHash } from '../lib/canonical.js';
@@ -11,6 +12,7 @@ import {
   revealFromDict, revealToDict,
 } from '../lib/dkg.js';
 import { partialDecrypt } from '../lib/threshold.js';
+import { formatHead, signHead, verificationKeyOf, verifyHeadSignature } from '../lib/head.js';
 import { protectSecret, unprotectSecret } from '../lib/protect.js';
 import { $, $all, download, fetchJson, fill, fmt, h, pageData, readFileInput, say } from './common.js';
 
@@ -23,6 +25,7 @@ const st = {
   ctx: null,
   member: null, // DkgMember once created or resumed
   passphrase: null, // kept in memory only, to re-protect the state after the reveal
+  share: null, // the key share once opened for the decryption, to sign the head without reopening
   busy: false,
 };
 
@@ -57,10 +60,22 @@ function render() {
     const m = Number(row.dataset.member);
     for (const cell of row.querySelectorAll('td[data-step]')) {
       const step = cell.dataset.step;
-      const done = step === 'shares' ? s.shares.includes(m) : String(m) in s[step];
+      if (step === 'signatures' && !(s.tallied && s.present.includes(m))) {
+        cell.textContent = s.tallied ? t('not_needed') : '—'; // only those who decrypted sign
+        cell.className = '';
+        continue;
+      }
+      const done = Array.isArray(s[step]) ? s[step].includes(m) : String(m) in s[step];
       cell.textContent = done ? `✓ ${t('yes')}` : t('no');
       cell.className = done ? 'ok' : '';
     }
+  }
+  const missing = s.present.filter((m) => !s.signatures.includes(m));
+  const line = $('#signatures-line');
+  line.hidden = !s.tallied;
+  if (s.tallied) {
+    line.textContent = missing.length === 0 ? t('record_complete') : t('record_missing', { members: missing.join(', ') });
+    line.dataset.kind = missing.length === 0 ? 'ok' : 'warn';
   }
   const complaints = $('#complaints');
   fill(complaints, ...s.complaints.map((c) => h('li', { text: `${c.member}: ${t('complaint', { accused: c.accused, reason: c.reason })}` })));
@@ -90,6 +105,13 @@ function render() {
   const decrypting = s.status === 'closed' && !s.tallied && !s.shares.includes(me) && Boolean(s.public_key);
   $('#decrypt-panel').hidden = !decrypting;
   $('#decrypt-button').disabled = st.busy;
+  const signing = s.tallied && s.present.includes(me) && !s.signatures.includes(me) && Boolean(s.head);
+  $('#sign-panel').hidden = !signing;
+  if (signing) {
+    $('#sign-head').textContent = formatHead(s.head);
+    $('#sign-share-fields').hidden = st.share !== null; // just decrypted here: already open
+  }
+  $('#sign-button').disabled = st.busy;
 }
 
 async function refresh() {
@@ -210,16 +232,53 @@ async function decrypt(event) {
     const blob = await readFileInput($('#share-file'));
     const passphrase = $('#share-pass').value;
     if (!blob || !passphrase) throw new Error(t('need_share'));
-    const share = memberShareFromBytes(unprotectSecret(blob, passphrase));
+    const share = openShare(blob, passphrase);
     $('#share-pass').value = '';
-    if (share.index !== st.data.index) throw new Error(`member ${share.index} ≠ ${st.data.index}`);
     const prepared = await fetchJson(st.data.aggregates_url, { method: 'POST', body: {} });
     const ctx = new Context(fromHex(prepared.fingerprint, 32));
     const cts = prepared.aggregates.map((hex, i) => ctFromBytes(fromHex(hex, 64), `aggregates[${i}]`, { allowIdentity: true }));
     const dshare = partialDecrypt(ctx, share, cts);
     const answer = await fetchJson(st.data.decryption_url, { method: 'POST', body: { share: dshare } });
     st.server = answer.state;
+    st.share = share; // when the round is tallied, the head is signed with the same share
     status(t('decrypt_done'), 'ok');
+  });
+}
+
+/** The member's key share from its protected file; it must be this seat's. */
+function openShare(blob, passphrase) {
+  const share = memberShareFromBytes(unprotectSecret(blob, passphrase));
+  if (share.index !== st.data.index) throw new Error(`member ${share.index} ≠ ${st.data.index}`);
+  return share;
+}
+
+// -------------------------------------------------------------------------- sign the head
+
+async function signBoardHead(event) {
+  event.preventDefault();
+  await busy(async () => {
+    let share = st.share;
+    if (share === null) {
+      const blob = await readFileInput($('#sign-file'));
+      const passphrase = $('#sign-pass').value;
+      if (!blob || !passphrase) throw new Error(t('need_share'));
+      share = openShare(blob, passphrase);
+      $('#sign-pass').value = '';
+    }
+    const s = st.server;
+    const me = st.data.index;
+    // The share must be the one the ceremony published a verification key for: a share of
+    // another round would make a signature the server refuses.
+    const vk = fromHex(s.confirms[String(me)].verification_key, 32);
+    if (!equalBytes(verificationKeyOf(share), vk)) throw new Error(t('wrong_share'));
+    const fingerprint = fromHex(s.fingerprint, 32);
+    const head = fromHex(s.head, 32);
+    const signature = signHead(fingerprint, share, head);
+    verifyHeadSignature(fingerprint, vk, me, head, signature);
+    const answer = await fetchJson(st.data.head_signature_url, { method: 'POST', body: { signature } });
+    st.server = answer.state;
+    st.share = null; // nothing left to do with it on this page
+    status(t(answer.complete ? 'sign_complete' : 'sign_done'), 'ok');
   });
 }
 
@@ -242,6 +301,7 @@ async function main() {
     $('#dkg-reveal').addEventListener('click', reveal);
     $('#dkg-finish').addEventListener('click', finish);
     $('#decrypt-form').addEventListener('submit', decrypt);
+    $('#sign-form').addEventListener('submit', signBoardHead);
   }
   render();
   document.body.dataset.committeeReady = '1';

@@ -161,6 +161,18 @@ def _messages() -> dict[str, str]:
         "sign_complete": _(
             "Mọi thành viên đã giải mã đều đã ký: hồ sơ cuộc bỏ phiếu đã đủ chữ ký."
         ),
+        "wrong_share": _(
+            "Tệp phần khóa này không khớp với khóa kiểm chứng của bạn trong lễ tạo khóa."
+        ),
+        "not_needed": _("Không cần (không giải mã)"),
+        "record_complete": _(
+            "Mọi thành viên đã giải mã đều đã ký đầu chuỗi bảng tin: hồ sơ cuộc bỏ phiếu "
+            "đã đủ chữ ký."
+        ),
+        "record_missing": _(
+            "Hồ sơ cuộc bỏ phiếu chưa đủ chữ ký: còn chờ thành viên %(members)s ký đầu "
+            "chuỗi bảng tin."
+        ),
         "need_state": _("Hãy chọn tệp trạng thái và nhập mật khẩu."),
         "need_share": _("Hãy chọn tệp phần khóa và nhập mật khẩu."),
         "failed": _("Không thực hiện được: %(error)s"),
@@ -192,11 +204,15 @@ def committee(request: HttpRequest, round_id: int) -> HttpResponse:
         "head_signature_url": reverse("web:poll_api_head_signature", args=[round_.pk]),
         "messages": _messages(),
     }
+    state = ceremony_state(round_, engine)
+    head = str(state["head"])
     context = {
         "round": round_,
         "me": me,
+        # The head in groups of 4 hex digits, to read aloud and compare with the board page.
+        "head_groups": " ".join(head[i : i + 4] for i in range(0, len(head), 4)),
         "members": members,
-        "state": ceremony_state(round_, engine),
+        "state": state,
         "committee_data": data,
         "restart_form": _restart_form(request, round_, engine),
     }

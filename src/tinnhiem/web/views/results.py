@@ -22,7 +22,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tinnhiem.poll import Phase
+from tinnhiem.poll import Phase, PollEngine
 from tinnhiem.rules import Level
 from tinnhiem.tally import OfficialResult
 from tinnhiem.web.actions import ActionError
@@ -37,7 +37,15 @@ from tinnhiem.web.views.api import iso
 from tinnhiem.web.views.comments import thread_context
 from tinnhiem.web.views.common import actor_for, mark_labels, scope_of
 
-__all__ = ["Bar", "publish", "record_download", "results", "results_api", "results_rows"]
+__all__ = [
+    "Bar",
+    "publish",
+    "record_download",
+    "results",
+    "results_api",
+    "results_rows",
+    "unsigned_members",
+]
 
 
 @dataclass(frozen=True)
@@ -124,6 +132,17 @@ def _visible_result(round_: Round, roles: frozenset[str]) -> Result | None:
     return Result.objects.filter(round=round_).first()
 
 
+def unsigned_members(engine: PollEngine) -> list[str]:
+    """The members who decrypted a tallied round and have not yet signed its final board
+    head (record-format §3.12), as "i. name": until they sign, the record is not complete
+    and ``tinnhiem verify`` refuses it at the ``signatures`` check."""
+    if engine.phase is not Phase.TALLIED:
+        return []
+    signed = engine.store.head_signatures()
+    names = {m.index: m.name for m in engine.manifest.committee}
+    return [f"{m}. {names.get(m, '')}" for m in engine.present() if m not in signed]
+
+
 @require_role(*Role)
 def results(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = scope_of(request).round
@@ -148,6 +167,7 @@ def results(request: HttpRequest, round_id: int) -> HttpResponse:
         "big": big,
         "can_publish": Role.ORGANISER in roles and result is not None and not result.published_at,
         "labels": mark_labels(round_.kind),
+        "unsigned": unsigned_members(engine) if result is not None else [],
         # A paper round's final minutes are its result; witnesses see a draft on the paper
         # pages while the count goes on.
         "minutes": visible and (result is not None or stage is Stage.COUNTED),
@@ -177,7 +197,10 @@ def results_api(request: HttpRequest, round_id: int) -> JsonResponse:
 
 @require_role(*Role)
 def record_download(request: HttpRequest, round_id: int) -> HttpResponse:
-    """The election record (hồ sơ) of a tallied round: canonical JSON for ``tinnhiem verify``."""
+    """The election record (hồ sơ) of a tallied round: canonical JSON for ``tinnhiem verify``.
+    Until every member who decrypted has signed the final board head, the record holds the
+    signatures received so far: it downloads, the results page says it is not complete, and
+    ``tinnhiem verify`` names the member whose signature is missing."""
     round_ = scope_of(request).round
     assert round_ is not None
     if _visible_result(round_, scope_of(request).roles) is None:
