@@ -1,6 +1,7 @@
 """`tinnhiem trustee` on an offline laptop, with its files carried to the committee page:
-member 1 runs the whole ceremony and the decryption through the CLI; members 2 and 3 use
-the same actions the browser uses. Then bad files are refused."""
+member 1 runs the whole ceremony, the decryption and the signature of the final board head
+through the CLI; members 2 and 3 use the same actions the browser uses. Then bad files are
+refused."""
 
 from __future__ import annotations
 
@@ -14,8 +15,11 @@ from typer.testing import CliRunner
 from tinnhiem.ballots import Mark, cast_ballot, ceremony_fingerprint
 from tinnhiem.cli import app
 from tinnhiem.crypto import Ciphertext, Context, CredentialKey, Point
+from tinnhiem.crypto.boxes import protect_secret
 from tinnhiem.crypto.dkg import CommitMessage, DkgMember, RevealMessage
 from tinnhiem.crypto.threshold import partial_decrypt
+from tinnhiem.record import RecordInvalid, verify_record
+from tinnhiem.tally import sign_head
 from tinnhiem.web.actions import (
     do_check_in,
     do_close_round,
@@ -27,9 +31,10 @@ from tinnhiem.web.actions.poll import (
     do_cast_ballot,
     do_post_ceremony_message,
     do_post_decryption_share,
+    do_sign_head,
 )
 from tinnhiem.web.lib.access import Actor
-from tinnhiem.web.lib.poll_round import engine_of
+from tinnhiem.web.lib.poll_round import engine_of, record_for
 from tinnhiem.web.models import CeremonyMessage, CommitteeMember, Result, Summons
 
 pytestmark = pytest.mark.django_db
@@ -206,6 +211,61 @@ def test_offline_member_through_files(
     first = result.payload["results"][0]
     assert first["counts"] == {"high": 1, "confident": 0, "low": 2}
     assert engine_of(round_).store.section("decryption")["present"] == [1, 3]
+
+    # Step 5 on the laptop: member 1 signs the final board head from head.json, checking it
+    # against the head read on the public board; the file is uploaded on the committee page.
+    head_json = tmp_path / "head.json"
+    head_json.write_bytes(client.get(f"/rounds/{round_.pk}/committee/head.json").content)
+    head = engine_of(round_).head().hex()
+    signed = tmp_path / "head-signature.json"
+    args = ["--share", str(share), "--out", str(signed), "--passphrase-file", str(secret)]
+    wrong_head = cli("trustee", "sign-head", str(head_json), "--head", "ab" * 32, *args)
+    assert wrong_head.exit_code != 0 and "do not sign" in str(wrong_head.exception)
+    assert not signed.exists()
+    grouped = " ".join(head[i : i + 4] for i in range(0, 64, 4))
+    done = cli(
+        "trustee",
+        "sign-head",
+        str(head_json),
+        "--head",
+        grouped,
+        "--round-fingerprint",
+        round_.fingerprint,
+        *args,
+    )
+    assert done.exit_code == 0, done.output
+    assert f"head {head} signed by member 1" in done.output
+    message = json.loads(signed.read_text(encoding="utf-8"))
+    assert message["kind"] == "head_signature" and message["payload"]["member"] == 1
+    # Member 3 cannot upload member 1's file as their own.
+    client.force_login(seats[3].user)
+    assert "không phải của bạn" in upload(client, round_, signed).content.decode()
+    client.force_login(seats[1].user)
+    assert "head_signature" in upload(client, round_, signed).content.decode()
+    assert engine_of(round_).store.head_signatures().keys() == {1}
+    with pytest.raises(RecordInvalid, match="member 3 "):
+        verify_record(record_for(round_), workers=1)
+    do_sign_head(
+        actors[3],
+        round_,
+        sign_head(bytes.fromhex(round_.fingerprint), shares[3], bytes.fromhex(head)).hex(),
+    )
+    verify_record(record_for(round_), workers=1)
+    # Member 2 did not decrypt: the CLI refuses to sign for them.
+    share2 = tmp_path / "m2.share.tnsec"
+    share2.write_bytes(protect_secret(shares[2].to_bytes(), "một mật khẩu đủ dài"))
+    absent = cli(
+        "trustee",
+        "sign-head",
+        str(head_json),
+        "--share",
+        str(share2),
+        "--passphrase-file",
+        str(secret),
+        "--out",
+        str(tmp_path / "h2.json"),
+    )
+    assert absent.exit_code != 0 and "did not decrypt" in str(absent.exception)
 
 
 def test_bad_files_are_refused(
