@@ -379,8 +379,35 @@ def test_whole_poll_in_the_browser(
         page.click("#decrypt-button")
         page.wait_for_selector("#committee-status[data-kind=ok]")
         shots(page, f"08-decrypt-member-{i}")
+        if i == 3:
+            # Member 3's share tallied the round: the page asks them to sign the final board
+            # head with the share still open, without the file again.
+            page.wait_for_selector("#sign-panel:not([hidden])")
+            assert page.locator("#sign-share-fields").is_hidden()
+            page.click("#sign-button")
+            page.wait_for_selector("tr[data-member='3'] td[data-step=signatures].ok")
+            page.wait_for_selector("#signatures-line[data-kind=warn]")
         page.context.close()
     assert Round.objects.get(pk=round_id).status == "tallied"
+
+    # --- Member 1 comes back and signs the head with their share file ------------------
+    head = BoardEntry.objects.filter(round_id=round_id).order_by("-seq").first().hash
+    page = _new_page(browser, errors)
+    _login(page, base, "kiemphieu1")
+    page.goto(f"{base}/rounds/{round_id}/committee/")
+    page.wait_for_selector("body[data-committee-ready='1']")
+    page.wait_for_selector("#sign-panel:not([hidden])")
+    shown = page.inner_text("#sign-head")
+    assert shown.split() == [head[i : i + 4] for i in range(0, 64, 4)], shown
+    assert "Chưa" in page.inner_text("tr[data-member='1'] td[data-step=signatures]")
+    page.set_input_files("#sign-file", str(share_files[1]))
+    page.fill("#sign-pass", PASSPHRASES[1])
+    shots(page, "08-sign-head")
+    page.click("#sign-button")
+    page.wait_for_selector("#signatures-line[data-kind=ok]")
+    assert page.locator("#sign-panel").is_hidden()
+    shots(page, "08-head-signed")
+    page.context.close()
 
     # --- Results, big screen, and the record for `tinnhiem verify` ------------------------
     org.goto(f"{base}/rounds/{round_id}/results/")
