@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from tinnhiem.ballots.codec import as_list, as_obj, as_str, from_hex, tagged_hash, to_hex
-from tinnhiem.ballots.encoding import Mark, level_bits, mark_value
-from tinnhiem.ballots.manifest import Encoding, Manifest
+from tinnhiem.ballots.encoding import Mark, choice_bits, level_bits, mark_value
+from tinnhiem.ballots.manifest import MAX_CANDIDATES, Encoding, Manifest, RoundKind
 from tinnhiem.ballots.rows import CT_BYTES, RowMalformed, row_items, seal_levels
 from tinnhiem.crypto import (
     Ciphertext,
@@ -108,10 +108,14 @@ class BallotRow:
 
 
 def _ciphertexts(text: Any, where: str) -> bytes:
-    """One or more 64-byte ciphertexts (a packed row has one, a per-level row one a level)."""
+    """One or more 64-byte ciphertexts (a packed row has one, a per-level row one a level,
+    a choose row one a candidate)."""
     data = from_hex(text, where=where)
-    if not data or len(data) % CT_BYTES or len(data) > 3 * CT_BYTES:
-        raise InputError(f"expected 64, 128 or 192 bytes, got {len(data)}", where=where)
+    if not data or len(data) % CT_BYTES or len(data) > MAX_CANDIDATES * CT_BYTES:
+        raise InputError(
+            f"expected 1 to {MAX_CANDIDATES} ciphertexts of 64 bytes, got {len(data)} bytes",
+            where=where,
+        )
     return data
 
 
@@ -189,7 +193,10 @@ def seal_ballot(
     marks: Mapping[str, Mark],
 ) -> SealedBallot:
     """Encrypt and prove one row per official (a missing official is a blank row), sign,
-    and keep the nonces for an audit. This is the voter's side (the booth, in the web)."""
+    and keep the nonces for an audit. This is the voter's side (the booth, in the web).
+
+    A choose ballot marks ``Mark.CHOSEN`` on at most k candidates (the rest, or none, are
+    left out or ``Mark.BLANK``); it is sealed as one row (``seal_choice``)."""
     unknown = set(marks) - set(manifest.official_ids)
     if unknown:
         raise InputError(f"unknown officials {sorted(unknown)}", where="marks")
@@ -197,7 +204,21 @@ def seal_ballot(
     allowed = manifest.allowed_values()
     cred = credential.public
     rows = []
-    revealed = []
+    revealed: list[dict[str, Any]] = []
+    if manifest.kind is RoundKind.CHOOSE_AT_MOST:
+        wrong = sorted(c for c, m in marks.items() if m not in (Mark.CHOSEN, Mark.BLANK))
+        if wrong:
+            raise InputError(f"a choose ballot marks names as chosen: {wrong}", where="marks")
+        chosen = [c for c in manifest.official_ids if marks.get(c) is Mark.CHOSEN]
+        (row_id,) = manifest.row_ids
+        binding = row_binding(fingerprint, cred, row_id)
+        cts, proofs, nonces = seal_levels(
+            ctx, public_key, choice_bits(manifest, chosen), binding, manifest.sum_allowed()
+        )
+        rows.append(BallotRow(row_id, cts, proofs))
+        revealed.append({"official": row_id, "chosen": chosen, "nonces": [n.hex() for n in nonces]})
+        digest = Ballot.content_digest(fingerprint, cred, rows)
+        return SealedBallot(Ballot(cred, tuple(rows), sign(credential, digest)), {"rows": revealed})
     for official_id in manifest.official_ids:
         mark = marks.get(official_id, Mark.BLANK)
         if manifest.encoding is Encoding.PER_LEVEL:
@@ -249,18 +270,55 @@ def verify_ballot(
     every row are they decoded one by one and batch-verified, which finds the error and
     the row to name.
     """
-    ids = manifest.official_ids
+    ids = manifest.row_ids
     _check_shape_and_signature(ids, fingerprint, ballot)
     ctx = Context(fingerprint)
-    allowed = manifest.allowed_values()
     items, item_rows = _proof_items(manifest, fingerprint, ballot)
-    cts = verify_in_set_encoded(ctx, public_key, allowed, items)
+    cts = _verify_encoded(manifest, ctx, public_key, items)
     if cts is None:
-        cts = _verify_rows_exact(ctx, public_key, allowed, items, item_rows)
+        cts = _verify_rows_exact(ctx, public_key, _item_sets(manifest, items), items, item_rows)
     if manifest.encoding is Encoding.PACKED:
         return cts
     k = manifest.levels  # leave out each row's sum: the ballot's columns only
     return [ct for i, ct in enumerate(cts) if i % (k + 1) != k]
+
+
+def _item_sets(
+    manifest: Manifest, items: Sequence[tuple[bytes, bytes, bytes]]
+) -> list[tuple[int, ...]]:
+    """The allowed set of each proof of ``items`` (whole rows, in order)."""
+    if manifest.encoding is Encoding.PACKED:
+        allowed = manifest.allowed_values()
+        return [allowed] * len(items)
+    k = manifest.levels
+    bit, total = manifest.allowed_values(), manifest.sum_allowed()
+    total = bit if total == bit else total  # one object: the batch normalises it once
+    return [total if i % (k + 1) == k else bit for i in range(len(items))]
+
+
+def _verify_encoded(
+    manifest: Manifest, ctx: Context, public_key: Point, items: list[tuple[bytes, bytes, bytes]]
+) -> list[Ciphertext] | None:
+    """``verify_in_set_encoded`` over whole rows; when the rows' sums have their own set (a
+    choose ballot's 0 … k) the levels and the sums are checked as two batches, and the
+    ciphertexts come back in the items' order."""
+    allowed = manifest.allowed_values()
+    if manifest.encoding is Encoding.PACKED or manifest.sum_allowed() == allowed:
+        return verify_in_set_encoded(ctx, public_key, allowed, items)
+    k = manifest.levels
+    levels = [it for i, it in enumerate(items) if i % (k + 1) != k]
+    sums = [it for i, it in enumerate(items) if i % (k + 1) == k]
+    level_cts = verify_in_set_encoded(ctx, public_key, allowed, levels)
+    if level_cts is None:
+        return None
+    sum_cts = verify_in_set_encoded(ctx, public_key, manifest.sum_allowed(), sums)
+    if sum_cts is None:
+        return None
+    out: list[Ciphertext] = []
+    lv, sm = iter(level_cts), iter(sum_cts)
+    for i in range(len(items)):
+        out.append(next(sm) if i % (k + 1) == k else next(lv))
+    return out
 
 
 def _proof_items(
@@ -269,7 +327,7 @@ def _proof_items(
     """Every proof of the ballot as ``(ciphertext, proof, binding)``, and its row."""
     items: list[tuple[bytes, bytes, bytes]] = []
     item_rows: list[int] = []
-    for i, (row, oid) in enumerate(zip(ballot.rows, manifest.official_ids, strict=True)):
+    for i, (row, oid) in enumerate(zip(ballot.rows, manifest.row_ids, strict=True)):
         binding = row_binding(fingerprint, ballot.credential, oid)
         try:
             found = row_items(manifest, row.ciphertext, row.proof, binding)
@@ -304,9 +362,8 @@ def verify_ballots(
     verification kernel). Only a group that this cannot vouch for is checked again ballot
     by ballot, so each verdict, its reason and its row are exactly ``verify_ballot``'s.
     """
-    ids = manifest.official_ids
+    ids = manifest.row_ids
     ctx = Context(fingerprint)
-    allowed = manifest.allowed_values()
     verdicts: list[BallotRejected | None] = [None] * len(ballots)
     for start in range(0, len(ballots), BATCH_BALLOTS):
         pending = []
@@ -325,7 +382,7 @@ def verify_ballots(
                 continue
             pending.append(i)
             rows.extend(items)
-        if not pending or verify_in_set_encoded(ctx, public_key, allowed, rows) is not None:
+        if not pending or _verify_encoded(manifest, ctx, public_key, rows) is not None:
             continue
         for i in pending:
             try:
@@ -338,7 +395,7 @@ def verify_ballots(
 def _verify_rows_exact(
     ctx: Context,
     public_key: Point,
-    allowed: Sequence[int],
+    allowed_sets: Sequence[tuple[int, ...]],
     encoded: Sequence[tuple[bytes, bytes, bytes]],
     item_rows: Sequence[int],
 ) -> list[Ciphertext]:
@@ -346,7 +403,9 @@ def _verify_rows_exact(
     first fault, naming its row."""
     items = []
     cts = []
-    for (ct_bytes, proof_bytes, binding), i in zip(encoded, item_rows, strict=True):
+    for (ct_bytes, proof_bytes, binding), i, allowed in zip(
+        encoded, item_rows, allowed_sets, strict=True
+    ):
         try:
             ct = Ciphertext.from_bytes(ct_bytes)
             proof = DisjunctiveProof.from_bytes(proof_bytes)

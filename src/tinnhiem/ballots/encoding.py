@@ -8,11 +8,16 @@ h·B² + c·B + l (poll) or c·B + n (formal vote), read back digit by digit in 
 Per level (mã hoá theo mức, for bodies too large for packing): one 0/1 ciphertext per
 level, in the order low, confident, high (poll) or no confidence, confidence (formal
 vote); each column sums to that level's count. The manifest says which (``encoding``).
+
+Personnel ballots are always per level. ``agree_disagree``: one row per candidate with two
+0/1 ciphertexts, agree then disagree, their sum 0 or 1. ``choose_at_most``: one row (its id
+``choice``) with one 0/1 ciphertext per candidate, in list order, their sum 0 … k. Each
+column sums to the number of ballots marking that candidate (or option).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -20,13 +25,16 @@ from tinnhiem.ballots.manifest import Encoding, Manifest, RoundKind
 from tinnhiem.errors import InputError
 
 __all__ = [
+    "AGREE_MARKS",
     "FORMAL_MARKS",
     "POLL_MARKS",
     "Mark",
     "PackedCounts",
+    "choice_bits",
     "column_counts",
     "level_bits",
     "mark_value",
+    "personnel_votes",
     "unpack",
 ]
 
@@ -40,15 +48,25 @@ class Mark(StrEnum):
     HIGH = "high"  # tín nhiệm cao
     NO_CONFIDENCE = "no_confidence"  # không tín nhiệm (formal vote)
     CONFIDENCE = "confidence"  # tín nhiệm (formal vote)
+    AGREE = "agree"  # đồng ý (agree_disagree)
+    DISAGREE = "disagree"  # không đồng ý (agree_disagree)
+    CHOSEN = "chosen"  # a name marked on a choose_at_most ballot
 
 
 POLL_MARKS = (Mark.BLANK, Mark.LOW, Mark.CONFIDENT, Mark.HIGH)
 FORMAL_MARKS = (Mark.BLANK, Mark.NO_CONFIDENCE, Mark.CONFIDENCE)
+AGREE_MARKS = (Mark.BLANK, Mark.AGREE, Mark.DISAGREE)
+
+_MARKS = {
+    RoundKind.POLL: POLL_MARKS,
+    RoundKind.FORMAL_VOTE: FORMAL_MARKS,
+    RoundKind.AGREE_DISAGREE: AGREE_MARKS,
+}
 
 
 def mark_value(manifest: Manifest, mark: Mark) -> int:
     """The packed plaintext of ``mark`` in this round (raises for a mark of the other kind)."""
-    marks = POLL_MARKS if manifest.kind is RoundKind.POLL else FORMAL_MARKS
+    marks = _MARKS.get(manifest.kind, ())
     if mark not in marks:
         raise InputError(
             f"mark {mark.value!r} is not used in a {manifest.kind.value} round", where="ballot row"
@@ -59,7 +77,7 @@ def mark_value(manifest: Manifest, mark: Mark) -> int:
 
 
 def _marks(manifest: Manifest, mark: Mark) -> tuple[Mark, ...]:
-    marks = POLL_MARKS if manifest.kind is RoundKind.POLL else FORMAL_MARKS
+    marks = _MARKS.get(manifest.kind, ())
     if mark not in marks:
         raise InputError(
             f"mark {mark.value!r} is not used in a {manifest.kind.value} round", where="ballot row"
@@ -71,6 +89,52 @@ def level_bits(manifest: Manifest, mark: Mark) -> tuple[int, ...]:
     """A per-level row's plaintexts: 1 at the marked level, 0 elsewhere (all 0: blank)."""
     marks = _marks(manifest, mark)
     return tuple(int(m is mark) for m in marks[1:])
+
+
+def choice_bits(manifest: Manifest, chosen: Collection[str]) -> tuple[int, ...]:
+    """A choose ballot's plaintexts: 1 for each candidate named, in list order (none: a
+    blank ballot). Raises ``InputError`` for an unknown name or more than k names."""
+    if manifest.kind is not RoundKind.CHOOSE_AT_MOST or manifest.personnel is None:
+        raise InputError(f"a {manifest.kind.value} round has no choose row", where="ballot row")
+    ids = manifest.official_ids
+    unknown = sorted(set(chosen) - set(ids))
+    if unknown:
+        raise InputError(f"not on the list: {', '.join(unknown)}", where="ballot row")
+    k = manifest.personnel.k
+    if len(set(chosen)) > k:
+        raise InputError(
+            f"{len(set(chosen))} names marked, the ballot allows at most {k}", where="ballot row"
+        )
+    return tuple(int(c in chosen) for c in ids)
+
+
+def personnel_votes(
+    manifest: Manifest, sums: Sequence[int], ballots: int
+) -> dict[str, int | dict[str, int]]:
+    """A personnel round's counts from its decrypted column sums: candidate → ballots
+    naming them (choose), or candidate → ``{"agree": a, "disagree": d}``; checked against
+    the ``ballots`` counted (raises ``InputError``)."""
+    if len(sums) != manifest.columns:
+        raise InputError(
+            f"{len(sums)} sums, the round has {manifest.columns} columns", where="sums"
+        )
+    if any(s < 0 or s > ballots for s in sums):
+        raise InputError(f"a column sum exceeds the {ballots} ballots", where="unpack")
+    ids = manifest.official_ids
+    if manifest.kind is RoundKind.CHOOSE_AT_MOST:
+        assert manifest.personnel is not None
+        if sum(sums) > manifest.personnel.k * ballots:
+            raise InputError(f"{sum(sums)} names on {ballots} ballots", where="unpack")
+        return {c: s for c, s in zip(ids, sums, strict=True)}
+    if manifest.kind is not RoundKind.AGREE_DISAGREE:
+        raise InputError(f"a {manifest.kind.value} round is not a personnel vote", where="sums")
+    out: dict[str, int | dict[str, int]] = {}
+    for j, c in enumerate(ids):
+        agree, disagree = sums[2 * j], sums[2 * j + 1]
+        if agree + disagree > ballots:
+            raise InputError(f"{c}: {agree + disagree} marks for {ballots} ballots", where="unpack")
+        out[c] = {"agree": agree, "disagree": disagree}
+    return out
 
 
 @dataclass(frozen=True)

@@ -20,15 +20,20 @@ from tinnhiem.ballots.codec import canonical_json, tagged_hash
 from tinnhiem.errors import InputError
 
 __all__ = [
+    "CHOICE_ROW",
     "MANIFEST_VERSION",
+    "MAX_CANDIDATES",
     "MAX_WEIGHT_BASE",
     "CommitteeMember",
     "Encoding",
     "ExemptOfficial",
+    "ListSource",
     "Manifest",
     "Official",
+    "PersonnelStep",
     "RevotePolicy",
     "RoundKind",
+    "StepLink",
     "ceremony_fingerprint",
     "election_fingerprint",
     "encoding_for",
@@ -58,10 +63,71 @@ def encoding_for(summoned: int) -> Encoding:
 
 
 class RoundKind(StrEnum):
-    """``poll``: lấy phiếu tín nhiệm (three levels); ``formal_vote``: bỏ phiếu tín nhiệm."""
+    """``poll``: lấy phiếu tín nhiệm (three levels); ``formal_vote``: bỏ phiếu tín nhiệm;
+    the personnel votes (bỏ phiếu nhân sự, docs/rules.md "Personnel votes"):
+    ``choose_at_most`` (chọn tối đa k người trong danh sách) and ``agree_disagree``
+    (đồng ý / không đồng ý đối với từng người)."""
 
     POLL = "poll"
     FORMAL_VOTE = "formal_vote"
+    CHOOSE_AT_MOST = "choose_at_most"
+    AGREE_DISAGREE = "agree_disagree"
+
+    @property
+    def personnel(self) -> bool:
+        """A step of a personnel procedure (decided by ``rules.appointment.decide_step``)."""
+        return self in (RoundKind.CHOOSE_AT_MOST, RoundKind.AGREE_DISAGREE)
+
+
+#: The most candidates one personnel ballot lists (a choose row holds one ciphertext each).
+MAX_CANDIDATES = 64
+
+#: The id of a ``choose_at_most`` ballot's one row (its proofs are bound to it).
+CHOICE_ROW = "choice"
+
+
+class ListSource(StrEnum):
+    """Where a personnel step's list of candidates comes from."""
+
+    PLANNING = "planning"  # the body's planning list (danh sách quy hoạch)
+    ENTERED = "entered"  # entered by the organiser
+    PREVIOUS = "previous"  # who went on from the previous step (``advancing``)
+
+
+@dataclass(frozen=True)
+class StepLink:
+    """The previous step's record this round follows: its round id, step and final board
+    head (docs/record-format.md §3.13)."""
+
+    round_id: str
+    step: str
+    head: str  # 64 lowercase hex digits
+
+    def to_json(self) -> dict[str, Any]:
+        return {"round_id": self.round_id, "step": self.step, "head": self.head}
+
+
+@dataclass(frozen=True)
+class PersonnelStep:
+    """What a personnel round decides: the step ``step`` of the procedure (the manifest's
+    rule), ``k`` (the most names a choose ballot may mark; 1 for agree/disagree), the post
+    being filled, where the list came from and, after the first step, the link to the
+    previous step's record."""
+
+    step: str
+    k: int
+    post: str
+    list_source: ListSource
+    previous: StepLink | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "step": self.step,
+            "k": self.k,
+            "post": self.post,
+            "list_source": self.list_source.value,
+            "previous": None if self.previous is None else self.previous.to_json(),
+        }
 
 
 class RevotePolicy(StrEnum):
@@ -125,6 +191,7 @@ class Manifest:
     date: str = ""
     members: int | None = None
     encoding: Encoding = Encoding.PACKED
+    personnel: PersonnelStep | None = None
     version: int = field(default=MANIFEST_VERSION)
 
     def __post_init__(self) -> None:
@@ -182,6 +249,54 @@ class Manifest:
                 f"B={self.weight_base} must exceed the number of voters ({self.summoned})",
                 where="manifest.weight_base",
             )
+        self._validate_personnel()
+
+    def _validate_personnel(self) -> None:
+        p = self.personnel
+        if not self.kind.personnel:
+            if p is not None:
+                raise InputError(
+                    f"a {self.kind.value} round has no personnel step", where="manifest.personnel"
+                )
+            return
+        if p is None:
+            raise InputError(
+                f"a {self.kind.value} round names its procedure step", where="manifest.personnel"
+            )
+        if self.encoding is not Encoding.PER_LEVEL:
+            raise InputError(
+                "a personnel round uses one 0/1 ciphertext per candidate and option "
+                "(encoding: per_level)",
+                where="manifest.encoding",
+            )
+        if len(self.officials) > MAX_CANDIDATES:
+            raise InputError(
+                f"at most {MAX_CANDIDATES} candidates on one ballot", where="manifest.officials"
+            )
+        if self.exempt:
+            raise InputError("a personnel round has no exempt list", where="manifest.exempt")
+        if not p.step:
+            raise InputError("must not be empty", where="manifest.personnel.step")
+        limit = len(self.officials) if self.kind is RoundKind.CHOOSE_AT_MOST else 1
+        if not 1 <= p.k <= limit:
+            raise InputError(
+                f"k must be between 1 and {limit} for a {self.kind.value} ballot",
+                where="manifest.personnel.k",
+            )
+        link = p.previous
+        if (link is None) != (p.list_source is not ListSource.PREVIOUS):
+            raise InputError(
+                "a list taken from the previous step needs the link to its record, and only "
+                "such a list has one",
+                where="manifest.personnel.previous",
+            )
+        if link is not None:
+            if not link.round_id or not link.step:
+                raise InputError("round_id and step", where="manifest.personnel.previous")
+            if len(link.head) != 64 or any(c not in "0123456789abcdef" for c in link.head):
+                raise InputError(
+                    "the head is 64 lowercase hex digits", where="manifest.personnel.previous.head"
+                )
 
     def check_restart_from(self, previous: Manifest, accused: Sequence[int]) -> None:
         """Check that this manifest may follow ``previous`` when its key ceremony restarts
@@ -233,8 +348,19 @@ class Manifest:
 
     @property
     def levels(self) -> int:
-        """The marks a row may carry besides blank: 3 (poll), 2 (formal vote)."""
+        """The marks a row may carry besides blank: 3 (poll), 2 (formal vote, and agree /
+        disagree), one per candidate (a choose ballot's one row)."""
+        if self.kind is RoundKind.CHOOSE_AT_MOST:
+            return len(self.officials)
         return 3 if self.kind is RoundKind.POLL else 2
+
+    @property
+    def row_ids(self) -> tuple[str, ...]:
+        """The ids of a ballot's rows, in order: one per official, or the one
+        ``CHOICE_ROW`` of a choose ballot (its levels are the candidates)."""
+        if self.kind is RoundKind.CHOOSE_AT_MOST:
+            return (CHOICE_ROW,)
+        return self.official_ids
 
     @property
     def per_row(self) -> int:
@@ -244,12 +370,23 @@ class Manifest:
     @property
     def columns(self) -> int:
         """Ciphertexts in one ballot, and so aggregates, decryption factors and sums:
-        one per official (packed) or one per official and level, official by official."""
-        return len(self.officials) * self.per_row
+        one per official (packed) or one per official and level, official by official
+        (a choose ballot: one per candidate)."""
+        return len(self.row_ids) * self.per_row
 
     def column_official(self, column: int) -> Official:
         """The official whose row holds ciphertext ``column`` of a ballot."""
+        if self.kind is RoundKind.CHOOSE_AT_MOST:
+            return self.officials[column]
         return self.officials[column // self.per_row]
+
+    def sum_allowed(self) -> tuple[int, ...]:
+        """What the sum of a per-level row's ciphertexts may be: 0 or 1 (at most one mark
+        per row), or 0 … k for a choose ballot (at most k names)."""
+        if self.kind is RoundKind.CHOOSE_AT_MOST:
+            assert self.personnel is not None
+            return tuple(range(self.personnel.k + 1))
+        return (0, 1)
 
     def allowed_values(self) -> tuple[int, ...]:
         """The plaintexts one ciphertext may encrypt (blank first).
@@ -271,31 +408,35 @@ class Manifest:
     # -- serialisation ---------------------------------------------------------------------
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "version": self.version,
-            "round_id": self.round_id,
-            "body": self.body,
-            "title": self.title,
-            "kind": self.kind.value,
-            "rule": {"id": self.rule_id, "version": self.rule_version},
-            "officials": [
-                {"id": o.id, "name": o.name, "post": o.post, "order": o.order}
-                for o in self.officials
-            ],
-            "exempt": [
-                {"id": e.id, "name": e.name, "post": e.post, "reason": e.reason}
-                for e in self.exempt
-            ],
-            "summoned": self.summoned,
-            "members": self.members,
-            "committee": {
-                "threshold": self.threshold,
-                "members": [{"index": m.index, "name": m.name} for m in self.committee],
-            },
-            "weight_base": self.weight_base,
-            "revote": self.revote.value,
-            "date": self.date,
-        } | ({} if self.encoding is Encoding.PACKED else {"encoding": self.encoding.value})
+        return (
+            {
+                "version": self.version,
+                "round_id": self.round_id,
+                "body": self.body,
+                "title": self.title,
+                "kind": self.kind.value,
+                "rule": {"id": self.rule_id, "version": self.rule_version},
+                "officials": [
+                    {"id": o.id, "name": o.name, "post": o.post, "order": o.order}
+                    for o in self.officials
+                ],
+                "exempt": [
+                    {"id": e.id, "name": e.name, "post": e.post, "reason": e.reason}
+                    for e in self.exempt
+                ],
+                "summoned": self.summoned,
+                "members": self.members,
+                "committee": {
+                    "threshold": self.threshold,
+                    "members": [{"index": m.index, "name": m.name} for m in self.committee],
+                },
+                "weight_base": self.weight_base,
+                "revote": self.revote.value,
+                "date": self.date,
+            }
+            | ({} if self.encoding is Encoding.PACKED else {"encoding": self.encoding.value})
+            | ({} if self.personnel is None else {"personnel": self.personnel.to_json()})
+        )
 
     @classmethod
     def from_json(cls, data: Any, *, where: str = "manifest") -> Manifest:
@@ -348,6 +489,9 @@ class Manifest:
                     if "encoding" in d
                     else Encoding.PACKED
                 ),
+                personnel=(
+                    _personnel(d["personnel"], f"{where}.personnel") if "personnel" in d else None
+                ),
             )
         except KeyError as exc:
             raise InputError(f"missing field {exc.args[0]!r}", where=where) from exc
@@ -363,6 +507,26 @@ def election_fingerprint(manifest: Manifest, committee_public_key: bytes) -> byt
     if len(committee_public_key) != 32:
         raise InputError("the committee public key must be 32 bytes", where="fingerprint")
     return tagged_hash("tinnhiem/fingerprint/v1", manifest.canonical_bytes(), committee_public_key)
+
+
+def _personnel(data: Any, where: str) -> PersonnelStep:
+    d = _obj(data, where)
+    link = d["previous"]
+    previous = None
+    if link is not None:
+        ld = _obj(link, f"{where}.previous")
+        previous = StepLink(
+            round_id=_str(ld["round_id"], f"{where}.previous.round_id"),
+            step=_str(ld["step"], f"{where}.previous.step"),
+            head=_str(ld["head"], f"{where}.previous.head"),
+        )
+    return PersonnelStep(
+        step=_str(d["step"], f"{where}.step"),
+        k=_int(d["k"], f"{where}.k"),
+        post=_str(d["post"], f"{where}.post"),
+        list_source=_enum(ListSource, d["list_source"], f"{where}.list_source"),
+        previous=previous,
+    )
 
 
 def _enum(kind: Any, value: Any, where: str) -> Any:

@@ -7,9 +7,12 @@ confidence), each with a proof that it encrypts 0 or 1, and a last proof that th
 Each proof has its own binding, ``H("tinnhiem/level/v1", row binding, U32 j)`` with
 ``j`` = 1 … k for the levels and 0 for the sum, so no proof can stand for another.
 
+A personnel ballot's rows are per level too (``encoding.py``); a choose ballot's sum
+proof is over 0 … k (``Manifest.sum_allowed``), so it is ``128·(k+1)`` bytes.
+
 ``row_items`` turns a row into the ``(ciphertext, proof, binding)`` triples the batch
-verifier checks, all under the manifest's allowed values; ``seal_levels`` makes a
-per-level row.
+verifier checks: every level under (0, 1), the last (the sum) under ``sum_allowed``;
+``seal_levels`` makes a per-level row.
 """
 
 from __future__ import annotations
@@ -68,27 +71,37 @@ def row_items(
     if manifest.encoding is Encoding.PACKED:
         return [(ciphertext, proof, binding)]
     k = manifest.levels
-    if len(proof) != LEVEL_PROOF_BYTES * (k + 1):
+    sum_bytes = 128 * len(manifest.sum_allowed())
+    if len(proof) != LEVEL_PROOF_BYTES * k + sum_bytes:
         raise RowMalformed(
-            f"the row's proof is {len(proof)} bytes, not {LEVEL_PROOF_BYTES * (k + 1)}"
+            f"the row's proof is {len(proof)} bytes, not {LEVEL_PROOF_BYTES * k + sum_bytes}"
         )
     try:
         total = Ciphertext.sum_encoded(pieces).to_bytes()
     except CryptoError as exc:
         raise RowMalformed(f"a level ciphertext does not decode: {exc}") from exc
-    proofs = [proof[i : i + LEVEL_PROOF_BYTES] for i in range(0, len(proof), LEVEL_PROOF_BYTES)]
+    proofs = [
+        proof[i : i + LEVEL_PROOF_BYTES] for i in range(0, LEVEL_PROOF_BYTES * k, LEVEL_PROOF_BYTES)
+    ]
     items = [(pieces[j], proofs[j], level_binding(binding, j + 1)) for j in range(k)]
-    items.append((total, proofs[k], level_binding(binding, 0)))
+    items.append((total, proof[LEVEL_PROOF_BYTES * k :], level_binding(binding, 0)))
     return items
 
 
 def seal_levels(
-    ctx: Context, public_key: Point, bits: Sequence[int], binding: bytes
+    ctx: Context,
+    public_key: Point,
+    bits: Sequence[int],
+    binding: bytes,
+    sum_allowed: Sequence[int] = (0, 1),
 ) -> tuple[bytes, bytes, list[Scalar]]:
-    """Encrypt one 0/1 ciphertext per level (``bits``, at most one 1), prove each and their
-    sum; returns the row's ciphertext bytes, proof bytes and the level nonces."""
-    if any(b not in (0, 1) for b in bits) or sum(bits) > 1:
-        raise InputError("a row marks at most one level", where="ballot row")
+    """Encrypt one 0/1 ciphertext per level (``bits``; their sum in ``sum_allowed``: at
+    most one 1, or at most k on a choose row), prove each and their sum; returns the row's
+    ciphertext bytes, proof bytes and the level nonces."""
+    if any(b not in (0, 1) for b in bits) or sum(bits) not in sum_allowed:
+        raise InputError(
+            f"a row marks at most {max(sum_allowed)} of its levels", where="ballot row"
+        )
     cts: list[Ciphertext] = []
     nonces: list[Scalar] = []
     proofs: list[bytes] = []
@@ -106,7 +119,13 @@ def seal_levels(
         nonce_sum = nonce_sum + n
     proofs.append(
         prove_in_set(
-            ctx, public_key, total, sum(bits), nonce_sum, (0, 1), binding=level_binding(binding, 0)
+            ctx,
+            public_key,
+            total,
+            sum(bits),
+            nonce_sum,
+            tuple(sum_allowed),
+            binding=level_binding(binding, 0),
         ).to_bytes()
     )
     return b"".join(c.to_bytes() for c in cts), b"".join(proofs), nonces

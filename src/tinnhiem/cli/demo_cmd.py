@@ -27,7 +27,7 @@ from tinnhiem.errors import InputError, TinnhiemError
 from tinnhiem.poll.demo import BODIES, DemoConfig, DemoRun, run_demo
 from tinnhiem.record import RecordInvalid, open_record, write_record
 from tinnhiem.rules import format_number, format_percent_vi
-from tinnhiem.tally import OfficialResult, load_rule_source
+from tinnhiem.tally import OfficialResult, RuleSource, load_rule_source
 
 __all__ = ["register", "results_table"]
 
@@ -70,6 +70,7 @@ def results_table(run: DemoRun) -> Table:
         table.add_column("%", justify="right")
     table.add_column("Trống", justify="right")
     table.add_column("Mức / Band", no_wrap=True)
+    assert isinstance(election.rule, RuleSource)
     symbol = election.rule.rule.measure_symbol
     for r in election.results():
         pct = r.percentages
@@ -87,6 +88,7 @@ def _print_consequences(console: Console, run: DemoRun) -> None:
     console.print(f"\n[bold]Hệ quả theo quy định {run.election.rule.id} / consequences[/]")
     if not flagged:
         console.print("  Không ai thuộc mức phải xử lý / nobody falls in a band.")
+    assert isinstance(run.election.rule, RuleSource)
     rule = run.election.rule.rule
     for r in flagged:
         band = r.outcome.band

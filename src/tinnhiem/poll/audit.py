@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tinnhiem.ballots import Ballot, Encoding, Manifest, Mark, mark_value
-from tinnhiem.ballots.encoding import level_bits
+from tinnhiem.ballots import Ballot, Encoding, Manifest, Mark, RoundKind, mark_value
+from tinnhiem.ballots.encoding import choice_bits, level_bits
 from tinnhiem.crypto import CryptoError, Point, Scalar, encrypt_with_nonce
 from tinnhiem.errors import InputError
 from tinnhiem.poll.errors import StepRefused
@@ -52,6 +52,24 @@ def check_audit(
         if not isinstance(revealed, Mapping) or revealed.get("official") != row.official_id:
             raise StepRefused("bad_reveal", f"expected official {row.official_id!r}", where=where)
         try:
+            if manifest.kind is RoundKind.CHOOSE_AT_MOST:
+                # the names marked, and one nonce per candidate
+                chosen = revealed.get("chosen")
+                if not isinstance(chosen, list) or not all(isinstance(c, str) for c in chosen):
+                    raise InputError("'chosen' lists the names marked", where=where)
+                nonces = revealed.get("nonces")
+                bits = choice_bits(manifest, chosen)
+                if not isinstance(nonces, list) or len(nonces) != len(bits):
+                    raise InputError(
+                        f"one nonce per candidate ({len(bits)}) is needed", where=where
+                    )
+                data = b"".join(
+                    encrypt_with_nonce(public_key, bit, Scalar.from_hex(str(n))).to_bytes()
+                    for bit, n in zip(bits, nonces, strict=True)
+                )
+                shown = ",".join(chosen) or Mark.BLANK.value
+                out.append(AuditRow(row.official_id, shown, data == row.ciphertext))
+                continue
             mark = Mark(str(revealed.get("mark")))
             if manifest.encoding is Encoding.PER_LEVEL:
                 # one nonce per level: each level's 0/1 re-encrypted

@@ -48,10 +48,13 @@ from tinnhiem.poll.store import CeremonyPost, PollStore
 from tinnhiem.record.model import ElectionRecord, RecordedBallot, payload_hash, roster_fingerprint
 from tinnhiem.tally import (
     OfficialResult,
+    ProcedureText,
     RuleSource,
     aggregate,
+    check_round_step,
     compute_results,
     decrypt_sums,
+    step_result,
     verify_head_signature,
 )
 
@@ -125,7 +128,7 @@ class _Arrival:
 
 #: What never changes once the committee key is fixed: the manifest (no restart after it),
 #: the rule text, the key and the fingerprint; and, once open, the credentials.
-_FIXED_WHEN_KEYED = frozenset({"manifest", "rule", "key", "fingerprint"})
+_FIXED_WHEN_KEYED = frozenset({"manifest", "rule", "procedure", "key", "fingerprint"})
 _FIXED_WHEN_OPEN = frozenset({"credentials", "credentials_set"})
 
 
@@ -202,10 +205,24 @@ class PollEngine:
         """The rule text frozen with the manifest (not the rule file as it reads today)."""
 
         def make() -> RuleSource:
+            if self.manifest.kind.personnel:
+                raise PollStateError(
+                    "kind", "a personnel round's rule is its procedure (engine.procedure)"
+                )
             frozen = self._section("manifest")["rule"]
             return RuleSource.from_text(frozen["text"], where="manifest.rule")
 
         return self._fixed("rule", make)  # type: ignore[no-any-return]
+
+    @cached_property
+    def procedure(self) -> ProcedureText:
+        """A personnel round's procedure text, frozen with the manifest."""
+
+        def make() -> ProcedureText:
+            frozen = self._section("manifest")["rule"]
+            return ProcedureText.from_text(frozen["text"], where="manifest.rule")
+
+        return self._fixed("procedure", make)  # type: ignore[no-any-return]
 
     @cached_property
     def key(self) -> CommitteeKey:
@@ -260,6 +277,10 @@ class PollEngine:
         accepted = self.store.ballots()
         return [accepted[i] for i in counted_indices(a.ballot.credential for a in accepted)]
 
+    def step_result(self) -> dict[str, Any]:
+        """A personnel round's result as posted (its step's decision and clauses)."""
+        return dict(self._section("results"))
+
     def results(self) -> list[OfficialResult]:
         """The results as posted, re-read with the frozen manifest and rule."""
         decryption = self._section("decryption")
@@ -289,8 +310,9 @@ class PollEngine:
 
     # -- 1. freezing the round ---------------------------------------------------------------
 
-    def freeze(self, manifest: Manifest, rule: RuleSource) -> None:
-        """Post the manifest with its rule text: from now on the round is what it says."""
+    def freeze(self, manifest: Manifest, rule: RuleSource | ProcedureText) -> None:
+        """Post the manifest with its rule text (a personnel round: its procedure file's):
+        from now on the round is what it says."""
         self._need(Phase.NEW, step="freeze")
         if rule.id != manifest.rule_id:
             raise InputError(
@@ -301,7 +323,14 @@ class PollEngine:
                 "the manifest's rule_version is not this rule text's digest",
                 where="manifest.rule.version",
             )
-        if rule.rule.kind.value != manifest.kind.value:
+        if isinstance(rule, ProcedureText) or manifest.kind.personnel:
+            if not isinstance(rule, ProcedureText):
+                raise InputError(
+                    f"a {manifest.kind.value} round is decided by a procedure file",
+                    where="manifest.kind",
+                )
+            check_round_step(manifest, rule.procedure)
+        elif rule.rule.kind.value != manifest.kind.value:
             raise InputError(
                 f"rule {rule.id} governs a {rule.rule.kind.value}, the round is a "
                 f"{manifest.kind.value}",
@@ -537,6 +566,18 @@ class PollEngine:
                 "sums": list(sums),
             },
         )
+        if self.manifest.kind.personnel:
+            self._post(
+                "results",
+                step_result(
+                    self.manifest,
+                    self.procedure.procedure,
+                    sums,
+                    present=len(self.credentials),
+                    returned=counted,
+                ),
+            )
+            return
         results = compute_results(
             self.manifest, self.rule.rule, sums, issued=len(self.credentials), returned=counted
         )
@@ -613,12 +654,17 @@ class PollEngine:
             close=dict(self._section("close")),
             aggregates=tuple(bytes.fromhex(a) for a in self._section("aggregates")),
             decryption=dict(self._section("decryption")),
-            results=list(self._section("results")),
+            results=_results_copy(self._section("results")),
             board=tuple(entries),
             head=entries[-1].hash,
             restarts=restarts,
             signatures=tuple(self.signatures()),
         )
+
+
+def _results_copy(results: Any) -> list[dict[str, Any]] | dict[str, Any]:
+    """The posted results: rows per official, or a personnel round's step result."""
+    return dict(results) if isinstance(results, dict) else list(results)
 
 
 def _manifest_section(manifest: Manifest, rule: dict[str, str]) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from tinnhiem.poll.engine import Phase, PollEngine
 from tinnhiem.poll.errors import PollStateError
 from tinnhiem.poll.store import MemoryStore, PollStore
 from tinnhiem.record.model import ElectionRecord
-from tinnhiem.tally import OfficialResult, RuleSource, sign_head
+from tinnhiem.tally import OfficialResult, ProcedureText, RuleSource, sign_head
 
 __all__ = ["Election", "MemberSecrets", "Trustees", "run_key_ceremony"]
 
@@ -100,7 +100,10 @@ class Election:
     """Drives one round in memory; every public step goes through ``engine``."""
 
     def __init__(
-        self, manifest: Manifest, rule: RuleSource, store: PollStore | None = None
+        self,
+        manifest: Manifest,
+        rule: RuleSource | ProcedureText,
+        store: PollStore | None = None,
     ) -> None:
         self.engine = PollEngine(store if store is not None else MemoryStore())
         self.engine.freeze(manifest, rule)

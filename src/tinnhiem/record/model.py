@@ -98,6 +98,13 @@ def check_format(data: Any, name: str) -> None:
         )
 
 
+def _results(data: Any) -> list[dict[str, Any]] | dict[str, Any]:
+    """The rows of a confidence round, or a personnel round's step result (an object)."""
+    if isinstance(data, dict):
+        return dict(data)
+    return [dict(as_obj(r, f"results[{i}]")) for i, r in enumerate(as_list(data, "results"))]
+
+
 def _restart(data: Any, where: str) -> dict[str, Any]:
     d = as_obj(data, where)
     return {
@@ -124,7 +131,9 @@ class ElectionRecord:
     close: dict[str, Any]
     aggregates: tuple[bytes, ...]
     decryption: dict[str, Any]
-    results: list[dict[str, Any]]
+    #: One row per official (a confidence round), or a personnel round's step result
+    #: (§3.13): the step's counts, its decision and the clauses that decided it.
+    results: list[dict[str, Any]] | dict[str, Any]
     board: tuple[BoardEntry, ...]
     head: bytes
     #: Key ceremonies abandoned after complaints, in order: each ``{"manifest": the
@@ -234,10 +243,7 @@ class ElectionRecord:
                     for i, a in enumerate(as_list(d["aggregates"], "aggregates"))
                 ),
                 decryption=dict(as_obj(d["decryption"], "decryption")),
-                results=[
-                    dict(as_obj(r, f"results[{i}]"))
-                    for i, r in enumerate(as_list(d["results"], "results"))
-                ],
+                results=_results(d["results"]),
                 board=tuple(
                     BoardEntry.from_json(e, where=f"board.entries[{i}]")
                     for i, e in enumerate(as_list(board.get("entries"), "board.entries"))

@@ -43,10 +43,13 @@ from tinnhiem.record.runner import Pending, Runner, make_runner
 from tinnhiem.record.stream import BallotRef, BallotSource, MemorySource
 from tinnhiem.tally import (
     EmptySumError,
+    ProcedureText,
     RuleSource,
     check_empty_sums,
+    check_round_step,
     compute_results,
     rule_digest,
+    step_result,
     verify_ceremony_json,
     verify_head_signature,
 )
@@ -140,7 +143,7 @@ def verify_record(
 # -- the steps, in order ------------------------------------------------------------------
 
 
-def _check_rule(record: ElectionRecord) -> RuleSource:
+def _check_rule(record: ElectionRecord) -> RuleSource | ProcedureText:
     m = record.manifest
     if record.rule["id"] != m.rule_id:
         raise _fail(
@@ -158,6 +161,8 @@ def _check_rule(record: ElectionRecord) -> RuleSource:
             "manifest.rule.version",
             f"the manifest names rule version {m.rule_version}, the record carries {digest}",
         )
+    if m.kind.personnel:
+        return _check_procedure(record)
     try:
         source = RuleSource.from_text(record.rule["text"], where="rule.text")
     except InputError as exc:
@@ -170,6 +175,20 @@ def _check_rule(record: ElectionRecord) -> RuleSource:
             "manifest.kind",
             f"rule {source.id} governs a {source.rule.kind.value}, the round is a {m.kind.value}",
         )
+    return source
+
+
+def _check_procedure(record: ElectionRecord) -> ProcedureText:
+    """A personnel round's rule is its procedure file: it parses, and the round is the step
+    it names (its ballot kind, its k, the link to the previous step)."""
+    try:
+        source = ProcedureText.from_text(record.rule["text"], where="rule.text")
+    except InputError as exc:
+        raise _fail("rule", "rule.text", str(exc)) from exc
+    try:
+        check_round_step(record.manifest, source.procedure)
+    except InputError as exc:
+        raise _fail("rule", exc.where or "manifest.personnel", str(exc)) from exc
     return source
 
 
@@ -584,9 +603,41 @@ def _check_empty_decryption(
     return [0] * columns
 
 
-def _check_results(
-    record: ElectionRecord, rule: RuleSource, sums: list[int], returned: int
+def _check_step_result(
+    record: ElectionRecord, source: ProcedureText, sums: list[int], returned: int
 ) -> None:
+    """A personnel round: the step's counts, shares, decision and clauses, recomputed."""
+    m = record.manifest
+    try:
+        want = step_result(
+            m, source.procedure, sums, present=len(record.credentials), returned=returned
+        )
+    except InputError as exc:
+        raise _fail("results", "decryption.sums", f"the step cannot be decided: {exc}") from exc
+    got = record.results
+    if not isinstance(got, dict):
+        raise _fail("results", "results", "a personnel round's result is one object")
+    for name in sorted(set(got) | set(want)):
+        g, w = got.get(name), want.get(name)
+        if g == w:
+            continue
+        if isinstance(g, list) and isinstance(w, list) and len(g) == len(w):
+            for i, (gi, wi) in enumerate(zip(g, w, strict=True)):
+                if gi != wi:
+                    raise _fail(
+                        "results", f"results.{name}[{i}]", f"recorded {gi!r}, recomputed {wi!r}"
+                    )
+        raise _fail("results", f"results.{name}", f"recorded {g!r}, recomputed {w!r}")
+
+
+def _check_results(
+    record: ElectionRecord, rule: RuleSource | ProcedureText, sums: list[int], returned: int
+) -> None:
+    if isinstance(rule, ProcedureText):
+        _check_step_result(record, rule, sums, returned)
+        return
+    if not isinstance(record.results, list):
+        raise _fail("results", "results", "a confidence round's results are one row per official")
     m = record.manifest
     try:
         expected = [

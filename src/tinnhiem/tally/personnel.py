@@ -1,0 +1,226 @@
+"""The result of a personnel round (kết quả bỏ phiếu nhân sự): the step's counts from the
+decrypted column sums, and the decision of the procedure file (``decide_step``) with the
+clauses that decided it.
+
+A personnel round's rule is its procedure file (``appointment-*.toml``), carried in the
+record like a confidence rule: id, ``sha256:`` digest and text. ``step_result`` is the
+record's ``results`` section of such a round (docs/record-format.md §3.13): everything in
+it is recomputed by the verifier from the sums and the procedure text, exactly.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from tinnhiem.ballots import Manifest
+from tinnhiem.ballots.encoding import personnel_votes
+from tinnhiem.errors import InputError
+from tinnhiem.rules.appointment import (
+    BallotKind,
+    Procedure,
+    StepCounts,
+    StepDecision,
+    decide_step,
+)
+from tinnhiem.rules.appointment_loader import (
+    builtin_procedure_ids,
+    load_procedure,
+    parse_procedure,
+)
+from tinnhiem.rules.errors import RuleError
+from tinnhiem.rules.model import Citation
+from tinnhiem.rules.percent import format_percent
+from tinnhiem.tally.rule_source import rule_digest
+
+__all__ = [
+    "NOT_CONFIRMED",
+    "ProcedureText",
+    "check_round_step",
+    "cite_text",
+    "load_procedure_text",
+    "result_json",
+    "step_counts",
+    "step_decision",
+    "step_result",
+]
+
+#: How a clause not checked against its text is shown beside every result that cites it.
+NOT_CONFIRMED = "chưa đối chiếu được văn bản / not confirmed against the text"
+
+
+def cite_text(cite: Citation) -> str:
+    """The clause as printed beside a result: its label, its quote when one was read, and
+    the not-confirmed mark when it was not checked against the text."""
+    text = cite.label
+    if cite.quote:
+        text += f": “{cite.quote}”"
+    return text if cite.verified else f"{text} [{NOT_CONFIRMED}]"
+
+
+@dataclass(frozen=True)
+class ProcedureText:
+    """A procedure with the exact text of its file (carried in the record as its rule)."""
+
+    procedure: Procedure
+    text: str
+
+    @property
+    def id(self) -> str:
+        return self.procedure.id
+
+    @property
+    def digest(self) -> str:
+        return rule_digest(self.text)
+
+    @classmethod
+    def from_text(cls, text: str, *, where: str = "rule") -> ProcedureText:
+        """Parse an embedded procedure text (``InputError`` naming ``where``)."""
+        try:
+            data = tomllib.loads(text.removeprefix("\ufeff"))
+            return cls(parse_procedure(data, where), text)
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(f"the procedure text is not TOML: {exc}", where=where) from exc
+        except RuleError as exc:
+            raise InputError(f"not a valid procedure: {exc}", where=where) from exc
+
+
+def load_procedure_text(id_or_path: str | Path) -> ProcedureText:
+    """A built-in procedure by id or a procedure file, with its text."""
+    proc = load_procedure(id_or_path)
+    name = str(id_or_path)
+    if proc.path is None and name in builtin_procedure_ids():
+        entry = resources.files("tinnhiem.rules").joinpath("data", f"{name}.toml")
+        text = entry.read_text(encoding="utf-8")
+    else:
+        path = proc.path if proc.path is not None else Path(name)
+        text = path.read_text(encoding="utf-8-sig")
+    return ProcedureText(proc, text)
+
+
+def check_round_step(manifest: Manifest, proc: Procedure, *, where: str = "manifest") -> None:
+    """The round is the step it names: the procedure's id, the step's ballot kind, its k."""
+    p = manifest.personnel
+    if p is None or not manifest.kind.personnel:
+        raise InputError(f"a {manifest.kind.value} round is not a personnel vote", where=where)
+    if proc.id != manifest.rule_id:
+        raise InputError(f"the manifest names {manifest.rule_id}, not {proc.id}", where=where)
+    step = proc.step(p.step)
+    if step.ballot.value != manifest.kind.value:
+        raise InputError(
+            f"step {step.id} takes a {step.ballot.value} ballot, the round is a "
+            f"{manifest.kind.value}",
+            where=f"{where}.kind",
+        )
+    k = min(step.k, len(manifest.officials)) if step.ballot is BallotKind.CHOOSE_AT_MOST else 1
+    if p.k != k:
+        raise InputError(
+            f"step {step.id} lets a ballot mark at most {k} names, the manifest says {p.k}",
+            where=f"{where}.personnel.k",
+        )
+    first = step.candidates_from is None
+    if first and p.previous is not None:
+        raise InputError(
+            f"step {step.id} takes the eligible list, not a previous step's",
+            where=f"{where}.personnel.previous",
+        )
+    if not first and (p.previous is None or p.previous.step != step.candidates_from):
+        raise InputError(
+            f"step {step.id} takes its list from step {step.candidates_from}: the manifest "
+            "must link that step's record",
+            where=f"{where}.personnel.previous",
+        )
+
+
+def step_counts(
+    manifest: Manifest, sums: Sequence[int], *, present: int, returned: int
+) -> StepCounts:
+    """The step's counts: everyone summoned, the voters present (credentials issued), the
+    ballots counted (every ballot is valid: its proofs were checked) and the votes."""
+    return StepCounts(
+        summoned=manifest.summoned,
+        present=present,
+        returned=returned,
+        invalid=0,
+        votes=personnel_votes(manifest, sums, returned),
+    )
+
+
+def step_decision(proc: Procedure, manifest: Manifest, counts: StepCounts) -> StepDecision:
+    """``decide_step`` for the round's step over its candidates."""
+    assert manifest.personnel is not None
+    return decide_step(proc, manifest.personnel.step, counts, candidates=manifest.official_ids)
+
+
+def step_result(
+    manifest: Manifest, proc: Procedure, sums: Sequence[int], *, present: int, returned: int
+) -> dict[str, Any]:
+    """The record's ``results`` section of a personnel round (record-format §3.13)."""
+    check_round_step(manifest, proc)
+    counts = step_counts(manifest, sums, present=present, returned=returned)
+    decision = step_decision(proc, manifest, counts)
+    return result_json(proc, manifest, counts, decision)
+
+
+def result_json(
+    proc: Procedure, manifest: Manifest, counts: StepCounts, decision: StepDecision
+) -> dict[str, Any]:
+    """A decided step as JSON: the counts, each candidate's exact share, the outcome, and
+    every clause that decided it (citation key and whether it was checked)."""
+    assert manifest.personnel is not None
+    step = proc.step(decision.step_id)
+    candidates = []
+    for r in decision.results:
+        raw = counts.votes.get(r.name, 0)
+        blank = None
+        if isinstance(raw, Mapping):
+            blank = counts.valid - int(raw.get("agree", 0)) - int(raw.get("disagree", 0))
+        candidates.append(
+            {
+                "id": r.name,
+                "votes": r.votes,
+                "disagree": r.disagree,
+                "blank": blank,
+                "share": f"{r.share.numerator}/{r.share.denominator}",
+                "percentage": format_percent(r.share),
+                "reached": r.reached,
+                "at_threshold": r.exactly_at_threshold,
+            }
+        )
+    return {
+        "procedure": proc.id,
+        "step": step.id,
+        "number": step.number,
+        "kind": manifest.kind.value,
+        "summoned": counts.summoned,
+        "present": counts.present,
+        "returned": counts.returned,
+        "invalid": counts.invalid,
+        "valid": counts.valid,
+        "base": decision.base,
+        "base_kind": decision.base_kind.value,
+        "candidates": candidates,
+        "status": decision.status.value,
+        "selected": list(decision.selected),
+        "advancing": list(decision.advancing),
+        "concerned": list(decision.concerned),
+        "next_step": decision.next_step,
+        "action": None if decision.action is None else decision.action.value,
+        "pending": decision.pending,
+        "previous_step": decision.previous_step,
+        "announce_at_meeting": step.announce_at_meeting,
+        "reasons": [
+            {
+                "code": r.code,
+                "text_vi": r.text_vi,
+                "text_en": r.text_en,
+                "cite": r.cite.key,
+                "verified": r.cite.verified,
+            }
+            for r in decision.reasons
+        ],
+    }
