@@ -115,6 +115,20 @@ def test_present_members_sign_the_head_through_the_api(
     def signature(index: int) -> str:
         return sign_head(fingerprint, shares[index], head).hex()
 
+    # The same in English: the step on the committee page, the results page's warning, the
+    # page script's messages, a refusal.
+    client.post("/i18n/setlang/", {"language": "en"})
+    client.force_login(seats[1])
+    page = client.get(f"/rounds/{round_.pk}/committee/").content.decode()
+    assert "Sign the final board head" in page and "The election record lacks signatures" in page
+    assert "waiting for member(s) %(members)s" in page  # the script's message, in English
+    refused = _post(client, url, {"signature": signature(3)})
+    assert "must be made with your own key share" in refused.json()["detail"]
+    client.force_login(org_actor.user)
+    page = client.get(f"/rounds/{round_.pk}/results/").content.decode()
+    assert "The record is not complete: waiting for 1." in page
+    client.post("/i18n/setlang/", {"language": "vi"})
+
     # Refusals, each with its message; nothing stored.
     client.force_login(seats[2])  # did not decrypt
     absent = _post(client, url, {"signature": signature(2)})
