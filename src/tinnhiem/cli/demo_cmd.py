@@ -11,6 +11,7 @@ record, verifies it from the file, and prints the results and the time of each p
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -25,9 +26,19 @@ from tinnhiem.ballots import RoundKind, default_workers
 from tinnhiem.cli.verify_cmd import run_verification
 from tinnhiem.errors import InputError, TinnhiemError
 from tinnhiem.poll.demo import BODIES, DemoConfig, DemoRun, run_demo
-from tinnhiem.record import RecordInvalid, open_record, write_record
+from tinnhiem.poll.personnel import run_demo_steps
+from tinnhiem.record import ElectionRecord, RecordInvalid, open_record, read_record, write_record
+from tinnhiem.record.link import verify_link
 from tinnhiem.rules import format_number, format_percent_vi
-from tinnhiem.tally import OfficialResult, RuleSource, load_rule_source
+from tinnhiem.rules.percent import format_date_vi
+from tinnhiem.tally import (
+    OfficialResult,
+    ProcedureText,
+    RuleSource,
+    cite_text,
+    load_procedure_text,
+    load_rule_source,
+)
 
 __all__ = ["register", "results_table"]
 
@@ -116,6 +127,15 @@ def _print_consequences(console: Console, run: DemoRun) -> None:
 
 
 def demo(
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind",
+            help="poll: một vòng lấy phiếu tín nhiệm / a confidence poll; appointment: quy "
+            "trình bổ nhiệm và bổ nhiệm lại (mỗi bước một hồ sơ trong --out) / a whole "
+            "appointment and a reappointment, one record per step in the --out folder.",
+        ),
+    ] = "poll",
     body: Annotated[
         str,
         typer.Option(
@@ -147,6 +167,13 @@ def demo(
         console = Console(width=150)  # a file or a pipe: keep the table's rows on one line
     err = Console(stderr=True)
     n = workers or default_workers()
+    if kind == "appointment":
+        folder = Path("out/appointment") if out == Path("out/demo-record.json") else out
+        run_appointment_demo(folder, console, err, workers=n)
+        return
+    if kind != "poll":
+        err.print(f"[bold red]Lỗi / error[/]: --kind is poll or appointment, not {kind!r}")
+        raise typer.Exit(2)
     try:
         if body not in BODIES:
             raise InputError(f"unknown body {body!r}; use {', '.join(BODIES)}", where="--body")
@@ -208,6 +235,108 @@ def demo(
         highlight=False,
     )
     console.print(f"Kiểm chứng lại / verify again: tinnhiem verify {path}", highlight=False)
+
+
+def step_table(record: ElectionRecord) -> Table:
+    """A personnel step's minutes as a table: each candidate's count and exact share."""
+    m = record.manifest
+    r = record.results
+    assert isinstance(r, dict) and m.personnel is not None
+    agree = m.kind is RoundKind.AGREE_DISAGREE
+    day = _date_vi(m.date)
+    table = Table(title=f"{m.title}\n{m.body}{', ' + day if day else ''}")
+    table.add_column("STT", justify="right")
+    table.add_column("Họ và tên / Name", no_wrap=True)
+    table.add_column("Chức vụ / Post", no_wrap=True)
+    table.add_column("Đồng ý / agree" if agree else "Số phiếu / votes", justify="right")
+    table.add_column(f"% / {r['base']}", justify="right")
+    if agree:
+        table.add_column("Không đồng ý / disagree", justify="right")
+        table.add_column("Trống / blank", justify="right")
+    table.add_column("Đạt ngưỡng / reached")
+    for o, c in zip(m.officials, r["candidates"], strict=True):
+        cells = [str(o.order), o.name, o.post, str(c["votes"]), c["percentage"].replace(".", ",")]
+        if agree:
+            cells += [str(c["disagree"]), str(c["blank"])]
+        cells.append(
+            "có / yes" if c["reached"] else ("đúng ngưỡng / exactly" if c["at_threshold"] else "—")
+        )
+        table.add_row(*cells)
+    return table
+
+
+def _date_vi(iso: str) -> str:
+    try:
+        return format_date_vi(dt.date.fromisoformat(iso))
+    except ValueError:
+        return iso
+
+
+def print_step_decision(console: Console, record: ElectionRecord, proc: ProcedureText) -> None:
+    """The step's outcome, who goes on, and every clause that decided it (marked when it
+    was not confirmed against the text)."""
+    r = record.results
+    assert isinstance(r, dict)
+    names = {o.id: o.name for o in record.manifest.officials}
+    cites = {c.key: c for c in proc.procedure.citations}
+    on = ", ".join(names.get(c, c) for c in r["advancing"]) or "—"
+    console.print(
+        f"  Kết quả / outcome: [bold]{r['status']}[/]; vào bước sau / goes on: {on}"
+        + (f" → {r['next_step']}" if r["next_step"] else ""),
+        highlight=False,
+    )
+    if r["pending"]:
+        console.print(
+            "  [bold yellow]Cần người có thẩm quyền quyết định / a person must decide[/]: "
+            + ", ".join(names.get(c, c) for c in r["concerned"]),
+            highlight=False,
+        )
+    if not r["announce_at_meeting"]:
+        console.print(
+            "  Kết quả không công bố tại hội nghị / not announced at the meeting", highlight=False
+        )
+    for reason in r["reasons"]:
+        cite = cites.get(reason["cite"])
+        where = cite_text(cite) if cite is not None else reason["cite"]
+        console.print(f"   • {reason['text_vi']}", highlight=False, markup=False)
+        console.print(f"     ↳ {where}", highlight=False, markup=False, style="dim")
+    src = proc.procedure.source
+    if src.superseded_by:
+        console.print(
+            f"  [yellow]Văn bản đã được thay thế / superseded[/]: {src.superseded_by}",
+            highlight=False,
+        )
+
+
+def run_appointment_demo(folder: Path, console: Console, err: Console, *, workers: int) -> None:
+    """``tinnhiem demo --kind appointment``: every step's round, record, check and minutes."""
+    try:
+        steps = run_demo_steps()
+        folder.mkdir(parents=True, exist_ok=True)
+        paths: dict[str, Path] = {}
+        for demo_step, record in steps:
+            path = write_record(record, folder / f"{demo_step.name}.json")
+            proc = load_procedure_text(demo_step.procedure)
+            console.print(step_table(record))
+            print_step_decision(console, record, proc)
+            report = run_verification(open_record(path), workers=workers, console=err)
+            link = record.manifest.personnel.previous if record.manifest.personnel else None
+            line = f"  [green]Hồ sơ hợp lệ / verified[/]: {path} ({report.ballots} lá phiếu)"
+            command = f"tinnhiem verify {path}"
+            if link is not None:
+                before = paths[link.round_id]
+                verify_link(read_record(path), read_record(before))
+                line += f"; nối tiếp / follows {before.name} (đã kiểm tra / link checked)"
+                command += f" --previous {before}"
+            paths[record.manifest.round_id] = path
+            console.print(line, highlight=False)
+            console.print(f"  Kiểm chứng lại / verify again: {command}\n", highlight=False)
+    except RecordInvalid as exc:
+        err.print(f"[bold red]Hồ sơ không hợp lệ / the record does not verify[/]: {exc}")
+        raise typer.Exit(1) from exc
+    except TinnhiemError as exc:
+        err.print(f"[bold red]Lỗi / error[/]: {exc}", highlight=False)
+        raise typer.Exit(2) from exc
 
 
 def register(app: typer.Typer) -> None:

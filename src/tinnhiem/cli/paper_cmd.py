@@ -345,6 +345,8 @@ def _record_counts(path: Path, cast: int, kind: RoundKind) -> dict[str, LevelCou
     record = read_record(path)
     levels = levels_for(kind)
     out = {}
+    if not isinstance(record.results, list):
+        raise InputError(f"not a {kind.value} record (a personnel step)", where=str(path))
     for index, result in enumerate(record.results):
         counts = result.get("counts", {})
         if set(counts) != set(levels):

@@ -32,6 +32,8 @@ from tinnhiem.record import (
     open_record,
     verify_record,
 )
+from tinnhiem.record.link import verify_link
+from tinnhiem.record.model import ElectionRecord
 from tinnhiem.record.runner import Runner, make_runner
 from tinnhiem.record.stream import BallotSource
 from tinnhiem.rules.percent import format_number, format_percent_vi
@@ -69,6 +71,7 @@ STEP_LABELS = {
     "results": "Kết quả và hệ quả / counts and consequences",
     "signatures": "Chữ ký đầu chuỗi / the committee's head signatures",
     "schema": "Cấu trúc / structure (the schema)",
+    "previous": "Nối bước / the link to the previous step",
     "manifest": "Định nghĩa vòng / manifest",
 }
 
@@ -120,6 +123,14 @@ def verify(
             "(repeatable).",
         ),
     ] = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous",
+            help="Hồ sơ của bước trước / the record of the step this personnel round's list "
+            "came from: verified too, then the link (round, head, list) is checked.",
+        ),
+    ] = None,
     dask: Annotated[
         str | None,
         typer.Option(
@@ -153,6 +164,14 @@ def verify(
         runner = make_runner(n, dask)
         n = runner.workers
         report = run_verification(loaded, workers=n, console=err, runner=runner)
+        if previous is not None:
+            try:
+                before = open_record(previous)
+            except RecordUnreadable as exc:
+                err.print(f"[bold red]--previous[/]: {exc}", highlight=False)
+                raise typer.Exit(EXIT_UNREADABLE) from exc
+            run_verification(before, workers=n, console=err, runner=runner)
+            verify_link(loaded.header, before.header)
     except RecordInvalid as exc:
         _print_invalid(out, exc)
         raise typer.Exit(EXIT_INVALID) from exc
@@ -175,9 +194,34 @@ def verify(
         highlight=False,
     )
     out.print(f"  Đầu chuỗi bảng tin / board head: {loaded.header.head.hex()}", highlight=False)
+    _print_step(out, loaded.header, linked=previous is not None)
     missing = [code for code in tracker or [] if not _show_tracker(out, loaded, code)]
     if missing:
         raise typer.Exit(EXIT_TRACKER_NOT_FOUND)
+
+
+def _print_step(out: Console, header: ElectionRecord, *, linked: bool) -> None:
+    """A personnel round: its step's decision, and its link to the previous step."""
+    p = header.manifest.personnel
+    if p is None or not isinstance(header.results, dict):
+        return
+    r = header.results
+    out.print(
+        f"  Bước / step {p.step} ({header.manifest.rule_id}): {r['status']}; "
+        f"vào bước sau / advancing: {', '.join(r['advancing']) or '—'}",
+        highlight=False,
+    )
+    if p.previous is not None:
+        state = (
+            "đã kiểm tra / checked"
+            if linked
+            else "chưa kiểm tra: thêm --previous HỒ_SƠ / not checked: add --previous RECORD"
+        )
+        out.print(
+            f"  Nối tiếp bước / follows step {p.previous.step} ({p.previous.round_id}, "
+            f"{p.previous.head[:16]}…): {state}",
+            highlight=False,
+        )
 
 
 def _verify_paper(path: Path, out: Console, err: Console) -> None:

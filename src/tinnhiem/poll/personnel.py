@@ -29,9 +29,18 @@ from tinnhiem.errors import InputError
 from tinnhiem.poll.simulation import Election
 from tinnhiem.record.model import ElectionRecord
 from tinnhiem.rules.appointment import BallotKind
-from tinnhiem.tally import ProcedureText
+from tinnhiem.tally import ProcedureText, load_procedure_text
 
-__all__ = ["Candidate", "link_to", "next_candidates", "run_step", "step_manifest"]
+__all__ = [
+    "DEMO_STEPS",
+    "Candidate",
+    "DemoStep",
+    "link_to",
+    "next_candidates",
+    "run_demo_steps",
+    "run_step",
+    "step_manifest",
+]
 
 
 @dataclass(frozen=True)
@@ -144,3 +153,96 @@ def run_step(
     members = decrypting if decrypting is not None else range(1, manifest.threshold + 1)
     election.decrypt(members)
     return election
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    """One step of the demonstration: its procedure, step, list and votes."""
+
+    name: str  # the record's file name, without .json
+    procedure: str
+    step: str
+    summoned: int
+    ballots: tuple[Mapping[str, Mark], ...]
+
+
+def _choose(counts: Mapping[str, int], blank: int) -> tuple[Mapping[str, Mark], ...]:
+    out: list[Mapping[str, Mark]] = []
+    for c, n in counts.items():
+        out += [{c: Mark.CHOSEN}] * n
+    return tuple(out + [{}] * blank)
+
+
+def _agree(person: str, agree: int, disagree: int, blank: int) -> tuple[Mapping[str, Mark], ...]:
+    return tuple(
+        [{person: Mark.AGREE}] * agree + [{person: Mark.DISAGREE}] * disagree + [{}] * blank
+    )
+
+
+APPOINTMENT = "appointment-qd80-2022"
+REAPPOINTMENT = "appointment-reappointment-qd80-2022"
+
+#: The planning list (danh sách quy hoạch) of the demonstration body.
+DEMO_PLANNING = (
+    Candidate("nva", "Nguyễn Văn An", "Phó Giám đốc Sở"),
+    Candidate("ttb", "Trần Thị Bình", "Trưởng phòng Tổ chức cán bộ"),
+    Candidate("lvc", "Lê Văn Chí", "Chánh Văn phòng Sở"),
+)
+DEMO_REAPPOINTED = Candidate("ptd", "Phạm Thị Dung", "Phó Giám đốc Sở (hết nhiệm kỳ)")
+DEMO_COMMITTEE = ("Hoàng Minh Đức", "Vũ Thị Hạnh", "Đặng Quốc Khánh")
+
+#: A whole appointment (steps 2 to 5: at step 2 nobody passes 50%, the two highest go on),
+#: then a reappointment (the key cadres' confidence, the collective's vote).
+DEMO_STEPS = (
+    DemoStep("1-appointment-b2-introduce", APPOINTMENT, "b2-introduce", 15,
+             _choose({"nva": 7, "ttb": 5, "lvc": 2}, 1)),
+    DemoStep("2-appointment-b3-leadership", APPOINTMENT, "b3-leadership", 7,
+             _choose({"nva": 5, "ttb": 2}, 0)),
+    DemoStep("3-appointment-b4-key-cadres", APPOINTMENT, "b4-key-cadres", 25,
+             _agree("nva", 19, 3, 2)),
+    DemoStep("4-appointment-b5-decide", APPOINTMENT, "b5-decide", 7, _agree("nva", 6, 1, 0)),
+    DemoStep("5-reappointment-b1-key-cadres", REAPPOINTMENT, "b1-key-cadres", 25,
+             _agree("ptd", 20, 4, 1)),
+    DemoStep("6-reappointment-b2-decide", REAPPOINTMENT, "b2-decide", 7, _agree("ptd", 5, 2, 0)),
+)  # fmt: skip
+
+
+def run_demo_steps(
+    *, body: str = "Sở Tư pháp tỉnh Ninh Bình", date: str = "2026-03-10"
+) -> list[tuple[DemoStep, ElectionRecord]]:
+    """Every step of ``DEMO_STEPS`` in order, each round's list taken from the record of
+    the step its procedure names (``candidates_from``); returns each step's record."""
+    done: dict[tuple[str, str], ElectionRecord] = {}
+    out: list[tuple[DemoStep, ElectionRecord]] = []
+    for i, demo in enumerate(DEMO_STEPS):
+        proc = load_procedure_text(demo.procedure)
+        step = proc.procedure.step(demo.step)
+        previous = None
+        if step.candidates_from is None:
+            first = DEMO_PLANNING if demo.procedure == APPOINTMENT else (DEMO_REAPPOINTED,)
+            candidates = list(first)
+            source = ListSource.PLANNING if demo.procedure == APPOINTMENT else ListSource.ENTERED
+        else:
+            previous = done[(demo.procedure, step.candidates_from)]
+            candidates = next_candidates(previous)
+            source = ListSource.PREVIOUS
+        post = "Giám đốc Sở" if demo.procedure == APPOINTMENT else "Phó Giám đốc Sở"
+        manifest = step_manifest(
+            proc,
+            demo.step,
+            candidates,
+            round_id=f"demo-{demo.name}",
+            body=body,
+            summoned=demo.summoned,
+            committee=DEMO_COMMITTEE,
+            threshold=2,
+            post=post,
+            list_source=source,
+            previous=previous,
+            date=date,
+        )
+        election = run_step(manifest, proc, demo.ballots, decrypting=(1, 3), seed=i)
+        record = election.record()
+        done[(demo.procedure, demo.step)] = record
+        out.append((demo, record))
+    return out

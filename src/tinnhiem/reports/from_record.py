@@ -62,6 +62,8 @@ def minutes_from_record(
     date = when or manifest.date
     if not date:
         raise InputError("the record has no date: give one (--date YYYY-MM-DD)", where="date")
+    if not isinstance(record.results, list):
+        raise InputError("a personnel step's minutes are not a confidence round's", where="results")
     by_id = {str(r.get("official")): (i, r) for i, r in enumerate(record.results)}
     officials, issued_returned = [], set()
     for official in manifest.officials:
