@@ -22,6 +22,7 @@ import time
 from tinnhiem import __version__
 from tinnhiem.ballots import (
     ArrivalLedger,
+    Ballot,
     CommitteeMember,
     Manifest,
     Mark,
@@ -33,19 +34,17 @@ from tinnhiem.ballots import (
     unpack,
     verify_ballots,
 )
-from tinnhiem.crypto import Context, CredentialKey
+from tinnhiem.crypto import Context, CredentialKey, Point
 from tinnhiem.tally import aggregate, committee_decrypt, load_rule_source, run_ceremony
 
 LEVELS = (Mark.HIGH, Mark.CONFIDENT, Mark.LOW)
 
 
-def measure(officials: int, voters: int) -> dict[str, str]:
+def _manifest(officials: int, voters: int) -> Manifest:
     n = int(os.environ.get("PEERS_COMMITTEE", "5"))
     t = int(os.environ.get("PEERS_THRESHOLD", "3"))
-    present = int(os.environ.get("PEERS_PRESENT", str(t)))
-    rng = random.Random(int(os.environ.get("PEERS_SEED", "1")))
     source = load_rule_source("qd96-2023")
-    manifest = Manifest(
+    return Manifest(
         round_id="peers",
         body="bench",
         title="bench",
@@ -58,6 +57,26 @@ def measure(officials: int, voters: int) -> dict[str, str]:
         threshold=t,
         weight_base=voters + 1,
     )
+
+
+def workload(officials: int, voters: int) -> tuple[Manifest, bytes, Point, list[Ballot]]:
+    """The peers' workload, sealed: the manifest, fingerprint, key and every voter's ballot
+    (for timing the verification alone)."""
+    manifest = _manifest(officials, voters)
+    rng = random.Random(int(os.environ.get("PEERS_SEED", "1")))
+    pk = run_ceremony(manifest).key.public_key
+    fp = election_fingerprint(manifest, pk.to_bytes())
+    marks = [{o.id: rng.choice(LEVELS) for o in manifest.officials} for _ in range(voters)]
+    ballots = [cast_ballot(manifest, fp, pk, CredentialKey.generate(), m) for m in marks]
+    return manifest, fp, pk, ballots
+
+
+def measure(officials: int, voters: int) -> dict[str, str]:
+    n = int(os.environ.get("PEERS_COMMITTEE", "5"))
+    t = int(os.environ.get("PEERS_THRESHOLD", "3"))
+    present = int(os.environ.get("PEERS_PRESENT", str(t)))
+    rng = random.Random(int(os.environ.get("PEERS_SEED", "1")))
+    manifest = _manifest(officials, voters)
     rows = officials * voters
 
     t0 = time.perf_counter()

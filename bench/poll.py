@@ -8,8 +8,9 @@ re-verifies its record, and prints the time of each phase. Then measures the ver
 of sample ballots in one process (``verify_ms_per_row``: signature and batched proofs, per
 row, one core).
 
-``--peers`` also runs ../shared/peers/run.sh 10 60 with our ``bench.peer_line`` (several
-minutes) and reads the ratios of the peers' per-row verification time to ours from it.
+``--peers`` also compares per-row verification with the peers on their workload (10 × 60),
+in CPU time, ours measured just before and after each peers' run, three repeats, the
+medians (``bench.peers_cpu``; several minutes).
 The last line is machine-readable:
 
     total_s=<x> verify_ms_per_row=<y> vs_belenios=<r1> vs_electionguard=<r2>
@@ -18,14 +19,12 @@ The last line is machine-readable:
 from __future__ import annotations
 
 import argparse
-import os
-import re
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from bench.peers_cpu import compare
 from tinnhiem.ballots import default_workers, verify_ballot
 from tinnhiem.crypto.dkg import CommitteeKey
 from tinnhiem.poll.demo import DemoConfig, run_demo
@@ -36,40 +35,16 @@ PEERS = Path(__file__).resolve().parents[1].parent / "shared" / "peers" / "run.s
 
 
 def serial_verify_ms_per_row(record_path: Path, sample: int) -> float:
-    """The first ``sample`` ballots checked one after another in this process, per row."""
+    """The first ``sample`` ballots checked one after another in this process, per row (CPU
+    time)."""
     record = read_record(record_path)
     ballots = [rb.ballot for rb in record.ballots[:sample]]
     key = CommitteeKey.from_dict(record.committee["key"])
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     for b in ballots:
         verify_ballot(record.manifest, record.fingerprint, key.public_key, b)
-    elapsed = time.perf_counter() - t0
+    elapsed = time.process_time() - t0
     return 1000 * elapsed / max(1, sum(len(b.rows) for b in ballots))
-
-
-def run_peers(officials: int = 10, voters: int = 60) -> dict[str, str]:
-    """Run the peers' script with our peer line; return the verify ratios per peer."""
-    if not PEERS.is_file():
-        print(f"peers: {PEERS} not found", file=sys.stderr)
-        return {}
-    env = dict(os.environ, PEERS_PROJECT_CMD=f"{sys.executable} -m bench.peer_line")
-    proc = subprocess.run(
-        ["bash", str(PEERS), str(officials), str(voters)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=Path(__file__).resolve().parents[1],
-    )
-    print(proc.stdout, end="")
-    ratios = {}
-    for line in proc.stdout.splitlines():
-        m = re.match(r"ratio=(\w+)/tinnhiem .*verify_ms_per_row=(\S+)", line)
-        if m:
-            ratios[m.group(1)] = m.group(2)
-    if proc.returncode != 0:
-        print(f"peers: run.sh exited {proc.returncode}\n{proc.stderr[-2000:]}", file=sys.stderr)
-    return ratios
 
 
 def main(argv: list[str]) -> int:
@@ -120,7 +95,10 @@ def main(argv: list[str]) -> int:
         f"{1000 * report.timings.get('ballots', 0.0) / max(1, rows):.3f} ms"
     )
     print(f"one process: verify {per_row:.3f} ms per row ({args.sample} ballots)")
-    ratios = run_peers() if args.peers else {}
+    ratios = {}
+    if args.peers:
+        medians = compare()
+        ratios = {k: f"{medians[f'vs_{k}']:.0f}" for k in ("belenios", "electionguard")}
     print(
         f"total_s={total:.2f} verify_ms_per_row={per_row:.3f} "
         f"vs_belenios={ratios.get('belenios', 'n/a')} "
