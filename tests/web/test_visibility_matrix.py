@@ -161,6 +161,7 @@ NOT_SEALED = {
     "poll_committee": "the ceremony and which seats decrypted (no counts)",
     "poll_ceremony_file": "the ceremony transcript (public keys)",
     "poll_aggregates_file": "the encrypted sums (public)",
+    "poll_head_file": "the final board head to sign (public, on the board)",
     "poll_upload": "trustee files in (POST)",
     "poll_restart": "restarts a key ceremony after a complaint (POST, organiser)",
     "poll_board": "the board page: hashes, trackers, counts of ballots (never payloads)",
@@ -189,6 +190,7 @@ NOT_SEALED = {
     "poll_api_ceremony": "the ceremony's public state",
     "poll_api_aggregates": "the encrypted sums (public)",
     "poll_api_decryption": "posts a share (POST)",
+    "poll_api_head_signature": "posts a head signature (POST)",
     "set_language": "the language switcher",
 }
 
