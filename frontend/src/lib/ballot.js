@@ -15,10 +15,34 @@ import {
 
 export const POLL_MARKS = ['blank', 'low', 'confident', 'high'];
 export const FORMAL_MARKS = ['blank', 'no_confidence', 'confidence'];
+export const AGREE_MARKS = ['blank', 'agree', 'disagree'];
+/** The one row of a choose_at_most ballot (personnel votes, record-format §3.13). */
+export const CHOICE_ROW = 'choice';
 
-/** Whether rows carry one 0/1 ciphertext per level (large bodies) instead of one packed. */
+/** Whether rows carry one 0/1 ciphertext per level (large bodies, personnel votes). */
 export function perLevel(manifest) {
   return manifest.encoding === 'per_level';
+}
+
+/** A choose_at_most ballot: one row, one 0/1 ciphertext per candidate, the sum in 0..k. */
+export function isChoose(manifest) {
+  return manifest.kind === 'choose_at_most';
+}
+
+/** The ids of a ballot's rows: one per official, or the one choose row. */
+export function rowIds(manifest) {
+  return isChoose(manifest) ? [CHOICE_ROW] : manifest.officials.map((o) => o.id);
+}
+
+/** What a per-level row's sum may be: 0 or 1, or 0 … k on a choose row (BigInts). */
+export function sumAllowed(manifest) {
+  if (!isChoose(manifest)) return [0n, 1n];
+  return Array.from({ length: manifest.personnel.k + 1 }, (_, i) => BigInt(i));
+}
+
+/** The levels (ciphertexts) of one per-level row. */
+function rowLevels(manifest) {
+  return isChoose(manifest) ? manifest.officials.length : marksOf(manifest).length - 1;
 }
 
 /** The plaintexts one ciphertext may encrypt, blank first (BigInts). */
@@ -29,6 +53,7 @@ export function allowedValues(manifest) {
 }
 
 export function marksOf(manifest) {
+  if (manifest.kind === 'agree_disagree') return AGREE_MARKS;
   return manifest.kind === 'poll' ? POLL_MARKS : FORMAL_MARKS;
 }
 
@@ -128,6 +153,23 @@ export function encryptBallot(manifest, fingerprint, publicKey, credential, mark
   const cred = credential.publicKey;
   const rows = [];
   const secrets = [];
+  if (isChoose(manifest)) {
+    // marks: candidate id → 'chosen' (missing or 'blank': not chosen); at most k
+    for (const [id, m] of Object.entries(marks)) {
+      if (m !== 'chosen' && m !== 'blank') throw new CryptoError(`mark ${JSON.stringify(m)} is not used in a choose_at_most round`);
+    }
+    const chosen = ids.filter((id) => marks[id] === 'chosen');
+    if (chosen.length > manifest.personnel.k) {
+      throw new CryptoError(`${chosen.length} names marked, the ballot allows at most ${manifest.personnel.k}`);
+    }
+    const bits = ids.map((id) => (chosen.includes(id) ? 1n : 0n));
+    const row = sealLevels(ctx, publicKey, bits, rowBinding(fingerprint, cred, CHOICE_ROW), sumAllowed(manifest));
+    rows.push({ official_id: CHOICE_ROW, ciphertext: row.ciphertext, proof: row.proof });
+    secrets.push({ official_id: CHOICE_ROW, chosen, nonces: row.nonces });
+    const digest = contentDigest(fingerprint, cred, rows);
+    const signature = sodium().crypto_sign_detached(digest, credential.secretKey);
+    return { ballot: { credential: cred, rows, signature }, secrets };
+  }
   for (const id of ids) {
     const mark = marks[id] ?? 'blank';
     if (perLevel(manifest)) {
@@ -150,7 +192,7 @@ export function encryptBallot(manifest, fingerprint, publicKey, credential, mark
 }
 
 /** One per-level row: each level's 0/1 ciphertext and proof, then the proof of the sum. */
-function sealLevels(ctx, publicKey, bits, binding) {
+function sealLevels(ctx, publicKey, bits, binding, totalAllowed = [0n, 1n]) {
   const cts = [];
   const proofs = [];
   const nonces = [];
@@ -168,9 +210,9 @@ function sealLevels(ctx, publicKey, bits, binding) {
     nonceSum = g.mod(nonceSum + n.nonce);
     bitSum += bit;
   });
-  const last = freshRowNonces(2);
+  const last = freshRowNonces(totalAllowed.length);
   proofs.push(disjunctiveToBytes(proveInSetWithNonces(ctx, publicKey, total, bitSum, nonceSum,
-    [0n, 1n], last.proof, { binding: levelBinding(binding, 0) })));
+    totalAllowed, last.proof, { binding: levelBinding(binding, 0) })));
   return { ciphertext: concat(cts), proof: concat(proofs), nonces };
 }
 
@@ -188,8 +230,9 @@ function concat(parts) {
  * level and then the sum of the levels. */
 function rowItems(manifest, row, binding, i) {
   if (!perLevel(manifest)) return [[ctFromBytes(row.ciphertext, `row ${i}`), row.proof, binding]];
-  const k = marksOf(manifest).length - 1;
-  if (row.ciphertext.length !== 64 * k || row.proof.length !== 256 * (k + 1)) {
+  const k = rowLevels(manifest);
+  const sumBytes = 128 * sumAllowed(manifest).length;
+  if (row.ciphertext.length !== 64 * k || row.proof.length !== 256 * k + sumBytes) {
     throw new CryptoError(`row ${i}: a per-level row has ${k} ciphertexts and ${k + 1} proofs`);
   }
   const items = [];
@@ -226,7 +269,7 @@ export function ballotFromJson(data) {
 
 /** Stateless checks (shape, signature, every proof); throws CryptoError naming the row. */
 export function verifyBallot(manifest, fingerprint, publicKey, ballot) {
-  const ids = manifest.officials.map((o) => o.id);
+  const ids = rowIds(manifest);
   if (ballot.rows.length !== ids.length || ballot.rows.some((r, i) => r.official_id !== ids[i])) {
     throw new CryptoError('rows do not list the officials in ballot order');
   }
@@ -239,9 +282,11 @@ export function verifyBallot(manifest, fingerprint, publicKey, ballot) {
   ballot.rows.forEach((row, i) => {
     try {
       const binding = rowBinding(fingerprint, ballot.credential, row.official_id);
-      for (const [ct, proof, b] of rowItems(manifest, row, binding, i)) {
-        verifyInSet(ctx, publicKey, ct, allowed, disjunctiveFromBytes(proof), { binding: b });
-      }
+      const items = rowItems(manifest, row, binding, i);
+      items.forEach(([ct, proof, b], j) => {
+        const set = perLevel(manifest) && j === items.length - 1 ? sumAllowed(manifest) : allowed;
+        verifyInSet(ctx, publicKey, ct, set, disjunctiveFromBytes(proof), { binding: b });
+      });
     } catch (err) {
       throw new CryptoError(err.message.startsWith(`row ${i}`) ? err.message : `row ${i}: ${err.message}`);
     }
@@ -252,7 +297,9 @@ export function verifyBallot(manifest, fingerprint, publicKey, ballot) {
 export function auditReveal(ballot, secrets, fingerprint) {
   return {
     tracker: formatTracker(ballotHash(fingerprint, ballot)),
-    rows: secrets.map((s) => (s.nonces
+    rows: secrets.map((s) => (s.chosen
+      ? { official: s.official_id, chosen: s.chosen, nonces: s.nonces.map((n) => toHex(g.scalarToBytes(n))) }
+      : s.nonces
       ? { official: s.official_id, mark: s.mark, nonces: s.nonces.map((n) => toHex(g.scalarToBytes(n))) }
       : { official: s.official_id, mark: s.mark, nonce: toHex(g.scalarToBytes(s.nonce)) })),
   };
@@ -266,6 +313,18 @@ export function checkAudit(manifest, publicKey, ballot, reveal) {
   return ballot.rows.map((row, i) => {
     const r = reveal.rows[i];
     if (!r || r.official !== row.official_id) return { official: row.official_id, mark: null, ok: false };
+    if (isChoose(manifest)) {
+      const ids = manifest.officials.map((o) => o.id);
+      const chosen = Array.isArray(r.chosen) ? r.chosen : [];
+      const shown = chosen.join(',') || 'blank';
+      if (!Array.isArray(r.nonces) || r.nonces.length !== ids.length || chosen.length > manifest.personnel.k
+        || chosen.some((c) => !ids.includes(c))) {
+        return { official: row.official_id, mark: shown, ok: false };
+      }
+      const cts = ids.map((id, j) => ctToBytes(encryptWithNonce(publicKey, chosen.includes(id) ? 1n : 0n,
+        g.scalarFromBytes(fromHex(r.nonces[j], 32, `reveal.rows[${i}].nonces[${j}]`)))));
+      return { official: row.official_id, mark: shown, ok: equalBytes(concat(cts), row.ciphertext) };
+    }
     if (perLevel(manifest)) {
       const bits = levelBits(manifest, r.mark);
       if (!Array.isArray(r.nonces) || r.nonces.length !== bits.length) {
