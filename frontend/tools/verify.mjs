@@ -37,7 +37,7 @@ for (const file of files) {
   }
   const line = { file, exit: verdict.exit, check: verdict.check, where: verdict.where, message: verdict.message };
   if (withResults && verdict.report) {
-    line.results = verdict.report.results.map((r) => JSON.parse(JSON.stringify(r, (k, v) => (typeof v === 'bigint' ? Number(v) : v))));
+    line.results = JSON.parse(JSON.stringify(verdict.report.results, (k, v) => (typeof v === 'bigint' ? Number(v) : v)));
   }
   process.stdout.write(`${JSON.stringify(line)}\n`);
   if (first === null) first = verdict.exit;

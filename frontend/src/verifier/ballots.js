@@ -16,6 +16,21 @@ export function chunkContext(manifest, fingerprintHex, publicKeyHex) {
   const perLevel = manifest.encoding === 'per_level';
   const levels = manifest.kind === 'poll' ? 3 : 2;
   const b = BigInt(manifest.weight_base);
+  if (manifest.kind === 'choose_at_most') {
+    // §3.13: one row 'choice', a 0/1 ciphertext per candidate, their sum in 0..k
+    const k = BigInt(manifest.personnel.k);
+    const sumAllowed = [];
+    for (let v = 0n; v <= k; v += 1n) sumAllowed.push(String(v));
+    return {
+      fingerprint: fingerprintHex,
+      publicKey: publicKeyHex,
+      officials: ['choice'],
+      perLevel: true,
+      levels: manifest.officials.length,
+      allowed: ['0', '1'],
+      sumAllowed,
+    };
+  }
   let allowed;
   if (perLevel) allowed = [0n, 1n];
   else allowed = manifest.kind === 'poll' ? [0n, 1n, b, b * b] : [0n, 1n, b];
@@ -26,19 +41,22 @@ export function chunkContext(manifest, fingerprintHex, publicKeyHex) {
     perLevel,
     levels,
     allowed: allowed.map(String),
+    sumAllowed: perLevel ? ['0', '1'] : null,
   };
 }
 
 let cached = null;
 
 function prepared(ctx) {
-  if (cached && cached.key === ctx.fingerprint + ctx.publicKey + ctx.allowed.join()) return cached;
+  const id = `${ctx.fingerprint}${ctx.publicKey}${ctx.allowed.join()}/${(ctx.sumAllowed || []).join()}/${ctx.officials.join()}`;
+  if (cached && cached.key === id) return cached;
   const H = hex(ctx.publicKey);
   cached = {
-    key: ctx.fingerprint + ctx.publicKey + ctx.allowed.join(),
+    key: id,
     fp: hex(ctx.fingerprint),
     H,
     table: allowedTable(ctx.allowed.map(BigInt)),
+    sumTable: ctx.sumAllowed ? allowedTable(ctx.sumAllowed.map(BigInt)) : null,
     ids: ctx.officials.map((id) => enc.encode(id)),
   };
   return cached;
@@ -75,7 +93,8 @@ function ballotFailure(ctx, p, ballot, credential, rows, digest) {
       items.push({ r, ct: ctBytes, proof: proofBytes, binding });
       continue;
     }
-    if (ctBytes.length !== 64 * k || proofBytes.length !== 256 * (k + 1)) return `.rows[${r}].ct`;
+    const sumProof = 128 * ctx.sumAllowed.length;
+    if (ctBytes.length !== 64 * k || proofBytes.length !== 256 * k + sumProof) return `.rows[${r}].ct`;
     let alpha = new Uint8Array(32);
     let beta = new Uint8Array(32);
     for (let j = 0; j < k; j += 1) {
@@ -91,7 +110,7 @@ function ballotFailure(ctx, p, ballot, credential, rows, digest) {
     const total = new Uint8Array(64);
     total.set(alpha, 0);
     total.set(beta, 32);
-    items.push({ r, ct: total, proof: proofBytes.subarray(256 * k), binding: levelBinding(binding, 0) });
+    items.push({ r, ct: total, proof: proofBytes.subarray(256 * k), binding: levelBinding(binding, 0), sum: true });
   }
   // B: every statement and proof decodes
   for (const it of items) {
@@ -104,7 +123,8 @@ function ballotFailure(ctx, p, ballot, credential, rows, digest) {
   }
   // C: every proof verifies
   for (const it of items) {
-    const ok = verifyInSet(p.fp, p.H, p.H, it.ct.subarray(0, 32), it.ct.subarray(32, 64), p.table, it.branches, it.binding);
+    const table = it.sum ? p.sumTable : p.table;
+    const ok = verifyInSet(p.fp, p.H, p.H, it.ct.subarray(0, 32), it.ct.subarray(32, 64), table, it.branches, it.binding);
     if (!ok) return `.rows[${it.r}].proof`;
   }
   return null;

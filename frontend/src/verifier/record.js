@@ -16,6 +16,9 @@ import {
   sub, taggedHash, toHex, u32, u64,
 } from './crypto.js';
 import { chunkContext } from './ballots.js';
+import { PERSONNEL_KINDS, StepCountsError, parseProcedure, roundStepFailure, stepResult } from './personnel.js';
+
+const isPersonnel = (m) => PERSONNEL_KINDS.includes(m.kind);
 
 export { Invalid, Unreadable };
 
@@ -121,12 +124,17 @@ function ruleStep(r) {
   if (digest !== m.rule.version) fail('rule', 'manifest.rule.version', 'is not the digest of the rule carried');
   let rule;
   try {
-    rule = parseRule(r.rule.text);
+    rule = isPersonnel(m) ? parseProcedure(r.rule.text) : parseRule(r.rule.text);
   } catch (err) {
     if (err instanceof RuleInvalid) fail('rule', 'rule.text', `not a valid rule: ${err.message}`);
     throw err;
   }
   if (rule.id !== m.rule.id) fail('rule', 'rule.text', `the rule text is rule ${rule.id}`);
+  if (isPersonnel(m)) {
+    const where = roundStepFailure(m, rule);
+    if (where) fail('rule', where, `the round is not step ${m.personnel.step} of procedure ${rule.id} as §3.13 says`);
+    return rule;
+  }
   if (rule.kind !== m.kind) fail('rule', 'manifest.kind', `the rule governs a ${rule.kind}`);
   return rule;
 }
@@ -307,6 +315,8 @@ export function tracker(hashHex) {
 }
 
 function columnsOf(m) {
+  if (m.kind === 'choose_at_most') return m.officials.length;
+  if (m.kind === 'agree_disagree') return 2 * m.officials.length;
   return m.officials.length * (m.encoding === 'per_level' ? (m.kind === 'poll' ? 3 : 2) : 1);
 }
 
@@ -500,7 +510,32 @@ export function expectedResults(r, rule, sums, returned) {
   });
 }
 
+function personnelResults(r, rule, sums, returned) {
+  let want;
+  try {
+    want = stepResult(r.manifest, rule, sums, { present: r.credentials.length, returned });
+  } catch (err) {
+    if (err instanceof StepCountsError) fail('results', 'decryption.sums', `the sums do not fit: ${err.message}`);
+    throw err;
+  }
+  const got = r.results;
+  const names = [...new Set([...Object.keys(got), ...Object.keys(want)])].sort(byCodePoint);
+  for (const name of names) {
+    const gv = got[name];
+    const wv = want[name];
+    if (jsonEqual(gv, wv)) continue;
+    if (Array.isArray(gv) && Array.isArray(wv) && (name === 'candidates' || name === 'reasons')) {
+      for (let i = 0; i < Math.max(gv.length, wv.length); i += 1) {
+        if (!jsonEqual(gv[i], wv[i])) fail('results', `results.${name}[${i}]`, 'differs from the recomputed step result');
+      }
+    }
+    fail('results', `results.${name}`, `differs from the recomputed step result (recorded ${canonicalText(gv ?? null)}, recomputed ${canonicalText(wv ?? null)})`);
+  }
+  return want;
+}
+
 function resultsStep(r, rule, sums, returned) {
+  if (isPersonnel(r.manifest)) return personnelResults(r, rule, sums, returned);
   let expected;
   try {
     expected = expectedResults(r, rule, sums, returned);

@@ -46,7 +46,7 @@ function parseFraction(text) {
   return { num: BigInt(text), den: 1n };
 }
 
-class Table {
+export class Table {
   constructor(data, path) {
     this.data = data;
     this.path = path;
@@ -139,14 +139,14 @@ const SOURCE_KINDS = ['official_text', 'verbatim_quote', 'paraphrase', 'not_foun
 const FOLLOW_UPS = ['none', 'possible', 'if_not_resigned', 'required'];
 const EXEMPTION_KINDS = ['retirement_notice', 'took_office_in_poll_year', 'serious_illness', 'in_post_under'];
 
-class Citations {
+export class Citations {
   constructor(table) {
     this.byKey = new Map();
     if (table === null) return;
     for (const key of Object.keys(table.data)) {
       const sub = table.table(key);
       if (!KEY.test(key)) throw table.error(key, 'a citation key is lower-case letters, digits, "-", "."');
-      this.byKey.set(key, citation(sub));
+      this.byKey.set(key, { ...citation(sub), key });
     }
     table.done();
   }
@@ -156,7 +156,7 @@ class Citations {
     if (!text) return null;
     if (this.byKey.has(text)) return this.byKey.get(text);
     if (KEY.test(text)) throw t.error(name, `no [citations.${text}] table in this file`);
-    return { verified: false, free: true };
+    return { verified: false, free: true, key: '' };
   }
 }
 
