@@ -31,7 +31,7 @@ for (const file of files) {
   let verdict;
   try {
     const bytes = new Uint8Array(fs.readFileSync(file));
-    verdict = await verifyBytes(bytes, { schema, gunzip: async (b) => new Uint8Array(zlib.gunzipSync(b)), runChunks, progress: () => {} });
+    verdict = await verifyBytes(bytes, { schema, name: file, gunzip: async (b) => new Uint8Array(zlib.gunzipSync(b)), runChunks, progress: () => {} });
   } catch (err) {
     verdict = { exit: err.code === 'ENOENT' || err.code === 'EISDIR' ? 2 : 3, check: 'read', where: 'record', message: err.message };
   }

@@ -79,6 +79,66 @@ export async function decodeRecordBytes(bytes, gunzip) {
   return parseStrictJson(decodeUtf8(data));
 }
 
+const JSON_SPACE = /^[ \t\r]*$/;
+
+/**
+ * The streaming form (record-format §1.1): the header line, then one ballot per line.
+ * Checked in the order a streaming reader meets it: the header (read, format, version,
+ * `$defs/header`, the orders, the manifest's rules), then each ballot line in order (read,
+ * `$defs/ballot`, named `ballots[i]…`), then `ballot_count`. Lines of nothing but white
+ * space are skipped. Resolves to the record in its one-document form.
+ */
+export async function readStreamBytes(bytes, gunzip, schema) {
+  let data = bytes;
+  if (isGzip(data)) {
+    try {
+      data = await gunzip(data);
+    } catch (err) {
+      throw new Unreadable(`broken gzip data: ${err.message}`);
+    }
+  }
+  const lines = [];
+  let start = 0;
+  for (let i = 0; i <= data.length; i += 1) {
+    if (i === data.length || data[i] === 0x0a) {
+      if (i > start) lines.push(data.subarray(start, i));
+      start = i + 1;
+    }
+  }
+  const texts = (function* texts() {
+    for (const line of lines) {
+      const text = decodeUtf8(line);
+      if (!JSON_SPACE.test(text)) yield text;
+    }
+  }());
+  const first = texts.next();
+  if (first.done) throw new Unreadable('an empty file');
+  const header = parseStrictJson(first.value);
+  if (!isObj(header)) throw new Unreadable('a record is a JSON object');
+  if (header.format !== 'tinnhiem-record-stream') throw new Unreadable('not a Tín Nhiệm record stream (format)', 'format');
+  if (header.version !== 2) throw new Unreadable('unsupported record version (this verifier reads version 2)', 'version');
+  const bad = firstSchemaFailure(schema, header, { sub: schema.$defs.header });
+  if (bad) fail('schema', bad.where, `does not follow the record schema (${bad.kind})`);
+  checkOrders(header);
+  const where = manifestFailure(header.manifest);
+  if (where) fail('manifest', where, 'the manifest breaks its own rules (§3.1)');
+  const ballots = [];
+  for (const text of texts) {
+    const ballot = parseStrictJson(text);
+    const i = ballots.length;
+    const badLine = firstSchemaFailure(schema, ballot, { sub: schema.$defs.ballot, prefix: ['ballots', i] });
+    if (badLine) fail('schema', badLine.where, `does not follow the record schema (${badLine.kind})`);
+    ballots.push(ballot);
+  }
+  if (BigInt(header.ballot_count) !== BigInt(ballots.length)) fail('schema', 'ballot_count', `${ballots.length} ballot lines follow the header`);
+  const record = { ...header, format: 'tinnhiem-record', ballots };
+  delete record.ballot_count;
+  return record;
+}
+
+/** Is this file name the streaming form's (§1.1)? */
+export const isStreamName = (name) => /\.jsonl(\.gz)?$/.test(name || '');
+
 /** §4 step 0: format, version, the schema, the orders, the manifest's own rules. */
 export function readRecord(data, schema) {
   if (!isObj(data)) throw new Unreadable('a record is a JSON object');
@@ -626,11 +686,15 @@ export async function verifyRecord(r, { runChunks, progress = () => {} }) {
  * The whole verification of a file's bytes: {exit, check, where, message, report}.
  * `gunzip(bytes)` decompresses; `schema` is docs/record.schema.json.
  */
-export async function verifyBytes(bytes, { schema, gunzip, runChunks, progress }) {
+export async function verifyBytes(bytes, { schema, gunzip, runChunks, progress, name = '' }) {
   try {
     await ready();
-    const data = await decodeRecordBytes(bytes, gunzip);
-    const r = readRecord(data, schema);
+    let r;
+    if (isStreamName(name)) {
+      r = await readStreamBytes(bytes, gunzip, schema);
+    } else {
+      r = readRecord(await decodeRecordBytes(bytes, gunzip), schema);
+    }
     const report = await verifyRecord(r, { runChunks, progress });
     return { exit: EXIT.valid, check: null, where: null, message: 'valid', report, record: r };
   } catch (err) {

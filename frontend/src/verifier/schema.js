@@ -214,9 +214,9 @@ export function jsonPath(parts) {
 }
 
 /** The first failure of the record against the schema, or null. */
-export function firstSchemaFailure(schema, record) {
+export function firstSchemaFailure(schema, record, { sub = schema, prefix = [] } = {}) {
   const out = [];
-  errors(schema, schema, record, [], out);
+  errors(schema, sub, record, prefix, out);
   let best = null;
   for (const e of out) {
     const d = descend(e);
