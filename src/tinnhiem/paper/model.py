@@ -16,6 +16,8 @@ __all__ = [
     "CommitteeMember",
     "Mark",
     "Official",
+    "PersonnelSection",
+    "PreviousStep",
     "RoundDefinition",
     "levels_for",
     "mark_choices",
@@ -156,6 +158,65 @@ class CommitteeMember:
     role: str = "Thành viên"
 
 
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+PERSONNEL_BALLOTS = ("choose_at_most", "agree_disagree")
+
+
+@dataclass(frozen=True)
+class PreviousStep:
+    """The step a personnel round's list came from (bước trước): its round id, step id and
+    head — the paper entry log's head (``source = "paper"``) or the electronic record's final
+    board head (``"record"``), as its minutes print it."""
+
+    round_id: str
+    step: str
+    head: str
+    source: str = "paper"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "round_id": self.round_id,
+            "step": self.step,
+            "head": self.head,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class PersonnelSection:
+    """What makes a paper round a personnel vote (bỏ phiếu nhân sự): the step ``step`` of the
+    procedure named by the round's ``rule_id`` (e.g. ``appointment-qd80-2022``), its ballot
+    (``choose_at_most``: tick at most ``k`` names; ``agree_disagree``: đồng ý / không đồng ý
+    per person, ``k = 1``) and, when its list came from an earlier step, the link to it.
+    The round's officials are the candidates, in sheet order."""
+
+    step: str
+    ballot: str
+    k: int
+    previous: PreviousStep | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "step": self.step,
+            "ballot": self.ballot,
+            "k": self.k,
+            "previous": None if self.previous is None else self.previous.to_dict(),
+        }
+
+    @staticmethod
+    def from_dict(raw: Mapping[str, Any]) -> PersonnelSection:
+        link = raw.get("previous")
+        previous = None
+        if link is not None:
+            previous = PreviousStep(
+                str(link["round_id"]),
+                str(link["step"]),
+                str(link["head"]),
+                str(link.get("source", "paper")),
+            )
+        return PersonnelSection(str(raw["step"]), str(raw["ballot"]), int(raw["k"]), previous)
+
+
 @dataclass(frozen=True)
 class RoundDefinition:
     """A paper round (vòng lấy phiếu bằng phiếu giấy), as set when it is created.
@@ -190,6 +251,14 @@ class RoundDefinition:
     scan: bool = False
     """Sheets are read by the scanner (issue 13): printed scannable, and a machine reading
     with no flagged row counts alone; a risk-limiting audit checks the count."""
+    personnel: PersonnelSection | None = None
+    """A personnel vote (issue 14): ``rule_id`` is then the procedure's id and the officials
+    are the step's candidates. ``None`` for a confidence round (its stored form unchanged)."""
+
+    @property
+    def ballot_kind(self) -> str:
+        """``poll``, ``formal_vote``, ``choose_at_most`` or ``agree_disagree``."""
+        return self.personnel.ballot if self.personnel is not None else self.kind.value
 
     def __post_init__(self) -> None:
         where = "paper round"
@@ -236,6 +305,43 @@ class RoundDefinition:
             if not official.name.strip():
                 raise PaperInputError(f"official {official.id!r} has no name", where=where)
             seen.add(official.id)
+        if self.personnel is not None:
+            self._check_personnel(self.personnel, where=where)
+
+    def _check_personnel(self, p: PersonnelSection, *, where: str) -> None:
+        if p.ballot not in PERSONNEL_BALLOTS:
+            raise PaperInputError(
+                f"ballot {p.ballot!r}: use {' or '.join(PERSONNEL_BALLOTS)}", where=where
+            )
+        if self.mode != "ballots" or self.mixed or self.scan:
+            raise PaperInputError(
+                "a personnel round on paper enters every sheet (not totals, mixed or scanned)",
+                where=where,
+            )
+        if self.summoned is None or self.present is None:
+            raise PaperInputError(
+                "a personnel round needs the people summoned and present (its base)", where=where
+            )
+        if p.ballot == "agree_disagree" and p.k != 1:
+            raise PaperInputError("an agree/disagree ballot has k = 1", where=where)
+        if not 1 <= p.k <= len(self.officials):
+            raise PaperInputError(
+                f"k = {p.k}: a sheet may tick 1..{len(self.officials)} names", where=where
+            )
+        if "blank" in {o.id for o in self.officials}:
+            raise PaperInputError("'blank' is reserved, not a candidate id", where=where)
+        link = p.previous
+        if link is not None and (
+            not _ID.match(link.round_id)
+            or not link.step
+            or not _HEX64.match(link.head)
+            or link.source not in ("paper", "record")
+        ):
+            raise PaperInputError(
+                "the previous step needs its round id, step id, a 64-hex head and its source "
+                "('paper' or 'record')",
+                where=f"{where}, previous",
+            )
 
     def official(self, official_id: str) -> Official:
         for official in self.officials:
@@ -278,6 +384,8 @@ class RoundDefinition:
             raw["kind"] = self.kind.value
         if self.scan:
             raw["scan"] = True
+        if self.personnel is not None:
+            raw["personnel"] = self.personnel.to_dict()
         return raw
 
     @staticmethod
@@ -307,6 +415,11 @@ class RoundDefinition:
                 present=_optional_int(raw.get("present")),
                 kind=RoundKind(str(raw.get("kind", RoundKind.POLL.value))),
                 scan=bool(raw.get("scan", False)),
+                personnel=(
+                    PersonnelSection.from_dict(raw["personnel"])
+                    if raw.get("personnel") is not None
+                    else None
+                ),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise PaperInputError(f"round definition is incomplete ({exc})", where="log") from exc

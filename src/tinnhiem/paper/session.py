@@ -27,6 +27,14 @@ from tinnhiem.paper.entry import Disagreement, DoubleEntryBook, Draft
 from tinnhiem.paper.errors import EntryRejected, NotReady, PaperInputError
 from tinnhiem.paper.log import EntryLog, LogEvent
 from tinnhiem.paper.model import Mark, RoundDefinition, mark_choices
+from tinnhiem.paper.personnel import (
+    PersonnelMark,
+    PersonnelTally,
+    check_step,
+    count_sheets,
+    personnel_choices,
+    personnel_marks_for,
+)
 from tinnhiem.paper.reconcile import (
     ElectronicPart,
     LevelCounts,
@@ -192,6 +200,17 @@ class PaperSession:
         """
         if log.events:
             raise PaperInputError("the log already holds a round", where="log")
+        if definition.personnel is not None:
+            # A personnel step must be a step of a known procedure, with its ballot and k.
+            from tinnhiem.rules.appointment_loader import load_procedure
+
+            try:
+                proc = load_procedure(definition.rule_id)
+            except TinnhiemError as exc:
+                raise PaperInputError(str(exc), where="paper round, procedure") from exc
+            check_step(definition, proc)
+            log.append(actor, "round_created", {"round": definition.to_dict()})
+            return cls(log)
         try:
             rule = load_rule(definition.rule_id)
         except TinnhiemError:
@@ -288,12 +307,49 @@ class PaperSession:
                 self.set_mark(serial, operator, official.id, mark)
         self.submit_entry(serial, operator)
 
+    def set_personnel_mark(
+        self, serial: int, operator: str, candidate_id: str, mark: PersonnelMark
+    ) -> None:
+        """Set or change one row of a personnel sheet (``mark_set`` / ``mark_changed``)."""
+        item = _serial_item(serial)
+        self._check_personnel(serial, candidate_id, mark.value)
+        draft = self._book.draft(item, operator)
+        action = "mark_changed" if candidate_id in draft.values else "mark_set"
+        self._record(operator, action, {"item": item, "field": candidate_id, "value": mark.value})
+
+    def enter_personnel_sheet(
+        self, serial: int, operator: str, device: str, marks: Sequence[PersonnelMark] | None
+    ) -> None:
+        """Enter one whole personnel sheet: a mark per candidate in sheet order, or ``None``
+        for a sheet invalid as a whole. Checked before anything is written."""
+        candidates = self.definition.officials
+        if marks is not None and len(marks) != len(candidates):
+            raise PaperInputError(
+                f"{len(marks)} marks given, the sheet lists {len(candidates)} people",
+                where=f"serial {serial}",
+            )
+        self.definition.check_serial(serial)
+        if marks is not None:
+            for candidate, mark in zip(candidates, marks, strict=True):
+                self._check_personnel(serial, candidate.id, mark.value)
+        self.start_entry(serial, operator, device)
+        if marks is None:
+            self.set_ballot_invalid(serial, operator)
+        else:
+            for candidate, mark in zip(candidates, marks, strict=True):
+                self.set_personnel_mark(serial, operator, candidate.id, mark)
+        self.submit_entry(serial, operator)
+
     def resolve(
         self, serial: int, field: str, value: str, *, resolved_by: str, note: str = ""
     ) -> None:
         """Record the committee's reading of a disputed field (an official id or ``ballot``);
         ``value`` is a mark of the round's kind (its code or name) or valid/invalid."""
-        if field != BALLOT_FIELD:
+        personnel = self.definition.personnel
+        if field != BALLOT_FIELD and personnel is not None:
+            where = f"serial {serial}, {self._row_label(field)}"
+            value = PersonnelMark.from_code(value, where=where, ballot=personnel.ballot).value
+        elif field != BALLOT_FIELD:
             where = f"serial {serial}, {self._row_label(field)}"
             value = Mark.from_code(value, where=where, kind=self.definition.kind).value
         self._record(
@@ -485,6 +541,11 @@ class PaperSession:
         disagree, unless ``allow_incomplete`` (a draft: only what is agreed is counted)."""
         status = self.status()
         definition = self.definition
+        if definition.personnel is not None:
+            raise EntryRejected(
+                "a personnel round is counted per candidate: use personnel_tally()",
+                where="tally",
+            )
         complete = status.complete
         if definition.mode == "totals" and not self._book.is_complete(TOTALS_ITEM):
             complete = False
@@ -510,6 +571,39 @@ class PaperSession:
         combined = {k: v + electronic[k] if electronic else v for k, v in paper.items()}
         return PaperTally(
             definition, combined, paper, electronic, reconciliation, complete, self.head
+        )
+
+    def personnel_tally(self, *, allow_incomplete: bool = False) -> PersonnelTally:
+        """The count of a personnel round's agreed sheets (see :mod:`tinnhiem.paper.personnel`).
+        Raises :class:`NotReady` while entries are missing or disagree, unless
+        ``allow_incomplete`` (a draft: only the agreed sheets are counted)."""
+        definition = self.definition
+        if definition.personnel is None:
+            raise EntryRejected("not a personnel round: use tally()", where="tally")
+        status = self.status()
+        if not status.complete and not allow_incomplete:
+            raise NotReady(
+                f"not ready for the minutes: {len(status.in_progress)} sheet(s) still need "
+                f"entries, {len(status.drafts)} entry(ies) open, "
+                f"{len(status.disagreements)} disagreement(s) to resolve "
+                "(see `tinnhiem paper status`)"
+            )
+        counted, _ = self._serial_sets()
+        sheets: list[dict[str, str] | None] = []
+        for serial in sorted(counted):
+            item = _serial_item(serial)
+            if self._book.final_value(item, BALLOT_FIELD) == "invalid":
+                sheets.append(None)
+                continue
+            sheets.append(
+                {o.id: str(self._book.final_value(item, o.id)) for o in definition.officials}
+            )
+        return count_sheets(
+            definition,
+            sheets,
+            complete=status.complete,
+            head=self.head,
+            declared_returned=self._declared_returned,
         )
 
     # --- internals ---
@@ -839,6 +933,8 @@ class PaperSession:
         elif key == BALLOT_FIELD:
             if value not in ("valid", "invalid"):
                 raise PaperInputError("the sheet is 'valid' or 'invalid'", where=where)
+        elif self.definition.personnel is not None:
+            self._check_personnel(int(item), key, value)
         else:
             self.definition.official(key)
             if value not in {mark.value for mark in Mark}:
@@ -852,8 +948,24 @@ class PaperSession:
             return official_id
         return f"row {ids.index(official_id) + 1} ({official_id})"
 
+    def _check_personnel(self, serial: int, candidate_id: str, value: str) -> None:
+        """Refuse a row value a personnel sheet does not have, naming the serial and row."""
+        personnel = self.definition.personnel
+        assert personnel is not None
+        self.definition.official(candidate_id)
+        allowed = {m.value for m in personnel_marks_for(personnel.ballot)}
+        if value not in allowed:
+            raise EntryRejected(
+                f"{value!r} is not a mark of a {personnel.ballot} sheet; use "
+                f"{personnel_choices(personnel.ballot)}",
+                where=f"serial {serial}, {self._row_label(candidate_id)}",
+            )
+
     def _check_kind(self, serial: int, official_id: str, mark: Mark) -> None:
         """Refuse a mark the round's ballot does not have, naming the serial and row."""
+        if self.definition.personnel is not None:
+            self._check_personnel(serial, official_id, mark.value)
+            return
         kind = self.definition.kind
         if mark.belongs_to(kind):
             return

@@ -1,0 +1,326 @@
+"""Personnel votes on paper (bỏ phiếu nhân sự bằng phiếu giấy): the marks of a
+``choose_at_most`` and an ``agree_disagree`` sheet, their quick-entry codes, the count of
+the agreed sheets, and the step's decision under its procedure (issue 14).
+
+A personnel round is an ordinary paper round whose definition carries a
+:class:`~tinnhiem.paper.model.PersonnelSection`: the same session, double (or triple)
+entry, committee resolutions and entry log; only the marks and the count differ.
+
+Quick entry (``tinnhiem paper enter --marks``), one code per candidate in sheet order,
+as for the confidence sheets (``1,0,0`` or ``100``):
+
+* ``choose_at_most`` — ``1`` ticked (chọn), ``0`` not ticked. All ``0`` is a blank ballot
+  (phiếu trống): valid, counted for nobody. More than ``k`` ticks makes the whole sheet
+  invalid (see :data:`OVER_K_NOTE`).
+* ``agree_disagree`` — ``1`` đồng ý, ``2`` không đồng ý, ``0`` để trống (blank, valid),
+  ``x`` the row is invalid (both boxes ticked, or the name crossed out): counted neither for
+  nor against that person, the sheet stays valid for the others.
+
+A sheet invalid as a whole (no seal, not the printed form, a name written in) is entered
+with ``--invalid-ballot``, as on a confidence round.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from tinnhiem.paper.errors import PaperInputError
+from tinnhiem.paper.model import PersonnelSection, RoundDefinition
+from tinnhiem.rules.appointment import (
+    AGREE,
+    DISAGREE,
+    BallotKind,
+    Procedure,
+    StepCounts,
+    StepDecision,
+    decide_step,
+)
+
+__all__ = [
+    "OVER_K_NOTE",
+    "PersonnelCount",
+    "PersonnelMark",
+    "PersonnelTally",
+    "check_step",
+    "count_sheets",
+    "decide_paper_step",
+    "parse_personnel_marks",
+    "personnel_choices",
+    "personnel_marks_for",
+    "section_for",
+]
+
+OVER_K_NOTE = (
+    "Phiếu đánh dấu quá số người được chọn (nhiều hơn k) là phiếu không hợp lệ — lựa chọn "
+    "của Tín Nhiệm: văn bản quy trình không quy định; theo cách Luật Bầu cử đại biểu Quốc "
+    "hội và đại biểu Hội đồng nhân dân số 85/2015/QH13, Điều 74, khoản 1, điểm c (“Phiếu để "
+    "số người được bầu nhiều hơn số lượng đại biểu được bầu …”) [chưa đối chiếu được văn bản "
+    "/ not confirmed against the text]"
+)
+"""Why a sheet with more than ``k`` ticks is invalid, as the minutes print it: our choice,
+by analogy with the election law (the appointment procedures read say nothing)."""
+
+
+class PersonnelMark(StrEnum):
+    """One row of a personnel sheet, as an operator reads it."""
+
+    CHOSEN = "chosen"
+    """Ticked (chọn) — choose sheet, code ``1``."""
+    NOT_CHOSEN = "not_chosen"
+    """Not ticked — choose sheet, code ``0``."""
+    AGREE = "agree"
+    """Đồng ý — agree/disagree sheet, code ``1``."""
+    DISAGREE = "disagree"
+    """Không đồng ý — agree/disagree sheet, code ``2``."""
+    BLANK = "blank"
+    """Để trống (neither box) — agree/disagree sheet, code ``0``: the row is blank, valid."""
+    INVALID = "invalid"
+    """Both boxes, or the name crossed out — agree/disagree sheet, code ``x``."""
+
+    @property
+    def code(self) -> str:
+        return _CODE[self]
+
+    @property
+    def label_vi(self) -> str:
+        return _LABEL_VI[self]
+
+    @staticmethod
+    def from_code(code: str, *, where: str, ballot: str) -> PersonnelMark:
+        """A mark of a ``ballot`` sheet from its code or name."""
+        key = code.strip().lower()
+        for mark in personnel_marks_for(ballot):
+            if key in (mark.code, mark.value):
+                return mark
+        raise PaperInputError(
+            f"unknown mark {code!r}: use {personnel_choices(ballot)}", where=where
+        )
+
+
+_CODE = {
+    PersonnelMark.CHOSEN: "1",
+    PersonnelMark.NOT_CHOSEN: "0",
+    PersonnelMark.AGREE: "1",
+    PersonnelMark.DISAGREE: "2",
+    PersonnelMark.BLANK: "0",
+    PersonnelMark.INVALID: "x",
+}
+_LABEL_VI = {
+    PersonnelMark.CHOSEN: "Chọn",
+    PersonnelMark.NOT_CHOSEN: "Không chọn",
+    PersonnelMark.AGREE: "Đồng ý",
+    PersonnelMark.DISAGREE: "Không đồng ý",
+    PersonnelMark.BLANK: "Để trống",
+    PersonnelMark.INVALID: "Không hợp lệ",
+}
+_MARKS = {
+    BallotKind.CHOOSE_AT_MOST.value: (PersonnelMark.CHOSEN, PersonnelMark.NOT_CHOSEN),
+    BallotKind.AGREE_DISAGREE.value: (
+        PersonnelMark.AGREE,
+        PersonnelMark.DISAGREE,
+        PersonnelMark.BLANK,
+        PersonnelMark.INVALID,
+    ),
+}
+
+
+def personnel_marks_for(ballot: str) -> tuple[PersonnelMark, ...]:
+    """The marks a ``ballot`` sheet's row can carry, in code order."""
+    return _MARKS[ballot]
+
+
+def personnel_choices(ballot: str) -> str:
+    """The codes, for prompts and errors: ``1 = Chọn, 0 = Không chọn``."""
+    return ", ".join(f"{m.code} = {m.label_vi}" for m in personnel_marks_for(ballot))
+
+
+def parse_personnel_marks(text: str, count: int, *, where: str, ballot: str) -> list[PersonnelMark]:
+    """One code per candidate in sheet order: ``"1,0,0"`` or ``"100"``."""
+    stripped = text.strip()
+    parts = re.split(r"[,\s;]+", stripped) if re.search(r"[,\s;]", stripped) else list(stripped)
+    parts = [part for part in parts if part]
+    if len(parts) != count:
+        raise PaperInputError(
+            f"{len(parts)} marks given, the sheet lists {count} people", where=where
+        )
+    return [
+        PersonnelMark.from_code(part, where=f"{where}, row {i}", ballot=ballot)
+        for i, part in enumerate(parts, 1)
+    ]
+
+
+def check_step(definition: RoundDefinition, proc: Procedure) -> None:
+    """The round is the step it names: its procedure, ballot kind, ``k`` and the link to the
+    step its list comes from (as the electronic manifest is checked)."""
+    p = definition.personnel
+    where = "paper round, personnel"
+    if p is None:
+        raise PaperInputError("not a personnel round", where=where)
+    if proc.id != definition.rule_id:
+        raise PaperInputError(f"the round names {definition.rule_id}, not {proc.id}", where=where)
+    try:
+        step = proc.step(p.step)
+    except Exception as exc:  # InputError naming the known steps
+        raise PaperInputError(str(exc), where=where) from exc
+    if step.ballot.value != p.ballot:
+        raise PaperInputError(
+            f"step {step.id} takes a {step.ballot.value} ballot, not {p.ballot}", where=where
+        )
+    n = len(definition.officials)
+    k = min(step.k, n) if step.ballot is BallotKind.CHOOSE_AT_MOST else 1
+    if p.k != k:
+        raise PaperInputError(
+            f"step {step.id} lets a sheet mark at most {k} of these {n} names, not {p.k}",
+            where=where,
+        )
+    if step.candidates_from is None and p.previous is not None:
+        raise PaperInputError(
+            f"step {step.id} takes the eligible list, not a previous step's", where=where
+        )
+    if step.candidates_from is not None and (
+        p.previous is None or p.previous.step != step.candidates_from
+    ):
+        raise PaperInputError(
+            f"step {step.id} takes its list from step {step.candidates_from}: link that "
+            "step's round (--previous)",
+            where=where,
+        )
+
+
+def section_for(proc: Procedure, step_id: str, candidates: int, k: int | None) -> PersonnelSection:
+    """The personnel section of a round of ``step_id`` over ``candidates`` names; ``k``
+    defaults to the step's (at most the number of names) and must agree with it."""
+    step = proc.step(step_id)
+    own = min(step.k, candidates) if step.ballot is BallotKind.CHOOSE_AT_MOST else 1
+    if k is not None and k != own:
+        raise PaperInputError(
+            f"step {step.id} lets a sheet mark at most {own} names; --k {k} disagrees",
+            where="--k",
+        )
+    return PersonnelSection(step.id, step.ballot.value, own)
+
+
+@dataclass(frozen=True)
+class PersonnelCount:
+    """One candidate's count on the agreed sheets: ``votes`` (ticks, or đồng ý), and on an
+    agree/disagree sheet ``disagree``, ``blank`` rows and ``invalid`` rows."""
+
+    id: str
+    votes: int
+    disagree: int | None = None
+    blank: int | None = None
+    invalid: int | None = None
+
+
+@dataclass(frozen=True)
+class PersonnelTally:
+    """The count of a personnel paper round (biên bản kiểm phiếu nhân sự).
+
+    ``returned``: sheets counted; ``invalid``: sheets invalid as a whole, of which
+    ``over_k`` had more than ``k`` ticks; ``blank``: valid sheets marking nobody."""
+
+    definition: RoundDefinition
+    returned: int
+    invalid: int
+    over_k: int
+    blank: int
+    candidates: tuple[PersonnelCount, ...]
+    complete: bool
+    head: str
+    declared_returned: int | None = None
+
+    @property
+    def valid(self) -> int:
+        return self.returned - self.invalid
+
+    def step_counts(self) -> StepCounts:
+        """The counts ``decide_step`` reads (an invalid row counts for nobody)."""
+        d = self.definition
+        assert d.personnel is not None and d.summoned is not None and d.present is not None
+        votes: dict[str, int | Mapping[str, int]] = {}
+        for c in self.candidates:
+            if d.personnel.ballot == BallotKind.AGREE_DISAGREE.value:
+                votes[c.id] = {AGREE: c.votes, DISAGREE: c.disagree or 0}
+            else:
+                votes[c.id] = c.votes
+        return StepCounts(
+            summoned=d.summoned,
+            present=d.present,
+            returned=self.returned,
+            invalid=self.invalid,
+            votes=votes,
+        )
+
+
+def count_sheets(
+    definition: RoundDefinition,
+    sheets: Iterable[Mapping[str, str] | None],
+    *,
+    complete: bool,
+    head: str,
+    declared_returned: int | None = None,
+) -> PersonnelTally:
+    """Count the agreed sheets: each a mapping candidate id → mark value, or ``None`` for a
+    sheet invalid as a whole. A choose sheet with more than ``k`` ticks is invalid."""
+    p = definition.personnel
+    assert p is not None
+    ids = [o.id for o in definition.officials]
+    agree_kind = p.ballot == BallotKind.AGREE_DISAGREE.value
+    tallies = {i: dict.fromkeys(("votes", "disagree", "blank", "invalid"), 0) for i in ids}
+    returned = invalid = over_k = blank = 0
+    for sheet in sheets:
+        returned += 1
+        if sheet is None:
+            invalid += 1
+            continue
+        marks = [PersonnelMark(sheet[i]) for i in ids]
+        if not agree_kind:
+            ticked = [i for i, m in zip(ids, marks, strict=True) if m is PersonnelMark.CHOSEN]
+            if len(ticked) > p.k:
+                invalid += 1
+                over_k += 1
+                continue
+            blank += not ticked
+            for i in ticked:
+                tallies[i]["votes"] += 1
+            continue
+        blank += all(m is PersonnelMark.BLANK for m in marks)
+        for i, m in zip(ids, marks, strict=True):
+            key = {
+                PersonnelMark.AGREE: "votes",
+                PersonnelMark.DISAGREE: "disagree",
+                PersonnelMark.BLANK: "blank",
+                PersonnelMark.INVALID: "invalid",
+            }[m]
+            tallies[i][key] += 1
+    counts = tuple(
+        PersonnelCount(i, t["votes"], t["disagree"], t["blank"], t["invalid"])
+        if agree_kind
+        else PersonnelCount(i, t["votes"])
+        for i, t in tallies.items()
+    )
+    return PersonnelTally(
+        definition, returned, invalid, over_k, blank, counts, complete, head, declared_returned
+    )
+
+
+def decide_paper_step(tally: PersonnelTally, proc: Procedure) -> StepDecision:
+    """The step's decision from the paper count: ``decide_step`` over the round's
+    candidates, with the base the procedure names (summoned, present, returned or valid)."""
+    definition = tally.definition
+    check_step(definition, proc)
+    assert definition.personnel is not None
+    return decide_step(
+        proc,
+        definition.personnel.step,
+        tally.step_counts(),
+        candidates=tuple(o.id for o in definition.officials),
+    )
+
+
+def candidate_ids(definition: RoundDefinition) -> Sequence[str]:
+    """The candidates' ids in sheet order."""
+    return tuple(o.id for o in definition.officials)
