@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { verifyBytes } from '../src/verifier/record.js';
+import { lookupTracker, verifyBytes } from '../src/verifier/record.js';
 import { verifyChunk } from '../src/verifier/ballots.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -22,7 +22,13 @@ async function runChunks(ctx, items) {
 
 const args = process.argv.slice(2);
 const withResults = args.includes('--results');
-let files = args.filter((a) => !a.startsWith('--'));
+// --tracker CODE (repeatable): look the voter's tracker up on a valid record's board (exit 4 when absent)
+const trackers = [];
+const rest = [];
+for (let i = 0; i < args.length; i += 1) {
+  if (args[i] === '--tracker') { trackers.push(args[i + 1] ?? ''); i += 1; } else rest.push(args[i]);
+}
+let files = rest.filter((a) => !a.startsWith('--'));
 if (args.includes('--stdin-list')) {
   files = fs.readFileSync(0, 'utf8').split('\n').filter(Boolean);
 }
@@ -39,7 +45,11 @@ for (const file of files) {
   if (withResults && verdict.report) {
     line.results = JSON.parse(JSON.stringify(verdict.report.results, (k, v) => (typeof v === 'bigint' ? Number(v) : v)));
   }
+  if (trackers.length && verdict.exit === 0) {
+    line.trackers = trackers.map((code) => ({ code, ...lookupTracker(verdict.record, code) }));
+    if (line.trackers.some((t) => !t.found)) line.exit = 4;
+  }
   process.stdout.write(`${JSON.stringify(line)}\n`);
-  if (first === null) first = verdict.exit;
+  if (first === null) first = line.exit;
 }
 process.exitCode = first ?? 2;

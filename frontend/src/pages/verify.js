@@ -3,7 +3,7 @@
 // Web Workers, and show the verdict, the first failure and the results table.
 // Vietnamese first, English beside; numbers with a decimal comma.
 import schema from '../../../docs/record.schema.json';
-import { verifyBytes } from '../verifier/record.js';
+import { lookupTracker, verifyBytes } from '../verifier/record.js';
 import { verifyChunk } from '../verifier/ballots.js';
 
 /* global __VERIFY_WORKER__ */
@@ -110,7 +110,66 @@ function cell(row, text, cls) {
   row.appendChild(td);
 }
 
+const STATUS = {
+  passed: 'đạt / passed',
+  recorded: 'ghi nhận (lấy ý kiến) / recorded (advisory)',
+  at_threshold: 'đạt đúng ngưỡng / exactly at the threshold',
+  tie: 'bằng phiếu / tie',
+  none_reached: 'không ai đạt ngưỡng / nobody reached the threshold',
+  quorum_not_met: 'không đủ người có mặt / quorum not met',
+};
+const NOT_CONFIRMED = 'chưa đối chiếu được văn bản / not confirmed against the text';
+
+/** A personnel step's table (record-format §3.13): each candidate, then the decision. */
+function showStep(record, report) {
+  const table = $('results');
+  table.replaceChildren();
+  const m = record.manifest;
+  const r = report.results;
+  const agree = m.kind === 'agree_disagree';
+  const titles = ['STT / No.', 'Họ và tên / Name', 'Chức vụ / Post',
+    agree ? 'Đồng ý / Agree' : 'Số phiếu / Votes', 'Tỷ lệ / Share', '%'];
+  if (agree) titles.push('Không đồng ý / Disagree', 'Trống / Blank');
+  titles.push('Đạt ngưỡng / Reached', 'Vào bước sau / Goes on');
+  const head = document.createElement('tr');
+  for (const t of titles) {
+    const th = document.createElement('th');
+    th.textContent = t;
+    th.scope = 'col';
+    head.appendChild(th);
+  }
+  const thead = document.createElement('thead');
+  thead.appendChild(head);
+  const tbody = document.createElement('tbody');
+  r.candidates.forEach((c, i) => {
+    const tr = document.createElement('tr');
+    const o = m.officials[i];
+    cell(tr, String(i + 1), 'num');
+    cell(tr, o.name);
+    cell(tr, o.post);
+    cell(tr, String(c.votes), 'num');
+    cell(tr, `${c.share} của / of N = ${r.base}`, 'num');
+    cell(tr, comma(c.percentage), 'num');
+    if (agree) {
+      cell(tr, String(c.disagree), 'num');
+      cell(tr, String(c.blank), 'num');
+    }
+    cell(tr, c.at_threshold && !c.reached ? 'đúng ngưỡng / exactly' : (c.reached ? 'có / yes' : 'không / no'));
+    cell(tr, r.advancing.includes(c.id) ? 'có / yes' : '—');
+    tbody.appendChild(tr);
+  });
+  table.append(thead, tbody);
+  const reasons = r.reasons.map((x) => `• ${x.text_vi} / ${x.text_en} [${x.cite || '—'}${x.verified ? '' : `; ${NOT_CONFIRMED}`}]`);
+  $('summary').textContent = `${m.title} — ${m.body}. Quy trình / procedure ${r.procedure}, bước / step ${r.number} (${r.step}); `
+    + `${report.ballots} lá phiếu / ballots, ${report.counted} được tính / counted. `
+    + `Kết quả / outcome: ${STATUS[r.status] ?? r.status}`
+    + `${r.pending ? ' — chờ người có thẩm quyền quyết định / waiting for a person to decide' : ''}; `
+    + `vào bước sau / going on: ${r.advancing.length ? r.advancing.join(', ') : '—'}`
+    + `${r.next_step ? ` (→ ${r.next_step})` : ''}.\n${reasons.join('\n')}`;
+}
+
 function showResults(record, report) {
+  if (!Array.isArray(report.results)) { showStep(record, report); return; }
   const table = $('results');
   table.replaceChildren();
   const m = record.manifest;
@@ -167,7 +226,8 @@ async function verifyFile(file) {
   const started = performance.now();
   setProgress('read', 0, 0);
   const bytes = new Uint8Array(await file.arrayBuffer());
-  const v = await verifyBytes(bytes, { schema, gunzip, runChunks, progress: setProgress });
+  const v = await verifyBytes(bytes, { schema, gunzip, runChunks, progress: setProgress, name: file.name });
+  lastValid = v.exit === 0 ? v.record : null;
   const seconds = (performance.now() - started) / 1000;
   $('progress').hidden = true;
   verdict.dataset.exit = String(v.exit);
@@ -183,6 +243,7 @@ async function verifyFile(file) {
     detail.textContent = `${file.name}: mọi kiểm tra đều đạt / every check passed (${time}). `
       + `Đầu chuỗi bảng tin / board head: ${v.record.board.head}`;
     showResults(v.record, v.report);
+    if ($('tracker').value.trim()) showTracker();
   } else if (v.exit === 1) {
     title.textContent = 'KHÔNG HỢP LỆ / INVALID';
     detail.textContent = `Bước / check: ${STEPS[v.check] ?? v.check}; tại / at: ${v.where}. ${v.message} (${time})`;
@@ -197,7 +258,32 @@ async function verifyFile(file) {
   verdict.hidden = false;
 }
 
+let lastValid = null;
+
+/** --tracker on the page: is my ballot on the board, and is it the one counted? */
+function showTracker() {
+  const out = $('tracker-result');
+  const code = $('tracker').value;
+  if (!code.trim()) { out.textContent = ''; return; }
+  if (lastValid === null) {
+    out.textContent = 'Hãy mở một hồ sơ hợp lệ trước / open a valid record first.';
+    out.dataset.found = '';
+    return;
+  }
+  const t = lookupTracker(lastValid, code);
+  out.dataset.found = t.found ? (t.counted ? 'counted' : 'replaced') : 'absent';
+  if (!t.found) {
+    out.textContent = `Không tìm thấy mã phiếu này trên bảng tin / this tracker is not on the board (${t.tracker || code.trim()}).`;
+  } else if (t.counted) {
+    out.textContent = `Có trên bảng tin (lá phiếu số ${t.index + 1}, mục ${t.boardIndex}) và ĐƯỢC TÍNH / on the board (ballot ${t.index + 1}, entry ${t.boardIndex}) and COUNTED.`;
+  } else {
+    out.textContent = `Có trên bảng tin (lá phiếu số ${t.index + 1}) nhưng đã được thay bằng lá phiếu sau (số ${t.replacedBy + 1}) nên không được tính / on the board but replaced by a later ballot (${t.replacedBy + 1}): not counted.`;
+  }
+}
+
 function init() {
+  $('tracker-check').addEventListener('click', showTracker);
+  $('tracker').addEventListener('keydown', (e) => { if (e.key === 'Enter') showTracker(); });
   const input = $('file');
   input.addEventListener('change', () => { if (input.files[0]) verifyFile(input.files[0]); });
   const drop = $('drop');

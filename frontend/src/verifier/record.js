@@ -704,4 +704,29 @@ export async function verifyBytes(bytes, { schema, gunzip, runChunks, progress, 
   }
 }
 
+/** The tracker as typed (any case, with or without hyphens or spaces) → the canonical
+ * form (§2), or null when it cannot be one. */
+export function normalTracker(code) {
+  const plain = String(code).toUpperCase().replace(/[\s-]/g, '');
+  if (!/^[A-Z2-7]{52}$/.test(plain)) return null;
+  return plain.match(/.{4}/g).join('-');
+}
+
+/**
+ * `--tracker` (record-format §4): is this tracker on a verified record's board, and is that
+ * ballot counted (the credential's last) or replaced by a later one?
+ */
+export function lookupTracker(record, code) {
+  const t = normalTracker(code);
+  if (t === null) return { found: false, tracker: null };
+  const index = record.ballots.findIndex((b) => b.tracker === t);
+  if (index < 0) return { found: false, tracker: t };
+  const b = record.ballots[index];
+  let last = index;
+  record.ballots.forEach((x, i) => { if (x.credential === b.credential) last = i; });
+  return {
+    found: true, tracker: t, index, boardIndex: Number(b.board_index), counted: last === index, replacedBy: last === index ? null : last,
+  };
+}
+
 export { challenge };
