@@ -76,8 +76,43 @@ def _blank_row(rule_id: str) -> BlankRow:
         return BlankRow.INVALID
 
 
+_PERSONNEL_HEADING = {
+    "choose_at_most": "PHIẾU GIỚI THIỆU NHÂN SỰ",
+    "agree_disagree": "PHIẾU BIỂU QUYẾT NHÂN SỰ",
+}
+_PERSONNEL_BOXES = {
+    "choose_at_most": ("Chọn",),
+    "agree_disagree": ("Đồng ý", "Không đồng ý"),
+}
+
+
+def _personnel_instructions(definition: RoundDefinition) -> tuple[str, ...]:
+    p = definition.personnel
+    assert p is not None
+    body = escape(definition.body)
+    if p.ballot == "choose_at_most":
+        rows: tuple[str, ...] = (
+            f"Đánh dấu X vào ô «Chọn» của <b>không quá {p.k}</b> người trong danh sách.",
+            "Phiếu không đánh dấu người nào là phiếu trống, vẫn hợp lệ. Phiếu đánh dấu "
+            f"quá {p.k} người thì không hợp lệ.",
+        )
+    else:
+        rows = (
+            "Với mỗi người, đánh dấu X vào <b>một</b> ô: Đồng ý hoặc Không đồng ý.",
+            "Dòng không đánh dấu ô nào thì không tính đồng ý hay không đồng ý; dòng đánh "
+            "dấu cả hai ô hoặc gạch tên thì không hợp lệ đối với người đó.",
+        )
+    return (
+        *rows,
+        f"Phiếu không do Ban kiểm phiếu phát ra, không có dấu của {body}, hoặc ghi thêm tên "
+        "người ngoài danh sách thì không hợp lệ. Không ghi tên, không ký tên trên phiếu.",
+    )
+
+
 def instructions(definition: RoundDefinition) -> tuple[str, ...]:
     """The instructions printed on the sheet, worded after the round's rule."""
+    if definition.personnel is not None:
+        return _personnel_instructions(definition)
     kind = definition.kind
     body = escape(definition.body)
     if _blank_row(definition.rule_id) is BlankRow.NO_MARK:
@@ -112,15 +147,20 @@ def _boxes(kind: RoundKind) -> tuple[Mark, ...]:
 
 def sheet_html(definition: RoundDefinition) -> str:
     """The one sheet of the round: every printed ballot is this same HTML."""
-    boxes = _boxes(definition.kind)
+    if definition.personnel is not None:
+        labels = _PERSONNEL_BOXES[definition.personnel.ballot]
+        heading = _PERSONNEL_HEADING[definition.personnel.ballot]
+    else:
+        labels = tuple(mark.label_vi for mark in _boxes(definition.kind))
+        heading = _HEADING[definition.kind]
     rows = "".join(
         f'<tr><td class="n">{number}</td><td>{escape(o.name)}'
         f"{'<br><small>' + escape(o.position) + '</small>' if o.position else ''}</td>"
-        + '<td class="box"><span></span></td>' * len(boxes)
+        + '<td class="box"><span></span></td>' * len(labels)
         + "</tr>"
         for number, o in enumerate(definition.officials, start=1)
     )
-    headers = "".join(f"<th>{escape(mark.label_vi)}</th>" for mark in boxes)
+    headers = "".join(f"<th>{escape(label)}</th>" for label in labels)
     items = "".join(f"<li>{text}</li>" for text in instructions(definition))
     return f"""
 <section class="sheet">
@@ -128,7 +168,7 @@ def sheet_html(definition: RoundDefinition) -> str:
     <div class="seal">Dấu của {escape(definition.body)}</div>
     <div class="body">{escape(definition.body)}</div>
   </div>
-  <h1>{_HEADING[definition.kind]}</h1>
+  <h1>{heading}</h1>
   <h2>{escape(definition.title)}</h2>
   <table>
     <thead><tr><th>STT</th><th>Họ và tên, chức vụ</th>{headers}</tr></thead>

@@ -22,6 +22,12 @@ from tinnhiem.reports.minutes import (
     percent_vi,
 )
 from tinnhiem.reports.pdf import minutes_html, render_minutes_pdf
+from tinnhiem.reports.personnel import (
+    PersonnelMinutes,
+    personnel_minutes_from_paper,
+    personnel_minutes_html,
+    render_personnel_minutes,
+)
 from tinnhiem.reports.tables import csv_header, render_minutes_csv, render_minutes_xlsx
 
 __all__ = [
@@ -30,6 +36,7 @@ __all__ = [
     "LogLine",
     "MinutesData",
     "MinutesRow",
+    "PersonnelMinutes",
     "TallyInput",
     "csv_header",
     "describe_event",
@@ -38,11 +45,14 @@ __all__ = [
     "minutes_from_record",
     "minutes_html",
     "percent_vi",
+    "personnel_minutes_from_paper",
+    "personnel_minutes_html",
     "record_rule",
     "render_minutes",
     "render_minutes_csv",
     "render_minutes_pdf",
     "render_minutes_xlsx",
+    "render_personnel_minutes",
 ]
 
 FORMATS = ("pdf", "xlsx", "csv")

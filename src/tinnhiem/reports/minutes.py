@@ -405,6 +405,8 @@ _ACTION_VI = {
 def _action_vi(event: LogEvent) -> str:
     if event.action == "round_created" and event.data["round"].get("kind") == "formal_vote":
         return "Tạo vòng bỏ phiếu tín nhiệm"
+    if event.action == "round_created" and event.data["round"].get("personnel"):
+        return "Tạo vòng bỏ phiếu nhân sự"
     return _ACTION_VI.get(event.action, event.action)
 
 
