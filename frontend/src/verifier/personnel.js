@@ -197,7 +197,7 @@ export function parseProcedure(text) {
 export function roundStepFailure(m, proc) {
   const p = m.personnel;
   const step = proc.step(p.step);
-  if (step === null) return 'manifest.personnel.step';
+  if (step === null) return 'manifest.personnel';
   if (step.ballot !== m.kind) return 'manifest.kind';
   const names = BigInt(m.officials.length);
   const k = step.ballot === 'choose_at_most' ? (step.k < names ? step.k : names) : 1n;
@@ -299,7 +299,7 @@ export function stepResult(m, proc, sums, { present, returned }) {
         votes: r.votes,
         disagree: r.disagree,
         blank: r.disagree === null ? null : valid - r.votes - r.disagree,
-        share: fracText(frac(r.votes, base)),
+        share: ((f) => `${f.num}/${f.den}`)(frac(r.votes, base)),
         percentage: formatPercent(r.votes, base),
         reached: r.reached,
         at_threshold: r.at,

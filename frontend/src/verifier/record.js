@@ -171,6 +171,19 @@ export function manifestFailure(m) {
   const b = BigInt(m.weight_base);
   if (m.encoding !== 'per_level' && b > 2001n) return 'manifest.weight_base';
   if (b <= BigInt(m.summoned)) return 'manifest.weight_base';
+  return personnelManifestFailure(m);
+}
+
+/** A personnel round's own manifest rules (record-format §3.13), after those of §3.1. */
+function personnelManifestFailure(m) {
+  const personnel = isPersonnel(m);
+  const p = m.personnel;
+  if (personnel !== (p !== undefined)) return 'manifest.personnel';
+  if (!personnel) return null;
+  if (m.encoding !== 'per_level') return 'manifest.encoding';
+  if (m.exempt.length) return 'manifest.exempt';
+  if (BigInt(p.k) > BigInt(m.officials.length)) return 'manifest.personnel.k';
+  if ((p.list_source === 'previous') !== (p.previous !== null)) return 'manifest.personnel.previous';
   return null;
 }
 
@@ -584,8 +597,8 @@ function personnelResults(r, rule, sums, returned) {
     const gv = got[name];
     const wv = want[name];
     if (jsonEqual(gv, wv)) continue;
-    if (Array.isArray(gv) && Array.isArray(wv) && (name === 'candidates' || name === 'reasons')) {
-      for (let i = 0; i < Math.max(gv.length, wv.length); i += 1) {
+    if (Array.isArray(gv) && Array.isArray(wv) && gv.length === wv.length) {
+      for (let i = 0; i < gv.length; i += 1) {
         if (!jsonEqual(gv[i], wv[i])) fail('results', `results.${name}[${i}]`, 'differs from the recomputed step result');
       }
     }
