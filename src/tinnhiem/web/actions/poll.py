@@ -35,7 +35,7 @@ from tinnhiem.web.lib.poll_round import (
     display_name,
     engine_memo,
     engine_of,
-    rule_source_for,
+    source_for,
 )
 from tinnhiem.web.lib.poll_store import OrmPollStore
 from tinnhiem.web.models import (
@@ -188,7 +188,7 @@ def freeze_round(round: Round, engine: PollEngine) -> None:
     """Freeze the manifest on the board (the key ceremony starts from it). A round whose
     ceremony started under an earlier version of the site is frozen on its first step."""
     if engine.phase is Phase.NEW:
-        source = rule_source_for(round.rule_id)
+        source = source_for(round)
         engine.freeze(build_manifest(round, source), source)
 
 
@@ -218,6 +218,7 @@ def _after_tally(actor: Actor, round: Round, engine: PollEngine) -> None:
         return
     decryption = engine.store.section("decryption")
     returned = engine.store.section("close")["counted"]
+    personnel = engine.manifest.kind.personnel
     Result.objects.create(
         round=round,
         payload={
@@ -225,7 +226,10 @@ def _after_tally(actor: Actor, round: Round, engine: PollEngine) -> None:
             "issued": len(engine.credentials),
             "returned": returned,
             "sums": list(decryption["sums"]),
-            "results": list(engine.store.section("results")),
+            # A personnel step's result is one object (its step's decision and clauses).
+            "results": (
+                engine.step_result() if personnel else list(engine.store.section("results"))
+            ),
         },
     )
     round.status = RoundStatus.TALLIED

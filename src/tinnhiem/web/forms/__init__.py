@@ -15,7 +15,7 @@ from tinnhiem.web.forms.fields import SecretField, TextField
 from tinnhiem.web.lib.roster import MAX_ROSTER_BYTES
 from tinnhiem.web.lib.rules import rule_choices
 from tinnhiem.web.lib.uploads import UploadRefused, check_size
-from tinnhiem.web.models import MAX_COMMENT_CHARS, Revote, RoundKind
+from tinnhiem.web.models import CONFIDENCE_KINDS, MAX_COMMENT_CHARS, Revote
 
 __all__ = [
     "BodyForm",
@@ -152,7 +152,9 @@ class RosterUploadForm(forms.Form):
 
 class RoundForm(forms.Form):
     title = TextField(label=_("Tên đợt"), max_length=300)
-    kind = forms.ChoiceField(label=_("Loại"), choices=RoundKind.choices)
+    kind = forms.ChoiceField(
+        label=_("Loại"), choices=[(k.value, k.label) for k in CONFIDENCE_KINDS]
+    )
     rule_id = forms.ChoiceField(label=_("Quy định áp dụng"), choices=())
     threshold = forms.IntegerField(
         label=_("Ngưỡng giải mã t"), min_value=1, max_value=15, initial=2

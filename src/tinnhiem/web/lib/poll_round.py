@@ -25,22 +25,45 @@ from tinnhiem.ballots import (
     RoundKind,
     encoding_for,
 )
+from tinnhiem.ballots.manifest import ListSource
 from tinnhiem.poll import PollEngine
+from tinnhiem.poll.personnel import Candidate, step_manifest
 from tinnhiem.record import ElectionRecord
 from tinnhiem.rules import Denominator
-from tinnhiem.tally import RuleSource, load_rule_source
+from tinnhiem.tally import ProcedureText, RuleSource, load_procedure_text, load_rule_source
 from tinnhiem.web.lib.poll_store import OrmPollStore
 from tinnhiem.web.models import CommitteeMember as MemberRow
 from tinnhiem.web.models import Official as OfficialRow
 from tinnhiem.web.models import Person, Round, Summons
 
-__all__ = ["build_manifest", "display_name", "engine_of", "record_for", "rule_source_for"]
+__all__ = [
+    "build_manifest",
+    "display_name",
+    "engine_of",
+    "procedure_text_for",
+    "record_for",
+    "rule_source_for",
+    "source_for",
+]
 
 
 @lru_cache(maxsize=32)
 def rule_source_for(rule_id: str) -> RuleSource:
     """A built-in rule version with its exact text (what a new round freezes)."""
     return load_rule_source(rule_id)
+
+
+@lru_cache(maxsize=16)
+def procedure_text_for(procedure_id: str) -> ProcedureText:
+    """A built-in personnel procedure with its exact text (what a step's round freezes)."""
+    return load_procedure_text(procedure_id)
+
+
+def source_for(round: Round) -> RuleSource | ProcedureText:
+    """What decides the round: its rule, or for a personnel step its procedure file."""
+    if round.personnel:
+        return procedure_text_for(round.rule_id)
+    return rule_source_for(round.rule_id)
 
 
 def display_name(user: Any) -> str:
@@ -52,14 +75,16 @@ def display_name(user: Any) -> str:
     return str(full or user.username)
 
 
-def build_manifest(round: Round, source: RuleSource) -> Manifest:
+def build_manifest(round: Round, source: RuleSource | ProcedureText) -> Manifest:
     """The round's manifest from the rows as they stand (called once, to freeze it).
 
     Officials on the ballot are the non-exempt ones in ballot order (renumbered 1..k);
     their ``id`` is the roster code. ``B`` (weight base) is one more than the voters
     summoned. ``members`` (the body's size) is counted now, for rules whose denominator
-    is every member of the body.
+    is every member of the body. A personnel step: see ``personnel_manifest``.
     """
+    if isinstance(source, ProcedureText):
+        return personnel_manifest(round, source)
     officials = list(
         OfficialRow.objects.filter(round=round).select_related("person").order_by("order", "id")
     )
@@ -100,6 +125,41 @@ def build_manifest(round: Round, source: RuleSource) -> Manifest:
         weight_base=summoned + 1,
         encoding=encoding_for(summoned),  # packed rows while they fit, else one per level
         revote=RevotePolicy(round.revote),
+        date=when.isoformat(),
+    )
+
+
+def personnel_manifest(round: Round, proc: ProcedureText) -> Manifest:
+    """A personnel step's manifest (record-format §3.13): the step's ballot kind and k from
+    the procedure, the candidates (the round's officials, in ballot order) and, when the
+    step takes its list from an earlier one, the link to that round's record (its round
+    id, step and final board head)."""
+    if round.procedure is None or not round.step_id:
+        raise ValueError(f"round {round.pk} is a personnel round without its procedure step")
+    officials = OfficialRow.objects.filter(round=round, exempt=False).select_related("person")
+    candidates = [
+        Candidate(o.person.external_id, o.person.full_name, o.post)
+        for o in officials.order_by("order", "id")
+    ]
+    previous = None
+    if round.previous is not None and proc.procedure.step(round.step_id).candidates_from:
+        previous = record_for(round.previous)
+        if previous is None:
+            raise ValueError(f"the previous step (round {round.previous.pk}) is not tallied")
+    members = MemberRow.objects.seated(round).select_related("user").order_by("index")
+    when = timezone.localdate(round.opens_at) if round.opens_at else timezone.localdate()
+    return step_manifest(
+        proc,
+        round.step_id,
+        candidates,
+        round_id=f"{round.body.code}/{round.pk}",
+        body=round.body.name,
+        summoned=Summons.objects.filter(round=round).count(),
+        committee=[display_name(m.user) for m in members],
+        threshold=round.threshold,
+        post=round.procedure.post,
+        list_source=ListSource(round.list_source or ListSource.ENTERED),
+        previous=previous,
         date=when.isoformat(),
     )
 

@@ -9,7 +9,7 @@ insert. Build one store per action, inside the action's transaction, on the lock
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import connection
@@ -32,7 +32,8 @@ from tinnhiem.web.models import DecryptionShare as ShareRow
 __all__ = ["OrmPollStore", "core_entry", "verify_chain"]
 
 #: Sections whose payload is a JSON list: kept as ``{"items": [...]}`` in the entry's
-#: ``payload`` column (an object); the hash is over the list itself.
+#: ``payload`` column (an object); the hash is over the list itself. A personnel round's
+#: ``results`` is an object (its step result, record-format §3.13): stored as it is.
 LIST_SECTIONS = frozenset({"aggregates", "results"})
 HEAD_SIGNATURE = "head_signature"
 
@@ -55,11 +56,15 @@ def verify_chain(rows: Iterable[EntryRow]) -> bytes:
 
 
 def _stored(kind: str, payload: Any) -> dict[str, Any]:
-    return {"items": list(payload)} if kind in LIST_SECTIONS else dict(payload)
+    if kind in LIST_SECTIONS and not isinstance(payload, Mapping):
+        return {"items": list(payload)}
+    return dict(payload)
 
 
 def _unwrap(kind: str, stored: Any) -> Any:
-    return stored["items"] if kind in LIST_SECTIONS else stored
+    if kind in LIST_SECTIONS and isinstance(stored, dict) and set(stored) == {"items"}:
+        return stored["items"]
+    return stored
 
 
 class OrmPollStore:

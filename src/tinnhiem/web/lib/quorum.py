@@ -40,6 +40,8 @@ def quorum_of(round: Round) -> QuorumView:
     """The quorum state of ``round`` now."""
     present = CheckIn.objects.filter(round=round).count()
     summoned = Summons.objects.filter(round=round).count()
+    if round.personnel:
+        return _step_quorum(round, present, summoned)
     rule = builtin_rule(round.rule_id)
     quorum = rule.quorum if rule is not None else None
     if quorum is None:
@@ -52,3 +54,15 @@ def quorum_of(round: Round) -> QuorumView:
         quorum.citation,
         summoned > 0 and quorum.met(present, summoned),
     )
+
+
+def _step_quorum(round: Round, present: int, summoned: int) -> QuorumView:
+    """A personnel step's quorum, from its procedure file (none: always met)."""
+    from tinnhiem.web.lib.poll_round import procedure_text_for
+
+    step = procedure_text_for(round.rule_id).procedure.step(round.step_id)
+    if step.quorum is None:
+        return QuorumView(present, summoned, None, True, "", True)
+    cite = step.quorum_cite.label if step.quorum_cite is not None else ""
+    met = summoned > 0 and step.quorum.admits_from_below(present, summoned)
+    return QuorumView(present, summoned, step.quorum.fraction, step.quorum.inclusive, cite, met)

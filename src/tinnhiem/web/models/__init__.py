@@ -12,8 +12,10 @@ from tinnhiem.web.models.committee import CeremonyMessage, CommitteeMember, Decr
 from tinnhiem.web.models.credentials import CheckIn, CheckInMethod, VoterCredential
 from tinnhiem.web.models.evaluation import ProgrammeUpload
 from tinnhiem.web.models.paper import PaperEvent, PaperRound
+from tinnhiem.web.models.procedures import Procedure
 from tinnhiem.web.models.roles import Membership, Role
 from tinnhiem.web.models.rounds import (
+    CONFIDENCE_KINDS,
     Official,
     Revote,
     Round,
@@ -24,6 +26,7 @@ from tinnhiem.web.models.rounds import (
 )
 
 __all__ = [
+    "CONFIDENCE_KINDS",
     "MAX_COMMENT_CHARS",
     "AppendOnlyError",
     "AppendOnlyModel",
@@ -43,6 +46,7 @@ __all__ = [
     "PaperEvent",
     "PaperRound",
     "Person",
+    "Procedure",
     "ProgrammeUpload",
     "Result",
     "Revote",

@@ -40,6 +40,12 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="person",
     )
+    # On the body's planning list (danh sách quy hoạch): the first step of an appointment
+    # offers these people as its candidates.
+    planning = models.BooleanField(default=False)
+    # A member of the body's leadership collective (tập thể lãnh đạo): reads a personnel
+    # step's result before it is published (lib/visibility.py).
+    leadership = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -8,14 +8,36 @@ from django.utils.translation import gettext_lazy as _
 
 from tinnhiem.web.models.bodies import Body, Person
 
-__all__ = ["Official", "Revote", "Round", "RoundKind", "RoundStatus", "SelfReport", "Summons"]
+__all__ = [
+    "CONFIDENCE_KINDS",
+    "Official",
+    "Revote",
+    "Round",
+    "RoundKind",
+    "RoundStatus",
+    "SelfReport",
+    "Summons",
+]
 
 
 class RoundKind(models.TextChoices):
-    """A confidence poll rates on three levels; a formal vote has two options."""
+    """A confidence poll rates on three levels; a formal vote has two options; a step of a
+    personnel procedure (``models.Procedure``) is a choose-at-most-k or an agree/disagree
+    vote (created from the procedure's page, never from the round form)."""
 
     POLL = "poll", _("Lấy phiếu tín nhiệm")
     FORMAL_VOTE = "formal_vote", _("Bỏ phiếu tín nhiệm")
+    CHOOSE_AT_MOST = "choose_at_most", _("Bỏ phiếu nhân sự: chọn tối đa k người")
+    AGREE_DISAGREE = "agree_disagree", _("Bỏ phiếu nhân sự: đồng ý / không đồng ý")
+
+    @property
+    def personnel(self) -> bool:
+        """A step of a personnel procedure."""
+        return self in (RoundKind.CHOOSE_AT_MOST, RoundKind.AGREE_DISAGREE)
+
+
+#: The kinds the round form offers (a personnel step is made from its procedure's page).
+CONFIDENCE_KINDS = (RoundKind.POLL, RoundKind.FORMAL_VOTE)
 
 
 class RoundStatus(models.TextChoices):
@@ -57,12 +79,27 @@ class Round(models.Model):
     public_key = models.CharField(max_length=64, blank=True)
     fingerprint = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A step of a personnel procedure: the procedure, the step's id in its file, where the
+    # list came from (planning, entered, previous) and the round whose ``advancing`` it is.
+    procedure = models.ForeignKey(
+        "web.Procedure", null=True, blank=True, on_delete=models.PROTECT, related_name="rounds"
+    )
+    step_id = models.CharField(max_length=64, blank=True)
+    list_source = models.CharField(max_length=16, blank=True)
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_steps"
+    )
 
     class Meta:
         ordering = ("-created_at", "-id")
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def personnel(self) -> bool:
+        """A step of a personnel procedure (bỏ phiếu nhân sự)."""
+        return RoundKind(self.kind).personnel
 
 
 class Official(models.Model):

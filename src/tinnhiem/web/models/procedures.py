@@ -1,0 +1,31 @@
+"""Personnel procedures (quy trình bổ nhiệm, bổ nhiệm lại): one appointment or reappointment
+of a body, run as linked rounds (``Round.procedure``, one per step)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from tinnhiem.web.models.bodies import Body, Person
+
+__all__ = ["Procedure"]
+
+
+class Procedure(models.Model):
+    """One appointment or reappointment under a procedure file (``procedure_id``, e.g.
+    ``appointment-qd80-2022``): the post being filled and, for a reappointment, the person
+    concerned. Its steps are rounds (``rounds``), each step's list from the previous one."""
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="procedures")
+    procedure_id = models.CharField(max_length=100)
+    title = models.CharField(max_length=300)
+    post = models.CharField(max_length=300)
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="procedures"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return self.title
