@@ -50,9 +50,11 @@ from tinnhiem.tally import RuleSource, load_rule_source, sign_head
 __all__ = [
     "Built",
     "build_round",
+    "build_step",
     "mutations",
     "python_verdict",
     "reseal",
+    "stream_bytes",
     "verdict_of_bytes",
     "write_corpus",
 ]
@@ -143,6 +145,85 @@ def build_round(
     data = json.loads(election.record().to_bytes())
     assert election.secrets is not None
     return Built(data, {k.public.hex(): k for k in keys}, dict(election.secrets.shares))
+
+
+def build_step(
+    *,
+    procedure: str = "appointment-qd80-2022",
+    step: str = "b2-introduce",
+    candidates: tuple[str, ...] = ("an", "binh", "chi"),
+    votes: tuple[tuple[str, ...], ...] = (("an",), ("an",), ("binh",), ()),
+    summoned: int | None = None,
+    present: int | None = None,
+    previous: Built | None = None,
+    seed: int = 1,
+) -> Built:
+    """A finished personnel round (record-format §3.13): step ``step`` of ``procedure``
+    over ``candidates``, one ballot per entry of ``votes`` (the names it marks; for an
+    agree/disagree step a name prefixed ``-`` is a disagree), linked to ``previous`` when
+    the step takes an earlier step's list."""
+    import hashlib
+
+    from tinnhiem.ballots.manifest import ListSource
+    from tinnhiem.poll.personnel import Candidate, run_step, step_manifest
+    from tinnhiem.record.io import read_record
+    from tinnhiem.tally import load_procedure_text
+
+    proc = load_procedure_text(procedure)
+    before = None
+    if previous is not None:
+        tmp = json.dumps(previous.data, ensure_ascii=False)
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "previous.json"
+            path.write_text(tmp, encoding="utf-8")
+            before = read_record(path)
+    round_id = f"corpus-{procedure}-{step}-{seed}"
+    manifest = step_manifest(
+        proc,
+        step,
+        [Candidate(c, f"Ứng viên {c}", f"Chức vụ {c}") for c in candidates],
+        round_id=round_id,
+        body="Sở mẫu / sample department",
+        summoned=summoned or len(votes),
+        committee=("Thành viên 1", "Thành viên 2", "Thành viên 3"),
+        threshold=2,
+        post="Giám đốc Sở",
+        list_source=ListSource.PLANNING,
+        previous=before,
+        date="2026-12-01",
+    )
+    ballots: list[dict[str, Mark]] = []
+    for names in votes:
+        marks: dict[str, Mark] = {}
+        for n in names:
+            if manifest.kind is RoundKind.CHOOSE_AT_MOST:
+                marks[n] = Mark.CHOSEN
+            elif n.startswith("-"):
+                marks[n[1:]] = Mark.DISAGREE
+            else:
+                marks[n] = Mark.AGREE
+        ballots.append(marks)
+    election = run_step(manifest, proc, ballots, present=present, decrypting=(1, 3), seed=seed)
+    data = json.loads(election.record().to_bytes())
+    issued = len(ballots) if present is None else present
+    keys = [
+        CredentialKey.from_seed(hashlib.sha256(f"{round_id}/{seed}/{i}".encode()).digest())
+        for i in range(issued)
+    ]
+    assert election.secrets is not None
+    return Built(data, {k.public.hex(): k for k in keys}, dict(election.secrets.shares))
+
+
+def stream_bytes(data: dict[str, Any]) -> bytes:
+    """The record in the streaming form (record-format §1.1): the header line, then one
+    canonical line per ballot."""
+    header = {k: v for k, v in data.items() if k != "ballots"}
+    header["format"] = "tinnhiem-record-stream"
+    header["ballot_count"] = len(data["ballots"])
+    lines = [to_bytes(header), *(to_bytes(b) for b in data["ballots"])]
+    return b"".join(line + b"\n" for line in lines)
 
 
 def _complain_and_restart(election: Election, manifest: Manifest) -> None:
@@ -262,8 +343,8 @@ def python_verdict(path: str | Path) -> Verdict:
     return 0, None, None
 
 
-def verdict_of_bytes(data: bytes, tmp: Path) -> Verdict:
-    path = tmp / "record.json"
+def verdict_of_bytes(data: bytes, tmp: Path, *, name: str = "record.json") -> Verdict:
+    path = tmp / name
     path.write_bytes(data)
     return python_verdict(path)
 
@@ -366,6 +447,156 @@ def _valid_cases() -> Iterator[tuple[str, str, Callable[[], Built]]]:
         "poll-restart",
         "poll: a key ceremony restarted after a complaint",
         lambda: build_round(rule="nq96-2023", voters=4, restart=True, seed=12),
+    )
+
+
+@dataclass
+class _Chain:
+    """The personnel steps of the corpus, built once (each links the one before)."""
+
+    steps: dict[str, Built] = field(default_factory=dict)
+
+    def get(self, name: str) -> Built:
+        if not self.steps:
+            b2 = build_step(seed=21)
+            b3 = build_step(
+                step="b3-leadership",
+                candidates=("an", "binh"),
+                votes=(("an",), ("an",), ("an",), ("binh",), ()),
+                previous=b2,
+                seed=22,
+            )
+            self.steps.update(b2=b2, b3=b3)
+            self.steps["b4"] = build_step(
+                step="b4-key-cadres",
+                candidates=("an",),
+                votes=(("an",), ("an",), ("-an",), ()),
+                summoned=5,
+                previous=b3,
+                seed=23,
+            )
+            self.steps["b5"] = build_step(
+                step="b5-decide",
+                candidates=("an",),
+                votes=(("an",), ("an",), ("-an",), ("-an",)),
+                previous=b3,
+                seed=24,
+            )
+            self.steps["tie"] = build_step(
+                step="b2-introduce",
+                candidates=("an", "binh", "chi"),
+                votes=(("an",), ("binh",), ("chi",), ("an",), ("binh",)),
+                seed=25,
+            )
+            self.steps["quorum"] = build_step(
+                procedure="appointment-nd138-2024",
+                step="b2-introduce",
+                candidates=("an", "binh"),
+                votes=(("an",), ("an",), ("binh",)),
+                summoned=6,
+                seed=26,
+            )
+        return self.steps[name]
+
+
+_CHAIN = _Chain()
+
+
+def _personnel_valid_cases() -> Iterator[tuple[str, str, Callable[[], Built]]]:
+    yield (
+        "personnel-choose-top-n",
+        "choose_at_most (QĐ 80 step 2): nobody above 1/2 of those summoned, the 2 highest go on",
+        lambda: _CHAIN.get("b2"),
+    )
+    yield (
+        "personnel-choose-linked",
+        "choose_at_most (step 3), its list linked to step 2's record: one passes",
+        lambda: _CHAIN.get("b3"),
+    )
+    yield (
+        "personnel-agree-advisory",
+        "agree_disagree (step 4, advisory: recorded, no threshold), linked to step 3",
+        lambda: _CHAIN.get("b4"),
+    )
+    yield (
+        "personnel-agree-at-threshold",
+        "agree_disagree (step 5): exactly 1/2 of the members, the head decides (pending)",
+        lambda: _CHAIN.get("b5"),
+    )
+    yield (
+        "personnel-choose-tie",
+        "choose_at_most: a tie at the cut of the 2 highest (not in the text: pending)",
+        lambda: _CHAIN.get("tie"),
+    )
+    yield (
+        "personnel-quorum-not-met",
+        "choose_at_most under NĐ 138: 3 present of 6 summoned, under the 2/3 quorum",
+        lambda: _CHAIN.get("quorum"),
+    )
+
+
+def _personnel_invalid_cases() -> Iterator[Case]:
+    def sealed(
+        name: str, note: str, step: str, change: Callable[[dict[str, Any]], None], where: str
+    ) -> Case:
+        def make() -> bytes:
+            built = _CHAIN.get(step)
+            d = copy.deepcopy(built.data)
+            change(d)
+            return to_bytes(reseal(built, d))
+
+        return Case(name, note + " (resealed)", make, 1, where)
+
+    def forged_status(d: dict[str, Any]) -> None:
+        d["results"].update(status="passed", selected=["an"], advancing=["an"], action=None)
+
+    yield sealed(
+        "personnel-forged-status",
+        "step 2's result forged to 'passed' (selected, advancing, no action)",
+        "b2",
+        forged_status,
+        "results.action",
+    )
+    yield sealed(
+        "personnel-wrong-advancing",
+        "step 2's advancing list names the third candidate instead of the second",
+        "b2",
+        _set(("results", "advancing"), ["an", "chi"]),
+        "results.advancing[1]",
+    )
+    yield sealed(
+        "personnel-reason-cite",
+        "a reason's citation key changed",
+        "b3",
+        _set(("results", "reasons", 2, "cite"), "qd80-adopted"),
+        "results.reasons[2]",
+    )
+    yield sealed(
+        "personnel-k-violated",
+        "the manifest lets a ballot mark 2 names where the step allows 1",
+        "b2",
+        _set(("manifest", "personnel", "k"), 2),
+        "manifest.personnel.k",
+    )
+
+    def bad_sum_proof(d: dict[str, Any]) -> None:
+        rows = d["ballots"][1]["rows"][0], d["ballots"][0]["rows"][0]
+        cut = 2 * 256 * len(d["manifest"]["officials"])
+        rows[0]["proof"] = rows[0]["proof"][:cut] + rows[1]["proof"][cut:]
+
+    yield sealed(
+        "personnel-bad-sum-proof",
+        "a choose row's proof that its marks sum to at most k is another ballot's",
+        "b2",
+        bad_sum_proof,
+        "ballots[1].rows[0].proof",
+    )
+    yield sealed(
+        "personnel-previous-missing",
+        "step 3 without its link to step 2's record",
+        "b3",
+        _set(("manifest", "personnel", "previous"), None),
+        "manifest.personnel.previous",
     )
 
 
@@ -621,9 +852,47 @@ def write_corpus(out: Path) -> list[dict[str, Any]]:
         if got != (0, None, None):
             raise AssertionError(f"{name}: tinnhiem verify says {got}")
         _write(out, name, data, index, note, 0, None, None)
+        if name == "poll-nq96-band":
+            stream = stream_bytes(built.data)
+            got = verdict_of_bytes(stream, tmp, name="record.jsonl")
+            if got != (0, None, None):
+                raise AssertionError(f"stream-{name}: tinnhiem verify says {got}")
+            _write(
+                out,
+                "stream-poll-nq96-band",
+                stream,
+                index,
+                "the same record in the streaming form (§1.1)",
+                0,
+                None,
+                None,
+                ext=".jsonl.gz",
+            )
+            head, _, rest = stream.partition(b"\n")
+            header = json.loads(head)
+            header["ballot_count"] += 1
+            short = to_bytes(header) + b"\n" + rest
+            got = verdict_of_bytes(short, tmp, name="record.jsonl")
+            if got[0::2] != (1, "ballot_count"):
+                raise AssertionError(f"stream-ballot-count: tinnhiem verify says {got}")
+            _write(
+                out,
+                "stream-ballot-count",
+                short,
+                index,
+                "streaming form: the header counts one ballot line more than follow",
+                *got,
+                ext=".jsonl.gz",
+            )
+    for name, note, make in _personnel_valid_cases():
+        data = to_bytes(make().data)
+        got = verdict_of_bytes(data, tmp)
+        if got != (0, None, None):
+            raise AssertionError(f"{name}: tinnhiem verify says {got}")
+        _write(out, name, data, index, note, 0, None, None)
     assert base is not None
     rule_text = base.data["rule"]["text"]
-    for case in _invalid_cases(base, rule_text):
+    for case in [*_invalid_cases(base, rule_text), *_personnel_invalid_cases()]:
         data = case.make()
         exit_class, check, where = verdict_of_bytes(data, tmp)
         if (exit_class, where) != (case.exit, case.where):
@@ -633,6 +902,7 @@ def write_corpus(out: Path) -> list[dict[str, Any]]:
             )
         _write(out, case.name, data, index, case.note, exit_class, check, where)
     (tmp / "record.json").unlink(missing_ok=True)
+    (tmp / "record.jsonl").unlink(missing_ok=True)
     tmp.rmdir()
     text = json.dumps({"records": index}, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     (out / "index.json").write_text(text, encoding="utf-8")
@@ -648,8 +918,10 @@ def _write(
     exit_class: int,
     check: str | None,
     where: str | None,
+    *,
+    ext: str = ".json.gz",
 ) -> None:
-    file = f"{name}.json.gz"
+    file = f"{name}{ext}"
     if data.startswith(b"\x1f\x8b"):
         file = f"{name}.gz"
         (out / file).write_bytes(data)
