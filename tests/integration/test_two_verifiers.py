@@ -1,7 +1,9 @@
 """The two verifiers held together (issue 15): `tinnhiem verify` (Python) and the browser
 verifier (frontend/src/verifier, here under Node) must give the same verdict, exit class
 and failure location on every record of the public corpus (docs/vectors/records/) and on
-seeded mutations of a demo record (100 here; TINNHIEM_MUTATIONS=1000 for the full run).
+seeded mutations of a demo record (100 here; TINNHIEM_MUTATIONS=1000 for the full run)
+and of personnel step records (§3.13: a choose step and an agree/disagree step, as
+many each), in both the one-document and the streaming form (§1.1).
 """
 
 from __future__ import annotations
@@ -15,7 +17,15 @@ from typing import Any
 
 import pytest
 
-from tinnhiem.poll.corpus import build_round, mutations, python_verdict
+from tinnhiem.ballots import RevotePolicy
+from tinnhiem.poll.corpus import (
+    Built,
+    build_round,
+    build_step,
+    mutations,
+    python_verdict,
+    stream_bytes,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "docs" / "vectors" / "records"
@@ -23,13 +33,13 @@ FRONTEND = ROOT / "frontend"
 NODE = shutil.which("node")
 
 
-def _node_verdicts(files: list[Path]) -> dict[str, dict[str, Any]]:
+def _node_verdicts(files: list[Path], *extra: str) -> dict[str, dict[str, Any]]:
     assert NODE is not None, "node is needed (Debian: apt-get install nodejs npm)"
     assert (FRONTEND / "node_modules" / "libsodium-wrappers-sumo").is_dir(), (
         "run scripts/setup.sh (npm ci in frontend/)"
     )
     out = subprocess.run(
-        [NODE, "tools/verify.mjs", "--stdin-list", "--results"],
+        [NODE, "tools/verify.mjs", "--stdin-list", "--results", *extra],
         input="\n".join(str(f) for f in files),
         cwd=FRONTEND,
         capture_output=True,
@@ -84,15 +94,11 @@ def test_the_browser_verifier_recomputes_the_results_table():
     assert "resignation_closed" in record["results"][0]["consequences"]
 
 
-def test_mutations_agree(tmp_path):
-    count = int(os.environ.get("TINNHIEM_MUTATIONS", "100"))
-    seed = int(os.environ.get("TINNHIEM_MUTATION_SEED", "2026"))
-    rule = os.environ.get("TINNHIEM_MUTATION_RULE", "qd96-2023")
-    built = build_round(rule=rule, officials=2, voters=5, seed=41)
+def _agree(built: Built, count: int, seed: int, tmp: Path, tag: str) -> dict[int, int]:
     files: list[Path] = []
     labels: dict[str, str] = {}
     for k, (label, data) in enumerate(mutations(built, count, seed=seed)):
-        path = tmp_path / f"m{k:05d}.json"
+        path = tmp / f"{tag}{k:05d}.json"
         path.write_bytes(data)
         files.append(path)
         labels[str(path)] = label
@@ -107,9 +113,131 @@ def test_mutations_agree(tmp_path):
             differ.append(
                 (labels[str(path)], py, (v["exit"], v["check"], v["where"], v["message"]))
             )
-    assert not differ, f"{len(differ)} of {len(files)} differ: {differ[:10]}"
+    assert not differ, f"{tag}: {len(differ)} of {len(files)} differ: {differ[:10]}"
     assert classes.get(1, 0) > count // 2  # most mutations reach the checks, not the reader
-    print(f"\n{len(files)} mutations, the two verifiers agree on all; exit classes {classes}")
+    print(f"\n{tag}: {len(files)} mutations, the two verifiers agree on all; classes {classes}")
+    return classes
+
+
+def _count() -> int:
+    return int(os.environ.get("TINNHIEM_MUTATIONS", "100"))
+
+
+def _seed() -> int:
+    return int(os.environ.get("TINNHIEM_MUTATION_SEED", "2026"))
+
+
+def test_mutations_agree(tmp_path):
+    rule = os.environ.get("TINNHIEM_MUTATION_RULE", "qd96-2023")
+    built = build_round(rule=rule, officials=2, voters=5, seed=41)
+    _agree(built, _count(), _seed(), tmp_path, "poll")
+
+
+def _choose_step() -> Built:
+    return build_step(votes=(("an",), ("an",), ("binh",), ("chi",), ()), seed=42)
+
+
+def _agree_step() -> Built:
+    first = build_step(
+        step="b3-leadership",
+        candidates=("an", "binh"),
+        votes=(("an",), ("an",), ("binh",)),
+        previous=build_step(seed=43),
+        seed=44,
+    )
+    return build_step(
+        step="b5-decide",
+        candidates=("an",),
+        votes=(("an",), ("-an",), ("an",), ()),
+        previous=first,
+        seed=45,
+    )
+
+
+def test_personnel_mutations_agree(tmp_path):
+    """Mutations of a choose step (top_n, a tie) and of a linked agree/disagree step."""
+    _agree(_choose_step(), _count(), _seed() + 1, tmp_path, "choose")
+    _agree(_agree_step(), _count(), _seed() + 2, tmp_path, "agree")
+
+
+def test_the_browser_verifier_recomputes_a_personnel_step(tmp_path):
+    files = []
+    for name, built in [("choose", _choose_step()), ("agree", _agree_step())]:
+        path = tmp_path / f"{name}.json"
+        path.write_bytes(json.dumps(built.data, ensure_ascii=False).encode())
+        files.append((path, built.data["results"]))
+    verdicts = _node_verdicts([p for p, _ in files])
+    for path, results in files:
+        v = verdicts[str(path)]
+        assert v["exit"] == 0, v
+        assert v["results"] == results
+    assert files[0][1]["status"] == "tie" and files[0][1]["pending"] is True
+
+
+def test_the_demo_appointment_verifies_in_both(tmp_path):
+    """`tinnhiem demo --kind appointment`: every step record, valid in both, same table."""
+    from typer.testing import CliRunner
+
+    from tinnhiem.cli import app
+
+    result = CliRunner().invoke(app, ["demo", "--kind", "appointment", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    files = sorted(tmp_path.glob("*.json"))
+    assert len(files) >= 4
+    verdicts = _node_verdicts(files)
+    for path in files:
+        v = verdicts[str(path)]
+        assert (v["exit"], python_verdict(path)[0]) == (0, 0), v
+        assert v["results"] == json.loads(path.read_text("utf-8"))["results"]
+
+
+def test_the_streaming_form_agrees(tmp_path):
+    """§1.1: the same record line by line gives the same verdict, at the same place."""
+    built = _choose_step()
+    stream = stream_bytes(built.data)
+    head, _, rest = stream.partition(b"\n")
+    header = json.loads(head)
+    cases = {"valid.jsonl": stream, "short.jsonl": None, "bad-line.jsonl": None}
+    header["ballot_count"] += 1
+    cases["short.jsonl"] = json.dumps(header).encode() + b"\n" + rest
+    lines = stream.split(b"\n")
+    ballot = json.loads(lines[2])
+    ballot["zz"] = 1
+    cases["bad-line.jsonl"] = b"\n".join([*lines[:2], json.dumps(ballot).encode(), *lines[3:]])
+    files = []
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+        files.append(tmp_path / name)
+    gz = tmp_path / "valid.jsonl.gz"
+    gz.write_bytes(__import__("gzip").compress(stream))
+    files.append(gz)
+    verdicts = _node_verdicts(files)
+    want = {
+        "valid.jsonl": (0, None),
+        "short.jsonl": (1, "ballot_count"),
+        "bad-line.jsonl": (1, "ballots[1].zz"),
+        "valid.jsonl.gz": (0, None),
+    }
+    for path in files:
+        py = python_verdict(path)
+        v = verdicts[str(path)]
+        assert (py[0], py[2]) == (v["exit"], v["where"]) == want[path.name], (path.name, py, v)
+
+
+def test_the_tracker_lookup(tmp_path):
+    """verify.mjs --tracker: found and counted, or absent (exit 4), typed in any case."""
+    built = build_round(rule="nq96-2023", voters=3, revotes=1, revote=RevotePolicy.LAST_COUNTS)
+    path = tmp_path / "r.json"
+    path.write_bytes(json.dumps(built.data, ensure_ascii=False).encode())
+    replaced = built.data["ballots"][0]["tracker"]
+    counted = built.data["ballots"][-1]["tracker"]
+    typed = counted.lower().replace("-", " ")
+    v = _node_verdicts([path], "--tracker", typed, "--tracker", replaced)[str(path)]
+    assert v["exit"] == 0
+    assert [(t["found"], t["counted"]) for t in v["trackers"]] == [(True, True), (True, False)]
+    absent = "A" * 52
+    v = _node_verdicts([path], "--tracker", absent)[str(path)]
+    assert v["exit"] == 4 and v["trackers"][0]["found"] is False
 
 
 @pytest.mark.parametrize("name", ["read-bom", "read-not-nfc", "read-duplicate-key"])
