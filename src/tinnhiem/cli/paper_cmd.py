@@ -15,6 +15,7 @@ import os
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +30,8 @@ from tinnhiem.paper import (
     LevelCounts,
     Mark,
     PaperSession,
+    PersonnelMark,
+    PreviousStep,
     RoundDefinition,
     TotalsSheet,
     levels_for,
@@ -38,6 +41,8 @@ from tinnhiem.paper import (
     parse_marks,
     parse_officials_csv,
     parse_participation_csv,
+    parse_personnel_marks,
+    personnel_choices,
     render_ballots_pdf,
     verify_chain,
 )
@@ -79,16 +84,6 @@ def _new(app: typer.Typer) -> None:
     @app.command("new")
     def new(
         path: FileArg,
-        officials: Annotated[
-            Path, typer.Option(help="CSV of the officials in ballot order: id,name[,position]")
-        ],
-        rule: Annotated[
-            str,
-            typer.Option(
-                help="rule id (tinnhiem rules list); the ballot follows its kind: a poll "
-                "(3 boxes) or a formal vote (bỏ phiếu tín nhiệm, 2 boxes), e.g. nq96-2023-formal"
-            ),
-        ],
         round_id: Annotated[str, typer.Option("--round-id", help="short id of the round")],
         title: Annotated[str, typer.Option(help="title of the round")],
         body: Annotated[str, typer.Option(help="the voting body, e.g. Hội đồng nhân dân tỉnh")],
@@ -116,10 +111,97 @@ def _new(app: typer.Typer) -> None:
         scan: Annotated[
             bool, typer.Option("--scan", help="sheets read by a scanner (tinnhiem paper scan)")
         ] = False,
+        officials: Annotated[
+            Path | None,
+            typer.Option(help="CSV of the officials in ballot order: id,name[,position]"),
+        ] = None,
+        rule: Annotated[
+            str | None,
+            typer.Option(
+                help="rule id (tinnhiem rules list); the ballot follows its kind: a poll "
+                "(3 boxes) or a formal vote (bỏ phiếu tín nhiệm, 2 boxes), e.g. nq96-2023-formal"
+            ),
+        ] = None,
+        procedure: Annotated[
+            str | None,
+            typer.Option(
+                help="personnel vote: the procedure id (tinnhiem rules procedures), e.g. "
+                "appointment-qd80-2022; with --step and --candidates"
+            ),
+        ] = None,
+        step: Annotated[
+            str | None, typer.Option(help="personnel vote: the step id, e.g. b2-introduce")
+        ] = None,
+        candidates: Annotated[
+            Path | None,
+            typer.Option(help="personnel vote: candidates CSV in sheet order: id,name[,post]"),
+        ] = None,
+        k: Annotated[
+            int | None,
+            typer.Option(
+                "--k", help="personnel vote: at most N ticks per sheet (default: the step's)"
+            ),
+        ] = None,
+        previous: Annotated[
+            Path | None,
+            typer.Option(
+                help="personnel vote: the round of the step this list comes from (its paper "
+                "session file or its electronic record); checked and cited in the minutes"
+            ),
+        ] = None,
     ) -> None:
-        """Tạo vòng phiếu giấy / create a paper round from an officials CSV and a rule."""
+        """Tạo vòng phiếu giấy / create a paper round from an officials CSV and a rule, or a
+        personnel step (--procedure, --step, --candidates)."""
+        if procedure is not None:
+            _new_personnel(
+                path,
+                procedure=procedure,
+                step=step,
+                candidates=candidates,
+                k=k,
+                previous=previous,
+                round_id=round_id,
+                title=title,
+                body=body,
+                date=date,
+                by=by,
+                ballots=ballots,
+                summoned=summoned,
+                present=present,
+                entries=entries,
+                committee=committee,
+                place=place,
+                refused=[
+                    name
+                    for name, given in (
+                        ("--rule", rule is not None),
+                        ("--officials", officials is not None),
+                        ("--totals", totals),
+                        ("--mixed", mixed),
+                        ("--scan", scan),
+                        ("--members", members is not None),
+                    )
+                    if given
+                ],
+            )
+            return
         with reported_errors():
             from tinnhiem.rules import load_rule
+
+            if rule is None or officials is None:
+                raise InputError(
+                    "give --rule and --officials (a confidence round) or --procedure, --step "
+                    "and --candidates (a personnel vote)",
+                    where="paper new",
+                )
+            for name, given in (
+                ("--step", step),
+                ("--candidates", candidates),
+                ("--k", k),
+                ("--previous", previous),
+            ):
+                if given is not None:
+                    raise InputError(f"{name} goes with --procedure", where=name)
 
             loaded = load_rule(rule)  # fail now, not at the minutes
             kind = loaded.kind
@@ -157,6 +239,119 @@ def _new(app: typer.Typer) -> None:
                 f"{definition.paper_serials} phiếu, {definition.required_entries} lượt nhập; "
                 f"head {session.head}"
             )
+
+
+def _new_personnel(
+    path: Path,
+    *,
+    procedure: str,
+    step: str | None,
+    candidates: Path | None,
+    k: int | None,
+    previous: Path | None,
+    round_id: str,
+    title: str,
+    body: str,
+    date: str,
+    by: str,
+    ballots: int,
+    summoned: int | None,
+    present: int | None,
+    entries: int,
+    committee: Path | None,
+    place: str,
+    refused: list[str],
+) -> None:
+    """``paper new --procedure``: a round of one step of a personnel procedure."""
+    with reported_errors():
+        from tinnhiem.paper import section_for
+        from tinnhiem.rules.appointment_loader import load_procedure
+
+        if refused:
+            raise InputError(
+                f"{', '.join(refused)}: not for a personnel vote (its rule is the procedure)",
+                where="--procedure",
+            )
+        if step is None or candidates is None:
+            raise InputError("a personnel vote needs --step and --candidates", where="--procedure")
+        if summoned is None or present is None:
+            raise InputError(
+                "a personnel vote needs --summoned and --present (the base of its threshold)",
+                where="--procedure",
+            )
+        proc = load_procedure(procedure)
+        people = parse_officials_csv(candidates)
+        section = section_for(proc, step, len(people), k)
+        if previous is not None:
+            link = _previous_step(previous, proc, step, [o.id for o in people])
+            section = replace(section, previous=link)
+        definition = RoundDefinition(
+            round_id=round_id,
+            title=title,
+            body=body,
+            date=date,
+            rule_id=proc.id,
+            officials=people,
+            paper_serials=ballots or present,
+            required_entries=entries,
+            committee=parse_committee_csv(committee) if committee else (),
+            place=place,
+            summoned=summoned,
+            present=present,
+            personnel=section,
+        )
+        with open_log_file(path, create=True) as log:
+            session = PaperSession.create(log, definition, actor=by)
+        rule = proc.step(step)
+        typer.echo(
+            f"Đã tạo / created {path}: bước {rule.number} ({rule.title_vi}), "
+            f"{section.ballot}, k = {section.k}, {len(people)} người, "
+            f"{definition.paper_serials} phiếu, {definition.required_entries} lượt nhập; "
+            f"head {session.head}"
+        )
+        if section.previous is not None:
+            typer.echo(
+                f"Danh sách từ / list from {section.previous.round_id} "
+                f"({section.previous.step}), head {section.previous.head}"
+            )
+
+
+def _previous_step(path: Path, proc: object, step: str, ids: list[str]) -> PreviousStep:
+    """The link to the step this list came from: a paper round's session file (its count
+    decided again here) or an electronic round's record (its published result)."""
+    from tinnhiem.paper import link_previous
+    from tinnhiem.paper.log import read_log
+    from tinnhiem.paper.verify import is_paper_log
+    from tinnhiem.rules.appointment import Procedure
+
+    assert isinstance(proc, Procedure)
+    if is_paper_log(path):
+        from tinnhiem.paper import EntryLog
+
+        session = PaperSession(EntryLog(read_log(path)))
+        return link_previous(session.personnel_tally(), proc, step, ids)
+    from tinnhiem.record import read_record
+
+    record = read_record(path)
+    m = record.manifest
+    results = record.results
+    rule = proc.step(step)
+    if m.personnel is None or not isinstance(results, dict):
+        raise InputError("the previous record is not a personnel step", where="--previous")
+    if m.rule_id != proc.id or m.personnel.step != rule.candidates_from:
+        raise InputError(
+            f"step {rule.id} takes its list from step {rule.candidates_from} of {proc.id}; "
+            f"the record is step {m.personnel.step} of {m.rule_id}",
+            where="--previous",
+        )
+    advancing = results.get("advancing") or []
+    if results.get("pending") or sorted(advancing) != sorted(ids):
+        raise InputError(
+            f"the previous step sent on {', '.join(advancing) or 'nobody'}; this list is "
+            f"{', '.join(ids)}",
+            where="--previous",
+        )
+    return PreviousStep(m.round_id, m.personnel.step, record.head.hex(), "record")
 
 
 def _ballots(app: typer.Typer) -> None:
@@ -212,7 +407,16 @@ def _enter(app: typer.Typer) -> None:
         with _session(path) as session:
             officials = session.definition.officials
             where = f"serial {serial}"
-            if invalid_ballot:
+            personnel = session.definition.personnel
+            if personnel is not None and not invalid_ballot:
+                if marks is None:
+                    _interactive_personnel(session, serial, operator, _device(device))
+                else:
+                    parsed = parse_personnel_marks(
+                        marks, len(officials), where=where, ballot=personnel.ballot
+                    )
+                    session.enter_personnel_sheet(serial, operator, _device(device), parsed)
+            elif invalid_ballot:
                 if marks is not None:
                     raise InputError("give --marks or --invalid-ballot, not both", where=where)
                 session.enter_ballot(serial, operator, _device(device), None)
@@ -226,6 +430,39 @@ def _enter(app: typer.Typer) -> None:
             else:
                 _interactive(session, serial, operator, _device(device))
             typer.echo(f"Đã nhập phiếu {serial:04d} ({operator}): {session.serial_state(serial)}")
+
+
+def _interactive_personnel(session: PaperSession, serial: int, operator: str, device: str) -> None:
+    """A personnel sheet row by row (same keys as :func:`_interactive`)."""
+    personnel = session.definition.personnel
+    assert personnel is not None
+    officials = session.definition.officials
+    session.definition.check_serial(serial)
+    session.start_entry(serial, operator, device)
+    choices = personnel_choices(personnel.ballot)
+    index = 0
+    while index < len(officials):
+        official = officials[index]
+        answer = typer.prompt(
+            f"{index + 1}. {official.name} [{choices}; - lùi, q hủy, v phiếu không hợp lệ]"
+        ).strip()
+        if answer == "q":
+            session.cancel_entry(serial, operator)
+            raise InputError("entry abandoned (logged)", where=f"serial {serial}")
+        if answer == "v":
+            session.set_ballot_invalid(serial, operator)
+            break
+        if answer == "-":
+            index = max(0, index - 1)
+            continue
+        try:
+            mark = PersonnelMark.from_code(answer, where=official.name, ballot=personnel.ballot)
+        except InputError as exc:
+            typer.echo(str(exc), err=True)
+            continue
+        session.set_personnel_mark(serial, operator, official.id, mark)
+        index += 1
+    session.submit_entry(serial, operator)
 
 
 def _interactive(session: PaperSession, serial: int, operator: str, device: str) -> None:
@@ -379,7 +616,9 @@ def _status(app: typer.Typer) -> None:
             for draft in st.drafts:
                 typer.echo(f"  ĐANG NHẬP / open entry {draft.item}: {draft.operator}")
             for dis in st.disagreements:
-                values = ", ".join(f"{op}={_shown(value)}" for op, value in dis.entered)
+                values = ", ".join(
+                    f"{op}={_shown(value, d.personnel is not None)}" for op, value in dis.entered
+                )
                 label = (
                     dis.field if dis.field == BALLOT_FIELD else _official_label(session, dis.field)
                 )
@@ -397,10 +636,13 @@ def _status(app: typer.Typer) -> None:
             typer.echo(f"Nhật ký / log: {st.events} sự kiện, head {st.head}; {done}")
 
 
-def _shown(value: str | None) -> str:
+def _shown(value: str | None, personnel: bool = False) -> str:
     """A mark as the committee reads it: ``Tín nhiệm thấp (3)``."""
     if value is None:
         return "—"
+    if personnel:
+        mark = PersonnelMark(value) if value in set(PersonnelMark) else None
+        return f"{mark.label_vi} ({mark.code})" if mark else value
     marks = {mark.value: mark for mark in Mark}
     if value in marks:
         return f"{marks[value].label_vi} ({marks[value].code})"
@@ -451,7 +693,9 @@ def _minutes(app: typer.Typer) -> None:
     def minutes(
         path: FileArg,
         out: Annotated[Path, typer.Option(help="file to write")],
-        fmt: Annotated[str, typer.Option("--format", help="pdf, xlsx or csv")] = "pdf",
+        fmt: Annotated[
+            str, typer.Option("--format", help="pdf, xlsx or csv (a personnel vote: pdf or csv)")
+        ] = "pdf",
         draft: Annotated[
             bool, typer.Option("--draft", help="print even with entries pending (BẢN NHÁP)")
         ] = False,
@@ -463,6 +707,17 @@ def _minutes(app: typer.Typer) -> None:
         from tinnhiem.reports import minutes_from_paper, render_minutes
 
         with _session(path) as session:
+            if session.definition.personnel is not None:
+                from tinnhiem.reports import personnel_minutes_from_paper, render_personnel_minutes
+
+                personnel = personnel_minutes_from_paper(session, draft=draft)
+                _write(out, render_personnel_minutes(personnel, fmt))
+                d = personnel.decision
+                typer.echo(
+                    f"Kết quả / outcome: {d.status.value}; vào bước sau / goes on: "
+                    f"{personnel.who(d.advancing)}" + (f" → {d.next_step}" if d.next_step else "")
+                )
+                return
             data = minutes_from_paper(session, draft=draft, board_head=board_head)
             _write(out, render_minutes(data, fmt))
 

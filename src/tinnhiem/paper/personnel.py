@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from tinnhiem.paper.errors import PaperInputError
-from tinnhiem.paper.model import PersonnelSection, RoundDefinition
+from tinnhiem.paper.model import PersonnelSection, PreviousStep, RoundDefinition
 from tinnhiem.rules.appointment import (
     AGREE,
     DISAGREE,
@@ -47,6 +47,7 @@ __all__ = [
     "check_step",
     "count_sheets",
     "decide_paper_step",
+    "link_previous",
     "parse_personnel_marks",
     "personnel_choices",
     "personnel_marks_for",
@@ -324,3 +325,45 @@ def decide_paper_step(tally: PersonnelTally, proc: Procedure) -> StepDecision:
 def candidate_ids(definition: RoundDefinition) -> Sequence[str]:
     """The candidates' ids in sheet order."""
     return tuple(o.id for o in definition.officials)
+
+
+def link_previous(
+    previous: PersonnelTally,
+    proc: Procedure,
+    step_id: str,
+    candidates: Sequence[str],
+) -> PreviousStep:
+    """The link from a round of ``step_id`` over ``candidates`` to the paper round whose
+    count is ``previous``: that round must be the step this one's list comes from, complete,
+    in the same procedure, and its decision must send exactly these people on."""
+    step = proc.step(step_id)
+    where = "--previous"
+    d = previous.definition
+    p = d.personnel
+    if p is None:
+        raise PaperInputError("the previous round is not a personnel step", where=where)
+    if d.rule_id != proc.id:
+        raise PaperInputError(f"the previous round follows {d.rule_id}, not {proc.id}", where=where)
+    if step.candidates_from is None:
+        raise PaperInputError(f"step {step.id} takes the eligible list", where=where)
+    if p.step != step.candidates_from:
+        raise PaperInputError(
+            f"step {step.id} takes its list from step {step.candidates_from}, the previous "
+            f"round is step {p.step}",
+            where=where,
+        )
+    if not previous.complete:
+        raise PaperInputError("the previous round's count is not complete", where=where)
+    decision = decide_paper_step(previous, proc)
+    if decision.pending or not decision.advancing:
+        raise PaperInputError(
+            "the previous step sent nobody on (it waits on a person's decision, or stopped)",
+            where=where,
+        )
+    if sorted(candidates) != sorted(decision.advancing):
+        raise PaperInputError(
+            f"the previous step sent on {', '.join(decision.advancing)}; this list is "
+            f"{', '.join(candidates)}",
+            where=where,
+        )
+    return PreviousStep(d.round_id, p.step, previous.head, "paper")
