@@ -103,8 +103,9 @@ def test_two_step_appointment(
         org_actor,
         body,
         planning=[people["P1"], people["P2"], people["P3"]],
-        leadership=[people["P5"]],
+        leadership=[people["P2"]],
     )
+    leader = do_ensure_account(org_actor, people["P2"]).user
     procedure = do_create_procedure(
         org_actor, body, procedure_id="appointment-qd80-2022", post="Giám đốc Sở"
     )
@@ -141,6 +142,23 @@ def test_two_step_appointment(
     verify_link(second, first)
     assert manifest.personnel.previous.head == first.head.hex()
     assert step_result_of(step3)["advancing"] == ["P1"]
+
+    # The pages: the organiser's, then the step's result before publication: the
+    # leadership collective (P2) reads it, another voter does not.
+    client.force_login(org_actor.user)
+    assert client.get(f"/bodies/{body.pk}/procedures/").status_code == 200
+    page = client.get(f"/bodies/{body.pk}/procedures/{procedure.pk}/").content.decode()
+    assert "not confirmed against the text" in page
+    text = client.get(f"/rounds/{step3.pk}/results/").content.decode()
+    assert "Nguyễn Văn Một" in text and 'id="step-reasons"' in text and "b2-introduce" in text
+    client.force_login(leader)
+    assert 'id="step-reasons"' in client.get(f"/rounds/{step3.pk}/results/").content.decode()
+    assert client.get(f"/rounds/{step3.pk}/record.json").status_code == 200
+    voter = Summons.objects.filter(round=step3).first().credential.user
+    client.force_login(voter)
+    sealed = client.get(f"/rounds/{step3.pk}/results/").content.decode()
+    assert 'id="step-reasons"' not in sealed
+    assert client.get(f"/rounds/{step3.pk}/record.json").status_code == 404
 
 
 def test_only_organisers_set_up(body: Any, people: dict[str, Any], make_user: Any) -> None:

@@ -192,6 +192,9 @@ NOT_SEALED = {
     "poll_api_decryption": "posts a share (POST)",
     "poll_api_head_signature": "posts a head signature (POST)",
     "set_language": "the language switcher",
+    "procedures": "a body's personnel procedures, planning list and leadership (organiser)",
+    "procedure": "a procedure's steps and rounds (organiser, who sees every tallied step)",
+    "procedure_step": "creates the next step's round (POST, organiser)",
 }
 
 STAGES = ["draft", "ceremony", "open", "closed", "tallied", "published", "counting", "counted"]

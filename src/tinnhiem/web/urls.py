@@ -22,6 +22,7 @@ from tinnhiem.web.views import (
     minutes,
     paper,
     paper_scan,
+    procedures,
     reports,
     results,
     rounds,
@@ -49,6 +50,17 @@ body_patterns = [
     path("bodies/<int:body_id>/roster/", bodies.roster_import, name="roster_import"),
     path("bodies/<int:body_id>/roles/", bodies.body_roles, name="body_roles"),
     path("bodies/<int:body_id>/rounds/new/", rounds.round_create, name="round_create"),
+    path("bodies/<int:body_id>/procedures/", procedures.procedures, name="procedures"),
+    path(
+        "bodies/<int:body_id>/procedures/<int:procedure_id>/",
+        procedures.procedure_detail,
+        name="procedure",
+    ),
+    path(
+        "bodies/<int:body_id>/procedures/<int:procedure_id>/step/",
+        procedures.procedure_create_step,
+        name="procedure_step",
+    ),
     path("bodies/<int:body_id>/audit/", audit.audit_log, name="audit_body"),
 ]
 

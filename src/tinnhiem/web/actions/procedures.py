@@ -204,7 +204,12 @@ def do_create_step(
             procedure.rounds.filter(step_id=step.candidates_from).order_by("-created_at", "-id")
         ).first()
         result = step_result_of(previous) if previous is not None else None
-        if result is None or result.get("pending") or not result.get("advancing"):
+        if (
+            previous is None
+            or result is None
+            or result.get("pending")
+            or not result.get("advancing")
+        ):
             raise ActionError(_("Bước trước không có ai được giới thiệu vào bước này."))
         posts = {o.person.external_id: (o.person, o.post) for o in previous.officials.all()}
         chosen = [posts[str(c)] for c in result["advancing"]]
@@ -259,8 +264,9 @@ def do_create_step(
     # The leadership collective reads the step's result first (lib/visibility.py): its
     # members' accounts get the least role that reaches a round's pages.
     for member in Person.objects.filter(body=body, leadership=True, user__isnull=False):
-        if not Membership.objects.filter(user=member.user, round=round).exists():
-            Membership.objects.create(user=member.user, role=Role.VOTER, body=None, round=round)
+        user = member.user
+        if user is not None and not Membership.objects.filter(user=user, round=round).exists():
+            Membership.objects.create(user=user, role=Role.VOTER, body=None, round=round)
     audit(
         Actor(actor.user, role),
         "procedure.step",

@@ -31,13 +31,14 @@ from tinnhiem.errors import InputError
 from tinnhiem.paper import NotReady, PaperError
 from tinnhiem.web.actions.paper_store import paper_round_of
 from tinnhiem.web.lib.paper import legal_minutes
-from tinnhiem.web.models import Official, Result, Role, Round, RoundStatus, SelfReport
+from tinnhiem.web.models import Official, Person, Result, Role, Round, RoundStatus, SelfReport
 
 __all__ = [
     "BOARD_SEALED_KINDS",
     "RESULTS_SEEN_BY",
     "Sealed",
     "Stage",
+    "first_readers",
     "may_edit_report",
     "may_read_report",
     "may_see",
@@ -131,12 +132,53 @@ def stage_of(round: Round) -> Stage:
     return Stage(status.value)
 
 
+def first_readers(round: Round) -> frozenset[int]:
+    """The accounts that read a tallied personnel step before it is published, besides the
+    organiser and the committee: the body's leadership collective (people marked
+    ``Person.leadership`` on its roster) and the person concerned (a reappointment's person,
+    or the person an agree/disagree step votes on). Never a candidate of a choose step, who
+    would read the others' counts."""
+    if not round.personnel:
+        return frozenset()
+    users = set(
+        Person.objects.filter(body=round.body_id, leadership=True, user__isnull=False).values_list(
+            "user_id", flat=True
+        )
+    )
+    procedure = round.procedure
+    if procedure is not None and procedure.person is not None and procedure.person.user_id:
+        users.add(procedure.person.user_id)
+    if round.kind == "agree_disagree":
+        users |= set(
+            Official.objects.filter(round=round, person__user__isnull=False).values_list(
+                "person__user_id", flat=True
+            )
+        )
+    return frozenset(u for u in users if u is not None)
+
+
 def may_see(
-    what: Sealed, round: Round, roles: frozenset[str], *, stage: Stage | None = None
+    what: Sealed,
+    round: Round,
+    roles: frozenset[str],
+    *,
+    stage: Stage | None = None,
+    user: Any = None,
 ) -> bool:
     """Whether someone holding ``roles`` in ``round`` may see ``what`` now. ``roles`` are
-    those the request holds there (``request.scope.roles``); no role, nothing."""
-    return bool(roles & _TABLES[what][stage or stage_of(round)])
+    those the request holds there (``request.scope.roles``); no role, nothing. A tallied
+    personnel step's result is also open to its first readers (``first_readers``), as the
+    appointment procedures require, when ``user`` (the request's) is one of them."""
+    stage = stage or stage_of(round)
+    if roles & _TABLES[what][stage]:
+        return True
+    return (
+        what is Sealed.RESULTS
+        and stage is Stage.TALLIED
+        and bool(roles)
+        and round.personnel
+        and getattr(user, "pk", None) in first_readers(round)
+    )
 
 
 def published(round: Round) -> bool:

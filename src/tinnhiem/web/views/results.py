@@ -125,9 +125,9 @@ def results_rows(round_: Round) -> list[dict[str, Any]]:
     return [_row(r, labels, round_.kind) for r in engine_of(round_).results()]
 
 
-def _visible_result(round_: Round, roles: frozenset[str]) -> Result | None:
+def _visible_result(round_: Round, roles: frozenset[str], user: Any = None) -> Result | None:
     """The round's result if ``lib.visibility`` lets these roles see it now, else None."""
-    if not may_see(Sealed.RESULTS, round_, roles):
+    if not may_see(Sealed.RESULTS, round_, roles, user=user):
         return None
     return Result.objects.filter(round=round_).first()
 
@@ -149,8 +149,12 @@ def results(request: HttpRequest, round_id: int) -> HttpResponse:
     assert round_ is not None
     roles = scope_of(request).roles
     stage = stage_of(round_)
-    visible = may_see(Sealed.RESULTS, round_, roles, stage=stage)
+    visible = may_see(Sealed.RESULTS, round_, roles, stage=stage, user=request.user)
     result = Result.objects.filter(round=round_).first() if visible else None
+    if round_.personnel:
+        from tinnhiem.web.views.procedures import step_result_page
+
+        return step_result_page(request, round_, result)
     big = request.GET.get("screen") == "1"
     engine = engine_of(round_)
     frozen = engine.phase.value != "new"
@@ -187,7 +191,7 @@ def results_api(request: HttpRequest, round_id: int) -> JsonResponse:
     while only the organiser and the committee see it)."""
     round_ = scope_of(request).round
     assert round_ is not None
-    result = _visible_result(round_, scope_of(request).roles)
+    result = _visible_result(round_, scope_of(request).roles, request.user)
     if result is None:
         return JsonResponse({"error": "not_published"}, status=404)
     return JsonResponse(
@@ -203,7 +207,7 @@ def record_download(request: HttpRequest, round_id: int) -> HttpResponse:
     ``tinnhiem verify`` names the member whose signature is missing."""
     round_ = scope_of(request).round
     assert round_ is not None
-    if _visible_result(round_, scope_of(request).roles) is None:
+    if _visible_result(round_, scope_of(request).roles, request.user) is None:
         raise Http404(_("Kết quả chưa được công bố."))
     record = record_for(round_)
     if record is None:
