@@ -131,6 +131,10 @@ def _step_messages() -> dict[str, str]:
         "repeat": _("Bạn đã gửi bước này rồi."),
         "too_early": _("Chưa đủ %(n)s thành viên hoàn tất bước trước; hãy chờ."),
         "bad_kind": _("Loại thông điệp không hợp lệ."),
+        "kind": _(
+            "Đợt bỏ phiếu nhân sự được quyết định theo quy trình của nó, không theo quy định "
+            "lấy phiếu tín nhiệm."
+        ),
         "not_member": _("Không có thành viên %(member)s trong Ban kiểm phiếu."),
         "malformed": _("Nội dung không đúng định dạng."),
         "wrong_member": _("Thông điệp ghi thành viên %(found)s, bạn là thành viên %(member)s."),
