@@ -25,6 +25,10 @@ SAMPLE = [
     "ballot-proof-resealed.json.gz",
     "schema-sealed-share-length.json.gz",
     "read-bom.json.gz",
+    "personnel-choose-linked.json.gz",
+    "personnel-wrong-advancing.json.gz",
+    "stream-poll-nq96-band.jsonl.gz",
+    "stream-ballot-count.jsonl.gz",
 ]
 
 
@@ -70,6 +74,21 @@ def test_served_page_gives_the_corpus_verdicts(
             assert first in text  # decimal comma
             assert "HỢP LỆ / VALID" in page.inner_text("#verdict")
             shots(page, "verifier-valid")
+            tracker = record["ballots"][0]["tracker"]
+            page.fill("#tracker", tracker.lower())
+            page.click("#tracker-check")
+            assert page.get_attribute("#tracker-result", "data-found") == "counted"
+            page.fill("#tracker", "A" * 52)
+            page.click("#tracker-check")
+            assert page.get_attribute("#tracker-result", "data-found") == "absent"
+        if name == "personnel-choose-linked.json.gz":
+            record = json.loads(gzip.decompress((CORPUS / name).read_bytes()))
+            rows = page.locator("#results tbody tr")
+            assert rows.count() == len(record["manifest"]["officials"])
+            summary = page.inner_text("#summary")
+            assert "đạt / passed" in summary and "qd105-step2" in summary
+            assert "not confirmed against the text" in summary
+            shots(page, "verifier-personnel")
     shots(page, "verifier-last")
     assert not errors, errors
 

@@ -51,3 +51,15 @@ def test_the_download_is_the_same_page(client):
 
 def test_post_is_refused(client):
     assert client.post("/verify/").status_code == 405
+
+
+def test_the_page_has_a_tracker_field_and_reads_the_streaming_form(client):
+    html = client.get("/verify/").content.decode("utf-8")
+    assert 'id="tracker"' in html and "my tracker" in html
+    assert ".jsonl" in html
+
+
+@pytest.mark.django_db
+def test_the_site_navigation_links_to_the_verifier(client):
+    html = client.get("/login/").content.decode("utf-8")
+    assert 'href="/verify/"' in html
