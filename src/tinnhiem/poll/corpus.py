@@ -485,7 +485,7 @@ class _Chain:
             self.steps["tie"] = build_step(
                 step="b2-introduce",
                 candidates=("an", "binh", "chi"),
-                votes=(("an",), ("binh",), ("chi",), ("an",), ("binh",)),
+                votes=(("an",), ("an",), ("binh",), ("chi",), ()),
                 seed=25,
             )
             self.steps["quorum"] = build_step(
