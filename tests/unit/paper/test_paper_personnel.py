@@ -8,6 +8,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from paper_helpers import make_clock
 
 from tinnhiem.paper import (
     EntryLog,
@@ -28,8 +29,6 @@ from tinnhiem.paper import (
 from tinnhiem.paper.verify import verify_paper_log
 from tinnhiem.rules.appointment import StepStatus
 from tinnhiem.rules.appointment_loader import load_procedure
-
-from paper_helpers import make_clock
 
 PROC = load_procedure("appointment-qd80-2022")
 CANDIDATES = (
