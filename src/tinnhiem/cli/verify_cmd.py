@@ -154,19 +154,21 @@ def verify(
     n = workers or (2 if dask == "local" else default_workers())
     runner: Runner | None = None
     try:
+        # The runner first: a streaming record's first pass (parsing and schema) runs on
+        # it too, so that only the reading of the file stays in this process.
+        runner = make_runner(n, dask)
+        n = runner.workers
         try:
-            loaded = open_record(record)
+            loaded = open_record(record, runner=runner)
         except RecordUnreadable as exc:
             err.print(
                 f"[bold red]Không đọc được hồ sơ / unreadable record[/]: {exc}", highlight=False
             )
             raise typer.Exit(EXIT_UNREADABLE) from exc
-        runner = make_runner(n, dask)
-        n = runner.workers
         report = run_verification(loaded, workers=n, console=err, runner=runner)
         if previous is not None:
             try:
-                before = open_record(previous)
+                before = open_record(previous, runner=runner)
             except RecordUnreadable as exc:
                 err.print(f"[bold red]--previous[/]: {exc}", highlight=False)
                 raise typer.Exit(EXIT_UNREADABLE) from exc

@@ -10,6 +10,7 @@ from pathlib import Path
 from tinnhiem.ballots import parse_json
 from tinnhiem.errors import InputError
 from tinnhiem.record.model import ElectionRecord, RecordUnreadable
+from tinnhiem.record.runner import Runner
 from tinnhiem.record.stream import (
     BallotSource,
     MemorySource,
@@ -59,9 +60,9 @@ def read_record(path: str | Path) -> ElectionRecord:
     return ElectionRecord.from_json(parsed)
 
 
-def open_record(path: str | Path) -> BallotSource:
-    """A record to verify: a streaming file is read ballot by ballot (flat memory), a JSON
-    record wholly."""
+def open_record(path: str | Path, *, runner: Runner | None = None) -> BallotSource:
+    """A record to verify: a streaming file is read ballot by ballot (flat memory; its
+    first pass on ``runner`` when given), a JSON record wholly."""
     if is_stream_path(path):
-        return StreamSource(path)
+        return StreamSource(path, runner=runner)
     return MemorySource(read_record(path))

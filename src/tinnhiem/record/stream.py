@@ -19,7 +19,9 @@ from __future__ import annotations
 import gzip
 import io
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any, Protocol, cast
@@ -33,6 +35,7 @@ from tinnhiem.record.model import (
     RecordedBallot,
     check_format,
 )
+from tinnhiem.record.runner import Pending, Runner
 from tinnhiem.record.schema import check_ballot_json, check_header_json
 
 __all__ = [
@@ -107,11 +110,43 @@ def _open(path: Path) -> IO[bytes]:
 class StreamSource:
     """A streaming record file. Opening it runs step 0 over the whole file — the header's
     and every ballot's schema, and that the number of lines is ``ballot_count`` — and
-    keeps only the header and the ballot references."""
+    keeps only the header and the ballot references. With a ``runner`` the ballot lines'
+    step 0 (parsing and schema) runs on it in chunks, in parallel; the first failure in
+    file order is raised, as when one process reads them."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, runner: Runner | None = None) -> None:
         self.path = Path(path)
         refs: list[BallotRef] = []
+        pending: deque[Pending] = deque()
+        limit = 2 * (runner.workers if runner is not None else 1) + 2
+
+        def collect() -> None:
+            outcome = pending.popleft().result()
+            if outcome[0] == "ok":
+                refs.extend(
+                    BallotRef(bytes.fromhex(h), b, bytes.fromhex(c)) for h, b, c in outcome[1]
+                )
+                return
+            for later in pending:
+                cancel = getattr(later, "cancel", None)
+                if cancel is not None:
+                    cancel()
+            pending.clear()
+            _kind, check, message, where = outcome
+            if check is None:
+                raise RecordUnreadable(message, where=where)
+            raise RecordInvalid(check, message, where=where)
+
+        def submit(start: int, lines: list[bytes]) -> None:
+            if runner is None:
+                done: Future[Any] = Future()
+                done.set_result(_scan_lines(start, lines))
+                pending.append(done)
+            else:
+                pending.append(runner.submit(_scan_lines, start, lines))
+            while len(pending) > limit:
+                collect()
+
         try:
             with _open(self.path) as f:
                 first = f.readline()
@@ -122,16 +157,18 @@ class StreamSource:
                 data["format"] = "tinnhiem-record"
                 data["ballots"] = []
                 self.header = ElectionRecord.from_json(data)
-                for i, line in enumerate(_lines(f)):
-                    ballot = _parse(line, f"ballots[{i}]")
-                    check_ballot_json(ballot, i)
-                    refs.append(
-                        BallotRef(
-                            bytes.fromhex(ballot["hash"]),
-                            ballot["board_index"],
-                            bytes.fromhex(ballot["credential"]),
-                        )
-                    )
+                chunk: list[bytes] = []
+                start = 0
+                for line in _lines(f):
+                    chunk.append(line)
+                    if len(chunk) >= SCAN_LINES:
+                        submit(start, chunk)
+                        start += len(chunk)
+                        chunk = []
+                if chunk:
+                    submit(start, chunk)
+                while pending:
+                    collect()
         except OSError as exc:
             raise RecordUnreadable(
                 f"cannot read the file: {exc.strerror or exc}", where=str(path)
@@ -159,6 +196,35 @@ class StreamSource:
     def whole(self) -> ElectionRecord:
         """The record as one document (all its ballots in memory)."""
         return replace(self.header, ballots=tuple(self.ballots()))
+
+
+#: Ballot lines per chunk of the first pass.
+SCAN_LINES = 200
+
+
+def _scan_lines(start: int, lines: list[bytes]) -> tuple[Any, ...]:
+    """Step 0 of ballot lines ``start`` …, wherever it runs: ``("ok", refs)`` with each
+    ballot's (hash hex, board index, credential hex), or the first failure as
+    ``("error", check, message, where)`` (``check`` None: unreadable)."""
+    out = []
+    for j, line in enumerate(lines):
+        i = start + j
+        try:
+            ballot = _parse(line, f"ballots[{i}]")
+            check_ballot_json(ballot, i)
+        except RecordInvalid as exc:
+            return ("error", exc.check, exc.message, exc.where)
+        except RecordUnreadable as exc:
+            return ("error", None, _message(exc), exc.where)
+        out.append((ballot["hash"], ballot["board_index"], ballot["credential"]))
+    return ("ok", out)
+
+
+def _message(exc: InputError) -> str:
+    """The message without the ``where: `` prefix ``InputError`` adds."""
+    text = str(exc)
+    prefix = f"{exc.where}: " if exc.where else ""
+    return text[len(prefix) :] if prefix and text.startswith(prefix) else text
 
 
 def _lines(f: IO[bytes]) -> Iterator[bytes]:

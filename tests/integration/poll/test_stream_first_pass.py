@@ -1,0 +1,83 @@
+"""The streaming record's first pass (parsing and schema of every ballot line) runs on the
+verifier's runner in chunks; the failure it reports is the first in file order, as when one
+process reads the lines."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from poll_helpers import build_poll
+
+from tinnhiem.ballots import Encoding
+from tinnhiem.record import RecordInvalid, RecordUnreadable, write_record
+from tinnhiem.record import stream as stream_module
+from tinnhiem.record.runner import PoolRunner
+from tinnhiem.record.stream import StreamSource
+
+
+@pytest.fixture(scope="module")
+def poll():
+    return build_poll(officials=2, voters=12, encoding=Encoding.PER_LEVEL, seed=5)
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    monkeypatch.setattr(stream_module, "SCAN_LINES", 2)  # twelve ballots: six chunks
+
+
+def _spoil(path, edits):
+    lines = path.read_bytes().splitlines(keepends=True)
+    for index, change in edits.items():
+        lines[index + 1] = change(lines[index + 1])  # line 0 is the header
+    path.write_bytes(b"".join(lines))
+
+
+def _extra_key(line: bytes) -> bytes:
+    data = json.loads(line)
+    data["zz"] = 1
+    return (json.dumps(data, separators=(",", ":"), sort_keys=True) + "\n").encode()
+
+
+def _broken(line: bytes) -> bytes:
+    return b"{not json\n"
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_the_first_failure_in_file_order_whatever_the_runner(poll, tmp_path) -> None:
+    path = write_record(poll.record(), tmp_path / "r.jsonl")
+    _spoil(path, {9: _broken, 5: _extra_key})  # an unreadable line after a schema failure
+    with pytest.raises(RecordInvalid) as one:
+        StreamSource(path)
+    runner = PoolRunner(2)
+    try:
+        with pytest.raises(RecordInvalid) as pool:
+            StreamSource(path, runner=runner)
+    finally:
+        runner.close()
+    assert one.value.where == pool.value.where == "ballots[5].zz"
+    assert one.value.check == pool.value.check == "schema"
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_an_unreadable_line_before_a_schema_failure_is_reported_first(poll, tmp_path) -> None:
+    path = write_record(poll.record(), tmp_path / "r.jsonl")
+    _spoil(path, {3: _broken, 8: _extra_key})
+    runner = PoolRunner(2)
+    try:
+        with pytest.raises(RecordUnreadable) as info:
+            StreamSource(path, runner=runner)
+    finally:
+        runner.close()
+    assert "ballots[3]" in str(info.value)
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_a_clean_stream_gives_the_same_references_on_a_pool(poll, tmp_path) -> None:
+    path = write_record(poll.record(), tmp_path / "r.jsonl")
+    runner = PoolRunner(2)
+    try:
+        parallel = StreamSource(path, runner=runner).refs()
+    finally:
+        runner.close()
+    assert parallel == StreamSource(path).refs() and len(parallel) == 12
