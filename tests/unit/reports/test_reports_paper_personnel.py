@@ -130,7 +130,7 @@ def test_the_list_must_be_who_the_previous_step_sent_on(tmp_path: Path) -> None:
         _enter(b2, serial, "10")
     csv = tmp_path / "both.csv"
     csv.write_text("id,name\n" + PEOPLE, encoding="utf-8")
-    code, out = _run(
+    code, _ = _run(
         "new", str(tmp_path / "b3.jsonl"), "--procedure", "appointment-qd80-2022",
         "--step", "b3-leadership", "--candidates", str(csv), "--previous", str(b2),
         "--round-id", "b3", "--title", "t", "--body", "b", "--date", "2025-03-11",
