@@ -192,6 +192,8 @@ NOT_SEALED = {
     "poll_api_decryption": "posts a share (POST)",
     "poll_api_head_signature": "posts a head signature (POST)",
     "set_language": "the language switcher",
+    "verify": "the browser verifier: the page holds no record, a reader opens their own copy",
+    "verify_download": "the browser verifier as one file to keep (no record in it)",
     "procedures": "a body's personnel procedures, planning list and leadership (organiser)",
     "procedure": "a procedure's steps and rounds (organiser, who sees every tallied step)",
     "procedure_step": "creates the next step's round (POST, organiser)",
