@@ -174,7 +174,7 @@ function readMarks() {
   const missing = [];
   for (const fs of $all('fieldset[data-official]')) {
     const id = fs.dataset.official;
-    const chosen = fs.querySelector('input[type=radio]:checked');
+    const chosen = fs.querySelector('input[type=radio]:checked, input[type=checkbox]:checked');
     if (chosen) marks[id] = chosen.value;
     else missing.push(fs);
   }
@@ -189,6 +189,12 @@ function review(event) {
     say(status, t('marks_missing', { count: missing.length }), 'error');
     const first = missing[0].querySelector('input[type=radio]');
     if (first) first.focus();
+    return;
+  }
+  const k = state.data.choose_k;
+  const ticked = Object.values(marks).filter((m) => m === 'chosen').length;
+  if (k !== null && k !== undefined && ticked > k) {
+    say(status, t('too_many', { k, count: ticked }), 'error');
     return;
   }
   say(status, '', 'info');

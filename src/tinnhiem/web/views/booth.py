@@ -88,6 +88,7 @@ def _booth_messages() -> dict[str, str]:
         "scan_hold": _("Đưa mã QR “Bỏ phiếu” vào khung hình…"),
         "scan_failed": _("Không quét được: %(error)s"),
         "marks_missing": _("Còn %(count)s người chưa được đánh dấu."),
+        "too_many": _("Chỉ được chọn tối đa %(k)s người; bạn đã chọn %(count)s."),
         "encrypting": _("Đang mã hóa lá phiếu trên máy của bạn…"),
         "encrypt_failed": _("Không mã hóa được lá phiếu: %(error)s"),
         "casting": _("Đang gửi lá phiếu đã mã hóa…"),
@@ -158,19 +159,29 @@ def booth(request: HttpRequest, round_id: int) -> HttpResponse:
             request, "poll/booth_closed.html", {"round": round_, "reason": "not_open"}, status=409
         )
     manifest = engine.manifest
-    allow_blank = engine.rule.rule.blank_row is BlankRow.NO_MARK
-    labels = mark_labels(round_.kind)
-    choices = (
-        ["high", "confident", "low"] if round_.kind == "poll" else ["confidence", "no_confidence"]
-    )
-    if allow_blank:
-        choices.append("blank")
+    kind = manifest.kind.value
+    labels = mark_labels(kind)
+    # A personnel ballot (issue 14): tick at most k names (none is a blank ballot), or
+    # agree / disagree per person (a row may stay blank); the rule's blank-row treatment
+    # is the confidence rules'.
+    choose_k = manifest.personnel.k if manifest.personnel and kind == "choose_at_most" else None
+    if kind == "choose_at_most":
+        allow_blank, choices = True, ["chosen"]
+    elif kind == "agree_disagree":
+        allow_blank, choices = True, ["agree", "disagree", "blank"]
+    else:
+        allow_blank = engine.rule.rule.blank_row is BlankRow.NO_MARK
+        choices = ["high", "confident", "low"] if kind == "poll" else []
+        choices = choices or ["confidence", "no_confidence"]
+        if allow_blank:
+            choices.append("blank")
     data = {
         "manifest": manifest.to_json(),
         "public_key": round_.public_key,
         "fingerprint": round_.fingerprint,
         "credential_public": credential.public_key,
         "allow_blank": allow_blank,
+        "choose_k": choose_k,
         "cast_url": reverse("web:poll_api_cast", args=[round_.pk]),
         "audit_url": reverse("web:poll_api_audit", args=[round_.pk]),
         "mark_labels": labels,
@@ -181,6 +192,8 @@ def booth(request: HttpRequest, round_id: int) -> HttpResponse:
         "officials": _officials_with_reports(round_, manifest.official_ids),
         "choices": [(c, labels[c]) for c in choices],
         "allow_blank": allow_blank,
+        "choose_k": choose_k,
+        "kind": kind,
         "booth_data": data,
         # Under ``last_counts`` a voter may cast again: the new ballot replaces the last.
         "previous": last,

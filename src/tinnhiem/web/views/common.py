@@ -108,6 +108,14 @@ def mark_labels(kind: str) -> dict[str, str]:
             "low": _("Tín nhiệm thấp"),
             "blank": _("Không đánh dấu"),
         }
+    if kind == "choose_at_most":
+        return {"chosen": _("Chọn"), "blank": _("Không chọn")}
+    if kind == "agree_disagree":
+        return {
+            "agree": _("Đồng ý"),
+            "disagree": _("Không đồng ý"),
+            "blank": _("Không đánh dấu"),
+        }
     return {
         "confidence": _("Tín nhiệm"),
         "no_confidence": _("Không tín nhiệm"),
