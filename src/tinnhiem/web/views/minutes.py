@@ -38,6 +38,10 @@ def minutes_download(request: HttpRequest, round_id: int, fmt: str) -> HttpRespo
     draft = is_paper and request.GET.get("draft") == "1"
     if not may_see(Sealed.DRAFTS if draft else Sealed.RESULTS, round_, roles):
         raise Http404(_("Kết quả chưa được công bố."))
+    if round_.personnel and not is_paper:
+        # An electronic personnel step prints its result page (counts, status, who goes on,
+        # every clause quoted); its PDF minutes are not made yet (issue 14).
+        raise Http404(_("Bước nhân sự bỏ phiếu điện tử: xem và in kết quả ở trang kết quả."))
     try:
         data = legal_minutes(round_, draft=draft)
     except NotReady as exc:
