@@ -61,6 +61,22 @@ def _build(
     return minutes_from_record(record, when=when, **facts)
 
 
+def _personnel_report(source: Path, fmt: str, *, verify: bool) -> bytes | None:
+    """The minutes of an electronic personnel step (issue 14) as ``fmt`` (pdf or csv), or
+    None when ``source`` is not one (a paper round file prints through ``paper minutes``)."""
+    if is_paper_session(source):
+        return None
+    from tinnhiem.record import read_record, verify_record
+    from tinnhiem.reports import personnel_minutes_from_record, render_personnel_minutes
+
+    record = read_record(source)
+    if record.manifest.personnel is None:
+        return None
+    if verify:
+        verify_record(record)
+    return render_personnel_minutes(personnel_minutes_from_record(record), fmt)
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``report`` command to ``app``."""
 
@@ -98,10 +114,14 @@ def register(app: typer.Typer) -> None:
                 raise InputError(f"unknown format {fmt!r}: use pdf, xlsx or csv", where="--format")
             if language not in ("vi", "en"):
                 raise InputError(f"unknown language {language!r}: use vi or en", where="--lang")
-            meeting = {"session": session, "place": place, "opened_at": opened}
-            meeting["closed_at"] = closed
-            data = _build(source, verify=verify, when=when, draft=draft, meeting=meeting)
-            payload = render_minutes(data, fmt, language)
+            personnel = _personnel_report(source, fmt, verify=verify)
+            if personnel is not None:
+                payload = personnel
+            else:
+                meeting = {"session": session, "place": place, "opened_at": opened}
+                meeting["closed_at"] = closed
+                data = _build(source, verify=verify, when=when, draft=draft, meeting=meeting)
+                payload = render_minutes(data, fmt, language)
             try:
                 out.write_bytes(payload)
             except OSError as exc:

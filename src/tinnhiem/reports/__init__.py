@@ -25,6 +25,7 @@ from tinnhiem.reports.pdf import minutes_html, render_minutes_pdf
 from tinnhiem.reports.personnel import (
     PersonnelMinutes,
     personnel_minutes_from_paper,
+    personnel_minutes_from_record,
     personnel_minutes_html,
     render_personnel_minutes,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "minutes_html",
     "percent_vi",
     "personnel_minutes_from_paper",
+    "personnel_minutes_from_record",
     "personnel_minutes_html",
     "record_rule",
     "render_minutes",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -23,21 +24,28 @@ from tinnhiem.paper import (
     OVER_K_NOTE,
     NotReady,
     PaperSession,
+    PersonnelCount,
+    PersonnelSection,
     PersonnelTally,
+    RoundDefinition,
     decide_paper_step,
 )
+from tinnhiem.paper.model import CommitteeMember as PaperMember
+from tinnhiem.paper.model import Official as PaperOfficial
 from tinnhiem.paper.model import PreviousStep
+from tinnhiem.record import ElectionRecord
 from tinnhiem.reports.minutes import LogLine, describe_event
 from tinnhiem.rules import format_number, format_percent_vi
-from tinnhiem.rules.appointment import Procedure, StepDecision, StepStatus
+from tinnhiem.rules.appointment import AGREE, DISAGREE, Procedure, StepDecision, StepStatus
 from tinnhiem.rules.appointment_loader import load_procedure
-from tinnhiem.tally.personnel import cite_text
+from tinnhiem.tally.personnel import ProcedureText, cite_text, step_counts, step_decision
 from tinnhiem.text import spreadsheet_row
 
 __all__ = [
     "STATUS_VI",
     "PersonnelMinutes",
     "personnel_minutes_from_paper",
+    "personnel_minutes_from_record",
     "personnel_minutes_html",
     "render_personnel_minutes",
 ]
@@ -61,6 +69,9 @@ class PersonnelMinutes:
     decision: StepDecision
     entry_log: tuple[LogLine, ...]
     draft: bool = False
+    electronic: bool = False
+    """Counted from an electronic election record: ``tally.head`` is then the record's
+    final board head, and there is no entry log (the board is the record's)."""
 
     @property
     def names(self) -> dict[str, str]:
@@ -82,6 +93,59 @@ def personnel_minutes_from_paper(session: PaperSession, *, draft: bool = False) 
     decision = decide_paper_step(tally, proc)
     log = tuple(describe_event(event) for event in session.events)
     return PersonnelMinutes(tally, proc, decision, log, draft=draft or not tally.complete)
+
+
+def personnel_minutes_from_record(record: ElectionRecord) -> PersonnelMinutes:
+    """The minutes of an electronic personnel step from its (verified) election record:
+    the procedure text the record carries, the decrypted sums, and the decision
+    ``decide_step`` gives on them — the same the verifier recomputes."""
+    m = record.manifest
+    p = m.personnel
+    if p is None or not m.kind.personnel:
+        raise NotReady("not a personnel round: use the confidence minutes")
+    proc = ProcedureText.from_text(str(record.rule["text"]), where="rule.text").procedure
+    sums = [int(x) for x in record.decryption["sums"]]
+    returned = int(record.close["counted"])
+    counts = step_counts(m, sums, present=len(record.credentials), returned=returned)
+    decision = step_decision(proc, m, counts)
+    candidates = []
+    for o in m.officials:
+        vote = counts.votes[o.id]
+        if isinstance(vote, int):
+            candidates.append(PersonnelCount(o.id, vote))
+        else:
+            agree, disagree = int(vote[AGREE]), int(vote[DISAGREE])
+            blank = returned - agree - disagree
+            candidates.append(PersonnelCount(o.id, agree, disagree, blank, 0))
+    previous = None
+    if p.previous is not None:
+        previous = PreviousStep(p.previous.round_id, p.previous.step, p.previous.head, "record")
+    definition = RoundDefinition(
+        # A paper round's id is a file-safe name; the minutes never print it (the web's
+        # ids are body/number).
+        round_id=re.sub(r"[^A-Za-z0-9._-]", "-", m.round_id),
+        title=m.title,
+        body=m.body,
+        date=m.date or date.today().isoformat(),
+        rule_id=m.rule_id,
+        officials=tuple(PaperOfficial(o.id, o.name, o.post) for o in m.officials),
+        paper_serials=max(1, m.summoned),
+        summoned=m.summoned,
+        present=max(1, len(record.credentials)),
+        committee=tuple(PaperMember(c.name) for c in m.committee),
+        personnel=PersonnelSection(p.step, m.kind.value, p.k, previous),
+    )
+    tally = PersonnelTally(
+        definition=definition,
+        returned=returned,
+        invalid=0,
+        over_k=0,
+        blank=0,
+        candidates=tuple(candidates),
+        complete=True,
+        head=record.head.hex(),
+    )
+    return PersonnelMinutes(tally, proc, decision, (), electronic=True)
 
 
 def _css() -> str:
@@ -241,6 +305,18 @@ def _entry_log(m: PersonnelMinutes) -> str:
     )
 
 
+def _head_line(m: PersonnelMinutes) -> str:
+    if m.electronic:
+        return (
+            "<p>Mã băm đầu chuỗi bảng tin của hồ sơ điện tử (ai cũng kiểm chứng lại được bằng "
+            f"lệnh tinnhiem verify): <span class='hash'>{escape(m.tally.head)}</span></p>"
+        )
+    return (
+        f"<p>Mã băm cuối nhật ký nhập phiếu ({len(m.entry_log)} sự kiện): "
+        f"<span class='hash'>{escape(m.tally.head)}</span></p>"
+    )
+
+
 def personnel_minutes_html(m: PersonnelMinutes) -> str:
     """The minutes as one HTML document (what the PDF is rendered from)."""
     t = m.tally
@@ -255,6 +331,11 @@ def personnel_minutes_html(m: PersonnelMinutes) -> str:
         "<p class='draft'>BẢN NHÁP — chưa đủ điều kiện lập biên bản chính thức</p>"
         if m.draft
         else ""
+    )
+    form = (
+        "phiếu điện tử được mã hóa trên thiết bị của người bỏ phiếu, Ban kiểm phiếu giải mã tổng số"
+        if m.electronic
+        else "phiếu giấy"
     )
     ballot = (
         f"chọn không quá {p.k} người trong danh sách"
@@ -274,7 +355,11 @@ def personnel_minutes_html(m: PersonnelMinutes) -> str:
         f"Số phiếu thu về: <b>{format_number(t.returned)}</b>; hợp lệ: "
         f"<b>{format_number(t.valid)}</b>; không hợp lệ: <b>{format_number(t.invalid)}</b>"
         + (f" (trong đó {format_number(t.over_k)} phiếu chọn quá {p.k} người)" if t.over_k else "")
-        + f"; phiếu trống (không chọn ai): <b>{format_number(t.blank)}</b>.",
+        + (
+            "."
+            if m.electronic
+            else f"; phiếu trống (không chọn ai): <b>{format_number(t.blank)}</b>."
+        ),
     ]
     if t.declared_returned is not None and t.declared_returned != t.returned:
         facts.append(
@@ -303,7 +388,7 @@ phiếu tiến hành kiểm phiếu bước {step.number} ({escape(step.title_vi
 {escape(m.procedure.title_vi)}.</p>
 <h2>I. THÀNH PHẦN VÀ CĂN CỨ</h2>
 <p>Căn cứ {escape(src.document)}. Thành phần bỏ phiếu: {escape(step.body.label)}.
-Hình thức: phiếu giấy, bỏ phiếu kín; mỗi phiếu {ballot}.</p>
+Hình thức: {form}, bỏ phiếu kín; mỗi phiếu {ballot}.</p>
 {superseded}
 {_previous(m)}
 {"".join(f"<p>{line}</p>" for line in facts)}
@@ -316,10 +401,9 @@ Hình thức: phiếu giấy, bỏ phiếu kín; mỗi phiếu {ballot}.</p>
 {_outcome(m)}
 <p class='keep'>Biên bản được lập thành 03 bản có giá trị như nhau, đã được đọc lại cho các
 thành viên Ban kiểm phiếu cùng nghe và nhất trí ký tên.</p>
-<p>Mã băm cuối nhật ký nhập phiếu ({len(m.entry_log)} sự kiện):
-<span class='hash'>{escape(t.head)}</span></p>
+{_head_line(m)}
 {sign_rows}
-{_entry_log(m)}
+{"" if m.electronic else _entry_log(m)}
 </body></html>"""
 
 

@@ -10,12 +10,18 @@ from django.utils.translation import gettext as _
 
 from tinnhiem.errors import InputError
 from tinnhiem.paper import NotReady, PaperError
-from tinnhiem.reports import FORMATS, render_minutes
+from tinnhiem.reports import (
+    FORMATS,
+    personnel_minutes_from_record,
+    render_minutes,
+    render_personnel_minutes,
+)
 from tinnhiem.web.actions.paper_store import paper_round_of
 from tinnhiem.web.lib.access import require_role
 from tinnhiem.web.lib.paper import legal_minutes
+from tinnhiem.web.lib.poll_round import record_for
 from tinnhiem.web.lib.visibility import Sealed, may_see
-from tinnhiem.web.models import Role
+from tinnhiem.web.models import Result, Role, Round
 from tinnhiem.web.views.common import scope_of
 
 __all__ = ["CONTENT_TYPES", "minutes_download"]
@@ -36,12 +42,10 @@ def minutes_download(request: HttpRequest, round_id: int, fmt: str) -> HttpRespo
     roles = scope_of(request).roles
     is_paper = paper_round_of(round_) is not None
     draft = is_paper and request.GET.get("draft") == "1"
-    if not may_see(Sealed.DRAFTS if draft else Sealed.RESULTS, round_, roles):
+    if not may_see(Sealed.DRAFTS if draft else Sealed.RESULTS, round_, roles, user=request.user):
         raise Http404(_("Kết quả chưa được công bố."))
     if round_.personnel and not is_paper:
-        # An electronic personnel step prints its result page (counts, status, who goes on,
-        # every clause quoted); its PDF minutes are not made yet (issue 14).
-        raise Http404(_("Bước nhân sự bỏ phiếu điện tử: xem và in kết quả ở trang kết quả."))
+        return _personnel_minutes(round_, fmt)
     try:
         data = legal_minutes(round_, draft=draft)
     except NotReady as exc:
@@ -54,4 +58,19 @@ def minutes_download(request: HttpRequest, round_id: int, fmt: str) -> HttpRespo
     suffix = "-ban-nhap" if data.draft else ""
     name = data.round_id.replace("/", "-")
     response["Content-Disposition"] = f'attachment; filename="bien-ban-{name}{suffix}.{fmt}"'
+    return response
+
+
+def _personnel_minutes(round_: Round, fmt: str) -> HttpResponse:
+    """An electronic personnel step's minutes (PDF or CSV), from its election record: the
+    procedure text it carries, the decrypted sums and the decision with every clause."""
+    record = record_for(round_)
+    if record is None or not Result.objects.filter(round=round_).exists():
+        raise Http404(_("Đợt này chưa có kết quả kiểm phiếu."))
+    if fmt not in ("pdf", "csv"):
+        raise Http404(_("Biên bản của bước nhân sự có bản PDF và CSV."))
+    minutes = personnel_minutes_from_record(record)
+    response = HttpResponse(render_personnel_minutes(minutes, fmt), content_type=CONTENT_TYPES[fmt])
+    name = record.manifest.round_id.replace("/", "-")
+    response["Content-Disposition"] = f'attachment; filename="bien-ban-{name}.{fmt}"'
     return response
