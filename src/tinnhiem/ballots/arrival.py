@@ -37,6 +37,7 @@ __all__ = [
     "ArrivalState",
     "alphas_of",
     "check_arrival",
+    "check_arrival_of",
     "counted_indices",
 ]
 
@@ -85,7 +86,19 @@ def check_arrival(
     state: ArrivalState, revote: RevotePolicy, ballot: Ballot, ballot_hash: bytes
 ) -> None:
     """Apply checks 1–5 in order; raise ``BallotRejected`` at the first that fails."""
-    if not state.is_eligible(ballot.credential):
+    check_arrival_of(state, revote, ballot.credential, alphas_of(ballot), ballot_hash)
+
+
+def check_arrival_of(
+    state: ArrivalState,
+    revote: RevotePolicy,
+    credential: bytes,
+    alphas: Sequence[bytes],
+    ballot_hash: bytes,
+) -> None:
+    """``check_arrival`` on what the policy reads of a ballot: its credential, its rows'
+    α's and its hash (a verifier that parsed the ballot elsewhere hands these over)."""
+    if not state.is_eligible(credential):
         raise BallotRejected("not_eligible", "the credential was not issued for this poll")
     if state.seen_hash(ballot_hash):
         raise BallotRejected("duplicate", "this exact ballot was already received")
@@ -93,14 +106,14 @@ def check_arrival(
         raise BallotRejected(
             "audited", "this ballot was opened in an audit (its choices are public); seal a new one"
         )
-    alphas = alphas_of(ballot)
+    alphas = list(alphas)
     seen = state.seen_alphas(alphas)
     for i, alpha in enumerate(alphas):
         if alpha in seen or alphas.index(alpha) != i:
             raise BallotRejected(
                 "replay", "a ciphertext reuses the randomness of an earlier one", row=i
             )
-    if revote is RevotePolicy.REJECT and state.has_voted(ballot.credential):
+    if revote is RevotePolicy.REJECT and state.has_voted(credential):
         raise BallotRejected("already_voted", "this credential has already voted")
 
 
@@ -144,9 +157,13 @@ class ArrivalLedger:
 
     def admit(self, ballot: Ballot, ballot_hash: bytes) -> None:
         """Note an accepted ballot."""
+        self.admit_of(ballot.credential, alphas_of(ballot), ballot_hash)
+
+    def admit_of(self, credential: bytes, alphas: Iterable[bytes], ballot_hash: bytes) -> None:
+        """``admit`` on what the policy reads of a ballot (see ``check_arrival_of``)."""
         self._hashes.add(ballot_hash)
-        self._alphas.update(alphas_of(ballot))
-        self._voted.add(ballot.credential)
+        self._alphas.update(alphas)
+        self._voted.add(credential)
 
     def spend(self, ballot: Ballot, ballot_hash: bytes) -> None:
         """Note an audited ballot: it and its randomness can never be cast."""

@@ -30,7 +30,13 @@ from tinnhiem.ballots import (
     format_tracker,
     verify_ballots,
 )
-from tinnhiem.ballots.arrival import ArrivalLedger, check_arrival, counted_indices
+from tinnhiem.ballots.arrival import (
+    ArrivalLedger,
+    alphas_of,
+    check_arrival,
+    check_arrival_of,
+    counted_indices,
+)
 from tinnhiem.ballots.ballot import BATCH_BALLOTS
 from tinnhiem.ballots.pool import default_workers
 from tinnhiem.crypto import Ciphertext, Context, CryptoError, Point, Scalar
@@ -40,7 +46,13 @@ from tinnhiem.errors import InputError
 from tinnhiem.record.errors import RecordInvalid
 from tinnhiem.record.model import ElectionRecord, RecordedBallot, payload_hash, roster_fingerprint
 from tinnhiem.record.runner import Pending, Runner, make_runner
-from tinnhiem.record.stream import BallotRef, BallotSource, MemorySource
+from tinnhiem.record.stream import (
+    BallotRef,
+    BallotSource,
+    MemorySource,
+    StreamSource,
+    read_ballot_line,
+)
 from tinnhiem.tally import (
     EmptySumError,
     ProcedureText,
@@ -332,6 +344,8 @@ def _check_ballots(
     context = (m.to_json(), fp, public_key.to_bytes())
     ledger = ArrivalLedger(header.credentials)
     size = max(1, min(BATCH_BALLOTS, source.count // max(1, runner.workers * 4)))
+    if isinstance(source, StreamSource):
+        return _check_ballot_lines(source, counted, context, ledger, size, runner, progress)
     in_flight: deque[tuple[int, Pending]] = deque()
     limit = 2 * runner.workers + 2
     totals: list[bytes] | None = None
@@ -382,21 +396,29 @@ def _sequential_checks(
     m: Manifest, fp: bytes, ledger: ArrivalLedger, i: int, rb: RecordedBallot
 ) -> RecordInvalid | None:
     """The checks that depend on the ballots before: hash, tracker, the arrival policy."""
+    h, problem = _hash_checks(fp, i, rb)
+    if problem is not None:
+        return problem
+    try:
+        check_arrival(ledger, m.revote, rb.ballot, h)
+    except BallotRejected as exc:
+        return _arrival_failure(f"ballots[{i}]", exc)
+    return None
+
+
+def _hash_checks(fp: bytes, i: int, rb: RecordedBallot) -> tuple[bytes, RecordInvalid | None]:
+    """The ballot's hash and tracker against its content: its hash, and the failure."""
     where = f"ballots[{i}]"
     h = rb.ballot.ballot_hash(fp)
     if h != rb.hash:
-        return _fail("ballot", f"{where}.hash", "does not match the ballot's contents")
+        return h, _fail("ballot", f"{where}.hash", "does not match the ballot's contents")
     if format_tracker(h) != rb.tracker:
-        return _fail(
+        return h, _fail(
             "ballot",
             f"{where}.tracker",
             f"is {rb.tracker!r}, the ballot hash gives {format_tracker(h)!r}",
         )
-    try:
-        check_arrival(ledger, m.revote, rb.ballot, h)
-    except BallotRejected as exc:
-        return _arrival_failure(where, exc)
-    return None
+    return h, None
 
 
 def _ballot_failure(i: int, err: BallotRejected) -> RecordInvalid:
@@ -467,6 +489,114 @@ def _verify_task(
     return [], _sum_chunk(
         [(manifest.columns, b) for _, b, c in chunk if c] or [(manifest.columns, None)]
     )
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """What a worker read of one ballot line for the checks that stay in order: its hash,
+    credential and α's, and the hash or tracker failure (or the error parsing raised)."""
+
+    hash: bytes
+    credential: bytes
+    alphas: tuple[bytes, ...]
+    problem: RecordInvalid | None = None
+    error: BaseException | None = None
+
+
+def _check_ballot_lines(
+    source: StreamSource,
+    counted: set[int],
+    context: tuple[dict[str, Any], bytes, bytes],
+    ledger: ArrivalLedger,
+    size: int,
+    runner: Runner,
+    progress: Progress | None,
+) -> tuple[int, list[bytes]]:
+    """``_check_ballots`` for a streaming record: the ballot lines go to the runner as they
+    are (parsing, the hash and tracker, the signatures, proofs and sums run there); this
+    process keeps only the arrival policy, in order. The first failure by ballot index is
+    reported, and for one ballot in the same order as ``_check_ballots``: hash, tracker,
+    arrival policy, then signature and proofs."""
+    m = source.header.manifest
+    in_flight: deque[tuple[int, Pending]] = deque()
+    limit = 2 * runner.workers + 2
+    totals: list[bytes] | None = None
+    done = 0
+
+    def collect() -> None:
+        nonlocal totals, done
+        start, pending = in_flight.popleft()
+        seen, errors, partial = pending.result()
+        proof_errors = dict(errors)
+        for j, ballot in enumerate(seen):
+            i = start + j
+            failure: BaseException | None = ballot.error or ballot.problem
+            if failure is None:
+                try:
+                    check_arrival_of(
+                        ledger, m.revote, ballot.credential, ballot.alphas, ballot.hash
+                    )
+                except BallotRejected as exc:
+                    failure = _arrival_failure(f"ballots[{i}]", exc)
+            if failure is None and i in proof_errors:
+                failure = _ballot_failure(i, proof_errors[i])
+            if failure is not None:
+                for _, later in in_flight:
+                    cancel = getattr(later, "cancel", None)
+                    if cancel is not None:
+                        cancel()
+                raise failure
+            ledger.admit_of(ballot.credential, ballot.alphas, ballot.hash)
+        totals = partial if totals is None else _add_columns(totals, partial)
+        done += len(seen)
+        if progress is not None:
+            progress("ballots", done, source.count)
+
+    for start, lines in source.line_chunks(size):
+        flags = [start + j in counted for j in range(len(lines))]
+        in_flight.append((start, runner.submit(_verify_lines_task, context, start, lines, flags)))
+        while len(in_flight) > limit:
+            collect()
+    while in_flight:
+        collect()
+    if totals is None:
+        totals = [Ciphertext.zero().to_bytes() for _ in range(m.columns)]
+    return len(counted), totals
+
+
+def _verify_lines_task(
+    context: tuple[dict[str, Any], bytes, bytes],
+    start: int,
+    lines: Sequence[bytes],
+    counted: Sequence[bool],
+) -> tuple[list[_Seen], list[tuple[int, BallotRejected]], list[bytes]]:
+    """Ballot lines ``start`` …, wherever they run: each one's ``_Seen``, the signature and
+    proof failures by index, and the column sums of the counted ballots (only when every
+    ballot passed everything this task checks)."""
+    manifest_json, fingerprint, public_key = context
+    if _WORKER.get("context") != (fingerprint, public_key):
+        _init_worker(Manifest.from_json(manifest_json), fingerprint, public_key)
+        _WORKER["context"] = (fingerprint, public_key)
+    manifest = _WORKER["args"][0]
+    seen: list[_Seen] = []
+    ballots: list[tuple[int, Ballot, bool]] = []
+    for j, line in enumerate(lines):
+        i = start + j
+        try:
+            rb = read_ballot_line(line, i)
+        except (InputError, KeyError, TypeError, ValueError) as exc:
+            seen.append(_Seen(b"", b"", (), error=exc))
+            continue
+        h, problem = _hash_checks(fingerprint, i, rb)
+        seen.append(_Seen(h, rb.ballot.credential, tuple(alphas_of(rb.ballot)), problem))
+        ballots.append((i, rb.ballot, counted[j]))
+    errors = _verify_chunk([(i, b) for i, b, _ in ballots])
+    if errors or any(b.problem or b.error for b in seen):
+        return seen, errors, []
+    sums = _sum_chunk(
+        [(manifest.columns, b) for _, b, c in ballots if c] or [(manifest.columns, None)]
+    )
+    return seen, errors, sums
 
 
 def _check_close(record: ElectionRecord, accepted: int, counted: int) -> None:

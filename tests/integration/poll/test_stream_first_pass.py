@@ -81,3 +81,59 @@ def test_a_clean_stream_gives_the_same_references_on_a_pool(poll, tmp_path) -> N
     finally:
         runner.close()
     assert parallel == StreamSource(path).refs() and len(parallel) == 12
+
+
+# -- the second pass: ballot lines checked on the runner, the arrival policy in order --------
+
+
+def _both(record, tmp_path):
+    whole = write_record(record, tmp_path / "t.json")
+    stream = write_record(record, tmp_path / "t.jsonl")
+    return whole, stream
+
+
+def _verdict(record_or_source, **kw):
+    from tinnhiem.record import verify_record
+
+    try:
+        verify_record(record_or_source, **kw)
+    except RecordInvalid as exc:
+        return exc.check, exc.where
+    return None
+
+
+def _forgeries(poll):
+    """Resealed records (hashes, trackers, board rebuilt; head signatures then fail last, so
+    the ballots step must name the forgery first): a bad proof, a replayed α, a copy."""
+    from dataclasses import replace
+
+    from poll_helpers import reseal, with_row
+
+    record = poll.record()
+    keys = poll.keys  # the voters' keys: the forged ballots are signed again
+    proof = record.ballots[3].ballot.rows[1].proof
+    bad_proof = reseal(with_row(record, 7, 1, proof=proof), keys)
+    alpha_from = record.ballots[2].ballot.rows[0].ciphertext
+    replayed = reseal(with_row(record, 9, 0, ciphertext=alpha_from), keys)
+    copied = reseal(
+        replace(record, ballots=(*record.ballots[:5], record.ballots[1], *record.ballots[6:])),
+        keys,
+    )
+    return {"bad_proof": bad_proof, "replay": replayed, "copy": copied}
+
+
+@pytest.mark.usefixtures("small_chunks")
+@pytest.mark.parametrize("kind", ["bad_proof", "replay", "copy"])
+def test_the_stream_and_the_document_fail_at_the_same_place(poll, tmp_path, kind) -> None:
+    forged = _forgeries(poll)[kind]
+    whole, stream = _both(forged, tmp_path)
+    from tinnhiem.record import read_record
+
+    expected = _verdict(read_record(whole), workers=1)
+    assert expected is not None and expected[1].startswith("ballots[")
+    assert _verdict(StreamSource(stream), workers=1) == expected
+    runner = PoolRunner(2)
+    try:
+        assert _verdict(StreamSource(stream, runner=runner), runner=runner) == expected
+    finally:
+        runner.close()
