@@ -124,9 +124,19 @@ def test_upload_queue_resolve_audit(scanned_round: Any, organiser: Any) -> None:
     assert state is not None and state.conclusion is not None
     assert state.conclusion.draws == 3 and state.conclusion.outcome == "full_hand_count"
     assert PaperEvent.objects.filter(paper_round=paper_round, action="audit_concluded").count() == 1
-    # the minutes carry the audit
+    # the minutes carry the audit: the PDF's section V, the workbook's own sheet
     minutes = member.get(reverse("web:paper_minutes", args=[scanned_round.pk, "pdf"]))
     assert minutes.status_code == 200
+    workbook = member.get(reverse("web:paper_minutes", args=[scanned_round.pk, "xlsx"]))
+    assert workbook.status_code == 200
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(BytesIO(workbook.content))["Kiểm tra xác suất"]
+    rows = {r[1]: r[2] for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["Public seed (dice, entered by the chair)"] == "31415926535897932384626"
+    assert rows["Draws read again"] == "3"
 
 
 def test_an_upload_too_large_is_refused_before_reading(scanned_round: Any) -> None:

@@ -1,9 +1,13 @@
 """The tally minutes as spreadsheet data: XLSX (openpyxl) and CSV.
 
-Both carry the same rows as the PDF. The CSV is UTF-8 with a byte-order mark so that Excel
-opens Vietnamese names correctly; its percentages use a decimal point ("90.10") so that
-any program can read them. In the XLSX a percentage is a number (the two-decimal value of
-the minutes, exactly, e.g. 0.9010) shown with the format ``0.00%``.
+Both carry the same rows as the PDF; the XLSX also carries the reconciliation, the
+risk-limiting audit (seed, method, draws read again, differences, P-values, conclusion) and
+the entry log on sheets of their own, while the CSV stays one row per official.
+
+The CSV is UTF-8 with a byte-order mark so that Excel opens Vietnamese names correctly;
+its percentages use a decimal point ("90.10") so that any program can read them. In the
+XLSX a percentage is a number (the two-decimal value of the minutes, exactly, e.g. 0.9010)
+shown with the format ``0.00%``.
 
 Text from people (names, posts) is data, never a formula: a CSV cell starting with ``=``,
 ``+``, ``-``, ``@``, tab or CR gets a leading apostrophe, and every XLSX text cell is
@@ -145,6 +149,11 @@ def render_minutes_xlsx(data: MinutesData) -> bytes:
             rec.append([vi, en, value])
         for conflict in data.conflicts:
             rec.append(["Chênh lệch", "Conflict", conflict])
+    if data.audit:
+        audit = book.create_sheet("Kiểm tra xác suất")
+        audit.append(["Mục", "Item", "Giá trị"])
+        for vi, en, value in data.audit:
+            audit.append([vi, en, value])
     if data.entry_log:
         log = book.create_sheet("Nhật ký nhập phiếu")
         log.append(
