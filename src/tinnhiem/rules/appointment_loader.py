@@ -8,7 +8,6 @@ are errors; citations are ``[citations.KEY]`` tables. The format is in docs/rule
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,6 @@ from tinnhiem.rules.appointment import (
     StepRule,
     Threshold,
 )
-from tinnhiem.rules.errors import RuleError
 from tinnhiem.rules.loader import (
     _DATE,
     _ID,
@@ -33,8 +31,9 @@ from tinnhiem.rules.loader import (
     _choices,
     _Citations,
     _data_dir,
-    _read,
     _Table,
+    load_builtin,
+    load_data_file,
 )
 from tinnhiem.rules.model import Bound, Citation
 
@@ -264,34 +263,13 @@ def builtin_procedure_ids() -> list[str]:
     )
 
 
-def _load_builtin(proc_id: str) -> Procedure:
-    entry = _data_dir().joinpath(f"{proc_id}.toml")
-    file = f"tinnhiem/rules/data/{proc_id}.toml"
-    proc = parse_procedure(_read(entry.read_text(encoding="utf-8"), file), file)
-    if proc.id != proc_id:
-        raise RuleError(f"id '{proc.id}' does not match the file name", file=file, key="id")
-    return proc
-
-
 def load_procedure(id_or_path: str | Path) -> Procedure:
     """A procedure by built-in id (``appointment-qd80-2022``) or from a TOML file path."""
-    text = str(id_or_path)
-    looks_like_path = isinstance(id_or_path, Path) or text.endswith(".toml") or "/" in text
-    if not looks_like_path and text in builtin_procedure_ids():
-        return _load_builtin(text)
-    path = Path(text)
-    if path.is_file():
-        try:
-            content = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise RuleError(f"cannot read the procedure file: {exc}", file=text) from None
-        return replace(parse_procedure(_read(content, text), text), path=path)
-    if looks_like_path:
-        raise RuleError("no such procedure file", file=text)
-    known = ", ".join(builtin_procedure_ids())
-    raise RuleError(f"unknown procedure '{text}' (known: {known}; or a path to a .toml file)")
+    return load_data_file(
+        id_or_path, builtin_ids=builtin_procedure_ids, parse=parse_procedure, what="procedure"
+    )
 
 
 def list_procedures() -> list[Procedure]:
     """Every built-in procedure, sorted by id."""
-    return [_load_builtin(proc_id) for proc_id in builtin_procedure_ids()]
+    return [load_builtin(proc_id, parse_procedure) for proc_id in builtin_procedure_ids()]

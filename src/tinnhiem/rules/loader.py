@@ -14,7 +14,7 @@ from dataclasses import replace
 from fractions import Fraction
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
 from tinnhiem.rules.errors import RuleError
 from tinnhiem.rules.model import (
@@ -493,35 +493,58 @@ def builtin_rule_ids() -> list[str]:
     )
 
 
-def _load_builtin(rule_id: str) -> Rule:
-    entry = _data_dir().joinpath(f"{rule_id}.toml")
-    file = f"tinnhiem/rules/data/{rule_id}.toml"
-    rule = parse_rule(_read(entry.read_text(encoding="utf-8"), file), file)
-    if rule.id != rule_id:
-        raise RuleError(f"id '{rule.id}' does not match the file name", file=file, key="id")
-    return rule
+class _FromFile(Protocol):
+    """A rule or a procedure: parsed from a TOML file, named by its ``id``."""
+
+    @property
+    def id(self) -> str: ...
 
 
-def load_rule(id_or_path: str | Path) -> Rule:
-    """A rule by built-in id (``nq96-2023``) or from a TOML file path (a custom rule)."""
+Loaded = TypeVar("Loaded", bound=_FromFile)
+
+
+def load_builtin(name: str, parse: Callable[[dict[str, Any], str], Loaded]) -> Loaded:
+    """The built-in data file ``name`` parsed by ``parse``; its id must be its name."""
+    entry = _data_dir().joinpath(f"{name}.toml")
+    file = f"tinnhiem/rules/data/{name}.toml"
+    item = parse(_read(entry.read_text(encoding="utf-8"), file), file)
+    if item.id != name:
+        raise RuleError(f"id '{item.id}' does not match the file name", file=file, key="id")
+    return item
+
+
+def load_data_file(
+    id_or_path: str | Path,
+    *,
+    builtin_ids: Callable[[], list[str]],
+    parse: Callable[[dict[str, Any], str], Loaded],
+    what: str,
+) -> Loaded:
+    """A built-in ``what`` (``rule``, ``procedure``) by id, or one from a TOML file path (a
+    custom one, which keeps its ``path``)."""
     text = str(id_or_path)
     looks_like_path = isinstance(id_or_path, Path) or text.endswith(".toml") or "/" in text
-    if not looks_like_path and text in builtin_rule_ids():
-        return _load_builtin(text)
+    if not looks_like_path and text in builtin_ids():
+        return load_builtin(text, parse)
     path = Path(text)
     if path.is_file():
         try:
             content = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
-            raise RuleError(f"cannot read the rule file: {exc}", file=text) from None
-        rule = parse_rule(_read(content, text), text)
-        return replace(rule, path=path)
+            raise RuleError(f"cannot read the {what} file: {exc}", file=text) from None
+        item = parse(_read(content, text), text)
+        return cast(Loaded, replace(cast(Any, item), path=path))
     if looks_like_path:
-        raise RuleError("no such rule file", file=text)
-    known = ", ".join(builtin_rule_ids())
-    raise RuleError(f"unknown rule '{text}' (known: {known}; or give a path to a .toml file)")
+        raise RuleError(f"no such {what} file", file=text)
+    known = ", ".join(builtin_ids())
+    raise RuleError(f"unknown {what} '{text}' (known: {known}; or give a path to a .toml file)")
+
+
+def load_rule(id_or_path: str | Path) -> Rule:
+    """A rule by built-in id (``nq96-2023``) or from a TOML file path (a custom rule)."""
+    return load_data_file(id_or_path, builtin_ids=builtin_rule_ids, parse=parse_rule, what="rule")
 
 
 def list_rules() -> list[Rule]:
     """Every built-in rule version, sorted by id."""
-    return [_load_builtin(rule_id) for rule_id in builtin_rule_ids()]
+    return [load_builtin(rule_id, parse_rule) for rule_id in builtin_rule_ids()]
