@@ -61,6 +61,7 @@ def test_a_choose_step_booth_has_checkboxes_and_its_limit(
     page = answer.content.decode()
     assert 'id="choose-rule"' in page and "Chọn tối đa 1 người" in page
     assert page.count('type="checkbox"') == 3 and 'type="radio"' not in page
+    assert "báo cáo tự đánh giá" not in page  # candidates are not officials under a poll
     booth = answer.context["booth_data"]
     assert booth["choose_k"] == 1 and booth["allow_blank"] is True
     assert booth["mark_labels"] == {"chosen": "Chọn", "blank": "Không chọn"}
