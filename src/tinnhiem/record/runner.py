@@ -23,9 +23,11 @@ class Pending(Protocol):
 
 
 class Runner(Protocol):
-    """Runs ``fn(*args)`` somewhere; ``workers`` is how many run at once."""
+    """Runs ``fn(*args)`` somewhere; ``workers`` is how many run at once; ``shares_files``:
+    the workers read this machine's files at the same paths (they run here)."""
 
     workers: int
+    shares_files: bool
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Pending: ...
 
@@ -36,6 +38,7 @@ class InlineRunner:
     """In this process, at once (one worker)."""
 
     workers = 1
+    shares_files = True
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Pending:
         done: Future[Any] = Future()
@@ -51,6 +54,8 @@ class InlineRunner:
 
 class PoolRunner:
     """On a pool of ``workers`` processes of this machine."""
+
+    shares_files = True
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
@@ -77,6 +82,9 @@ class DaskRunner:
             ) from exc
         client: Any = distributed.Client
         self._cluster: Any = None
+        # Workers started here read the record's file themselves; a remote cluster's
+        # workers get the lines (they need not see this machine's files).
+        self.shares_files = address == "local"
         if address == "local":
             cluster: Any = distributed.LocalCluster
             self._cluster = cluster(

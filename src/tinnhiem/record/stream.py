@@ -42,10 +42,13 @@ __all__ = [
     "STREAM_FORMAT",
     "BallotRef",
     "BallotSource",
+    "FileSlice",
+    "Lines",
     "MemorySource",
     "StreamSource",
     "is_stream_path",
     "read_ballot_line",
+    "resolve_lines",
     "write_record_stream",
 ]
 
@@ -138,7 +141,7 @@ class StreamSource:
                 raise RecordUnreadable(message, where=where)
             raise RecordInvalid(check, message, where=where)
 
-        def submit(start: int, lines: list[bytes]) -> None:
+        def submit(start: int, lines: Lines) -> None:
             if runner is None:
                 done: Future[Any] = Future()
                 done.set_result(_scan_lines(start, lines))
@@ -158,18 +161,11 @@ class StreamSource:
                 data["format"] = "tinnhiem-record"
                 data["ballots"] = []
                 self.header = ElectionRecord.from_json(data)
-                chunk: list[bytes] = []
-                start = 0
-                for line in _lines(f):
-                    chunk.append(line)
-                    if len(chunk) >= SCAN_LINES:
-                        submit(start, chunk)
-                        start += len(chunk)
-                        chunk = []
-                if chunk:
-                    submit(start, chunk)
-                while pending:
-                    collect()
+            by_place = runner is None or runner.shares_files
+            for start, _n, lines in self.chunks(SCAN_LINES, by_place=by_place):
+                submit(start, lines)
+            while pending:
+                collect()
         except OSError as exc:
             raise RecordUnreadable(
                 f"cannot read the file: {exc.strerror or exc}", where=str(path)
@@ -194,21 +190,34 @@ class StreamSource:
             for i, line in enumerate(_lines(f)):
                 yield read_ballot_line(line, i)
 
-    def line_chunks(self, size: int) -> Iterator[tuple[int, list[bytes]]]:
-        """The ballot lines as they are in the file, ``size`` at a time, each chunk with the
-        index of its first ballot (a verifier parses them where it checks them)."""
+    def chunks(self, size: int, *, by_place: bool = True) -> Iterator[tuple[int, int, Lines]]:
+        """The ballot lines ``size`` at a time: each chunk's first ballot index, its number
+        of ballots and the lines — as bytes from a gzip file, as a ``FileSlice`` (where they
+        lie in the file) from an uncompressed one, so that a verifier's workers read them
+        themselves and the lines never pass through the verifier's process (``by_place``
+        False: always the bytes, for workers that cannot read this machine's files)."""
         with _open(self.path) as f:
-            f.readline()
+            plain = by_place and not isinstance(f, gzip.GzipFile)
+            offset = len(f.readline())
             chunk: list[bytes] = []
+            count = 0
             start = 0
-            for line in _lines(f):
-                chunk.append(line)
-                if len(chunk) >= size:
-                    yield start, chunk
-                    start += len(chunk)
+            begin = offset
+            for line in f:
+                offset += len(line)
+                if not line.strip():
+                    continue
+                count += 1
+                if not plain:
+                    chunk.append(line)
+                if count >= size:
+                    yield start, count, FileSlice(str(self.path), begin, offset) if plain else chunk
+                    start += count
+                    count = 0
                     chunk = []
-            if chunk:
-                yield start, chunk
+                    begin = offset
+            if count:
+                yield start, count, FileSlice(str(self.path), begin, offset) if plain else chunk
 
     def whole(self) -> ElectionRecord:
         """The record as one document (all its ballots in memory)."""
@@ -219,12 +228,12 @@ class StreamSource:
 SCAN_LINES = 200
 
 
-def _scan_lines(start: int, lines: list[bytes]) -> tuple[Any, ...]:
+def _scan_lines(start: int, chunk: Lines) -> tuple[Any, ...]:
     """Step 0 of ballot lines ``start`` …, wherever it runs: ``("ok", refs)`` with each
     ballot's (hash hex, board index, credential hex), or the first failure as
     ``("error", check, message, where)`` (``check`` None: unreadable)."""
     out = []
-    for j, line in enumerate(lines):
+    for j, line in enumerate(resolve_lines(chunk)):
         i = start + j
         try:
             ballot = _parse(line, f"ballots[{i}]")
@@ -242,6 +251,36 @@ def _message(exc: InputError) -> str:
     text = str(exc)
     prefix = f"{exc.where}: " if exc.where else ""
     return text[len(prefix) :] if prefix and text.startswith(prefix) else text
+
+
+@dataclass(frozen=True)
+class FileSlice:
+    """Ballot lines by where they lie in an uncompressed streaming file (bytes ``begin`` to
+    ``end``): whoever checks them reads them there (a worker on this machine, or on a
+    cluster that mounts the same file at the same path)."""
+
+    path: str
+    begin: int
+    end: int
+
+    def read(self) -> list[bytes]:
+        with open(self.path, "rb") as f:
+            f.seek(self.begin)
+            data = f.read(self.end - self.begin)
+        parts = data.split(b"\n")
+        lines = [p + b"\n" for p in parts[:-1]]
+        if parts[-1]:
+            lines.append(parts[-1])
+        return [line for line in lines if line.strip()]
+
+
+#: A chunk of ballot lines: the bytes, or where they lie in the file.
+Lines = list[bytes] | FileSlice
+
+
+def resolve_lines(lines: Lines) -> list[bytes]:
+    """The ballot lines of a chunk, read from the file if the chunk says where they lie."""
+    return lines.read() if isinstance(lines, FileSlice) else lines
 
 
 def read_ballot_line(line: bytes, index: int) -> RecordedBallot:

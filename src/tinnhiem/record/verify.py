@@ -49,9 +49,11 @@ from tinnhiem.record.runner import Pending, Runner, make_runner
 from tinnhiem.record.stream import (
     BallotRef,
     BallotSource,
+    Lines,
     MemorySource,
     StreamSource,
     read_ballot_line,
+    resolve_lines,
 )
 from tinnhiem.tally import (
     EmptySumError,
@@ -552,8 +554,8 @@ def _check_ballot_lines(
         if progress is not None:
             progress("ballots", done, source.count)
 
-    for start, lines in source.line_chunks(size):
-        flags = [start + j in counted for j in range(len(lines))]
+    for start, count, lines in source.chunks(size, by_place=runner.shares_files):
+        flags = [start + j in counted for j in range(count)]
         in_flight.append((start, runner.submit(_verify_lines_task, context, start, lines, flags)))
         while len(in_flight) > limit:
             collect()
@@ -567,7 +569,7 @@ def _check_ballot_lines(
 def _verify_lines_task(
     context: tuple[dict[str, Any], bytes, bytes],
     start: int,
-    lines: Sequence[bytes],
+    chunk: Lines,
     counted: Sequence[bool],
 ) -> tuple[list[_Seen], list[tuple[int, BallotRejected]], list[bytes]]:
     """Ballot lines ``start`` …, wherever they run: each one's ``_Seen``, the signature and
@@ -580,7 +582,7 @@ def _verify_lines_task(
     manifest = _WORKER["args"][0]
     seen: list[_Seen] = []
     ballots: list[tuple[int, Ballot, bool]] = []
-    for j, line in enumerate(lines):
+    for j, line in enumerate(resolve_lines(chunk)):
         i = start + j
         try:
             rb = read_ballot_line(line, i)

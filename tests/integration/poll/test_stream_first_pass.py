@@ -137,3 +137,21 @@ def test_the_stream_and_the_document_fail_at_the_same_place(poll, tmp_path, kind
         assert _verdict(StreamSource(stream, runner=runner), runner=runner) == expected
     finally:
         runner.close()
+
+
+def test_lines_go_by_place_to_local_workers_and_as_bytes_elsewhere(poll, tmp_path) -> None:
+    """An uncompressed stream's chunks say where their lines lie when the workers read this
+    machine's files; a gzip stream's, and any chunk for a remote cluster, carry the bytes.
+    Either way the lines are the same."""
+    from tinnhiem.record.stream import FileSlice, resolve_lines
+
+    plain = StreamSource(write_record(poll.record(), tmp_path / "r.jsonl"))
+    packed = StreamSource(write_record(poll.record(), tmp_path / "r.jsonl.gz"))
+    by_place = list(plain.chunks(5))
+    as_bytes = list(plain.chunks(5, by_place=False))
+    zipped = list(packed.chunks(5))
+    assert all(isinstance(lines, FileSlice) for _, _, lines in by_place)
+    assert all(isinstance(lines, list) for _, _, lines in as_bytes + zipped)
+    assert [(s, n) for s, n, _ in by_place] == [(0, 5), (5, 5), (10, 2)]
+    assert [resolve_lines(x) for _, _, x in by_place] == [x for _, _, x in as_bytes]
+    assert [x for _, _, x in as_bytes] == [x for _, _, x in zipped]
