@@ -410,7 +410,7 @@ def _enter(app: typer.Typer) -> None:
             personnel = session.definition.personnel
             if personnel is not None and not invalid_ballot:
                 if marks is None:
-                    _interactive_personnel(session, serial, operator, _device(device))
+                    _interactive(session, serial, operator, _device(device))
                 else:
                     parsed = parse_personnel_marks(
                         marks, len(officials), where=where, ballot=personnel.ballot
@@ -432,47 +432,19 @@ def _enter(app: typer.Typer) -> None:
             typer.echo(f"Đã nhập phiếu {serial:04d} ({operator}): {session.serial_state(serial)}")
 
 
-def _interactive_personnel(session: PaperSession, serial: int, operator: str, device: str) -> None:
-    """A personnel sheet row by row (same keys as :func:`_interactive`)."""
-    personnel = session.definition.personnel
-    assert personnel is not None
-    officials = session.definition.officials
-    session.definition.check_serial(serial)
-    session.start_entry(serial, operator, device)
-    choices = personnel_choices(personnel.ballot)
-    index = 0
-    while index < len(officials):
-        official = officials[index]
-        answer = typer.prompt(
-            f"{index + 1}. {official.name} [{choices}; - lùi, q hủy, v phiếu không hợp lệ]"
-        ).strip()
-        if answer == "q":
-            session.cancel_entry(serial, operator)
-            raise InputError("entry abandoned (logged)", where=f"serial {serial}")
-        if answer == "v":
-            session.set_ballot_invalid(serial, operator)
-            break
-        if answer == "-":
-            index = max(0, index - 1)
-            continue
-        try:
-            mark = PersonnelMark.from_code(answer, where=official.name, ballot=personnel.ballot)
-        except InputError as exc:
-            typer.echo(str(exc), err=True)
-            continue
-        session.set_personnel_mark(serial, operator, official.id, mark)
-        index += 1
-    session.submit_entry(serial, operator)
-
-
 def _interactive(session: PaperSession, serial: int, operator: str, device: str) -> None:
-    """Row by row; ``-`` goes back one row, ``q`` abandons the entry. Every keystroke that
-    sets or changes a mark is logged."""
-    officials = session.definition.officials
-    kind = session.definition.kind
-    session.definition.check_serial(serial)
+    """Row by row; ``-`` goes back one row, ``q`` abandons the entry, ``v`` makes the whole
+    sheet invalid. Every keystroke that sets or changes a mark is logged. A personnel sheet
+    takes its own codes (tick, đồng ý / không đồng ý) through the same keys."""
+    definition = session.definition
+    personnel = definition.personnel
+    officials = definition.officials
+    definition.check_serial(serial)
     session.start_entry(serial, operator, device)
-    choices = _PROMPT_CHOICES[kind]
+    if personnel is not None:
+        choices = personnel_choices(personnel.ballot)
+    else:
+        choices = _PROMPT_CHOICES[definition.kind]
     index = 0
     while index < len(officials):
         official = officials[index]
@@ -489,11 +461,17 @@ def _interactive(session: PaperSession, serial: int, operator: str, device: str)
             index = max(0, index - 1)
             continue
         try:
-            mark = Mark.from_code(answer, where=official.name, kind=kind)
+            if personnel is not None:
+                tick = PersonnelMark.from_code(answer, where=official.name, ballot=personnel.ballot)
+            else:
+                mark = Mark.from_code(answer, where=official.name, kind=definition.kind)
         except InputError as exc:
             typer.echo(str(exc), err=True)
             continue
-        session.set_mark(serial, operator, official.id, mark)
+        if personnel is not None:
+            session.set_personnel_mark(serial, operator, official.id, tick)
+        else:
+            session.set_mark(serial, operator, official.id, mark)
         index += 1
     session.submit_entry(serial, operator)
 
