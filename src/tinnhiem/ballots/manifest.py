@@ -97,14 +97,17 @@ class ListSource(StrEnum):
 @dataclass(frozen=True)
 class StepLink:
     """The previous step's record this round follows: its round id, step and final board
-    head (docs/record-format.md §3.13)."""
+    head and, when that step waited on a person, the digest of the settlement that made
+    this round's list (docs/record-format.md §3.13)."""
 
     round_id: str
     step: str
     head: str  # 64 lowercase hex digits
+    settlement: str | None = None  # 64 lowercase hex digits (tinnhiem.rules.settlement)
 
     def to_json(self) -> dict[str, Any]:
-        return {"round_id": self.round_id, "step": self.step, "head": self.head}
+        out = {"round_id": self.round_id, "step": self.step, "head": self.head}
+        return out if self.settlement is None else out | {"settlement": self.settlement}
 
 
 @dataclass(frozen=True)
@@ -296,6 +299,14 @@ class Manifest:
             if len(link.head) != 64 or any(c not in "0123456789abcdef" for c in link.head):
                 raise InputError(
                     "the head is 64 lowercase hex digits", where="manifest.personnel.previous.head"
+                )
+            if link.settlement is not None and (
+                len(link.settlement) != 64
+                or any(c not in "0123456789abcdef" for c in link.settlement)
+            ):
+                raise InputError(
+                    "the settlement digest is 64 lowercase hex digits",
+                    where="manifest.personnel.previous.settlement",
                 )
 
     def check_restart_from(self, previous: Manifest, accused: Sequence[int]) -> None:
@@ -519,6 +530,11 @@ def _personnel(data: Any, where: str) -> PersonnelStep:
             round_id=_str(ld["round_id"], f"{where}.previous.round_id"),
             step=_str(ld["step"], f"{where}.previous.step"),
             head=_str(ld["head"], f"{where}.previous.head"),
+            settlement=(
+                _str(ld["settlement"], f"{where}.previous.settlement")
+                if "settlement" in ld
+                else None
+            ),
         )
     return PersonnelStep(
         step=_str(d["step"], f"{where}.step"),

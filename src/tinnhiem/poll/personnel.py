@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
 
 from tinnhiem.ballots import (
     CommitteeMember,
@@ -27,16 +29,22 @@ from tinnhiem.ballots.manifest import ListSource, PersonnelStep, StepLink
 from tinnhiem.crypto import CredentialKey
 from tinnhiem.errors import InputError
 from tinnhiem.poll.simulation import Election
+from tinnhiem.record.link import check_record_settlement
 from tinnhiem.record.model import ElectionRecord
-from tinnhiem.rules.appointment import BallotKind
+from tinnhiem.rules.appointment import BallotKind, Procedure, StepRule
+from tinnhiem.rules.settlement import Outcome, Settlement
 from tinnhiem.tally import ProcedureText, load_procedure_text
 
 __all__ = [
     "DEMO_STEPS",
     "Candidate",
     "DemoStep",
+    "NextStep",
+    "Progress",
+    "StepDone",
     "link_to",
     "next_candidates",
+    "next_step",
     "run_demo_steps",
     "run_step",
     "step_manifest",
@@ -53,24 +61,176 @@ class Candidate:
     post: str = ""
 
 
-def link_to(previous: ElectionRecord) -> StepLink:
-    """The link a step's manifest carries to the record its list came from."""
+def link_to(previous: ElectionRecord, settlement: Settlement | None = None) -> StepLink:
+    """The link a step's manifest carries to the record its list came from, and to the
+    settlement that made the list when that step waited on a person (checked here)."""
     p = previous.manifest.personnel
     if p is None:
         raise InputError("the previous record is not a personnel step", where="previous")
-    return StepLink(previous.manifest.round_id, p.step, previous.head.hex())
-
-
-def next_candidates(previous: ElectionRecord) -> list[Candidate]:
-    """The previous step's ``advancing`` list, with the names and posts it carried."""
+    digest = None
     results = previous.results
-    if not isinstance(results, dict) or results.get("pending") or not results.get("advancing"):
+    if settlement is None and isinstance(results, dict) and results.get("pending"):
         raise InputError(
-            "the previous step sent nobody on (it waits on a person, or stopped)",
-            where="previous.results",
+            "the previous step waits on a person's decision: give the settlement (tinnhiem settle)",
+            where="previous.results.pending",
         )
+    if settlement is not None:
+        check_record_settlement(previous, settlement)
+        digest = settlement.digest
+    return StepLink(previous.manifest.round_id, p.step, previous.head.hex(), digest)
+
+
+def next_candidates(
+    previous: ElectionRecord, settlement: Settlement | None = None
+) -> list[Candidate]:
+    """The previous step's ``advancing`` list, or the list its ``settlement`` settled when
+    it waited on a person, with the names and posts the previous record carried."""
+    results = previous.results
+    if not isinstance(results, dict):
+        raise InputError("the previous record is not a personnel step", where="previous")
+    if results.get("pending"):
+        if settlement is None:
+            raise InputError(
+                "the previous step waits on a person's decision: give the settlement "
+                "(tinnhiem settle)",
+                where="previous.results.pending",
+            )
+        check_record_settlement(previous, settlement)
+        advancing = list(settlement.advancing)
+        if settlement.outcome is not Outcome.ADVANCE or not advancing:
+            raise InputError(
+                f"the settlement sends nobody on ({settlement.outcome.label})",
+                where="settlement.outcome",
+            )
+    else:
+        if settlement is not None:
+            raise InputError(
+                "the previous step did not wait on a person: it takes no settlement",
+                where="settlement",
+            )
+        advancing = list(results.get("advancing") or [])
+        if not advancing:
+            raise InputError(
+                "the previous step sent nobody on (the procedure stopped)",
+                where="previous.results",
+            )
     by_id = {o.id: o for o in previous.manifest.officials}
-    return [Candidate(c, by_id[c].name, by_id[c].post) for c in results["advancing"]]
+    return [Candidate(c, by_id[c].name, by_id[c].post) for c in advancing]
+
+
+@dataclass(frozen=True)
+class StepDone:
+    """A step that ran, as the progression reads it: its step id, its result (the record's
+    ``results`` object, record-format §3.13; None while it is not tallied) and, when it
+    waited on a person, the settlement recorded for it."""
+
+    step: str
+    result: Mapping[str, Any] | None
+    settlement: Settlement | None = None
+
+
+class Progress(StrEnum):
+    """Where a procedure stands after the steps run so far."""
+
+    RUN = "run"  # ``step`` runs next, on ``candidates``
+    RUNNING = "running"  # the last step is not tallied yet
+    PENDING = "pending"  # the last step waits on a person's decision (a settlement)
+    ENDED = "ended"  # the last step has no next step: ``proposed`` go on to the decision
+    STOPPED = "stopped"  # nobody goes on (the count, or the person, stopped it)
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What runs next: the state, the step, its list (None: the eligible list, given by the
+    organiser), the index in the history of the step whose record the round links (None:
+    a first step), the settlement that made the list, and whether it is a revote."""
+
+    state: Progress
+    step: StepRule | None = None
+    candidates: tuple[str, ...] | None = None
+    list_from: int | None = None
+    settlement: Settlement | None = None
+    revote: bool = False
+    proposed: tuple[str, ...] = ()
+
+
+def _went_on(done: StepDone, where: str) -> tuple[tuple[str, ...], Settlement | None]:
+    """Who ``done`` sent on, and the settlement that decided it when it was pending."""
+    result = done.result
+    if result is None:
+        raise InputError(f"step {done.step} is not tallied", where=where)
+    if result.get("pending"):
+        s = done.settlement
+        if s is None or s.outcome is not Outcome.ADVANCE:
+            raise InputError(f"step {done.step} sent nobody on", where=where)
+        return s.advancing, s
+    return tuple(str(c) for c in result.get("advancing") or ()), None
+
+
+def next_step(proc: Procedure, history: Sequence[StepDone]) -> NextStep:
+    """The one progression rule of a procedure: given the steps run so far, in order (each
+    with its result and, for a pending one, its settlement), which step runs next and on
+    what list.
+
+    - No step yet: the first step, on the eligible list.
+    - The last step is not tallied: ``RUNNING``; pending without a settlement: ``PENDING``.
+    - Its decision (or its settlement) says vote again: the same step, on the same list
+      (a step that takes an earlier step's list links that step's record again, so its
+      list is that one; a first step is voted again on who its result names, or on its
+      whole list when nobody is named, e.g. the quorum was not met).
+    - It names a next step: that step, on the list of the latest run of the step its
+      procedure names (``candidates_from``), which is not always the last one (QĐ 80: step
+      5 votes on step 3's list); the settlement that decided that run comes with it.
+    - No next step: ``ENDED`` with who was proposed, or ``STOPPED`` when nobody goes on.
+    """
+    if not history:
+        return NextStep(Progress.RUN, proc.first)
+    last = history[-1]
+    result = last.result
+    if result is None:
+        return NextStep(Progress.RUNNING)
+    settled = last.settlement
+    if result.get("pending"):
+        if settled is None:
+            return NextStep(Progress.PENDING)
+        following, advancing = settled.next_step, settled.advancing
+        if settled.outcome is Outcome.STOP:
+            return NextStep(Progress.STOPPED, settlement=settled)
+    else:
+        following = result.get("next_step")
+        advancing = tuple(str(c) for c in result.get("advancing") or ())
+    if following is None:
+        if advancing:
+            return NextStep(Progress.ENDED, proposed=advancing, settlement=settled)
+        return NextStep(Progress.STOPPED, settlement=settled)
+    step = proc.step(str(following))
+    revote = step.id == last.step
+    if step.candidates_from is None:
+        if not revote:
+            return NextStep(Progress.RUN, step)
+        whole = tuple(str(c["id"]) for c in result.get("candidates") or ())
+        names = advancing or whole or None
+        return NextStep(Progress.RUN, step, names, settlement=settled, revote=True)
+    source = next(
+        (i for i in range(len(history) - 1, -1, -1) if history[i].step == step.candidates_from),
+        None,
+    )
+    if source is None:
+        raise InputError(
+            f"step {step.id} takes its list from step {step.candidates_from}, which has not run",
+            where="procedure",
+        )
+    names, settlement = _went_on(history[source], where=f"step {step.candidates_from}")
+    if not names:
+        return NextStep(Progress.STOPPED)
+    return NextStep(
+        Progress.RUN,
+        step,
+        names,
+        list_from=source,
+        settlement=settlement,
+        revote=revote,
+    )
 
 
 def step_manifest(
@@ -87,9 +247,11 @@ def step_manifest(
     list_source: ListSource = ListSource.ENTERED,
     previous: ElectionRecord | None = None,
     date: str = "",
+    settlement: Settlement | None = None,
 ) -> Manifest:
     """The manifest of step ``step_id``: its ballot kind and k from the procedure, the
-    list, and the link to ``previous`` when the step takes its list from an earlier one."""
+    list, and the link to ``previous`` when the step takes its list from an earlier one
+    (with the digest of ``settlement`` when that step waited on a person)."""
     step = proc.procedure.step(step_id)
     kind = (
         RoundKind.CHOOSE_AT_MOST
@@ -104,7 +266,7 @@ def step_manifest(
                 f"step {step.id} takes its list from step {step.candidates_from}: give its record",
                 where="previous",
             )
-        link = link_to(previous)
+        link = link_to(previous, settlement)
         list_source = ListSource.PREVIOUS
     title = f"Bước {step.number}: {step.title_vi}"
     return Manifest(

@@ -5,23 +5,69 @@ step whose result made its list (docs/record-format.md §3.13, §4 step 14).
 round id, its step and its final board head), that both follow the same procedure text,
 and that the round's candidates are the previous step's ``advancing`` list, in order and
 with the same names. Each record is verified on its own first (``verify_record``).
+
+When the previous step waited on a person (``results.pending``), the link also names the
+digest of the settlement that made the list (``previous.settlement``, a
+``tinnhiem.rules.settlement.Settlement``); given that settlement, ``verify_link`` checks
+that it settles the previous record (round id, step, head), that the step was pending, that
+it is valid for that step's decision, and that the round's list is the settled one.
+Without it, everything but the list is checked and ``verify_link`` returns False (the
+settlement was not checked).
 """
 
 from __future__ import annotations
 
+from tinnhiem.errors import InputError
 from tinnhiem.record.errors import RecordInvalid
 from tinnhiem.record.model import ElectionRecord
+from tinnhiem.rules.appointment import Procedure, StepDecision
+from tinnhiem.rules.settlement import Outcome, Settlement, check_settlement
+from tinnhiem.tally.personnel import ProcedureText, step_counts, step_decision
 
-__all__ = ["verify_link"]
+__all__ = ["check_record_settlement", "record_decision", "verify_link"]
+
+
+def record_decision(record: ElectionRecord) -> tuple[Procedure, StepDecision]:
+    """The procedure a (verified) personnel record carries and its step's decision,
+    recomputed from the decrypted sums as the verifier does (record-format §3.13.1)."""
+    m = record.manifest
+    if m.personnel is None or not isinstance(record.results, dict):
+        raise InputError(f"a {m.kind.value} round is not a step of a procedure", where="record")
+    proc = ProcedureText.from_text(str(record.rule["text"]), where="rule.text").procedure
+    counts = step_counts(
+        m,
+        [int(x) for x in record.decryption["sums"]],
+        present=len(record.credentials),
+        returned=int(record.close["counted"]),
+    )
+    return proc, step_decision(proc, m, counts)
+
+
+def check_record_settlement(record: ElectionRecord, settlement: Settlement) -> None:
+    """``InputError`` (``where`` in the settlement) unless ``settlement`` settles the
+    pending step of ``record``: its round id, step and final head, and exactly what
+    ``settle`` gives on that step's decision."""
+    proc, decision = record_decision(record)
+    check_settlement(
+        settlement,
+        decision,
+        proc,
+        round_id=record.manifest.round_id,
+        head=record.head.hex(),
+    )
 
 
 def _fail(where: str, message: str) -> RecordInvalid:
     return RecordInvalid("previous", message, where=where)
 
 
-def verify_link(record: ElectionRecord, previous: ElectionRecord) -> None:
+def verify_link(
+    record: ElectionRecord, previous: ElectionRecord, settlement: Settlement | None = None
+) -> bool:
     """Raise ``RecordInvalid`` (check ``previous``) when ``record`` does not follow
-    ``previous`` as its procedure says."""
+    ``previous`` (and ``settlement``, when its link names one) as its procedure says.
+    Returns False when the link names a settlement that was not given (its list is then
+    not checked), True otherwise."""
     m = record.manifest
     where = "manifest.personnel.previous"
     if m.personnel is None:
@@ -42,8 +88,42 @@ def verify_link(record: ElectionRecord, previous: ElectionRecord) -> None:
         )
     if record.rule["digest"] != previous.rule["digest"]:
         raise _fail("rule.digest", "the two steps follow different procedure texts")
-    advancing = previous.results.get("advancing")
-    if previous.results.get("pending") or not advancing:
+    pending = bool(previous.results.get("pending"))
+    if link.settlement is not None and not pending:
+        raise _fail(
+            f"{where}.settlement",
+            "names a settlement, but the previous step did not wait on a person",
+        )
+    if pending and link.settlement is None:
+        raise _fail(
+            "manifest.officials",
+            "the previous step waits on a person's decision and the link names no settlement",
+        )
+    if link.settlement is None and settlement is not None:
+        raise _fail("settlement", "the link names no settlement: none is needed")
+    if link.settlement is not None:
+        if settlement is None:
+            _check_names(record, previous)
+            return False
+        if settlement.digest != link.settlement:
+            raise _fail(
+                f"{where}.settlement",
+                "is not the digest of the settlement given (another or a changed file?)",
+            )
+        try:
+            check_record_settlement(previous, settlement)
+        except InputError as exc:
+            raise _fail(exc.where or "settlement", str(exc).removeprefix(f"{exc.where}: ")) from exc
+        if settlement.outcome is not Outcome.ADVANCE:
+            raise _fail(
+                "settlement.outcome", f"the settlement sends nobody on ({settlement.outcome})"
+            )
+        advancing = list(settlement.advancing)
+        what = "the settlement sent on"
+    else:
+        advancing = list(previous.results.get("advancing") or [])
+        what = "the previous step sent on"
+    if not advancing:
         raise _fail(
             "manifest.officials",
             "the previous step sent nobody on (it waits on a person's decision, or stopped)",
@@ -51,10 +131,16 @@ def verify_link(record: ElectionRecord, previous: ElectionRecord) -> None:
     if list(m.official_ids) != list(advancing):
         raise _fail(
             "manifest.officials",
-            f"the list is {list(m.official_ids)}, the previous step sent on {advancing}",
+            f"the list is {list(m.official_ids)}, {what} {advancing}",
         )
-    names = {o.id: o.name for o in pm.officials}
-    for i, o in enumerate(m.officials):
+    _check_names(record, previous)
+    return True
+
+
+def _check_names(record: ElectionRecord, previous: ElectionRecord) -> None:
+    """Each candidate carries the name the previous step's record gave them."""
+    names = {o.id: o.name for o in previous.manifest.officials}
+    for i, o in enumerate(record.manifest.officials):
         if names.get(o.id) != o.name:
             raise _fail(
                 f"manifest.officials[{i}].name",
