@@ -24,6 +24,7 @@ app = typer.Typer(
 COMMAND_MODULES = (
     "tinnhiem.cli.demo_cmd",
     "tinnhiem.cli.verify_cmd",
+    "tinnhiem.cli.settle_cmd",
     "tinnhiem.cli.rules_cmd",
     "tinnhiem.cli.results_cmd",
     "tinnhiem.cli.report_cmd",

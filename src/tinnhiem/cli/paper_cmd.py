@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -59,6 +59,9 @@ Device = Annotated[
         "--device", "-d", help="this device's name (default: $TINNHIEM_DEVICE or the host name)"
     ),
 ]
+
+if TYPE_CHECKING:
+    from tinnhiem.rules.settlement import Settlement
 
 
 @contextmanager
@@ -149,6 +152,14 @@ def _new(app: typer.Typer) -> None:
                 "session file or its electronic record); checked and cited in the minutes"
             ),
         ] = None,
+        settlement: Annotated[
+            Path | None,
+            typer.Option(
+                help="personnel vote: when the previous step waited on a person, the "
+                "settlement file (tinnhiem settle) that made this list / quyết định của người "
+                "có thẩm quyền; checked and cited in the minutes"
+            ),
+        ] = None,
     ) -> None:
         """Tạo vòng phiếu giấy / create a paper round from an officials CSV and a rule, or a
         personnel step (--procedure, --step, --candidates)."""
@@ -160,6 +171,7 @@ def _new(app: typer.Typer) -> None:
                 candidates=candidates,
                 k=k,
                 previous=previous,
+                settlement=settlement,
                 round_id=round_id,
                 title=title,
                 body=body,
@@ -199,6 +211,7 @@ def _new(app: typer.Typer) -> None:
                 ("--candidates", candidates),
                 ("--k", k),
                 ("--previous", previous),
+                ("--settlement", settlement),
             ):
                 if given is not None:
                     raise InputError(f"{name} goes with --procedure", where=name)
@@ -249,6 +262,7 @@ def _new_personnel(
     candidates: Path | None,
     k: int | None,
     previous: Path | None,
+    settlement: Path | None,
     round_id: str,
     title: str,
     body: str,
@@ -282,8 +296,15 @@ def _new_personnel(
         proc = load_procedure(procedure)
         people = parse_officials_csv(candidates)
         section = section_for(proc, step, len(people), k)
+        if settlement is not None and previous is None:
+            raise InputError("a settlement goes with --previous", where="--settlement")
         if previous is not None:
-            link = _previous_step(previous, proc, step, [o.id for o in people])
+            settled = None
+            if settlement is not None:
+                from tinnhiem.rules.settlement import Settlement
+
+                settled = Settlement.from_bytes(settlement.read_bytes(), where="--settlement")
+            link = _previous_step(previous, proc, step, [o.id for o in people], settled)
             section = replace(section, previous=link)
         definition = RoundDefinition(
             round_id=round_id,
@@ -314,11 +335,21 @@ def _new_personnel(
                 f"Danh sách từ / list from {section.previous.round_id} "
                 f"({section.previous.step}), head {section.previous.head}"
             )
+            if section.previous.settlement is not None:
+                from tinnhiem.rules.settlement import summary_vi
+
+                typer.echo(
+                    "Theo quyết định / as settled: "
+                    + summary_vi(section.previous.settlement, {o.id: o.name for o in people})
+                )
 
 
-def _previous_step(path: Path, proc: object, step: str, ids: list[str]) -> PreviousStep:
+def _previous_step(
+    path: Path, proc: object, step: str, ids: list[str], settlement: Settlement | None = None
+) -> PreviousStep:
     """The link to the step this list came from: a paper round's session file (its count
-    decided again here) or an electronic round's record (its published result)."""
+    decided again here) or an electronic round's record (its published result), with the
+    settlement that made the list when that step waited on a person."""
     from tinnhiem.paper import link_previous
     from tinnhiem.paper.log import read_log
     from tinnhiem.paper.verify import is_paper_log
@@ -329,7 +360,7 @@ def _previous_step(path: Path, proc: object, step: str, ids: list[str]) -> Previ
         from tinnhiem.paper import EntryLog
 
         session = PaperSession(EntryLog(read_log(path)))
-        return link_previous(session.personnel_tally(), proc, step, ids)
+        return link_previous(session.personnel_tally(), proc, step, ids, settlement)
     from tinnhiem.record import read_record
 
     record = read_record(path)
@@ -345,13 +376,26 @@ def _previous_step(path: Path, proc: object, step: str, ids: list[str]) -> Previ
             where="--previous",
         )
     advancing = results.get("advancing") or []
-    if results.get("pending") or sorted(advancing) != sorted(ids):
+    if results.get("pending"):
+        if settlement is None:
+            raise InputError(
+                "the previous step waits on a person's decision: give the settlement "
+                "(--settlement, written by tinnhiem settle)",
+                where="--previous",
+            )
+        from tinnhiem.record.link import check_record_settlement
+
+        check_record_settlement(record, settlement)
+        advancing = list(settlement.advancing) if settlement.outcome == "advance" else []
+    elif settlement is not None:
+        raise InputError("the previous step did not wait on a person", where="--settlement")
+    if not advancing or sorted(advancing) != sorted(ids):
         raise InputError(
             f"the previous step sent on {', '.join(advancing) or 'nobody'}; this list is "
             f"{', '.join(ids)}",
             where="--previous",
         )
-    return PreviousStep(m.round_id, m.personnel.step, record.head.hex(), "record")
+    return PreviousStep(m.round_id, m.personnel.step, record.head.hex(), "record", settlement)
 
 
 def _ballots(app: typer.Typer) -> None:

@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from tinnhiem.ballots import default_workers, format_tracker
-from tinnhiem.errors import TinnhiemError
+from tinnhiem.errors import InputError, TinnhiemError
 from tinnhiem.paper.errors import PaperInputError
 from tinnhiem.paper.verify import PaperLogInvalid, is_paper_log, verify_paper_log
 from tinnhiem.record import (
@@ -37,6 +37,7 @@ from tinnhiem.record.model import ElectionRecord
 from tinnhiem.record.runner import Runner, make_runner
 from tinnhiem.record.stream import BallotSource
 from tinnhiem.rules.percent import format_number, format_percent_vi
+from tinnhiem.rules.settlement import Settlement, summary_vi
 
 __all__ = [
     "EXIT_INVALID",
@@ -131,6 +132,15 @@ def verify(
             "came from: verified too, then the link (round, head, list) is checked.",
         ),
     ] = None,
+    settlement: Annotated[
+        Path | None,
+        typer.Option(
+            "--settlement",
+            help="Quyết định của người có thẩm quyền / the settlement (tinnhiem settle) of "
+            "the previous step when it waited on a person: checked against that step, and "
+            "the list against it.",
+        ),
+    ] = None,
     dask: Annotated[
         str | None,
         typer.Option(
@@ -165,7 +175,21 @@ def verify(
                 f"[bold red]Không đọc được hồ sơ / unreadable record[/]: {exc}", highlight=False
             )
             raise typer.Exit(EXIT_UNREADABLE) from exc
+        settled = None
+        if settlement is not None:
+            if previous is None:
+                raise InputError("a settlement goes with --previous", where="--settlement")
+            try:
+                settled = Settlement.from_bytes(settlement.read_bytes(), where="settlement")
+            except OSError as exc:
+                err.print(f"[bold red]--settlement[/]: {exc}", highlight=False)
+                raise typer.Exit(EXIT_UNREADABLE) from exc
+            except InputError as exc:
+                raise RecordInvalid(
+                    "settlement", str(exc), where=exc.where or "settlement"
+                ) from exc
         report = run_verification(loaded, workers=n, console=err, runner=runner)
+        settlement_checked = True
         if previous is not None:
             try:
                 before = open_record(previous, runner=runner)
@@ -173,7 +197,7 @@ def verify(
                 err.print(f"[bold red]--previous[/]: {exc}", highlight=False)
                 raise typer.Exit(EXIT_UNREADABLE) from exc
             run_verification(before, workers=n, console=err, runner=runner)
-            verify_link(loaded.header, before.header)
+            settlement_checked = verify_link(loaded.header, before.header, settled)
     except RecordInvalid as exc:
         _print_invalid(out, exc)
         raise typer.Exit(EXIT_INVALID) from exc
@@ -196,14 +220,22 @@ def verify(
         highlight=False,
     )
     out.print(f"  Đầu chuỗi bảng tin / board head: {loaded.header.head.hex()}", highlight=False)
-    _print_step(out, loaded.header, linked=previous is not None)
+    _print_step(
+        out,
+        loaded.header,
+        linked=previous is not None,
+        settled=settled if settlement_checked else None,
+    )
     missing = [code for code in tracker or [] if not _show_tracker(out, loaded, code)]
     if missing:
         raise typer.Exit(EXIT_TRACKER_NOT_FOUND)
 
 
-def _print_step(out: Console, header: ElectionRecord, *, linked: bool) -> None:
-    """A personnel round: its step's decision, and its link to the previous step."""
+def _print_step(
+    out: Console, header: ElectionRecord, *, linked: bool, settled: Settlement | None = None
+) -> None:
+    """A personnel round: its step's decision, and its link to the previous step (and to
+    the settlement that made its list, when the previous step waited on a person)."""
     p = header.manifest.personnel
     if p is None or not isinstance(header.results, dict):
         return
@@ -222,6 +254,19 @@ def _print_step(out: Console, header: ElectionRecord, *, linked: bool) -> None:
         out.print(
             f"  Nối tiếp bước / follows step {p.previous.step} ({p.previous.round_id}, "
             f"{p.previous.head[:16]}…): {state}",
+            highlight=False,
+        )
+    if p.previous is not None and p.previous.settlement is not None:
+        if settled is not None:
+            names = {o.id: o.name for o in header.manifest.officials}
+            state = f"đã kiểm tra / checked — {summary_vi(settled, names)}"
+        else:
+            state = (
+                "chưa kiểm tra: thêm --previous HỒ_SƠ --settlement TỆP / not checked: add "
+                "--previous RECORD --settlement FILE (the list was not checked against it)"
+            )
+        out.print(
+            f"  Theo quyết định / settled by {p.previous.settlement[:16]}…: {state}",
             highlight=False,
         )
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from tinnhiem.paper.errors import PaperInputError
 from tinnhiem.rules import RoundKind
+from tinnhiem.rules.settlement import Settlement
 
 __all__ = [
     "CommitteeMember",
@@ -166,20 +167,28 @@ PERSONNEL_BALLOTS = ("choose_at_most", "agree_disagree")
 class PreviousStep:
     """The step a personnel round's list came from (bước trước): its round id, step id and
     head — the paper entry log's head (``source = "paper"``) or the electronic record's final
-    board head (``"record"``), as its minutes print it."""
+    board head (``"record"``), as its minutes print it; when that step waited on a person,
+    the settlement that made the list (its whole text, so the minutes cite it)."""
 
     round_id: str
     step: str
     head: str
     source: str = "paper"
+    settlement: Settlement | None = None  # when that step waited on a person
+    #: The digest an electronic record's link names when the settlement itself was not
+    #: given to the minutes (never written to a paper log: a paper link carries the whole).
+    settlement_digest: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "round_id": self.round_id,
             "step": self.step,
             "head": self.head,
             "source": self.source,
         }
+        if self.settlement is not None:
+            out["settlement"] = self.settlement.to_json() | {"digest": self.settlement.digest}
+        return out
 
 
 @dataclass(frozen=True)
@@ -213,6 +222,11 @@ class PersonnelSection:
                 str(link["step"]),
                 str(link["head"]),
                 str(link.get("source", "paper")),
+                (
+                    Settlement.from_json(link["settlement"], where="personnel.previous.settlement")
+                    if link.get("settlement") is not None
+                    else None
+                ),
             )
         return PersonnelSection(str(raw["step"]), str(raw["ballot"]), int(raw["k"]), previous)
 

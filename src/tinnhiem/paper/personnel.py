@@ -38,6 +38,7 @@ from tinnhiem.rules.appointment import (
     StepDecision,
     decide_step,
 )
+from tinnhiem.rules.settlement import Settlement, check_settlement
 
 __all__ = [
     "OVER_K_NOTE",
@@ -332,10 +333,12 @@ def link_previous(
     proc: Procedure,
     step_id: str,
     candidates: Sequence[str],
+    settlement: Settlement | None = None,
 ) -> PreviousStep:
     """The link from a round of ``step_id`` over ``candidates`` to the paper round whose
     count is ``previous``: that round must be the step this one's list comes from, complete,
-    in the same procedure, and its decision must send exactly these people on."""
+    in the same procedure, and its decision must send exactly these people on — or, when it
+    waited on a person, ``settlement`` must settle it and send exactly these people on."""
     step = proc.step(step_id)
     where = "--previous"
     d = previous.definition
@@ -355,15 +358,25 @@ def link_previous(
     if not previous.complete:
         raise PaperInputError("the previous round's count is not complete", where=where)
     decision = decide_paper_step(previous, proc)
-    if decision.pending or not decision.advancing:
+    advancing = decision.advancing
+    if decision.pending and settlement is None:
+        raise PaperInputError(
+            "the previous step waits on a person's decision: give the settlement "
+            "(--settlement, written by tinnhiem settle)",
+            where=where,
+        )
+    if settlement is not None:
+        check_settlement(settlement, decision, proc, round_id=d.round_id, head=previous.head)
+        advancing = settlement.advancing if settlement.outcome == "advance" else ()
+    if not advancing:
         raise PaperInputError(
             "the previous step sent nobody on (it waits on a person's decision, or stopped)",
             where=where,
         )
-    if sorted(candidates) != sorted(decision.advancing):
+    if sorted(candidates) != sorted(advancing):
         raise PaperInputError(
-            f"the previous step sent on {', '.join(decision.advancing)}; this list is "
+            f"the previous step sent on {', '.join(advancing)}; this list is "
             f"{', '.join(candidates)}",
             where=where,
         )
-    return PreviousStep(d.round_id, p.step, previous.head, "paper")
+    return PreviousStep(d.round_id, p.step, previous.head, "paper", settlement)

@@ -38,6 +38,7 @@ from tinnhiem.reports.minutes import LogLine, describe_event
 from tinnhiem.rules import format_number, format_percent_vi
 from tinnhiem.rules.appointment import AGREE, DISAGREE, Procedure, StepDecision, StepStatus
 from tinnhiem.rules.appointment_loader import load_procedure
+from tinnhiem.rules.settlement import Settlement
 from tinnhiem.tally.personnel import ProcedureText, cite_text, step_counts, step_decision
 from tinnhiem.text import spreadsheet_row
 
@@ -95,10 +96,13 @@ def personnel_minutes_from_paper(session: PaperSession, *, draft: bool = False) 
     return PersonnelMinutes(tally, proc, decision, log, draft=draft or not tally.complete)
 
 
-def personnel_minutes_from_record(record: ElectionRecord) -> PersonnelMinutes:
+def personnel_minutes_from_record(
+    record: ElectionRecord, settlement: Settlement | None = None
+) -> PersonnelMinutes:
     """The minutes of an electronic personnel step from its (verified) election record:
     the procedure text the record carries, the decrypted sums, and the decision
-    ``decide_step`` gives on them — the same the verifier recomputes."""
+    ``decide_step`` gives on them — the same the verifier recomputes. When its list came
+    from a step settled by a person, ``settlement`` (the one the link names) is cited."""
     m = record.manifest
     p = m.personnel
     if p is None or not m.kind.personnel:
@@ -119,7 +123,17 @@ def personnel_minutes_from_record(record: ElectionRecord) -> PersonnelMinutes:
             candidates.append(PersonnelCount(o.id, agree, disagree, blank, 0))
     previous = None
     if p.previous is not None:
-        previous = PreviousStep(p.previous.round_id, p.previous.step, p.previous.head, "record")
+        digest = p.previous.settlement or ""
+        if settlement is not None and settlement.digest != digest:
+            raise NotReady("the settlement given is not the one the record's link names")
+        previous = PreviousStep(
+            p.previous.round_id,
+            p.previous.step,
+            p.previous.head,
+            "record",
+            settlement if digest else None,
+            digest,
+        )
     definition = RoundDefinition(
         # A paper round's id is a file-safe name; the minutes never print it (the web's
         # ids are body/number).
@@ -202,6 +216,29 @@ def _previous(m: PersonnelMinutes) -> str:
         f"<p>Danh sách người được bỏ phiếu lấy từ kết quả bước {prev.number} "
         f"({escape(prev.title_vi)}): vòng <b>{escape(link.round_id)}</b>, {head}: "
         f"<span class='hash'>{escape(link.head)}</span>.</p>"
+    ) + _settled(m, link)
+
+
+def _settled(m: PersonnelMinutes, link: PreviousStep) -> str:
+    """The settlement that made the list, when the previous step waited on a person: who
+    decided, by which document and date, the names, the clauses that left it to them."""
+    s = link.settlement
+    if s is None:
+        if not link.settlement_digest:
+            return ""
+        return (
+            "<p>Bước trước chờ người có thẩm quyền quyết định; danh sách theo quyết định có "
+            f"mã băm <span class='hash'>{escape(link.settlement_digest)}</span> (văn bản quyết "
+            "định không kèm theo biên bản này).</p>"
+        )
+    basis = "; ".join(b.text_vi + (f" [{b.cite}]" if b.cite else "") for b in s.basis)
+    text = "" if s.in_text else " Văn bản đã đọc không quy định trường hợp này."
+    return (
+        f"<p id='settlement'>Bước trước chờ người có thẩm quyền quyết định ({escape(basis)})."
+        f"{text} Theo quyết định của <b>{escape(s.decided_by.name)}</b> "
+        f"({escape(s.decided_by.post)}), văn bản <b>{escape(s.document)}</b>, {s.date_vi}: "
+        f"<b>{escape(m.who(s.advancing))}</b> tiếp tục. Lý do: {escape(s.reason)}. Mã băm "
+        f"quyết định: <span class='hash'>{escape(s.digest)}</span>.</p>"
     )
 
 
