@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { ready } from '../src/lib/sodium.js';
 import * as g from '../src/lib/group.js';
 import {
-  auditReveal, checkAudit, credentialFromSeed, encryptBallot, verifyBallot,
+  auditReveal, checkAudit, choiceBits, credentialFromSeed, encryptBallot, sumAllowed, sumWeights,
+  verifyBallot,
 } from '../src/lib/ballot.js';
 
 before(async () => { await ready(); });
@@ -53,4 +54,31 @@ test('an agree/disagree ballot: each person agree, disagree or blank', () => {
   assert.deepEqual(reveal.rows.map((r) => r.mark), ['agree', 'disagree', 'blank']);
   assert.ok(checkAudit(agree, publicKey, ballot, reveal).every((r) => r.ok));
   assert.throws(() => encryptBallot(agree, fingerprint, publicKey, credential, { an: 'high' }), /not used/);
+});
+
+test('a choose ballot with the blank column: b last, Σx + k·b proven in 1..k', () => {
+  const { publicKey, fingerprint, credential } = setup();
+  const withBlank = { ...choose, personnel: { ...personnel, blank_column: true } };
+  assert.deepEqual(sumAllowed(withBlank), [1n, 2n]);
+  assert.deepEqual(sumWeights(withBlank), [1, 1, 1, 2]);
+  assert.deepEqual(choiceBits(withBlank, []), [0n, 0n, 0n, 1n]);
+  assert.deepEqual(choiceBits(withBlank, ['binh']), [0n, 1n, 0n, 0n]);
+  for (const marks of [{}, { binh: 'chosen' }, { an: 'chosen', chi: 'chosen' }]) {
+    const { ballot, secrets } = encryptBallot(withBlank, fingerprint, publicKey, credential, marks);
+    assert.equal(ballot.rows[0].ciphertext.length, 4 * 64);
+    assert.equal(ballot.rows[0].proof.length, 4 * 256 + 2 * 128);
+    verifyBallot(withBlank, fingerprint, publicKey, ballot);
+    const reveal = auditReveal(ballot, secrets, fingerprint);
+    assert.equal(reveal.rows[0].nonces.length, 4);
+    assert.ok(checkAudit(withBlank, publicKey, ballot, reveal).every((r) => r.ok));
+    // the same bytes are not a ballot of the row without b, nor the other way round
+    assert.throws(() => verifyBallot(choose, fingerprint, publicKey, ballot));
+  }
+  const plain = encryptBallot(choose, fingerprint, publicKey, credential, { an: 'chosen' }).ballot;
+  assert.throws(() => verifyBallot(withBlank, fingerprint, publicKey, plain));
+  // a blank ballot revealed as naming someone does not re-encrypt to its row
+  const { ballot, secrets } = encryptBallot(withBlank, fingerprint, publicKey, credential, {});
+  const reveal = auditReveal(ballot, secrets, fingerprint);
+  const lie = { ...reveal, rows: [{ ...reveal.rows[0], chosen: ['an'] }] };
+  assert.equal(checkAudit(withBlank, publicKey, ballot, lie)[0].ok, false);
 });

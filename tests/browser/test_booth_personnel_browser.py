@@ -1,7 +1,8 @@
 """A personnel step's booth in Debian's Chromium (issue 14): a choose step's voter ticks two
 names where one is allowed and is stopped before anything is sealed, then ticks one,
-encrypts on the phone and casts; an agree/disagree voter marks the person and casts. The
-ballots the server keeps verify with the step's record."""
+encrypts on the phone and casts; a second voter ticks nobody and casts a blank ballot,
+which the tally counts as blank (the blank column b); an agree/disagree voter marks the
+person and casts. The ballots the server keeps verify with the step's record."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 TIMEOUT = 20_000
 
 
-def _open_step(kind: str) -> tuple[Any, list[Any]]:
+def _open_step(kind: str) -> tuple[Any, list[Any], Any]:
     """A body of six, a procedure's first step (choose: QĐ 80 step 2 over three planning
     names; agree: the reappointment's first step on P1), ceremony run, slips issued, open."""
     from django.contrib.auth import get_user_model
@@ -71,14 +72,34 @@ def _open_step(kind: str) -> tuple[Any, list[Any]]:
     for code in ("P4", "P5", "P6"):
         do_add_committee_member(org, step, do_ensure_account(org, people[code]).user)
     do_start_ceremony(org, step)
-    run_hosted_ceremony(step)
+    trustees = run_hosted_ceremony(step)
     step.refresh_from_db()
     slips = do_issue_credentials(org, step)
     for summons in Summons.objects.filter(round=step):
         do_check_in(org, step, summons=summons)
     do_open_round(org, step)
     step.refresh_from_db()
-    return step, slips
+    return step, slips, trustees
+
+
+def _close_and_decrypt(step: Any, trustees: Any) -> Any:
+    """Close the step and decrypt with members 1 and 2; returns the step result."""
+    from tinnhiem.web.actions import do_close_round
+    from tinnhiem.web.actions.poll import do_post_decryption_share
+    from tinnhiem.web.actions.procedures import step_result_of
+    from tinnhiem.web.lib.access import Actor
+    from tinnhiem.web.lib.poll_round import engine_of
+    from tinnhiem.web.models import CommitteeMember, Membership, Role
+
+    organiser = Membership.objects.filter(role=Role.ORGANISER).first().user
+    do_close_round(Actor(organiser, Role.ORGANISER), step)
+    step.refresh_from_db()
+    seats = {m.index: Actor(m.user, Role.COMMITTEE) for m in CommitteeMember.objects.seated(step)}
+    for index in (1, 2):
+        engine = engine_of(step)
+        do_post_decryption_share(seats[index], step, trustees.decryption(index, engine))
+        step.refresh_from_db()
+    return step_result_of(step)
 
 
 def _page(browser: Any, errors: list[str]) -> Any:
@@ -105,7 +126,7 @@ def test_a_choose_step_in_the_browser(
 ) -> None:
     from tinnhiem.web.models import Ballot
 
-    step, slips = _open_step("choose")
+    step, slips, trustees = _open_step("choose")
     errors: list[str] = []
     page = _page(browser, errors)
     page.goto(f"{live_server.url}/phieu/#{booth_fragment(slips[0].login_code, slips[0].seed)}")
@@ -124,7 +145,17 @@ def test_a_choose_step_in_the_browser(
     tracker = _cast(page)
     shots(page, "21-booth-choose-cast")
     assert Ballot.objects.filter(round=step, tracker=tracker).exists()
+    # a second voter ticks nobody: a blank ballot, sealed with b = 1 and cast
+    page = _page(browser, errors)
+    page.goto(f"{live_server.url}/phieu/#{booth_fragment(slips[1].login_code, slips[1].seed)}")
+    page.wait_for_selector("#step-mark:not([hidden])")
+    assert page.locator("#marks-form input[type=checkbox]:checked").count() == 0
+    blank = _cast(page)
+    assert Ballot.objects.filter(round=step, tracker=blank).exists()
     assert errors == []
+    result = _close_and_decrypt(step, trustees)
+    assert (result["returned"], result["valid"], result["blank"]) == (2, 2, 1)
+    assert [c["votes"] for c in result["candidates"]] == [1, 0, 0]
 
 
 def test_an_agree_disagree_step_in_the_browser(
@@ -132,7 +163,7 @@ def test_an_agree_disagree_step_in_the_browser(
 ) -> None:
     from tinnhiem.web.models import Ballot
 
-    step, slips = _open_step("agree")
+    step, slips, _trustees = _open_step("agree")
     errors: list[str] = []
     page = _page(browser, errors)
     page.goto(f"{live_server.url}/phieu/#{booth_fragment(slips[1].login_code, slips[1].seed)}")

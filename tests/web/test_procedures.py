@@ -124,6 +124,7 @@ def test_two_step_appointment(
     result = step_result_of(step2)
     assert result is not None
     assert result["status"] == "passed" and result["advancing"] == ["P1"]
+    assert (result["blank"], result["valid"]) == (1, 6)  # the blank column's sum
     assert next_step_of(procedure).id == "b3-leadership"
 
     # Step 3 from step 2's advancing list, linked to its record.

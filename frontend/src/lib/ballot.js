@@ -1,7 +1,8 @@
 // The encrypted ballot, exactly as tinnhiem.ballots.ballot builds it: one row per official
 // (a packed ciphertext + disjunctive proof bound to the row; or, when the manifest says
 // encoding "per_level", one 0/1 ciphertext per level with a proof each and a proof that
-// their sum is 0 or 1, as tinnhiem.ballots.rows), signed with the voter's Ed25519
+// their sum is 0 or 1, as tinnhiem.ballots.rows; a choose row: a 0/1 ciphertext per
+// candidate, the blank indicator b, and Σx + k·b proven in 1..k), signed with the voter's Ed25519
 // credential; the tracker; and the Benaloh audit (reveal nonces, re-encrypt, compare).
 import { sodium } from './sodium.js';
 import { equalBytes, fromHex, toHex, uintBE, utf8 } from './bytes.js';
@@ -24,9 +25,15 @@ export function perLevel(manifest) {
   return manifest.encoding === 'per_level';
 }
 
-/** A choose_at_most ballot: one row, one 0/1 ciphertext per candidate, the sum in 0..k. */
+/** A choose_at_most ballot: one row, one 0/1 ciphertext per candidate (then the blank
+ * indicator b when the manifest has `personnel.blank_column`). */
 export function isChoose(manifest) {
   return manifest.kind === 'choose_at_most';
+}
+
+/** A choose row ending with the blank indicator b: its checked sum is Σx + k·b in 1..k. */
+export function chooseBlank(manifest) {
+  return isChoose(manifest) && manifest.personnel.blank_column === true;
 }
 
 /** The ids of a ballot's rows: one per official, or the one choose row. */
@@ -34,15 +41,33 @@ export function rowIds(manifest) {
   return isChoose(manifest) ? [CHOICE_ROW] : manifest.officials.map((o) => o.id);
 }
 
-/** What a per-level row's sum may be: 0 or 1, or 0 … k on a choose row (BigInts). */
+/** What a per-level row's (weighted) sum may be: 0 or 1, 0 … k on a choose row without
+ * b, 1 … k with b (BigInts). */
 export function sumAllowed(manifest) {
   if (!isChoose(manifest)) return [0n, 1n];
-  return Array.from({ length: manifest.personnel.k + 1 }, (_, i) => BigInt(i));
+  const low = chooseBlank(manifest) ? 1 : 0;
+  return Array.from({ length: manifest.personnel.k + 1 - low }, (_, i) => BigInt(i + low));
 }
 
 /** The levels (ciphertexts) of one per-level row. */
 function rowLevels(manifest) {
-  return isChoose(manifest) ? manifest.officials.length : marksOf(manifest).length - 1;
+  if (isChoose(manifest)) return manifest.officials.length + (chooseBlank(manifest) ? 1 : 0);
+  return marksOf(manifest).length - 1;
+}
+
+/** Each level's weight in the row's checked sum: 1, and k for a choose row's b. */
+export function sumWeights(manifest) {
+  const w = Array(rowLevels(manifest)).fill(1);
+  if (chooseBlank(manifest)) w[w.length - 1] = manifest.personnel.k;
+  return w;
+}
+
+/** A choose ballot's plaintexts: 1 per candidate named, in list order, then b (1 when
+ * none is named) when the row has it (BigInts). */
+export function choiceBits(manifest, chosen) {
+  const bits = manifest.officials.map((o) => (chosen.includes(o.id) ? 1n : 0n));
+  if (chooseBlank(manifest)) bits.push(chosen.length === 0 ? 1n : 0n);
+  return bits;
 }
 
 /** The plaintexts one ciphertext may encrypt, blank first (BigInts). */
@@ -162,8 +187,8 @@ export function encryptBallot(manifest, fingerprint, publicKey, credential, mark
     if (chosen.length > manifest.personnel.k) {
       throw new CryptoError(`${chosen.length} names marked, the ballot allows at most ${manifest.personnel.k}`);
     }
-    const bits = ids.map((id) => (chosen.includes(id) ? 1n : 0n));
-    const row = sealLevels(ctx, publicKey, bits, rowBinding(fingerprint, cred, CHOICE_ROW), sumAllowed(manifest));
+    const row = sealLevels(ctx, publicKey, choiceBits(manifest, chosen), rowBinding(fingerprint, cred, CHOICE_ROW),
+      sumAllowed(manifest), sumWeights(manifest));
     rows.push({ official_id: CHOICE_ROW, ciphertext: row.ciphertext, proof: row.proof });
     secrets.push({ official_id: CHOICE_ROW, chosen, nonces: row.nonces });
     const digest = contentDigest(fingerprint, cred, rows);
@@ -191,8 +216,9 @@ export function encryptBallot(manifest, fingerprint, publicKey, credential, mark
   return { ballot: { credential: cred, rows, signature }, secrets };
 }
 
-/** One per-level row: each level's 0/1 ciphertext and proof, then the proof of the sum. */
-function sealLevels(ctx, publicKey, bits, binding, totalAllowed = [0n, 1n]) {
+/** One per-level row: each level's 0/1 ciphertext and proof, then the proof of the sum
+ * (each level times its weight: b counts k on a choose row with the blank column). */
+function sealLevels(ctx, publicKey, bits, binding, totalAllowed = [0n, 1n], weights = null) {
   const cts = [];
   const proofs = [];
   const nonces = [];
@@ -206,10 +232,14 @@ function sealLevels(ctx, publicKey, bits, binding, totalAllowed = [0n, 1n]) {
       n.proof, { binding: levelBinding(binding, j + 1) })));
     cts.push(ctToBytes(ct));
     nonces.push(n.nonce);
-    total = total === null ? ct : ctAdd(total, ct);
-    nonceSum = g.mod(nonceSum + n.nonce);
-    bitSum += bit;
+    const w = weights ? weights[j] : 1;
+    for (let i = 0; i < w; i += 1) total = total === null ? ct : ctAdd(total, ct);
+    nonceSum = g.mod(nonceSum + BigInt(w) * n.nonce);
+    bitSum += BigInt(w) * bit;
   });
+  if (!totalAllowed.includes(bitSum)) {
+    throw new CryptoError(`the row's checked sum ${bitSum} is not one of ${totalAllowed.join(', ')}`);
+  }
   const last = freshRowNonces(totalAllowed.length);
   proofs.push(disjunctiveToBytes(proveInSetWithNonces(ctx, publicKey, total, bitSum, nonceSum,
     totalAllowed, last.proof, { binding: levelBinding(binding, 0) })));
@@ -227,7 +257,7 @@ function concat(parts) {
 }
 
 /** The proofs a row holds: [ciphertext, proof, binding] for the packed row, or for each
- * level and then the sum of the levels. */
+ * level and then the (weighted) sum of the levels, computed here from the row. */
 function rowItems(manifest, row, binding, i) {
   if (!perLevel(manifest)) return [[ctFromBytes(row.ciphertext, `row ${i}`), row.proof, binding]];
   const k = rowLevels(manifest);
@@ -236,10 +266,11 @@ function rowItems(manifest, row, binding, i) {
     throw new CryptoError(`row ${i}: a per-level row has ${k} ciphertexts and ${k + 1} proofs`);
   }
   const items = [];
+  const weights = sumWeights(manifest);
   let total = null;
   for (let j = 0; j < k; j += 1) {
     const ct = ctFromBytes(row.ciphertext.slice(64 * j, 64 * (j + 1)), `row ${i}`);
-    total = total === null ? ct : ctAdd(total, ct);
+    for (let w = 0; w < weights[j]; w += 1) total = total === null ? ct : ctAdd(total, ct);
     items.push([ct, row.proof.slice(256 * j, 256 * (j + 1)), levelBinding(binding, j + 1)]);
   }
   items.push([total, row.proof.slice(256 * k), levelBinding(binding, 0)]);
@@ -317,11 +348,12 @@ export function checkAudit(manifest, publicKey, ballot, reveal) {
       const ids = manifest.officials.map((o) => o.id);
       const chosen = Array.isArray(r.chosen) ? r.chosen : [];
       const shown = chosen.join(',') || 'blank';
-      if (!Array.isArray(r.nonces) || r.nonces.length !== ids.length || chosen.length > manifest.personnel.k
+      const bits = choiceBits(manifest, chosen);
+      if (!Array.isArray(r.nonces) || r.nonces.length !== bits.length || chosen.length > manifest.personnel.k
         || chosen.some((c) => !ids.includes(c))) {
         return { official: row.official_id, mark: shown, ok: false };
       }
-      const cts = ids.map((id, j) => ctToBytes(encryptWithNonce(publicKey, chosen.includes(id) ? 1n : 0n,
+      const cts = bits.map((bit, j) => ctToBytes(encryptWithNonce(publicKey, bit,
         g.scalarFromBytes(fromHex(r.nonces[j], 32, `reveal.rows[${i}].nonces[${j}]`)))));
       return { official: row.official_id, mark: shown, ok: equalBytes(concat(cts), row.ciphertext) };
     }

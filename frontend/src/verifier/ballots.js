@@ -17,18 +17,23 @@ export function chunkContext(manifest, fingerprintHex, publicKeyHex) {
   const levels = manifest.kind === 'poll' ? 3 : 2;
   const b = BigInt(manifest.weight_base);
   if (manifest.kind === 'choose_at_most') {
-    // §3.13: one row 'choice', a 0/1 ciphertext per candidate, their sum in 0..k
+    // §3.13: one row 'choice', a 0/1 ciphertext per candidate, then (blank_column) the
+    // blank indicator b; the checked sum Σx + k·b in 1..k (without b: Σx in 0..k)
     const k = BigInt(manifest.personnel.k);
+    const blank = manifest.personnel.blank_column === true;
     const sumAllowed = [];
-    for (let v = 0n; v <= k; v += 1n) sumAllowed.push(String(v));
+    for (let v = blank ? 1n : 0n; v <= k; v += 1n) sumAllowed.push(String(v));
+    const weights = manifest.officials.map(() => 1);
+    if (blank) weights.push(manifest.personnel.k);
     return {
       fingerprint: fingerprintHex,
       publicKey: publicKeyHex,
       officials: ['choice'],
       perLevel: true,
-      levels: manifest.officials.length,
+      levels: weights.length,
       allowed: ['0', '1'],
       sumAllowed,
+      weights,
     };
   }
   let allowed;
@@ -42,6 +47,7 @@ export function chunkContext(manifest, fingerprintHex, publicKeyHex) {
     levels,
     allowed: allowed.map(String),
     sumAllowed: perLevel ? ['0', '1'] : null,
+    weights: null,
   };
 }
 
@@ -101,8 +107,12 @@ function ballotFailure(ctx, p, ballot, credential, rows, digest) {
       const a = ctBytes.subarray(64 * j, 64 * j + 32);
       const b = ctBytes.subarray(64 * j + 32, 64 * j + 64);
       if (!pointOk(a) || !pointOk(b, true)) return `.rows[${r}].ct`;
-      alpha = add(alpha, a);
-      beta = add(beta, b);
+      // the checked sum weighs each level (b counts k): added that many times
+      const w = ctx.weights ? ctx.weights[j] : 1;
+      for (let t = 0; t < w; t += 1) {
+        alpha = add(alpha, a);
+        beta = add(beta, b);
+      }
     }
     for (let j = 0; j < k; j += 1) {
       items.push({ r, ct: ctBytes.subarray(64 * j, 64 * j + 64), proof: proofBytes.subarray(256 * j, 256 * j + 256), binding: levelBinding(binding, j + 1) });

@@ -250,9 +250,13 @@ export function stepResult(m, proc, sums, { present, returned }) {
   const valid = ret;
   if (sums.some((s) => s < 0n || s > ret)) throw new StepCountsError('a column sum exceeds the ballots counted');
   const tally = [];
+  // a choose row with the blank column: its last sum is the blank ballots (§3.13)
+  const blank = m.kind === 'choose_at_most' && m.personnel.blank_column === true ? sums[names.length] : null;
   if (m.kind === 'choose_at_most') {
-    const total = sums.reduce((a, x) => a + x, 0n);
-    if (total > BigInt(m.personnel.k) * ret) throw new StepCountsError('more names than the ballots may carry');
+    const total = sums.slice(0, names.length).reduce((a, x) => a + x, 0n);
+    const marking = blank === null ? ret : ret - blank;
+    if (blank !== null && total < marking) throw new StepCountsError('a ballot not blank names nobody');
+    if (total > BigInt(m.personnel.k) * marking) throw new StepCountsError('more names than the ballots may carry');
     names.forEach((nm, j) => tally.push([nm, sums[j], null]));
   } else {
     names.forEach((nm, j) => {
@@ -314,6 +318,7 @@ export function stepResult(m, proc, sums, { present, returned }) {
       previous_step: previous,
       announce_at_meeting: step.announce,
       reasons,
+      ...(blank === null ? {} : { blank }),
     };
   };
   if (step.quorum !== null) {

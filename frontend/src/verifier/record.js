@@ -182,6 +182,7 @@ function personnelManifestFailure(m) {
   if (!personnel) return null;
   if (m.encoding !== 'per_level') return 'manifest.encoding';
   if (m.exempt.length) return 'manifest.exempt';
+  if (p.blank_column !== undefined && m.kind !== 'choose_at_most') return 'manifest.personnel.blank_column';
   if (BigInt(p.k) > BigInt(m.officials.length)) return 'manifest.personnel.k';
   if ((p.list_source === 'previous') !== (p.previous !== null)) return 'manifest.personnel.previous';
   return null;
@@ -388,7 +389,7 @@ export function tracker(hashHex) {
 }
 
 function columnsOf(m) {
-  if (m.kind === 'choose_at_most') return m.officials.length;
+  if (m.kind === 'choose_at_most') return m.officials.length + (m.personnel.blank_column === true ? 1 : 0);
   if (m.kind === 'agree_disagree') return 2 * m.officials.length;
   return m.officials.length * (m.encoding === 'per_level' ? (m.kind === 'poll' ? 3 : 2) : 1);
 }

@@ -109,11 +109,11 @@ class BallotRow:
 
 def _ciphertexts(text: Any, where: str) -> bytes:
     """One or more 64-byte ciphertexts (a packed row has one, a per-level row one a level,
-    a choose row one a candidate)."""
+    a choose row one a candidate and the blank indicator)."""
     data = from_hex(text, where=where)
-    if not data or len(data) % CT_BYTES or len(data) > MAX_CANDIDATES * CT_BYTES:
+    if not data or len(data) % CT_BYTES or len(data) > (MAX_CANDIDATES + 1) * CT_BYTES:
         raise InputError(
-            f"expected 1 to {MAX_CANDIDATES} ciphertexts of 64 bytes, got {len(data)} bytes",
+            f"expected 1 to {MAX_CANDIDATES + 1} ciphertexts of 64 bytes, got {len(data)} bytes",
             where=where,
         )
     return data
@@ -196,7 +196,9 @@ def seal_ballot(
     and keep the nonces for an audit. This is the voter's side (the booth, in the web).
 
     A choose ballot marks ``Mark.CHOSEN`` on at most k candidates (the rest, or none, are
-    left out or ``Mark.BLANK``); it is sealed as one row (``seal_choice``)."""
+    left out or ``Mark.BLANK``); it is sealed as one row: a 0/1 ciphertext per candidate,
+    the blank indicator b when the manifest has it, and the proof of the weighted sum
+    ``Σ x_i + k·b`` (rows.py). Its reveal has one nonce per ciphertext, b's last."""
     unknown = set(marks) - set(manifest.official_ids)
     if unknown:
         raise InputError(f"unknown officials {sorted(unknown)}", where="marks")
@@ -213,7 +215,12 @@ def seal_ballot(
         (row_id,) = manifest.row_ids
         binding = row_binding(fingerprint, cred, row_id)
         cts, proofs, nonces = seal_levels(
-            ctx, public_key, choice_bits(manifest, chosen), binding, manifest.sum_allowed()
+            ctx,
+            public_key,
+            choice_bits(manifest, chosen),
+            binding,
+            manifest.sum_allowed(),
+            manifest.sum_weights(),
         )
         rows.append(BallotRow(row_id, cts, proofs))
         revealed.append({"official": row_id, "chosen": chosen, "nonces": [n.hex() for n in nonces]})

@@ -30,6 +30,7 @@ __all__ = [
     "POLL_MARKS",
     "Mark",
     "PackedCounts",
+    "blank_ballots",
     "choice_bits",
     "column_counts",
     "level_bits",
@@ -92,8 +93,9 @@ def level_bits(manifest: Manifest, mark: Mark) -> tuple[int, ...]:
 
 
 def choice_bits(manifest: Manifest, chosen: Collection[str]) -> tuple[int, ...]:
-    """A choose ballot's plaintexts: 1 for each candidate named, in list order (none: a
-    blank ballot). Raises ``InputError`` for an unknown name or more than k names."""
+    """A choose ballot's plaintexts: 1 for each candidate named, in list order, then the
+    blank indicator b (1 when none is named: a blank ballot) when the row has one. Raises
+    ``InputError`` for an unknown name or more than k names."""
     if manifest.kind is not RoundKind.CHOOSE_AT_MOST or manifest.personnel is None:
         raise InputError(f"a {manifest.kind.value} round has no choose row", where="ballot row")
     ids = manifest.official_ids
@@ -105,7 +107,8 @@ def choice_bits(manifest: Manifest, chosen: Collection[str]) -> tuple[int, ...]:
         raise InputError(
             f"{len(set(chosen))} names marked, the ballot allows at most {k}", where="ballot row"
         )
-    return tuple(int(c in chosen) for c in ids)
+    bits = tuple(int(c in chosen) for c in ids)
+    return (*bits, int(not any(bits))) if manifest.choose_blank else bits
 
 
 def personnel_votes(
@@ -123,9 +126,12 @@ def personnel_votes(
     ids = manifest.official_ids
     if manifest.kind is RoundKind.CHOOSE_AT_MOST:
         assert manifest.personnel is not None
-        if sum(sums) > manifest.personnel.k * ballots:
-            raise InputError(f"{sum(sums)} names on {ballots} ballots", where="unpack")
-        return {c: s for c, s in zip(ids, sums, strict=True)}
+        names = sums[: len(ids)]
+        blank = blank_ballots(manifest, sums, ballots, checked=True)
+        marking = ballots - (blank or 0)
+        if sum(names) > manifest.personnel.k * marking:
+            raise InputError(f"{sum(names)} names on {marking} ballots", where="unpack")
+        return {c: s for c, s in zip(ids, names, strict=True)}
     if manifest.kind is not RoundKind.AGREE_DISAGREE:
         raise InputError(f"a {manifest.kind.value} round is not a personnel vote", where="sums")
     out: dict[str, int | dict[str, int]] = {}
@@ -135,6 +141,31 @@ def personnel_votes(
             raise InputError(f"{c}: {agree + disagree} marks for {ballots} ballots", where="unpack")
         out[c] = {"agree": agree, "disagree": disagree}
     return out
+
+
+def blank_ballots(
+    manifest: Manifest, sums: Sequence[int], ballots: int, *, checked: bool = False
+) -> int | None:
+    """The blank ballots (phiếu trống: naming nobody) of a choose round from its decrypted
+    column sums: the blank column's sum; None for a choose row without one (its blanks
+    cannot be told apart when k > 1). Raises ``InputError`` when the sums do not fit: the blank
+    ballots exceed ``ballots``, or the other ballots name fewer than one each.
+    ``checked``: the sums' count and range were checked already (``personnel_votes``)."""
+    if manifest.kind is not RoundKind.CHOOSE_AT_MOST:
+        raise InputError(f"a {manifest.kind.value} round has no blank column", where="sums")
+    if not checked and (len(sums) != manifest.columns or any(s < 0 for s in sums)):
+        raise InputError(f"expected {manifest.columns} column sums", where="sums")
+    if not manifest.choose_blank:
+        return None
+    blank = sums[-1]
+    names = sum(sums[:-1])
+    if blank > ballots or names < ballots - blank:
+        raise InputError(
+            f"{blank} blank ballots and {names} names do not fit {ballots} ballots "
+            "(each ballot not blank names someone)",
+            where="unpack",
+        )
+    return blank
 
 
 @dataclass(frozen=True)

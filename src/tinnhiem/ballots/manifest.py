@@ -20,6 +20,7 @@ from tinnhiem.ballots.codec import canonical_json, tagged_hash
 from tinnhiem.errors import InputError
 
 __all__ = [
+    "BLANK_COLUMN",
     "CHOICE_ROW",
     "MANIFEST_VERSION",
     "MAX_CANDIDATES",
@@ -85,6 +86,10 @@ MAX_CANDIDATES = 64
 #: The id of a ``choose_at_most`` ballot's one row (its proofs are bound to it).
 CHOICE_ROW = "choice"
 
+#: What error messages call a choose row's last column, the blank indicator b (phiếu
+#: trống / không chọn ai), when the manifest has one (``PersonnelStep.blank_column``).
+BLANK_COLUMN = "blank"
+
 
 class ListSource(StrEnum):
     """Where a personnel step's list of candidates comes from."""
@@ -115,13 +120,20 @@ class PersonnelStep:
     """What a personnel round decides: the step ``step`` of the procedure (the manifest's
     rule), ``k`` (the most names a choose ballot may mark; 1 for agree/disagree), the post
     being filled, where the list came from and, after the first step, the link to the
-    previous step's record."""
+    previous step's record.
+
+    ``blank_column`` (choose ballots only): the row ends with a blank indicator b, one more
+    0/1 ciphertext, and its check is the weighted sum ``Σ x_i + k·b`` in 1 … k, so b is
+    exactly "this ballot names nobody" and its column counts the blank ballots
+    (docs/crypto.md §6.3). Written ``"blank_column": true``; a manifest without it (the
+    first personnel records) has the row without b, its sum in 0 … k."""
 
     step: str
     k: int
     post: str
     list_source: ListSource
     previous: StepLink | None = None
+    blank_column: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -130,7 +142,7 @@ class PersonnelStep:
             "post": self.post,
             "list_source": self.list_source.value,
             "previous": None if self.previous is None else self.previous.to_json(),
-        }
+        } | ({"blank_column": True} if self.blank_column else {})
 
 
 class RevotePolicy(StrEnum):
@@ -280,6 +292,11 @@ class Manifest:
             raise InputError("a personnel round has no exempt list", where="manifest.exempt")
         if not p.step:
             raise InputError("must not be empty", where="manifest.personnel.step")
+        if p.blank_column and self.kind is not RoundKind.CHOOSE_AT_MOST:
+            raise InputError(
+                "only a choose_at_most ballot has a blank column",
+                where="manifest.personnel.blank_column",
+            )
         limit = len(self.officials) if self.kind is RoundKind.CHOOSE_AT_MOST else 1
         if not 1 <= p.k <= limit:
             raise InputError(
@@ -358,11 +375,21 @@ class Manifest:
         raise InputError(f"no official {official_id!r} in this round", where="manifest")
 
     @property
+    def choose_blank(self) -> bool:
+        """A choose ballot whose row ends with the blank indicator b (``blank_column``)."""
+        return (
+            self.kind is RoundKind.CHOOSE_AT_MOST
+            and self.personnel is not None
+            and self.personnel.blank_column
+        )
+
+    @property
     def levels(self) -> int:
         """The marks a row may carry besides blank: 3 (poll), 2 (formal vote, and agree /
-        disagree), one per candidate (a choose ballot's one row)."""
+        disagree), one per candidate (a choose ballot's one row), and the blank indicator
+        last when the choose row has one."""
         if self.kind is RoundKind.CHOOSE_AT_MOST:
-            return len(self.officials)
+            return len(self.officials) + self.choose_blank
         return 3 if self.kind is RoundKind.POLL else 2
 
     @property
@@ -386,18 +413,31 @@ class Manifest:
         return len(self.row_ids) * self.per_row
 
     def column_official(self, column: int) -> Official:
-        """The official whose row holds ciphertext ``column`` of a ballot."""
+        """The official whose row holds ciphertext ``column`` of a ballot (a choose
+        ballot's blank column: a stand-in named ``BLANK_COLUMN``)."""
         if self.kind is RoundKind.CHOOSE_AT_MOST:
+            if column == len(self.officials) and self.choose_blank:
+                return Official(BLANK_COLUMN, "Phiếu trống / blank ballots", "", column + 1)
             return self.officials[column]
         return self.officials[column // self.per_row]
 
     def sum_allowed(self) -> tuple[int, ...]:
-        """What the sum of a per-level row's ciphertexts may be: 0 or 1 (at most one mark
-        per row), or 0 … k for a choose ballot (at most k names)."""
+        """What the (weighted, ``sum_weights``) sum of a per-level row's ciphertexts may
+        be: 0 or 1 (at most one mark per row), 0 … k for a choose ballot without a blank
+        column (at most k names), 1 … k with one (``Σ x_i + k·b``: b = 1 and no name, or
+        b = 0 and 1 … k names)."""
         if self.kind is RoundKind.CHOOSE_AT_MOST:
             assert self.personnel is not None
-            return tuple(range(self.personnel.k + 1))
+            return tuple(range(int(self.choose_blank), self.personnel.k + 1))
         return (0, 1)
+
+    def sum_weights(self) -> tuple[int, ...]:
+        """The weight of each level in a per-level row's checked sum: 1 each, and k for a
+        choose row's blank indicator."""
+        if self.choose_blank:
+            assert self.personnel is not None
+            return (1,) * len(self.officials) + (self.personnel.k,)
+        return (1,) * self.levels
 
     def allowed_values(self) -> tuple[int, ...]:
         """The plaintexts one ciphertext may encrypt (blank first).
@@ -536,12 +576,18 @@ def _personnel(data: Any, where: str) -> PersonnelStep:
                 else None
             ),
         )
+    if "blank_column" in d and d["blank_column"] is not True:
+        raise InputError(
+            "is true when present (a choose row without a blank column omits it)",
+            where=f"{where}.blank_column",
+        )
     return PersonnelStep(
         step=_str(d["step"], f"{where}.step"),
         k=_int(d["k"], f"{where}.k"),
         post=_str(d["post"], f"{where}.post"),
         list_source=_enum(ListSource, d["list_source"], f"{where}.list_source"),
         previous=previous,
+        blank_column="blank_column" in d,
     )
 
 

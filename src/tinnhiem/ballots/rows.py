@@ -7,8 +7,12 @@ confidence), each with a proof that it encrypts 0 or 1, and a last proof that th
 Each proof has its own binding, ``H("tinnhiem/level/v1", row binding, U32 j)`` with
 ``j`` = 1 … k for the levels and 0 for the sum, so no proof can stand for another.
 
-A personnel ballot's rows are per level too (``encoding.py``); a choose ballot's sum
-proof is over 0 … k (``Manifest.sum_allowed``), so it is ``128·(k+1)`` bytes.
+A personnel ballot's rows are per level too (``encoding.py``). A choose ballot's row has a
+0/1 ciphertext per candidate and, last, the blank indicator b; its checked sum is weighted,
+``S = Σ x_i + k·b`` (``Manifest.sum_weights``), proven in 1 … k (``Manifest.sum_allowed``),
+so that proof is ``128·k`` bytes. The verifier computes S itself from the row's
+ciphertexts (b added k times), so the prover cannot choose what the last proof is about.
+A choose row without b (manifests without ``blank_column``) has its plain sum in 0 … k.
 
 ``row_items`` turns a row into the ``(ciphertext, proof, binding)`` triples the batch
 verifier checks: every level under (0, 1), the last (the sum) under ``sum_allowed``;
@@ -76,8 +80,11 @@ def row_items(
         raise RowMalformed(
             f"the row's proof is {len(proof)} bytes, not {LEVEL_PROOF_BYTES * k + sum_bytes}"
         )
+    weights = manifest.sum_weights()
+    terms = [p for p, w in zip(pieces, weights, strict=True) for _ in range(w)]
     try:
-        total = Ciphertext.sum_encoded(pieces).to_bytes()
+        # w·x as x added w times: each term a checked ciphertext, the kernel's one sum
+        total = Ciphertext.sum_encoded(terms).to_bytes()
     except CryptoError as exc:
         raise RowMalformed(f"a level ciphertext does not decode: {exc}") from exc
     proofs = [
@@ -94,13 +101,20 @@ def seal_levels(
     bits: Sequence[int],
     binding: bytes,
     sum_allowed: Sequence[int] = (0, 1),
+    weights: Sequence[int] | None = None,
 ) -> tuple[bytes, bytes, list[Scalar]]:
-    """Encrypt one 0/1 ciphertext per level (``bits``; their sum in ``sum_allowed``: at
-    most one 1, or at most k on a choose row), prove each and their sum; returns the row's
-    ciphertext bytes, proof bytes and the level nonces."""
-    if any(b not in (0, 1) for b in bits) or sum(bits) not in sum_allowed:
+    """Encrypt one 0/1 ciphertext per level (``bits``; their sum, each bit times its
+    ``weights`` entry (1 by default), in ``sum_allowed``: at most one 1, at most k on a
+    choose row, ``Σ x_i + k·b`` in 1 … k with a blank indicator), prove each and the
+    weighted sum; returns the row's ciphertext bytes, proof bytes and the level nonces."""
+    w = tuple(weights) if weights is not None else (1,) * len(bits)
+    if len(w) != len(bits):
+        raise InputError(f"{len(bits)} levels, {len(w)} weights", where="ballot row")
+    value = sum(b * wj for b, wj in zip(bits, w, strict=True))
+    if any(b not in (0, 1) for b in bits) or value not in sum_allowed:
         raise InputError(
-            f"a row marks at most {max(sum_allowed)} of its levels", where="ballot row"
+            f"the row's checked sum {value} is not one of {list(sum_allowed)}",
+            where="ballot row",
         )
     cts: list[Ciphertext] = []
     nonces: list[Scalar] = []
@@ -113,16 +127,16 @@ def seal_levels(
         cts.append(ct)
         nonces.append(nonce)
         proofs.append(proof.to_bytes())
-    total = Ciphertext.sum(cts)
-    nonce_sum = nonces[0]
-    for n in nonces[1:]:
-        nonce_sum = nonce_sum + n
+    total = Ciphertext.sum(ct for ct, wj in zip(cts, w, strict=True) for _ in range(wj))
+    nonce_sum = Scalar.from_int(0)
+    for n, wj in zip(nonces, w, strict=True):
+        nonce_sum = nonce_sum + Scalar.from_int(wj) * n
     proofs.append(
         prove_in_set(
             ctx,
             public_key,
             total,
-            sum(bits),
+            value,
             nonce_sum,
             tuple(sum_allowed),
             binding=level_binding(binding, 0),

@@ -262,6 +262,8 @@ def step_table(record: ElectionRecord) -> Table:
             "có / yes" if c["reached"] else ("đúng ngưỡng / exactly" if c["at_threshold"] else "—")
         )
         table.add_row(*cells)
+    if "blank" in r:  # a choose step whose ballots carry the blank column
+        table.caption = f"Phiếu trống (không chọn ai) / blank ballots: {r['blank']}"
     return table
 
 

@@ -36,8 +36,11 @@ from tinnhiem.ballots import (
     format_tracker,
     tagged_hash,
 )
+from tinnhiem.ballots.ballot import row_binding
 from tinnhiem.ballots.board import GENESIS
-from tinnhiem.crypto import CredentialKey
+from tinnhiem.ballots.manifest import CHOICE_ROW
+from tinnhiem.ballots.rows import level_binding
+from tinnhiem.crypto import Ciphertext, Context, CredentialKey, Point, Scalar, encrypt, prove_in_set
 from tinnhiem.crypto.dkg import MemberShare
 from tinnhiem.errors import TinnhiemError
 from tinnhiem.poll import Election
@@ -157,11 +160,13 @@ def build_step(
     present: int | None = None,
     previous: Built | None = None,
     seed: int = 1,
+    blank_column: bool = True,
 ) -> Built:
     """A finished personnel round (record-format §3.13): step ``step`` of ``procedure``
     over ``candidates``, one ballot per entry of ``votes`` (the names it marks; for an
     agree/disagree step a name prefixed ``-`` is a disagree), linked to ``previous`` when
-    the step takes an earlier step's list."""
+    the step takes an earlier step's list. ``blank_column=False``: a choose row of the
+    first personnel records, without the blank indicator."""
     import hashlib
 
     from tinnhiem.ballots.manifest import ListSource
@@ -194,6 +199,8 @@ def build_step(
         previous=before,
         date="2026-12-01",
     )
+    if not blank_column and manifest.personnel is not None:
+        manifest = replace(manifest, personnel=replace(manifest.personnel, blank_column=False))
     ballots: list[dict[str, Mark]] = []
     for names in votes:
         marks: dict[str, Mark] = {}
@@ -488,6 +495,12 @@ class _Chain:
                 votes=(("an",), ("an",), ("binh",), ("chi",), ()),
                 seed=25,
             )
+            self.steps["legacy"] = build_step(
+                candidates=("an", "binh", "chi"),
+                votes=(("an",), ("binh",), ("an",), (), ()),
+                seed=27,
+                blank_column=False,
+            )
             self.steps["quorum"] = build_step(
                 procedure="appointment-nd138-2024",
                 step="b2-introduce",
@@ -527,6 +540,12 @@ def _personnel_valid_cases() -> Iterator[tuple[str, str, Callable[[], Built]]]:
         "personnel-choose-tie",
         "choose_at_most: a tie at the cut of the 2 highest (not in the text: pending)",
         lambda: _CHAIN.get("tie"),
+    )
+    yield (
+        "personnel-choose-no-blank-column",
+        "choose_at_most as the first personnel records wrote it: no blank column (the row's "
+        "plain sum in 0..k), still verified; its result has no blank count",
+        lambda: _CHAIN.get("legacy"),
     )
     yield (
         "personnel-quorum-not-met",
@@ -581,16 +600,47 @@ def _personnel_invalid_cases() -> Iterator[Case]:
 
     def bad_sum_proof(d: dict[str, Any]) -> None:
         rows = d["ballots"][1]["rows"][0], d["ballots"][0]["rows"][0]
-        cut = 2 * 256 * len(d["manifest"]["officials"])
+        p = d["manifest"]["personnel"]
+        cut = 2 * 256 * (len(d["manifest"]["officials"]) + ("blank_column" in p))
         rows[0]["proof"] = rows[0]["proof"][:cut] + rows[1]["proof"][cut:]
 
     yield sealed(
         "personnel-bad-sum-proof",
-        "a choose row's proof that its marks sum to at most k is another ballot's",
+        "a choose row's proof of its weighted sum (Σx + k·b in 1..k) is another ballot's",
         "b2",
         bad_sum_proof,
         "ballots[1].rows[0].proof",
     )
+
+    def forged(bits: tuple[int, ...]) -> Callable[[dict[str, Any]], None]:
+        def change(d: dict[str, Any]) -> None:
+            m = Manifest.from_json(d["manifest"])
+            ballot = d["ballots"][1]
+            ct, proof = forge_choose_row(
+                m,
+                bytes.fromhex(d["fingerprint"]),
+                Point.from_bytes(bytes.fromhex(d["committee"]["key"]["public_key"])),
+                bytes.fromhex(ballot["credential"]),
+                bits,
+            )
+            ballot["rows"][0].update(ct=ct.hex(), proof=proof.hex())
+
+        return change
+
+    for name, bits, note in (
+        ("blank-and-chosen", (1, 0, 0, 1), "b = 1 and a name chosen"),
+        ("not-blank-none-chosen", (0, 0, 0, 0), "b = 0 and no name chosen"),
+        ("blank-two", (0, 0, 0, 2), "b = 2"),
+        ("over-k", (1, 1, 0, 0), "k + 1 names"),
+    ):
+        yield sealed(
+            f"personnel-{name}",
+            f"a choose ballot with {note}: its weighted sum Σx + k·b is not in 1..k, and "
+            "its proofs (each 0/1, the sum) cannot all verify",
+            "b2",
+            forged(bits),
+            "ballots[1].rows[0].proof",
+        )
     yield sealed(
         "personnel-previous-missing",
         "step 3 without its link to step 2's record",
@@ -608,6 +658,56 @@ def _set(path: tuple[Any, ...], value: Any) -> Callable[[dict[str, Any]], None]:
         target[path[-1]] = value
 
     return change
+
+
+def forge_choose_row(
+    manifest: Manifest,
+    fingerprint: bytes,
+    public_key: Point,
+    credential: bytes,
+    bits: tuple[int, ...],
+) -> tuple[bytes, bytes]:
+    """A cheater's choose row (ciphertext, proof bytes) encrypting ``bits`` (the candidates,
+    then b) as well as a prover without the weighted sum can: each 0/1 level proven
+    honestly (a level not 0/1 gets the proof of another ciphertext, of 0), and the last
+    proof over the row's *plain* sum Σ x_i + b when that lies in the allowed set (the
+    statement a prover would pick if it chose what to prove), else over a fresh
+    encryption of 1. A verifier that computes the weighted sum itself refuses it."""
+    ctx = Context(fingerprint)
+    binding = row_binding(fingerprint, credential, CHOICE_ROW)
+    cts: list[Ciphertext] = []
+    proofs: list[bytes] = []
+    nonce_sum = Scalar.from_int(0)
+    for j, bit in enumerate(bits):
+        ct, nonce = encrypt(public_key, bit)
+        shown, shown_nonce, shown_bit = (ct, nonce, bit)
+        if bit not in (0, 1):
+            shown_bit = 0
+            shown, shown_nonce = encrypt(public_key, 0)
+        proofs.append(
+            prove_in_set(
+                ctx,
+                public_key,
+                shown,
+                shown_bit,
+                shown_nonce,
+                (0, 1),
+                binding=level_binding(binding, j + 1),
+            ).to_bytes()
+        )
+        cts.append(ct)
+        nonce_sum = nonce_sum + nonce
+    allowed = manifest.sum_allowed()
+    plain = Ciphertext.sum(cts)
+    if sum(bits) not in allowed:
+        plain, nonce_sum = encrypt(public_key, allowed[0])
+    value = sum(bits) if sum(bits) in allowed else allowed[0]
+    proofs.append(
+        prove_in_set(
+            ctx, public_key, plain, value, nonce_sum, allowed, binding=level_binding(binding, 0)
+        ).to_bytes()
+    )
+    return b"".join(c.to_bytes() for c in cts), b"".join(proofs)
 
 
 def _flip_hex(text: str, at: int = 10) -> str:

@@ -283,7 +283,9 @@ def step_manifest(
         weight_base=summoned + 1,
         date=date,
         encoding=Encoding.PER_LEVEL,
-        personnel=PersonnelStep(step.id, k, post, list_source, link),
+        personnel=PersonnelStep(
+            step.id, k, post, list_source, link, blank_column=kind is RoundKind.CHOOSE_AT_MOST
+        ),
     )
 
 

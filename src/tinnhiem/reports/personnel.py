@@ -39,7 +39,13 @@ from tinnhiem.rules import format_number, format_percent_vi
 from tinnhiem.rules.appointment import AGREE, DISAGREE, Procedure, StepDecision, StepStatus
 from tinnhiem.rules.appointment_loader import load_procedure
 from tinnhiem.rules.settlement import Settlement
-from tinnhiem.tally.personnel import ProcedureText, cite_text, step_counts, step_decision
+from tinnhiem.tally.personnel import (
+    ProcedureText,
+    blank_count,
+    cite_text,
+    step_counts,
+    step_decision,
+)
 from tinnhiem.text import spreadsheet_row
 
 __all__ = [
@@ -73,6 +79,9 @@ class PersonnelMinutes:
     electronic: bool = False
     """Counted from an electronic election record: ``tally.head`` is then the record's
     final board head, and there is no entry log (the board is the record's)."""
+    blank_known: bool = False
+    """An electronic choose step whose ballots carry the blank column: ``tally.blank`` is
+    the decrypted count of blank ballots (a record without it cannot tell them apart)."""
 
     @property
     def names(self) -> dict[str, str]:
@@ -149,17 +158,20 @@ def personnel_minutes_from_record(
         committee=tuple(PaperMember(c.name) for c in m.committee),
         personnel=PersonnelSection(p.step, m.kind.value, p.k, previous),
     )
+    nobody = blank_count(m, sums, returned=returned)  # ballots naming nobody (choose)
     tally = PersonnelTally(
         definition=definition,
         returned=returned,
         invalid=0,
         over_k=0,
-        blank=0,
+        blank=nobody or 0,
         candidates=tuple(candidates),
         complete=True,
         head=record.head.hex(),
     )
-    return PersonnelMinutes(tally, proc, decision, (), electronic=True)
+    return PersonnelMinutes(
+        tally, proc, decision, (), electronic=True, blank_known=nobody is not None
+    )
 
 
 def _css() -> str:
@@ -394,7 +406,7 @@ def personnel_minutes_html(m: PersonnelMinutes) -> str:
         + (f" (trong đó {format_number(t.over_k)} phiếu chọn quá {p.k} người)" if t.over_k else "")
         + (
             "."
-            if m.electronic
+            if m.electronic and not m.blank_known
             else f"; phiếu trống (không chọn ai): <b>{format_number(t.blank)}</b>."
         ),
     ]

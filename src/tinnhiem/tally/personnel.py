@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from tinnhiem.ballots import Manifest
-from tinnhiem.ballots.encoding import personnel_votes
+from tinnhiem.ballots.encoding import blank_ballots, personnel_votes
 from tinnhiem.errors import InputError
 from tinnhiem.rules.appointment import (
     BallotKind,
@@ -40,6 +40,7 @@ from tinnhiem.tally.rule_source import rule_digest
 __all__ = [
     "NOT_CONFIRMED",
     "ProcedureText",
+    "blank_count",
     "check_round_step",
     "cite_text",
     "load_procedure_text",
@@ -150,6 +151,15 @@ def step_counts(
     )
 
 
+def blank_count(manifest: Manifest, sums: Sequence[int], *, returned: int) -> int | None:
+    """The blank ballots of a choose step whose row has the blank column (its decrypted
+    sum, checked against the ballots counted: ``InputError`` when it cannot fit); None for
+    any other round (an agree/disagree step counts blank rows per candidate)."""
+    if not manifest.choose_blank:
+        return None
+    return blank_ballots(manifest, sums, returned)
+
+
 def step_decision(proc: Procedure, manifest: Manifest, counts: StepCounts) -> StepDecision:
     """``decide_step`` for the round's step over its candidates."""
     assert manifest.personnel is not None
@@ -159,11 +169,14 @@ def step_decision(proc: Procedure, manifest: Manifest, counts: StepCounts) -> St
 def step_result(
     manifest: Manifest, proc: Procedure, sums: Sequence[int], *, present: int, returned: int
 ) -> dict[str, Any]:
-    """The record's ``results`` section of a personnel round (record-format §3.13)."""
+    """The record's ``results`` section of a personnel round (record-format §3.13); a
+    choose step with the blank column adds ``blank``, the blank ballots."""
     check_round_step(manifest, proc)
     counts = step_counts(manifest, sums, present=present, returned=returned)
     decision = step_decision(proc, manifest, counts)
-    return result_json(proc, manifest, counts, decision)
+    out = result_json(proc, manifest, counts, decision)
+    blank = blank_count(manifest, sums, returned=returned)
+    return out if blank is None else out | {"blank": blank}
 
 
 def result_json(

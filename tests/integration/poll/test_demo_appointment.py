@@ -3,6 +3,7 @@ verifies against the record its list came from (``tinnhiem verify --previous``).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -27,6 +28,13 @@ def test_demo_appointment_writes_linked_records(tmp_path: Path) -> None:
     ]
     assert "chưa đối chiếu được văn bản / not confirmed against the text" in result.output
     assert "46,67" in result.output  # 7 of 15, with the decimal comma
+    # step 2's one ballot naming nobody is counted from the blank column (b)
+    assert "Phiếu trống (không chọn ai) / blank ballots: 1" in result.output
+    first = json.loads((out / "1-appointment-b2-introduce.json").read_text(encoding="utf-8"))
+    assert first["manifest"]["personnel"]["blank_column"] is True
+    assert first["decryption"]["sums"] == [7, 5, 2, 1]
+    assert (first["results"]["blank"], first["results"]["valid"]) == (1, 15)
+    assert "Phiếu trống (không chọn ai) / blank ballots: 0" in result.output  # step 3
     ok = CliRunner().invoke(
         app,
         [

@@ -184,7 +184,7 @@ def test_choose_ballot_proofs() -> None:
 def test_manifest_checks() -> None:
     m = _manifest("b2-introduce")
     assert Manifest.from_json(m.to_json()) == m
-    assert m.columns == 3 and m.row_ids == ("choice",) and m.sum_allowed() == (0, 1)
+    assert m.columns == 4 and m.row_ids == ("choice",) and m.sum_allowed() == (1,)
     with pytest.raises(InputError):
         replace(m, personnel=replace(m.personnel, k=4))
     with pytest.raises(InputError):
