@@ -1,4 +1,4 @@
-"""The minutes of an electronic personnel step (issue 14): PDF and CSV from its election
+"""The minutes of an electronic personnel step (issue 14): PDF, XLSX and CSV from its election
 record — counts, the decision, every clause quoted — open to the step's first readers."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tinnhiem.ballots import Mark
@@ -56,7 +57,23 @@ def test_a_tallied_step_prints_its_minutes(
     assert csv.status_code == 200
     lines = csv.content.decode("utf-8-sig").splitlines()
     assert len(lines) == 4 and ",4," in lines[1]  # P1: four ticks
-    assert client.get(f"/rounds/{step.pk}/minutes.xlsx").status_code == 404
+    xlsx = client.get(f"/rounds/{step.pk}/minutes.xlsx")
+    assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    rows = [r for r in sheet.iter_rows(values_only=True) if r and r[0] is not None]
+    facts = {r[0]: r[1] for r in rows}
+    assert facts["Hình thức"] == "phiếu điện tử, bỏ phiếu kín; mỗi phiếu chọn không quá 1 người"
+    assert facts["Số phiếu thu về"] == 6 and facts[
+        "Tỷ lệ tính trên tổng số người được triệu tập"
+    ] == ("N = 6")
+    assert facts["Mã băm đầu bảng tin của hồ sơ điện tử"] == record.head.hex()
+    table = [r for r in rows if r[0] == 1 and r[1] == "P1"]
+    assert table and table[0][2:8] == ("Nguyễn Văn Một", "Đại biểu", 4, 0.6667, "2/3", "Có")
+    assert "Số phiếu trống (không chọn ai)" not in facts  # the record's blank count: not yet
+    # Vietnamese only: no English label or "not confirmed" mark in any cell.
+    text = " ".join(str(c) for r in rows for c in r if isinstance(c, str))
+    assert "not confirmed" not in text and "everyone summoned" not in text
+    assert "[chưa đối chiếu được văn bản]" in text
 
     # Before publication: the leadership collective reads it, a plain voter does not.
     client.force_login(leader)

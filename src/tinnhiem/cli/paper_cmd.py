@@ -715,9 +715,7 @@ def _minutes(app: typer.Typer) -> None:
     def minutes(
         path: FileArg,
         out: Annotated[Path, typer.Option(help="file to write")],
-        fmt: Annotated[
-            str, typer.Option("--format", help="pdf, xlsx or csv (a personnel vote: pdf or csv)")
-        ] = "pdf",
+        fmt: Annotated[str, typer.Option("--format", help="pdf, xlsx or csv")] = "pdf",
         draft: Annotated[
             bool, typer.Option("--draft", help="print even with entries pending (BẢN NHÁP)")
         ] = False,

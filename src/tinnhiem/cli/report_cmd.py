@@ -61,11 +61,20 @@ def _build(
     return minutes_from_record(record, when=when, **facts)
 
 
-def _personnel_report(source: Path, fmt: str, *, verify: bool) -> bytes | None:
-    """The minutes of an electronic personnel step (issue 14) as ``fmt`` (pdf or csv), or
-    None when ``source`` is not one (a paper round file prints through ``paper minutes``)."""
+def _personnel_report(source: Path, fmt: str, *, verify: bool, draft: bool = False) -> bytes | None:
+    """The minutes of a personnel step (issue 14) as ``fmt`` (pdf, xlsx or csv): from an
+    electronic record (verified first) or a paper round's session file; None when
+    ``source`` is not a personnel step."""
     if is_paper_session(source):
-        return None
+        from tinnhiem.paper import PaperSession, open_log_file
+        from tinnhiem.reports import personnel_minutes_from_paper, render_personnel_minutes
+
+        with open_log_file(source) as log:
+            session = PaperSession(log)
+            if session.definition.personnel is None:
+                return None
+            minutes = personnel_minutes_from_paper(session, draft=draft)
+        return render_personnel_minutes(minutes, fmt)
     from tinnhiem.record import read_record, verify_record
     from tinnhiem.reports import personnel_minutes_from_record, render_personnel_minutes
 
@@ -114,7 +123,7 @@ def register(app: typer.Typer) -> None:
                 raise InputError(f"unknown format {fmt!r}: use pdf, xlsx or csv", where="--format")
             if language not in ("vi", "en"):
                 raise InputError(f"unknown language {language!r}: use vi or en", where="--lang")
-            personnel = _personnel_report(source, fmt, verify=verify)
+            personnel = _personnel_report(source, fmt, verify=verify, draft=draft)
             if personnel is not None:
                 payload = personnel
             else:

@@ -46,6 +46,7 @@ from tinnhiem.paper.model import (
 )
 from tinnhiem.paper.personnel import (
     OVER_K_NOTE,
+    PERSONNEL_TOTALS_FIELDS,
     PersonnelCount,
     PersonnelMark,
     PersonnelTally,
@@ -56,7 +57,9 @@ from tinnhiem.paper.personnel import (
     parse_personnel_marks,
     personnel_choices,
     personnel_marks_for,
+    personnel_totals_keys,
     section_for,
+    step_result_json,
 )
 from tinnhiem.paper.reconcile import (
     Conflict,
@@ -80,6 +83,7 @@ __all__ = [
     "BALLOT_FIELD",
     "GENESIS",
     "OVER_K_NOTE",
+    "PERSONNEL_TOTALS_FIELDS",
     "TOTALS_ITEM",
     "Clock",
     "CommitteeMember",
@@ -130,10 +134,12 @@ __all__ = [
     "parse_personnel_marks",
     "personnel_choices",
     "personnel_marks_for",
+    "personnel_totals_keys",
     "reconcile",
     "render_ballots_pdf",
     "section_for",
     "sheet_html",
+    "step_result_json",
     "totals_keys",
     "utc_now",
     "verify_chain",

@@ -327,9 +327,10 @@ class RoundDefinition:
             raise PaperInputError(
                 f"ballot {p.ballot!r}: use {' or '.join(PERSONNEL_BALLOTS)}", where=where
             )
-        if self.mode != "ballots" or self.mixed or self.scan:
+        if self.mixed or self.scan:
             raise PaperInputError(
-                "a personnel round on paper enters every sheet (not totals, mixed or scanned)",
+                "a personnel round on paper enters every sheet or the committee's totals "
+                "(not mixed or scanned)",
                 where=where,
             )
         if self.summoned is None or self.present is None:

@@ -29,6 +29,7 @@ from enum import StrEnum
 
 from tinnhiem.paper.errors import PaperInputError
 from tinnhiem.paper.model import PersonnelSection, PreviousStep, RoundDefinition
+from tinnhiem.rules import format_percent
 from tinnhiem.rules.appointment import (
     AGREE,
     DISAGREE,
@@ -42,17 +43,22 @@ from tinnhiem.rules.settlement import Settlement, check_settlement
 
 __all__ = [
     "OVER_K_NOTE",
+    "PERSONNEL_TOTALS_FIELDS",
     "PersonnelCount",
     "PersonnelMark",
     "PersonnelTally",
+    "check_personnel_totals",
     "check_step",
     "count_sheets",
+    "count_totals",
     "decide_paper_step",
     "link_previous",
     "parse_personnel_marks",
     "personnel_choices",
     "personnel_marks_for",
+    "personnel_totals_keys",
     "section_for",
+    "step_result_json",
 ]
 
 OVER_K_NOTE = (
@@ -380,3 +386,172 @@ def link_previous(
             where=where,
         )
     return PreviousStep(d.round_id, p.step, previous.head, "paper", settlement)
+
+
+PERSONNEL_TOTALS_FIELDS = {
+    BallotKind.CHOOSE_AT_MOST.value: ("votes",),
+    BallotKind.AGREE_DISAGREE.value: ("agree", "disagree", "blank", "invalid"),
+}
+"""The counts of one candidate on a hand-count totals sheet of each ballot kind: a choose
+sheet's ticks; an agree/disagree sheet's rows đồng ý, không đồng ý, để trống, không hợp lệ."""
+
+
+def personnel_totals_keys(definition: RoundDefinition) -> tuple[str, ...]:
+    """The fields of a personnel round's totals sheet (the counting committee's hand count):
+    ``returned`` sheets, ``invalid`` sheets (invalid as a whole, over-``k`` included),
+    ``blank`` sheets (valid, marking nobody), then ``<candidate>.<field>`` per
+    :data:`PERSONNEL_TOTALS_FIELDS`."""
+    p = definition.personnel
+    assert p is not None
+    fields = PERSONNEL_TOTALS_FIELDS[p.ballot]
+    per_candidate = [f"{o.id}.{f}" for o in definition.officials for f in fields]
+    return ("returned", "invalid", "blank", *per_candidate)
+
+
+def check_personnel_totals(
+    definition: RoundDefinition, values: Mapping[str, int], *, where: str
+) -> None:
+    """Refuse a totals sheet whose numbers cannot come from real sheets (naming the field):
+    more invalid than returned, more returned than present, more blank than valid; a choose
+    sheet's ticks outside what the non-blank valid sheets can carry (each ticks 1 … k
+    names); an agree/disagree candidate whose rows do not add up to the valid sheets."""
+    p = definition.personnel
+    assert p is not None and definition.present is not None
+    returned, invalid, blank = values["returned"], values["invalid"], values["blank"]
+    if returned > definition.present:
+        raise PaperInputError(
+            f"returned {returned} is more than the {definition.present} present", where=where
+        )
+    if invalid > returned:
+        raise PaperInputError(f"invalid {invalid} is more than returned {returned}", where=where)
+    valid = returned - invalid
+    if blank > valid:
+        raise PaperInputError(f"blank {blank} is more than the {valid} valid sheets", where=where)
+    marked = valid - blank
+    if p.ballot == BallotKind.CHOOSE_AT_MOST.value:
+        votes = {o.id: values[f"{o.id}.votes"] for o in definition.officials}
+        for cid, v in votes.items():
+            if v > marked:
+                raise PaperInputError(
+                    f"{cid}.votes = {v}, but only {marked} valid sheets mark anyone", where=where
+                )
+        total = sum(votes.values())
+        if not marked <= total <= p.k * marked:
+            raise PaperInputError(
+                f"the ticks add up to {total}: {marked} sheets marking 1 to {p.k} names "
+                f"carry {marked} to {p.k * marked}",
+                where=where,
+            )
+        return
+    for o in definition.officials:
+        rows = [values[f"{o.id}.{f}"] for f in PERSONNEL_TOTALS_FIELDS[p.ballot]]
+        if sum(rows) != valid:
+            raise PaperInputError(
+                f"{o.id}: agree + disagree + blank + invalid = {sum(rows)}, but {valid} sheets "
+                "are valid",
+                where=where,
+            )
+        if values[f"{o.id}.blank"] < blank:
+            raise PaperInputError(
+                f"{o.id}.blank = {values[f'{o.id}.blank']}: fewer than the {blank} blank sheets",
+                where=where,
+            )
+
+
+def count_totals(
+    definition: RoundDefinition,
+    values: Mapping[str, int],
+    *,
+    complete: bool,
+    head: str,
+    declared_returned: int | None = None,
+) -> PersonnelTally:
+    """The count of a personnel round counted by hand, from its agreed totals sheet (the
+    same :class:`PersonnelTally` as the sheets' count; ``over_k`` is not known and is 0)."""
+    p = definition.personnel
+    assert p is not None
+    agree_kind = p.ballot == BallotKind.AGREE_DISAGREE.value
+    counts = tuple(
+        PersonnelCount(
+            o.id,
+            values.get(f"{o.id}.agree", 0),
+            values.get(f"{o.id}.disagree", 0),
+            values.get(f"{o.id}.blank", 0),
+            values.get(f"{o.id}.invalid", 0),
+        )
+        if agree_kind
+        else PersonnelCount(o.id, values.get(f"{o.id}.votes", 0))
+        for o in definition.officials
+    )
+    return PersonnelTally(
+        definition,
+        values.get("returned", 0),
+        values.get("invalid", 0),
+        0,
+        values.get("blank", 0),
+        counts,
+        complete,
+        head,
+        declared_returned,
+    )
+
+
+def step_result_json(
+    tally: PersonnelTally, decision: StepDecision, proc: Procedure
+) -> dict[str, object]:
+    """A paper step's result in the shape of the record's ``results`` (record-format §3.13):
+    what the web posts for the procedure to read (``advancing``, ``next_step``, ``pending``)
+    and the pages show. ``blank`` of an agree/disagree candidate is the rows left blank (its
+    invalid rows count for nobody); ``invalid`` is the sheets invalid as a whole."""
+    p = tally.definition.personnel
+    assert p is not None
+    counts = {c.id: c for c in tally.candidates}
+    step = proc.step(decision.step_id)
+    sc = tally.step_counts()
+    agree_kind = p.ballot == BallotKind.AGREE_DISAGREE.value
+    candidates = [
+        {
+            "id": r.name,
+            "votes": r.votes,
+            "disagree": r.disagree if agree_kind else None,
+            "blank": counts[r.name].blank if agree_kind else None,
+            "share": f"{r.share.numerator}/{r.share.denominator}",
+            "percentage": format_percent(r.share),
+            "reached": r.reached,
+            "at_threshold": r.exactly_at_threshold,
+        }
+        for r in decision.results
+    ]
+    return {
+        "procedure": proc.id,
+        "step": step.id,
+        "number": step.number,
+        "kind": p.ballot,
+        "summoned": sc.summoned,
+        "present": sc.present,
+        "returned": sc.returned,
+        "invalid": sc.invalid,
+        "valid": sc.valid,
+        "base": decision.base,
+        "base_kind": decision.base_kind.value,
+        "candidates": candidates,
+        "status": decision.status.value,
+        "selected": list(decision.selected),
+        "advancing": list(decision.advancing),
+        "concerned": list(decision.concerned),
+        "next_step": decision.next_step,
+        "action": None if decision.action is None else decision.action.value,
+        "pending": decision.pending,
+        "previous_step": decision.previous_step,
+        "announce_at_meeting": step.announce_at_meeting,
+        "reasons": [
+            {
+                "code": r.code,
+                "text_vi": r.text_vi,
+                "text_en": r.text_en,
+                "cite": r.cite.key,
+                "verified": r.cite.verified,
+            }
+            for r in decision.reasons
+        ],
+    }

@@ -30,10 +30,13 @@ from tinnhiem.paper.model import Mark, RoundDefinition, mark_choices
 from tinnhiem.paper.personnel import (
     PersonnelMark,
     PersonnelTally,
+    check_personnel_totals,
     check_step,
     count_sheets,
+    count_totals,
     personnel_choices,
     personnel_marks_for,
+    personnel_totals_keys,
 )
 from tinnhiem.paper.reconcile import (
     ElectronicPart,
@@ -63,7 +66,10 @@ TOTALS_ITEM = "totals"
 
 def totals_keys(definition: RoundDefinition) -> tuple[str, ...]:
     """The fields of a totals sheet: ``issued``, ``returned``, then ``<official>.<level>``
-    for the levels of the round's kind and ``invalid`` (e.g. ``vice.no_confidence``)."""
+    for the levels of the round's kind and ``invalid`` (e.g. ``vice.no_confidence``). A
+    personnel round's: see :func:`~tinnhiem.paper.personnel.personnel_totals_keys`."""
+    if definition.personnel is not None:
+        return personnel_totals_keys(definition)
     levels = count_fields(definition.kind)
     per_official = [f"{o.id}.{level}" for o in definition.officials for level in levels]
     return ("issued", "returned", *per_official)
@@ -481,6 +487,18 @@ class PaperSession:
             self.set_total(operator, key, value)
         self.submit_totals(operator)
 
+    def enter_personnel_totals(self, operator: str, device: str, values: Mapping[str, int]) -> None:
+        """Enter a personnel round's whole totals sheet (fields: ``totals_keys``), checked
+        before anything is written."""
+        if self.definition.personnel is None or self.definition.mode != "totals":
+            raise EntryRejected("not a personnel round counted by hand", where="totals")
+        text = {k: str(v) for k, v in values.items()}
+        self._check_totals(text, where=f"totals of {operator}")
+        self.start_totals(operator, device)
+        for key in totals_keys(self.definition):
+            self.set_total(operator, key, values[key])
+        self.submit_totals(operator)
+
     def resolve_totals(self, key: str, value: int, *, resolved_by: str, note: str = "") -> None:
         self._record(
             resolved_by,
@@ -587,6 +605,24 @@ class PaperSession:
                 f"entries, {len(status.drafts)} entry(ies) open, "
                 f"{len(status.disagreements)} disagreement(s) to resolve "
                 "(see `tinnhiem paper status`)"
+            )
+        if definition.mode == "totals":
+            complete = status.complete and self._book.is_complete(TOTALS_ITEM)
+            if not complete and not allow_incomplete:
+                raise NotReady(
+                    "not ready for the minutes: the totals sheet needs every entry and its "
+                    "differences resolved (see `tinnhiem paper status`)"
+                )
+            values = {}
+            for key in totals_keys(definition):
+                final = self._book.final_value(TOTALS_ITEM, key)
+                values[key] = int(final) if final is not None else 0
+            return count_totals(
+                definition,
+                values,
+                complete=complete,
+                head=self.head,
+                declared_returned=self._declared_returned,
             )
         counted, _ = self._serial_sets()
         sheets: list[dict[str, str] | None] = []
@@ -981,6 +1017,11 @@ class PaperSession:
             raise EntryRejected(f"missing {', '.join(missing)}", where=where)
         for key, value in values.items():
             self._check_value(TOTALS_ITEM, key, value)
+        if self.definition.personnel is not None:
+            check_personnel_totals(
+                self.definition, {k: int(v) for k, v in values.items()}, where=where
+            )
+            return
         issued, returned = int(values["issued"]), int(values["returned"])
         if returned > issued:
             raise EntryRejected(f"returned {returned} is more than issued {issued}", where=where)

@@ -505,13 +505,17 @@ def _csv(m: PersonnelMinutes) -> bytes:
 
 
 def render_personnel_minutes(m: PersonnelMinutes, fmt: str) -> bytes:
-    """The minutes as ``pdf`` or ``csv`` bytes."""
+    """The minutes as ``pdf``, ``xlsx`` or ``csv`` bytes."""
     if fmt == "pdf":
         import weasyprint  # slow to import; only PDF output needs it
 
         return bytes(weasyprint.HTML(string=personnel_minutes_html(m)).write_pdf())
     if fmt == "csv":
         return _csv(m)
+    if fmt == "xlsx":
+        from tinnhiem.reports.tables import render_personnel_minutes_xlsx
+
+        return render_personnel_minutes_xlsx(m)
     from tinnhiem.errors import InputError
 
-    raise InputError(f"unknown format {fmt!r}: use pdf or csv", where="--format")
+    raise InputError(f"unknown format {fmt!r}: use pdf, xlsx or csv", where="--format")

@@ -18,13 +18,20 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 from tinnhiem.reports.minutes import MinutesData, MinutesRow
+from tinnhiem.reports.personnel import STATUS_VI, PersonnelMinutes
 from tinnhiem.rules import format_percent
 from tinnhiem.text import spreadsheet_row, xlsx_without_formulas
 
-__all__ = ["csv_header", "render_minutes_csv", "render_minutes_xlsx"]
+__all__ = [
+    "csv_header",
+    "render_minutes_csv",
+    "render_minutes_xlsx",
+    "render_personnel_minutes_xlsx",
+]
 
 _PERCENT_COLUMN = 9
 """0-based column of the first level's percentage; each level takes two columns."""
@@ -163,6 +170,217 @@ def render_minutes_xlsx(data: MinutesData) -> bytes:
             log.append(
                 [line.seq, line.ts, line.actor, line.action_vi, line.action, line.detail, line.hash]
             )
+    xlsx_without_formulas(book)  # a name like =HYPERLINK(…) stays text
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _vi(label: str) -> str:
+    """The Vietnamese half of a bilingual ``"vi / en"`` label."""
+    return label.split(" / ", 1)[0]
+
+
+def _vi_date(iso: str) -> str:
+    from datetime import date
+
+    day = date.fromisoformat(iso)
+    return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+
+
+_NOT_CONFIRMED_VI = "chưa đối chiếu được văn bản"
+
+
+def _vi_text(text: str) -> str:
+    """A reason's Vietnamese text with the bilingual labels it quotes (the base, the body,
+    the action: ``"tổng số người được triệu tập / everyone summoned"``) cut to Vietnamese."""
+    from tinnhiem.rules.appointment import Body, FallbackAction, StepBase
+
+    for kind in (StepBase, Body, FallbackAction):
+        for member in kind:
+            label = member.label
+            text = text.replace(label, _vi(label))
+    return text
+
+
+def _cite_vi(cite: object) -> str:
+    """A clause as the Vietnamese minutes print it: label, quote, and the not-confirmed
+    mark (Vietnamese only) when it was not checked against its text."""
+    from tinnhiem.rules.model import Citation
+
+    assert isinstance(cite, Citation)
+    text = _vi(cite.label)
+    if cite.quote and _VIETNAMESE.search(cite.quote):
+        text += f": “{cite.quote}”"
+    elif cite.quote:  # read only in a translation: the minutes stay in Vietnamese
+        text += " (trích dẫn chỉ đọc được qua bản dịch, xem văn bản nguồn)"
+    return text if cite.verified else f"{text} [{_NOT_CONFIRMED_VI}]"
+
+
+_VIETNAMESE = re.compile(
+    "[ăâđêôơưĂÂĐÊÔƠƯàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]"
+)
+
+
+def render_personnel_minutes_xlsx(m: PersonnelMinutes) -> bytes:
+    """A personnel step's minutes (electronic or paper) as a workbook, in Vietnamese only:
+    the heading, attendance and sheets, one row per candidate (count, the exact share and
+    the two-decimal percentage as a number shown ``0.00%``), the outcome and every clause
+    that decided it, the committee; and, for a paper step, its entry log on a second
+    sheet. Dates read "ngày … tháng … năm …"; counts are numbers; every text cell is text."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    from tinnhiem.paper import OVER_K_NOTE
+
+    t = m.tally
+    d = t.definition
+    p = d.personnel
+    assert p is not None and d.summoned is not None and d.present is not None
+    step = m.procedure.step(p.step)
+    src = m.procedure.source
+    dec = m.decision
+    agree = p.ballot == "agree_disagree"
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Biên bản kiểm phiếu"
+    bold = Font(bold=True)
+    party = "QĐ/TW" in src.document
+    heading: list[tuple[str, object]] = [
+        ("ĐẢNG CỘNG SẢN VIỆT NAM", "") if party else ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", ""),
+        ("", "") if party else ("Độc lập - Tự do - Hạnh phúc", ""),
+        ("BIÊN BẢN KIỂM PHIẾU", ""),
+        ("Cơ quan", d.body),
+        ("Quy trình", m.procedure.title_vi),
+        ("Nội dung", d.title),
+        ("Bước", f"Bước {step.number}: {step.title_vi}"),
+        ("Thời gian", (f"{d.place}, " if d.place else "") + _vi_date(d.date)),
+        ("Căn cứ", f"{src.document} ({m.procedure.id})"),
+        ("Thành phần bỏ phiếu", _vi(step.body.label)),
+        (
+            "Hình thức",
+            ("phiếu điện tử, bỏ phiếu kín" if m.electronic else "phiếu giấy, bỏ phiếu kín")
+            + (
+                f"; mỗi phiếu chọn không quá {p.k} người"
+                if not agree
+                else "; đồng ý / không đồng ý đối với từng người"
+            ),
+        ),
+    ]
+    if party:
+        heading.insert(0, ("MẬT", ""))
+    heading = [(a, b) for a, b in heading if a or b]
+    if src.superseded_by:
+        heading.append(("Văn bản đã được thay thế", src.superseded_by))
+    if p.previous is not None:
+        prev = m.procedure.step(p.previous.step)
+        head_kind = (
+            "mã băm cuối nhật ký nhập phiếu"
+            if p.previous.source == "paper"
+            else "mã băm đầu bảng tin của hồ sơ điện tử"
+        )
+        heading.append(
+            (
+                "Danh sách lấy từ",
+                f"bước {prev.number} ({prev.title_vi}), vòng {p.previous.round_id}; "
+                f"{head_kind}: {p.previous.head}",
+            )
+        )
+    else:
+        heading.append(("Danh sách", "danh sách nhân sự đủ điều kiện do cơ quan tham mưu trình"))
+    heading += [
+        ("Số người được triệu tập", d.summoned),
+        ("Số người có mặt", d.present),
+        ("Số người vắng mặt", max(0, d.summoned - d.present)),
+        ("Số phiếu thu về", t.returned),
+        ("Số phiếu hợp lệ", t.valid),
+        ("Số phiếu không hợp lệ", t.invalid),
+    ]
+    if t.over_k:
+        heading.append((f"Trong đó phiếu chọn quá {p.k} người", t.over_k))
+    if not m.electronic:
+        heading.append(("Số phiếu trống (không chọn ai)", t.blank))
+    heading.append((f"Tỷ lệ tính trên {_vi(step.base.label)}", f"N = {dec.base}"))
+    if m.draft:
+        heading.append(("BẢN NHÁP", "chưa đủ điều kiện lập biên bản chính thức"))
+    for label, value in heading:
+        sheet.append([label, value])
+        sheet.cell(sheet.max_row, 1).font = bold
+    sheet.append([])
+    header = ["STT", "Mã", "Họ và tên", "Chức vụ", "Đồng ý" if agree else "Số phiếu"]
+    header += ["Tỷ lệ (%)", "Tỷ lệ chính xác"]
+    if agree:
+        header += ["Không đồng ý", "Để trống", "Dòng không hợp lệ"]
+    header += ["Đạt ngưỡng", "Vào bước sau"]
+    sheet.append(header)
+    for cell in sheet[sheet.max_row]:
+        cell.font = bold
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    counts = {c.id: c for c in t.candidates}
+    for number, (official, r) in enumerate(zip(d.officials, dec.results, strict=True), start=1):
+        c = counts[official.id]
+        row: list[object] = [number, official.id, official.name, official.position, r.votes]
+        row += [
+            Decimal(format_percent(r.share)) / 100,
+            f"{r.share.numerator}/{r.share.denominator}",
+        ]
+        if agree:
+            row += [c.disagree or 0, c.blank or 0, c.invalid or 0]
+        reached = "Có" if r.reached else ("Đúng ngưỡng" if r.exactly_at_threshold else "Không")
+        row += [reached, "Có" if official.id in dec.advancing else "Không"]
+        sheet.append(row)
+        sheet.cell(sheet.max_row, 6).number_format = "0.00%"
+    sheet.append([])
+    outcome: list[tuple[str, str]] = [("Kết quả", STATUS_VI[dec.status])]
+    if dec.selected:
+        outcome.append(("Đạt ngưỡng và được chọn", m.who(dec.selected)))
+    if dec.pending:
+        outcome.append(
+            (
+                "Cần người có thẩm quyền quyết định",
+                m.who(dec.concerned) + (f" ({_vi(dec.action.label)})" if dec.action else ""),
+            )
+        )
+    elif dec.next_step is not None:
+        nxt = m.procedure.step(dec.next_step)
+        again = " (bỏ phiếu lại)" if dec.next_step == dec.step_id else ""
+        outcome.append(
+            ("Vào bước sau", f"{m.who(dec.advancing)} → bước {nxt.number} ({nxt.title_vi}){again}")
+        )
+    else:
+        outcome.append(("Vào bước sau", "quy trình kết thúc ở bước này"))
+    if not step.announce_at_meeting:
+        outcome.append(("Công bố", "kết quả không công bố tại hội nghị; báo cáo tập thể lãnh đạo"))
+    for label, value in outcome:
+        sheet.append([label, value])
+        sheet.cell(sheet.max_row, 1).font = bold
+    sheet.append(["Căn cứ quyết định"])
+    sheet.cell(sheet.max_row, 1).font = bold
+    for number, reason in enumerate(dec.reasons, start=1):
+        sheet.append([number, _vi_text(reason.text_vi), _cite_vi(reason.cite)])
+    if not agree:
+        sheet.append(["Ghi chú", OVER_K_NOTE.replace(" / not confirmed against the text", "")])
+    sheet.append(
+        [
+            "Mã băm đầu bảng tin của hồ sơ điện tử"
+            if m.electronic
+            else "Mã băm cuối nhật ký nhập phiếu",
+            t.head,
+        ]
+    )
+    sheet.append([])
+    sheet.append(["Ban kiểm phiếu"])
+    sheet.cell(sheet.max_row, 1).font = bold
+    for member in d.committee:
+        sheet.append([member.role, member.name, "(Ký, ghi rõ họ tên)"])
+    sheet.column_dimensions["A"].width = 30
+    sheet.column_dimensions["B"].width = 40
+    sheet.column_dimensions["C"].width = 28
+    if m.entry_log:
+        log = book.create_sheet("Nhật ký nhập phiếu")
+        log.append(["STT", "Thời điểm (UTC)", "Người thao tác", "Thao tác", "Chi tiết", "Mã băm"])
+        for line in m.entry_log:
+            log.append([line.seq, line.ts, line.actor, line.action_vi, line.detail, line.hash])
     xlsx_without_formulas(book)  # a name like =HYPERLINK(…) stays text
     out = io.BytesIO()
     book.save(out)

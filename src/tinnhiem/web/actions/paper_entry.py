@@ -8,8 +8,9 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
-from tinnhiem.paper import Mark, TotalsSheet
+from tinnhiem.paper import Mark, PersonnelMark, TotalsSheet
 from tinnhiem.web.actions.audit import audit
+from tinnhiem.web.actions.paper_personnel import refuse_if_posted
 from tinnhiem.web.actions.paper_rounds import require_paper_round
 from tinnhiem.web.actions.paper_store import operator_name, session_for_update
 from tinnhiem.web.lib.access import Actor, ensure_role
@@ -31,17 +32,29 @@ def default_device(user: object) -> str:
 
 @transaction.atomic
 def do_paper_enter_ballot(
-    actor: Actor, round: Round, *, serial: int, marks: Sequence[Mark] | None, device: str = ""
+    actor: Actor,
+    round: Round,
+    *,
+    serial: int,
+    marks: Sequence[Mark | PersonnelMark] | None,
+    device: str = "",
 ) -> str:
-    """One operator's reading of sheet ``serial``: a mark per official in ballot order, or
-    ``None`` for a sheet invalid as a whole. Returns the sheet's state afterwards
-    (``in_progress``, ``counted`` or ``disagreement``)."""
+    """One operator's reading of sheet ``serial``: a mark per official in ballot order (a
+    personnel sheet's marks for a personnel step), or ``None`` for a sheet invalid as a
+    whole. Returns the sheet's state afterwards (``in_progress``, ``counted`` or
+    ``disagreement``)."""
     role = ensure_role(actor, [Role.COMMITTEE], round=round)
     paper_round = require_paper_round(round)
+    refuse_if_posted(round)
     with session_for_update(paper_round, actor.user) as session:
-        session.enter_ballot(
-            serial, operator_name(actor.user), device or default_device(actor.user), marks
-        )
+        operator, dev = operator_name(actor.user), device or default_device(actor.user)
+        if session.definition.personnel is not None:
+            rows = None if marks is None else [PersonnelMark(m.value) for m in marks]
+            session.enter_personnel_sheet(serial, operator, dev, rows)
+        else:
+            session.enter_ballot(
+                serial, operator, dev, None if marks is None else [Mark(m.value) for m in marks]
+            )
         state = session.serial_state(serial)
     audit(
         Actor(actor.user, role),
@@ -61,6 +74,7 @@ def do_paper_resolve(
     or ``ballot`` for the sheet's validity); the resolver is the acting user."""
     role = ensure_role(actor, [Role.COMMITTEE], round=round)
     paper_round = require_paper_round(round)
+    refuse_if_posted(round)
     with session_for_update(paper_round, actor.user) as session:
         session.resolve(serial, field, value, resolved_by=operator_name(actor.user), note=note)
     audit(
@@ -97,6 +111,7 @@ def do_paper_resolve_totals(
     """The committee's value for a disputed totals field (``issued``, ``cb7.low``, …)."""
     role = ensure_role(actor, [Role.COMMITTEE], round=round)
     paper_round = require_paper_round(round)
+    refuse_if_posted(round)
     with session_for_update(paper_round, actor.user) as session:
         session.resolve_totals(key, value, resolved_by=operator_name(actor.user), note=note)
     audit(

@@ -31,6 +31,7 @@ from tinnhiem.rules import (
 )
 from tinnhiem.web.actions.audit import audit
 from tinnhiem.web.actions.errors import ActionError
+from tinnhiem.web.actions.paper_personnel import paper_step_candidates, paper_step_section
 from tinnhiem.web.actions.paper_store import (
     create_log,
     operator_name,
@@ -138,7 +139,9 @@ def do_create_paper_round(
     """Make ``round`` a paper round (phiếu giấy): its rated officials, in ballot order, go on
     the sheets, its counting committee signs the minutes. Once only. A poll (lấy phiếu tín
     nhiệm, three levels) or a formal vote (bỏ phiếu tín nhiệm, two options): the paper
-    session takes the kind from the round's rule."""
+    session takes the kind from the round's rule. A personnel step's round (``round.procedure``
+    set) becomes that step on paper: its candidates on choose or agree/disagree sheets (or
+    the committee's totals), the link to the step its list came from checked by the core."""
     role = ensure_role(actor, [Role.ORGANISER], round=round)
     round = Round.objects.select_for_update().select_related("body").get(pk=round.pk)
     if PaperRound.objects.filter(round=round).exists():
@@ -152,7 +155,24 @@ def do_create_paper_round(
         summoned = Summons.objects.filter(round=round).count() or None
     if present is None:
         present = CheckIn.objects.filter(round=round).count() or None
-    _check_rule_numbers(round.rule_id, members=members, present=present, summoned=summoned)
+    personnel = None
+    if round.personnel:
+        # A personnel step: the sheet lists the step's candidates by roster code, its
+        # procedure's step decides (the core checks the step, k and the previous link).
+        if summoned is None or present is None:
+            raise ActionError(
+                _("Bước nhân sự cần số người được triệu tập và số người có mặt."),
+                field="present",
+            )
+        candidates = paper_step_candidates(round)
+        personnel = paper_step_section(round, candidates)
+        if mode == "ballots" and not paper_serials:
+            paper_serials = present
+    else:
+        candidates = tuple(
+            PaperOfficial(official_key(o), o.person.full_name, o.post) for o in officials
+        )
+        _check_rule_numbers(round.rule_id, members=members, present=present, summoned=summoned)
     committee = CommitteeMember.objects.seated(round).select_related("user")
     try:
         definition = RoundDefinition(
@@ -161,9 +181,8 @@ def do_create_paper_round(
             body=round.body.name,
             date=(date or timezone.localdate()).isoformat(),
             rule_id=round.rule_id,
-            officials=tuple(
-                PaperOfficial(official_key(o), o.person.full_name, o.post) for o in officials
-            ),
+            officials=candidates,
+            personnel=personnel,
             paper_serials=paper_serials,
             members=members,
             mode=mode,

@@ -8,7 +8,17 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from tinnhiem.paper import Mark, PaperInputError, count_fields, marks_for, parse_marks
+from tinnhiem.paper import (
+    PERSONNEL_TOTALS_FIELDS,
+    Mark,
+    PaperInputError,
+    PersonnelMark,
+    count_fields,
+    marks_for,
+    parse_marks,
+    parse_personnel_marks,
+    personnel_marks_for,
+)
 from tinnhiem.rules import RoundKind
 from tinnhiem.web.forms.fields import TextField
 
@@ -17,6 +27,7 @@ __all__ = [
     "BallotEntryForm",
     "IssueForm",
     "PaperRoundForm",
+    "PersonnelTotalsForm",
     "ResolveForm",
     "ReturnedForm",
     "TotalsForm",
@@ -34,9 +45,11 @@ def mark_choices_for(kind: RoundKind) -> list[tuple[str, str]]:
     return [(m.code, f"{m.code} · {gettext(m.label_vi)}") for m in marks_for(kind)]
 
 
-def mark_key(kind: RoundKind) -> str:
-    """The keyboard key of a ``kind`` ballot for the entry page: ``1 = Tín nhiệm, …``."""
-    return ", ".join(f"{m.code} = {gettext(m.label_vi)}" for m in marks_for(kind))
+def mark_key(kind: RoundKind, ballot: str | None = None) -> str:
+    """The keyboard key of a ``kind`` ballot (or a personnel ``ballot``) for the entry page:
+    ``1 = Tín nhiệm, …`` / ``1 = Chọn, 0 = Không chọn``."""
+    marks = personnel_marks_for(ballot) if ballot else marks_for(kind)
+    return ", ".join(f"{m.code} = {gettext(m.label_vi)}" for m in marks)
 
 
 def level_label(level: str) -> str:
@@ -79,6 +92,11 @@ class PaperRoundForm(forms.Form):
         min_value=1,
         required=False,
     )
+    summoned = forms.IntegerField(
+        label=_("Số người được triệu tập (để trống: theo danh sách triệu tập)"),
+        min_value=1,
+        required=False,
+    )
     present = forms.IntegerField(label=_("Số người có mặt"), min_value=1, required=False)
     date = forms.DateField(
         label=_("Ngày kiểm phiếu"), required=False, widget=forms.DateInput({"type": "date"})
@@ -107,12 +125,16 @@ class BallotEntryForm(forms.Form):
         *args: Any,
         officials: list[tuple[str, str, str]],
         kind: RoundKind = RoundKind.POLL,
+        ballot: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.officials = officials
         self.kind = kind
-        choices = mark_choices_for(kind)
+        self.ballot = ballot
+        """A personnel sheet's ballot (``choose_at_most``, ``agree_disagree``), else None."""
+        marks = personnel_marks_for(ballot) if ballot else marks_for(kind)
+        choices = [(m.code, f"{m.code} · {gettext(m.label_vi)}") for m in marks]
         for key, name, post in officials:
             self.fields[f"m_{key}"] = forms.ChoiceField(
                 label=f"{name} — {post}" if post else name,
@@ -121,7 +143,7 @@ class BallotEntryForm(forms.Form):
                 widget=forms.RadioSelect,
             )
         self.fields["quick"].label = gettext("Nhập nhanh: một ký tự mỗi dòng (%(codes)s)") % {
-            "codes": ", ".join(m.code for m in marks_for(kind))
+            "codes": ", ".join(m.code for m in marks)
         }
         self.fields["quick"].widget.attrs.update(
             {"autocomplete": "off", "inputmode": "text", "spellcheck": "false"}
@@ -143,17 +165,25 @@ class BallotEntryForm(forms.Form):
         quick = (data.get("quick") or "").strip()
         if quick:
             try:
-                data["marks"] = parse_marks(
-                    quick, len(self.officials), where="nhập nhanh", kind=self.kind
-                )
+                if self.ballot:
+                    data["marks"] = parse_personnel_marks(
+                        quick, len(self.officials), where="nhập nhanh", ballot=self.ballot
+                    )
+                else:
+                    data["marks"] = parse_marks(
+                        quick, len(self.officials), where="nhập nhanh", kind=self.kind
+                    )
             except PaperInputError as exc:
                 self.add_error("quick", str(exc))
             return data
-        marks, missing = [], []
+        marks: list[Mark | PersonnelMark] = []
+        missing = []
         for key, name, _post in self.officials:
             code = data.get(f"m_{key}")
             if not code:
                 missing.append(name)
+            elif self.ballot:
+                marks.append(PersonnelMark.from_code(code, where=key, ballot=self.ballot))
             else:
                 marks.append(Mark.from_code(code, where=key, kind=self.kind))
         if missing:
@@ -214,6 +244,58 @@ class TotalsForm(forms.Form):
             (name, [self[f"{key}.{level}"] for level in self.levels()])
             for key, name, _post in self.officials
         ]
+
+
+_PERSONNEL_FIELD_LABELS = {
+    "votes": _("Số phiếu chọn"),
+    "agree": _("Đồng ý"),
+    "disagree": _("Không đồng ý"),
+    "blank": _("Để trống"),
+    "invalid": _("Dòng không hợp lệ"),
+}
+
+
+class PersonnelTotalsForm(forms.Form):
+    """A personnel step counted by hand: the counting committee's totals sheet (số phiếu thu
+    về, phiếu không hợp lệ, phiếu trống, then each candidate's counts), entered twice."""
+
+    returned = forms.IntegerField(label=_("Số phiếu thu về"), min_value=0)
+    invalid = forms.IntegerField(label=_("Số phiếu không hợp lệ (cả phiếu)"), min_value=0)
+    blank = forms.IntegerField(label=_("Số phiếu trống (hợp lệ, không chọn ai)"), min_value=0)
+    device = TextField(label=_("Máy nhập (không bắt buộc)"), max_length=80, required=False)
+
+    def __init__(
+        self, *args: Any, officials: list[tuple[str, str, str]], ballot: str, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.officials = officials
+        self.ballot = ballot
+        for key, name, _post in officials:
+            for level in self.levels():
+                self.fields[f"{key}.{level}"] = forms.IntegerField(
+                    label=f"{name}: {_PERSONNEL_FIELD_LABELS[level]}", min_value=0
+                )
+
+    def levels(self) -> tuple[str, ...]:
+        return PERSONNEL_TOTALS_FIELDS[self.ballot]
+
+    def level_labels(self) -> list[str]:
+        return [str(_PERSONNEL_FIELD_LABELS[level]) for level in self.levels()]
+
+    def rows(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [
+            (name, [self[f"{key}.{level}"] for level in self.levels()])
+            for key, name, _post in self.officials
+        ]
+
+    def values(self) -> dict[str, int]:
+        """The sheet's fields as the paper session names them (``returned``, ``an.votes``)."""
+        data = self.cleaned_data
+        out = {key: int(data[key]) for key in ("returned", "invalid", "blank")}
+        for key, _name, _post in self.officials:
+            for level in self.levels():
+                out[f"{key}.{level}"] = int(data[f"{key}.{level}"])
+        return out
 
 
 class IssueForm(forms.Form):

@@ -9,7 +9,14 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from tinnhiem.paper import BALLOT_FIELD, LogEvent, Mark, PaperError, RoundDefinition
+from tinnhiem.paper import (
+    BALLOT_FIELD,
+    LogEvent,
+    Mark,
+    PaperError,
+    PersonnelMark,
+    RoundDefinition,
+)
 from tinnhiem.reports import MinutesData, minutes_from_paper, minutes_from_record
 from tinnhiem.web.actions.paper_store import load_session, paper_round_of
 from tinnhiem.web.lib.poll_round import record_for
@@ -30,6 +37,10 @@ _LEVEL_VI = {
     "confidence": "Tín nhiệm",
     "no_confidence": "Không tín nhiệm",
     "invalid": "Không hợp lệ",
+    "votes": "Số phiếu chọn",
+    "agree": "Đồng ý",
+    "disagree": "Không đồng ý",
+    "blank": "Để trống",
 }
 
 
@@ -80,6 +91,10 @@ def mark_label(value: str | None) -> str:
     try:
         return Mark(value).label_vi
     except ValueError:
+        pass
+    try:  # a personnel sheet's row (chọn, đồng ý, …)
+        return PersonnelMark(value).label_vi
+    except ValueError:
         return value
 
 
@@ -91,6 +106,8 @@ def field_label(definition: RoundDefinition, key: str) -> str:
         return "Số phiếu phát ra"
     if key == "returned":
         return "Số phiếu thu về"
+    if key in ("invalid", "blank") and definition.personnel is not None:
+        return "Số phiếu không hợp lệ" if key == "invalid" else "Số phiếu trống"
     official_id, _, level = key.partition(".")
     try:
         name = definition.official(official_id).name

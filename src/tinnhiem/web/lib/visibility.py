@@ -20,6 +20,14 @@ every page. A paper count is made in the hall before witnesses (organiser, commi
 observers watch the sheets being read out and entered); its final minutes are the
 announcement, so everyone in the round sees them once the count is final (and, in a mixed
 round, once the electronic part is published too).
+
+A personnel step (bước nhân sự of an appointment or reappointment, electronic or on paper)
+has its own tables (``PERSONNEL_RESULTS_SEEN_BY``, ``PERSONNEL_DRAFTS_SEEN_BY``): its result
+goes first to the organiser, the committee, the body's leadership collective and the person
+concerned, then to everyone in the round once the organiser publishes it. A step counted on
+paper is ``COUNTING`` until its result is posted (the committee and the organiser make the
+count; an observer is not among the first readers), then ``TALLIED`` and ``PUBLISHED``
+exactly as an electronic step.
 """
 
 from __future__ import annotations
@@ -35,6 +43,11 @@ from tinnhiem.web.models import Official, Person, Result, Role, Round, RoundStat
 
 __all__ = [
     "BOARD_SEALED_KINDS",
+    "CONCERNED",
+    "DRAFTS_SEEN_BY",
+    "LEADERSHIP",
+    "PERSONNEL_DRAFTS_SEEN_BY",
+    "PERSONNEL_RESULTS_SEEN_BY",
     "RESULTS_SEEN_BY",
     "Sealed",
     "Stage",
@@ -43,6 +56,7 @@ __all__ = [
     "may_read_report",
     "may_see",
     "published",
+    "readers_of",
     "stage_of",
 ]
 
@@ -97,6 +111,48 @@ DRAFTS_SEEN_BY: dict[Stage, frozenset[str]] = {
 
 _TABLES = {Sealed.RESULTS: RESULTS_SEEN_BY, Sealed.DRAFTS: DRAFTS_SEEN_BY}
 
+LEADERSHIP = "leadership"
+"""A reader of a personnel step who is not a role: a member of the body's leadership
+collective (``Person.leadership`` on its roster) holding any role in the round."""
+CONCERNED = "concerned"
+"""A reader of a personnel step who is not a role: the person concerned (a reappointment's
+person, or the person an agree/disagree step votes on) holding any role in the round."""
+
+PERSONNEL_FIRST = frozenset({Role.ORGANISER, Role.COMMITTEE, LEADERSHIP, CONCERNED})
+
+#: Who sees a personnel step's result at each stage (docs/web.md has the same table).
+PERSONNEL_RESULTS_SEEN_BY: dict[Stage, frozenset[str]] = {
+    Stage.DRAFT: NOBODY,
+    Stage.CEREMONY: NOBODY,
+    Stage.OPEN: NOBODY,
+    Stage.CLOSED: NOBODY,
+    # On paper, while the sheets are entered: the people who make the count.
+    Stage.COUNTING: ELECTRONIC_WITNESSES,
+    # Counted (decrypted, or the paper count posted), not yet published: the first readers
+    # the appointment procedures name, and the counting committee that made it.
+    Stage.TALLIED: PERSONNEL_FIRST,
+    Stage.PUBLISHED: EVERYONE | {LEADERSHIP, CONCERNED},
+    Stage.COUNTED: EVERYONE | {LEADERSHIP, CONCERNED},  # not reached: a step is posted
+}
+
+#: Who sees a personnel step's paper count in progress (entry status, disagreements, draft
+#: minutes): those who make it; observers once the result is published.
+PERSONNEL_DRAFTS_SEEN_BY: dict[Stage, frozenset[str]] = {
+    stage: (
+        ELECTRONIC_WITNESSES
+        if stage in (Stage.COUNTING, Stage.TALLIED)
+        else PAPER_WITNESSES
+        if stage in (Stage.PUBLISHED, Stage.COUNTED)
+        else NOBODY
+    )
+    for stage in Stage
+}
+
+_PERSONNEL_TABLES = {
+    Sealed.RESULTS: PERSONNEL_RESULTS_SEEN_BY,
+    Sealed.DRAFTS: PERSONNEL_DRAFTS_SEEN_BY,
+}
+
 #: Board entries whose payload carries the decrypted sums (shares, results): sealed as
 #: ``RESULTS``; every other entry (manifest, ballots, encrypted sums) is public.
 BOARD_SEALED_KINDS = frozenset({"decryption", "results"})
@@ -118,6 +174,12 @@ def stage_of(round: Round) -> Stage:
     """The round's stage for visibility. A paper round is ``COUNTED`` once its minutes are
     final, and a mixed one once its electronic part is published as well."""
     paper_round = paper_round_of(round)
+    if paper_round is not None and round.personnel:
+        # A paper step is counted once its result is posted (do_paper_post_step).
+        posted = Result.objects.filter(round=round).only("published_at").first()
+        if posted is None:
+            return Stage.COUNTING
+        return Stage.PUBLISHED if posted.published_at is not None else Stage.TALLIED
     if paper_round is not None:
         final = _paper_final(round)
         if paper_round.mixed:
@@ -132,19 +194,24 @@ def stage_of(round: Round) -> Stage:
     return Stage(status.value)
 
 
-def first_readers(round: Round) -> frozenset[int]:
-    """The accounts that read a tallied personnel step before it is published, besides the
-    organiser and the committee: the body's leadership collective (people marked
-    ``Person.leadership`` on its roster) and the person concerned (a reappointment's person,
-    or the person an agree/disagree step votes on). Never a candidate of a choose step, who
+def leadership_readers(round: Round) -> frozenset[int]:
+    """The accounts of the body's leadership collective (``Person.leadership``), for a
+    personnel step (none for another round)."""
+    if not round.personnel:
+        return frozenset()
+    users = Person.objects.filter(
+        body=round.body_id, leadership=True, user__isnull=False
+    ).values_list("user_id", flat=True)
+    return frozenset(u for u in users if u is not None)
+
+
+def concerned_readers(round: Round) -> frozenset[int]:
+    """The accounts of the person concerned by a personnel step: a reappointment's person,
+    or the person an agree/disagree step votes on. Never a candidate of a choose step, who
     would read the others' counts."""
     if not round.personnel:
         return frozenset()
-    users = set(
-        Person.objects.filter(body=round.body_id, leadership=True, user__isnull=False).values_list(
-            "user_id", flat=True
-        )
-    )
+    users: set[int | None] = set()
     procedure = round.procedure
     if procedure is not None and procedure.person is not None and procedure.person.user_id:
         users.add(procedure.person.user_id)
@@ -155,6 +222,27 @@ def first_readers(round: Round) -> frozenset[int]:
             )
         )
     return frozenset(u for u in users if u is not None)
+
+
+def first_readers(round: Round) -> frozenset[int]:
+    """The accounts that read a tallied personnel step before it is published, besides the
+    organiser and the committee: the leadership collective and the person concerned."""
+    return leadership_readers(round) | concerned_readers(round)
+
+
+def readers_of(round: Round, roles: frozenset[str], user: Any) -> frozenset[str]:
+    """The table rows ``user`` (holding ``roles`` in ``round``) reads under: their roles,
+    and for a personnel step ``LEADERSHIP`` / ``CONCERNED`` when they are one (only with a
+    role in the round: no role, nothing)."""
+    if not roles or not round.personnel:
+        return roles
+    pk = getattr(user, "pk", None)
+    extra = set()
+    if pk is not None and pk in leadership_readers(round):
+        extra.add(LEADERSHIP)
+    if pk is not None and pk in concerned_readers(round):
+        extra.add(CONCERNED)
+    return roles | extra
 
 
 def may_see(
@@ -168,17 +256,12 @@ def may_see(
     """Whether someone holding ``roles`` in ``round`` may see ``what`` now. ``roles`` are
     those the request holds there (``request.scope.roles``); no role, nothing. A tallied
     personnel step's result is also open to its first readers (``first_readers``), as the
-    appointment procedures require, when ``user`` (the request's) is one of them."""
+    appointment procedures require, when ``user`` (the request's) is one of them: a
+    personnel step reads ``PERSONNEL_*_SEEN_BY`` with ``readers_of``."""
     stage = stage or stage_of(round)
-    if roles & _TABLES[what][stage]:
-        return True
-    return (
-        what is Sealed.RESULTS
-        and stage is Stage.TALLIED
-        and bool(roles)
-        and round.personnel
-        and getattr(user, "pk", None) in first_readers(round)
-    )
+    if round.personnel:
+        return bool(readers_of(round, roles, user) & _PERSONNEL_TABLES[what][stage])
+    return bool(roles & _TABLES[what][stage])
 
 
 def published(round: Round) -> bool:

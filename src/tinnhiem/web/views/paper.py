@@ -21,6 +21,7 @@ from tinnhiem.paper import (
     PaperSession,
     TotalsSheet,
     marks_for,
+    personnel_marks_for,
     render_ballots_pdf,
 )
 from tinnhiem.web.actions import ActionError
@@ -29,6 +30,10 @@ from tinnhiem.web.actions.paper_entry import (
     do_paper_enter_totals,
     do_paper_resolve,
     do_paper_resolve_totals,
+)
+from tinnhiem.web.actions.paper_personnel import (
+    do_paper_enter_personnel_totals,
+    do_paper_post_step,
 )
 from tinnhiem.web.actions.paper_rounds import (
     do_create_paper_round,
@@ -41,6 +46,7 @@ from tinnhiem.web.forms.paper import (
     BallotEntryForm,
     IssueForm,
     PaperRoundForm,
+    PersonnelTotalsForm,
     ResolveForm,
     ReturnedForm,
     TotalsForm,
@@ -49,7 +55,7 @@ from tinnhiem.web.forms.paper import (
 from tinnhiem.web.lib.access import require_role
 from tinnhiem.web.lib.paper import field_label, mark_label, own_entries
 from tinnhiem.web.lib.visibility import Sealed, may_see
-from tinnhiem.web.models import Person, Role, Round
+from tinnhiem.web.models import Person, Result, Role, Round
 from tinnhiem.web.models.paper import PaperRound
 from tinnhiem.web.views.common import actor_for, add_action_error, scope_of
 
@@ -59,6 +65,8 @@ __all__ = [
     "paper_electronic",
     "paper_enter",
     "paper_issue",
+    "paper_log",
+    "paper_post_step",
     "paper_resolve",
     "paper_returned",
     "paper_status",
@@ -116,15 +124,63 @@ def paper_status(request: HttpRequest, round_id: int) -> HttpResponse:
         if not may_see(Sealed.DRAFTS, round_, roles):
             raise PermissionDenied("drafts")
         session = load_session(paper_round)
+        personnel = session.definition.personnel is not None
+        posted = personnel and Result.objects.filter(round=round_).exists()
         context.update(
             session=session,
             definition=session.definition,
             status=session.status(),
+            personnel=personnel,
+            posted=posted,
+            can_post=personnel
+            and not posted
+            and bool(roles & {Role.ORGANISER, Role.COMMITTEE})
+            and _complete(session),
             returned_form=ReturnedForm(),
             issue_form=IssueForm(round_) if paper_round.mixed else None,
             can_enter=Role.COMMITTEE in roles,
         )
     return render(request, "paper/status.html", context, status=status)
+
+
+def _complete(session: PaperSession) -> bool:
+    """Every sheet (or the totals sheet) agreed or resolved: the step can be posted."""
+    try:
+        session.personnel_tally()
+    except PaperError:
+        return False
+    return True
+
+
+@require_POST
+@require_role(Role.ORGANISER, Role.COMMITTEE)
+def paper_post_step(request: HttpRequest, round_id: int) -> HttpResponse:
+    """A paper personnel step: post its result (decided by the core) where the procedure
+    reads it; the next step is then made from its ``advancing`` list."""
+    round_ = _round(request)
+    try:
+        do_paper_post_step(actor_for(request, Role.ORGANISER, Role.COMMITTEE), round_)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+        return redirect("web:paper", round_id=round_.pk)
+    messages.success(request, _("Đã chốt kết quả của bước."))
+    return redirect("web:results", round_id=round_.pk)
+
+
+@require_role(*Role)
+def paper_log(request: HttpRequest, round_id: int) -> HttpResponse:
+    """The paper round's entry log (JSON lines, exactly as stored): ``tinnhiem verify``
+    replays and checks it. It carries every sheet's marks, so it is sealed as the results
+    are (``lib.visibility``)."""
+    round_ = _round(request)
+    _pr, session = _paper(round_)
+    if not may_see(Sealed.RESULTS, round_, scope_of(request).roles, user=request.user):
+        raise Http404(_("Kết quả chưa được công bố."))
+    body = "".join(e.to_json() + "\n" for e in session.events).encode("utf-8")
+    response = HttpResponse(body, content_type="application/x-ndjson; charset=utf-8")
+    name = session.definition.round_id
+    response["Content-Disposition"] = f'attachment; filename="nhat-ky-{name}.jsonl"'
+    return response
 
 
 @require_role(Role.ORGANISER, Role.COMMITTEE)
@@ -176,7 +232,10 @@ def paper_enter(request: HttpRequest, round_id: int) -> HttpResponse:
     officials = _officials(session)
     initial = {"serial": request.GET.get("serial") or ""}
     kind = session.definition.kind
-    form = BallotEntryForm(request.POST or None, officials=officials, kind=kind, initial=initial)
+    ballot = session.definition.personnel.ballot if session.definition.personnel else None
+    form = BallotEntryForm(
+        request.POST or None, officials=officials, kind=kind, ballot=ballot, initial=initial
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -205,8 +264,8 @@ def paper_enter(request: HttpRequest, round_id: int) -> HttpResponse:
         "round": round_,
         "definition": session.definition,
         "form": form,
-        "kind": kind,
-        "mark_key": mark_key(kind),
+        "kind": ballot or kind,
+        "mark_key": mark_key(kind, ballot),
         "mine": _my_entries(session, operator_name(request.user), totals=False),
     }
     return render(request, "paper/enter.html", context, status=status)
@@ -231,6 +290,8 @@ def paper_totals(request: HttpRequest, round_id: int) -> HttpResponse:
         return redirect("web:paper_enter", round_id=round_.pk)
     officials = _officials(session)
     kind = session.definition.kind
+    if session.definition.personnel is not None:
+        return _personnel_totals(request, round_, session)
     form = TotalsForm(request.POST or None, officials=officials, kind=kind)
     status = 200
     if request.method == "POST":
@@ -262,6 +323,40 @@ def paper_totals(request: HttpRequest, round_id: int) -> HttpResponse:
         "definition": session.definition,
         "form": form,
         "kind": kind,
+        "mine": _my_entries(session, operator_name(request.user), totals=True),
+    }
+    return render(request, "paper/totals.html", context, status=status)
+
+
+def _personnel_totals(request: HttpRequest, round_: Round, session: PaperSession) -> HttpResponse:
+    """A personnel step counted by hand: the committee's totals per candidate."""
+    personnel = session.definition.personnel
+    assert personnel is not None
+    form = PersonnelTotalsForm(
+        request.POST or None, officials=_officials(session), ballot=personnel.ballot
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                do_paper_enter_personnel_totals(
+                    actor_for(request, Role.COMMITTEE),
+                    round_,
+                    values=form.values(),
+                    device=form.cleaned_data["device"],
+                )
+            except ActionError as exc:
+                add_action_error(form, exc)
+            else:
+                messages.success(request, _("Đã lưu bảng tổng hợp của bạn."))
+                return redirect("web:paper_totals", round_id=round_.pk)
+        status = 400
+    context = {
+        "round": round_,
+        "definition": session.definition,
+        "form": form,
+        "kind": personnel.ballot,
+        "personnel": True,
         "mine": _my_entries(session, operator_name(request.user), totals=True),
     }
     return render(request, "paper/totals.html", context, status=status)
@@ -302,6 +397,10 @@ def _disagreement_rows(session: PaperSession) -> list[dict[str, Any]]:
             choices: list[tuple[str, str]] = []
         elif d.field == BALLOT_FIELD:
             choices = [("valid", _("Phiếu hợp lệ")), ("invalid", _("Không hợp lệ"))]
+        elif definition.personnel is not None:
+            choices = [
+                (m.code, _(m.label_vi)) for m in personnel_marks_for(definition.personnel.ballot)
+            ]
         else:
             choices = [(m.code, _(m.label_vi)) for m in marks_for(definition.kind)]
         rows.append(

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from tinnhiem.rules.appointment_loader import list_procedures
 from tinnhiem.tally.personnel import NOT_CONFIRMED, cite_text
 from tinnhiem.web.actions import ActionError
+from tinnhiem.web.actions.paper_personnel import paper_step_view
 from tinnhiem.web.actions.procedures import (
     EnteredCandidate,
     do_create_procedure,
@@ -187,8 +188,10 @@ def step_result_page(request: HttpRequest, round_: Round, result: Result | None)
         "not_confirmed": NOT_CONFIRMED,
     }
     if result is not None:
-        engine = engine_of(round_)
-        manifest = engine.manifest
+        # A step counted on paper reads its facts from the entry log (paper_step_view).
+        paper = paper_step_view(round_)
+        manifest: Any = paper or engine_of(round_).manifest
+        context["paper"] = paper
         proc = procedure_text_for(round_.rule_id).procedure
         data = result.payload["results"]
         names = {o.id: o.name for o in manifest.officials}
