@@ -88,6 +88,8 @@ def test_served_page_gives_the_corpus_verdicts(
             summary = page.inner_text("#summary")
             assert "đạt / passed" in summary and "qd105-step2" in summary
             assert "not confirmed against the text" in summary
+            # step 3 of the corpus: five ballots, one naming nobody (the blank column)
+            assert "1 phiếu trống (không chọn ai) / blank" in summary
             shots(page, "verifier-personnel")
     shots(page, "verifier-last")
     assert not errors, errors

@@ -161,7 +161,8 @@ function showStep(record, report) {
   table.append(thead, tbody);
   const reasons = r.reasons.map((x) => `• ${x.text_vi} / ${x.text_en} [${x.cite || '—'}${x.verified ? '' : `; ${NOT_CONFIRMED}`}]`);
   $('summary').textContent = `${m.title} — ${m.body}. Quy trình / procedure ${r.procedure}, bước / step ${r.number} (${r.step}); `
-    + `${report.ballots} lá phiếu / ballots, ${report.counted} được tính / counted. `
+    + `${report.ballots} lá phiếu / ballots, ${report.counted} được tính / counted`
+    + `${r.blank === undefined ? '' : `, ${r.blank} phiếu trống (không chọn ai) / blank`}. `
     + `Kết quả / outcome: ${STATUS[r.status] ?? r.status}`
     + `${r.pending ? ' — chờ người có thẩm quyền quyết định / waiting for a person to decide' : ''}; `
     + `vào bước sau / going on: ${r.advancing.length ? r.advancing.join(', ') : '—'}`

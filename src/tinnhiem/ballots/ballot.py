@@ -307,8 +307,9 @@ def _verify_encoded(
     manifest: Manifest, ctx: Context, public_key: Point, items: list[tuple[bytes, bytes, bytes]]
 ) -> list[Ciphertext] | None:
     """``verify_in_set_encoded`` over whole rows; when the rows' sums have their own set (a
-    choose ballot's 0 … k) the levels and the sums are checked as two batches, and the
-    ciphertexts come back in the items' order."""
+    choose ballot's weighted sum in 1 … k, or 0 … k without the blank column) the levels
+    and the sums are checked as two batches, and the ciphertexts come back in the items'
+    order."""
     allowed = manifest.allowed_values()
     if manifest.encoding is Encoding.PACKED or manifest.sum_allowed() == allowed:
         return verify_in_set_encoded(ctx, public_key, allowed, items)

@@ -11,8 +11,10 @@ vote); each column sums to that level's count. The manifest says which (``encodi
 
 Personnel ballots are always per level. ``agree_disagree``: one row per candidate with two
 0/1 ciphertexts, agree then disagree, their sum 0 or 1. ``choose_at_most``: one row (its id
-``choice``) with one 0/1 ciphertext per candidate, in list order, their sum 0 … k. Each
-column sums to the number of ballots marking that candidate (or option).
+``choice``) with one 0/1 ciphertext per candidate, in list order, then the blank indicator
+b (1 exactly when no name is marked), the checked sum ``Σ x_i + k·b`` in 1 … k (a manifest
+without ``personnel.blank_column``: no b, the sum in 0 … k). Each column sums to the
+number of ballots marking that candidate (or option); b's to the blank ballots.
 """
 
 from __future__ import annotations
