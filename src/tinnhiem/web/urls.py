@@ -61,6 +61,11 @@ body_patterns = [
         procedures.procedure_create_step,
         name="procedure_step",
     ),
+    path(
+        "bodies/<int:body_id>/procedures/<int:procedure_id>/settle/",
+        procedures.procedure_settle,
+        name="procedure_settle",
+    ),
     path("bodies/<int:body_id>/audit/", audit.audit_log, name="audit_body"),
 ]
 
@@ -112,6 +117,7 @@ round_patterns = [
     path(f"{R}/results/comments/", comments.comment_post, name="results_comment"),
     path(f"{R}/comments/<int:comment_id>/hide/", comments.comment_hide, name="comment_hide"),
     path(f"{R}/record.json", results.record_download, name="poll_record"),
+    path(f"{R}/settlement.json", procedures.settlement_download, name="step_settlement"),
     path(f"{R}/minutes.<slug:fmt>", minutes.minutes_download, name="paper_minutes"),
     # paper rounds
     path(f"{R}/paper/", paper.paper_status, name="paper"),

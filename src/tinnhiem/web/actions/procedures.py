@@ -5,8 +5,11 @@ cast, close, decryption, head signatures, publication).
 A step's round is created here, never from the round form: its kind and k come from the
 procedure file, its list from the body's planning list or the organiser (first step) or
 from the ``advancing`` list of the step its procedure names (``candidates_from``), read from
-that round's posted step result. ``lib.poll_round.personnel_manifest`` freezes it with the
-link to that round's record when its key ceremony starts.
+that round's posted step result — or from the settlement the competent person's decision
+made when that step waited on a person (``do_settle_step``). Which step runs next, and on
+what list, is the core's one progression rule (``tinnhiem.poll.personnel.next_step``).
+``lib.poll_round.personnel_manifest`` freezes the round with the link to that round's
+record (and the settlement's digest) when its key ceremony starts.
 """
 
 from __future__ import annotations
@@ -19,12 +22,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tinnhiem.ballots.manifest import MAX_CANDIDATES, ListSource
+from tinnhiem.errors import InputError
+from tinnhiem.poll.personnel import NextStep, Progress, StepDone, next_step
+from tinnhiem.record.link import record_decision
 from tinnhiem.rules.appointment import BallotKind, StepRule
 from tinnhiem.rules.appointment_loader import builtin_procedure_ids
+from tinnhiem.rules.settlement import Settlement, settle
 from tinnhiem.web.actions.audit import audit
 from tinnhiem.web.actions.errors import ActionError
 from tinnhiem.web.lib.access import Actor, ensure_role
-from tinnhiem.web.lib.poll_round import procedure_text_for
+from tinnhiem.web.lib.poll_round import procedure_text_for, record_for
 from tinnhiem.web.lib.text import clean
 from tinnhiem.web.models import (
     Body,
@@ -36,6 +43,7 @@ from tinnhiem.web.models import (
     Role,
     Round,
     RoundKind,
+    StepSettlement,
 )
 
 __all__ = [
@@ -43,7 +51,10 @@ __all__ = [
     "do_create_procedure",
     "do_create_step",
     "do_set_roster_flags",
+    "do_settle_step",
     "next_step_of",
+    "plan_of",
+    "settlement_of",
     "step_result_of",
 ]
 
@@ -71,18 +82,28 @@ def _steps_done(procedure: Procedure) -> list[Round]:
     return list(procedure.rounds.order_by("created_at", "id"))
 
 
-def next_step_of(procedure: Procedure) -> StepRule | None:
-    """The step a new round of ``procedure`` would run now: the first step while none ran,
-    else the last round's ``next_step`` once it is tallied (None: not tallied yet, waiting
-    on a person, or the procedure ended)."""
-    proc = procedure_text_for(procedure.procedure_id).procedure
+def settlement_of(round: Round) -> Settlement | None:
+    """The settlement recorded for a step that waited on a person, else None."""
+    row = StepSettlement.objects.filter(round=round).first()
+    return None if row is None else Settlement.from_json(row.payload)
+
+
+def _history(procedure: Procedure) -> tuple[list[Round], list[StepDone]]:
     rounds = _steps_done(procedure)
-    if not rounds:
-        return proc.first
-    result = step_result_of(rounds[-1])
-    if result is None or result.get("pending") or not result.get("next_step"):
-        return None
-    return proc.step(str(result["next_step"]))
+    return rounds, [StepDone(r.step_id, step_result_of(r), settlement_of(r)) for r in rounds]
+
+
+def plan_of(procedure: Procedure) -> NextStep:
+    """Where ``procedure`` stands and what runs next (``poll.personnel.next_step``)."""
+    proc = procedure_text_for(procedure.procedure_id).procedure
+    return next_step(proc, _history(procedure)[1])
+
+
+def next_step_of(procedure: Procedure) -> StepRule | None:
+    """The step a new round of ``procedure`` would run now (None: the last step is not
+    tallied yet, waits on a person's decision, or the procedure ended)."""
+    plan = plan_of(procedure)
+    return plan.step if plan.state is Progress.RUN else None
 
 
 @transaction.atomic
@@ -186,34 +207,34 @@ def do_create_step(
     body = procedure.body
     role = ensure_role(actor, [Role.ORGANISER], body=body)
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
-    step = next_step_of(procedure)
-    if step is None:
-        raise ActionError(
-            _(
-                "Chưa tạo được bước tiếp theo: bước trước chưa kiểm phiếu xong, đang chờ người "
-                "có thẩm quyền quyết định, hoặc quy trình đã kết thúc."
-            )
-        )
+    rounds, history = _history(procedure)
+    proc = procedure_text_for(procedure.procedure_id).procedure
+    try:
+        plan = next_step(proc, history)
+    except InputError as exc:
+        raise ActionError(_("Không xác định được bước tiếp theo: %(e)s") % {"e": exc}) from exc
+    if plan.state is not Progress.RUN or plan.step is None:
+        raise ActionError(_NOT_NOW.get(plan.state, _NOT_NOW[Progress.RUNNING])())
+    step = plan.step
     if not 1 <= committee_size <= 15:
         raise ActionError(_("Ban kiểm phiếu có từ 1 đến 15 thành viên."), field="committee_size")
     if not 1 <= threshold <= committee_size:
         raise ActionError(_("Ngưỡng t phải từ 1 đến số thành viên n."), field="threshold")
     previous: Round | None = None
-    if step.candidates_from is not None:
-        previous = (
-            procedure.rounds.filter(step_id=step.candidates_from).order_by("-created_at", "-id")
-        ).first()
-        result = step_result_of(previous) if previous is not None else None
-        if (
-            previous is None
-            or result is None
-            or result.get("pending")
-            or not result.get("advancing")
-        ):
-            raise ActionError(_("Bước trước không có ai được giới thiệu vào bước này."))
+    if plan.candidates is not None:
+        # The list is decided: who an earlier step (or its settlement) sent on, or, for a
+        # first step voted again, the list of the round voted again.
+        if plan.list_from is not None:
+            previous = rounds[plan.list_from]
+            source = ListSource.PREVIOUS
+        else:
+            previous = rounds[-1]
+            source = ListSource(previous.list_source or ListSource.ENTERED)
         posts = {o.person.external_id: (o.person, o.post) for o in previous.officials.all()}
-        chosen = [posts[str(c)] for c in result["advancing"]]
-        source = ListSource.PREVIOUS
+        missing = [c for c in plan.candidates if c not in posts]
+        if missing:
+            raise ActionError(_("Bước trước không có ai được giới thiệu vào bước này."))
+        chosen = [posts[c] for c in plan.candidates]
     else:
         if procedure.person is not None and not people and not entered:
             chosen = [(procedure.person, procedure.person.position)]
@@ -225,8 +246,8 @@ def do_create_step(
             in_plan = Person.objects.filter(pk__in=[p.pk for p in people], planning=True)
             planned = bool(people) and not entered and in_plan.count() == len(people)
             source = ListSource.PLANNING if planned else ListSource.ENTERED
-        last = procedure.rounds.order_by("-created_at", "-id").first()
-        previous = last if last is not None and last.step_id == step.id else None  # a revote
+        if plan.revote:
+            previous = rounds[-1]  # a first step voted again on a list typed in again
     ids = [p.pk for p, _post in chosen]
     if not chosen:
         raise ActionError(_("Danh sách nhân sự đang trống."), field="people")
@@ -278,6 +299,127 @@ def do_create_step(
             "list_source": source.value,
             "previous": previous.pk if previous is not None else None,
             "candidates": [p.external_id for p, _post in chosen],
+            "revote": plan.revote,
+            "settlement": plan.settlement.digest if plan.settlement is not None else None,
         },
     )
     return round
+
+
+def _not_tallied() -> str:
+    return _("Chưa tạo được bước tiếp theo: bước trước chưa kiểm phiếu xong.")
+
+
+def _waiting() -> str:
+    return _(
+        "Chưa tạo được bước tiếp theo: bước trước đang chờ người có thẩm quyền quyết định. "
+        "Hãy ghi quyết định trước."
+    )
+
+
+def _ended() -> str:
+    return _("Quy trình đã kết thúc: không còn bước nào.")
+
+
+def _stopped() -> str:
+    return _("Quy trình đã dừng: không ai được giới thiệu vào bước tiếp theo.")
+
+
+_NOT_NOW = {
+    Progress.RUNNING: _not_tallied,
+    Progress.PENDING: _waiting,
+    Progress.ENDED: _ended,
+    Progress.STOPPED: _stopped,
+}
+
+#: Which form field a refusal of the core's ``settle`` names (its ``where``).
+_SETTLE_FIELDS = {
+    "settlement.decided_by.name": "name",
+    "settlement.decided_by.post": "post",
+    "settlement.document": "document",
+    "settlement.date": "date",
+    "settlement.reason": "reason",
+    "settlement.outcome": "outcome",
+    "settlement.chosen": "chosen",
+}
+
+
+@transaction.atomic
+def do_settle_step(
+    actor: Actor,
+    round: Round,
+    *,
+    name: str,
+    post: str,
+    document: str,
+    date: str,
+    outcome: str,
+    chosen: Sequence[str] = (),
+    reason: str,
+) -> StepSettlement:
+    """Record the competent person's written decision on ``round``, the procedure's last
+    step, which waits on a person: ``chosen`` (roster codes among those concerned) go on,
+    or the procedure stops, or the step is voted again where the texts leave that open.
+    Checked by the core (``rules.settlement.settle``) against the step's decision; stored
+    once, never changed; audited."""
+    body = round.body
+    role = ensure_role(actor, [Role.ORGANISER], body=body)
+    if round.procedure is None or not round.step_id:
+        raise ActionError(_("Đợt này không phải một bước của quy trình."))
+    procedure = Procedure.objects.select_for_update().get(pk=round.procedure.pk)
+    last = procedure.rounds.order_by("-created_at", "-id").first()
+    if last is None or last.pk != round.pk:
+        raise ActionError(_("Chỉ ghi quyết định cho bước cuối cùng của quy trình."))
+    if StepSettlement.objects.filter(round=round).exists():
+        raise ActionError(_("Bước này đã có quyết định; quyết định đã ghi không sửa được."))
+    record = record_for(round)
+    if record is None:
+        raise ActionError(_("Bước này chưa kiểm phiếu xong."))
+    proc, decision = record_decision(record)
+    if not decision.pending:
+        raise ActionError(_("Bước này không chờ người có thẩm quyền quyết định."))
+    fields = {
+        "name": clean(name, label=_("Họ tên người quyết định"), field="name"),
+        "post": clean(post, label=_("Chức vụ"), field="post"),
+        "document": clean(document, label=_("Số văn bản"), field="document"),
+        "reason": clean(reason, label=_("Lý do"), field="reason"),
+    }
+    try:
+        settlement = settle(
+            decision,
+            proc,
+            round_id=record.manifest.round_id,
+            head=record.head.hex(),
+            date=date,
+            outcome=outcome,
+            chosen=tuple(chosen),
+            **fields,
+        )
+    except InputError as exc:
+        field = _SETTLE_FIELDS.get(exc.where or "", "outcome")
+        detail = str(exc).removeprefix(f"{exc.where}: ")
+        raise ActionError(
+            _("Quyết định không hợp lệ: %(detail)s") % {"detail": detail}, field=field
+        ) from exc
+    row = StepSettlement.objects.create(
+        round=round,
+        procedure=procedure,
+        digest=settlement.digest,
+        payload=settlement.to_json(),
+        recorded_by=actor.user if getattr(actor.user, "pk", None) else None,
+    )
+    audit(
+        Actor(actor.user, role),
+        "procedure.settle",
+        row,
+        round=round,
+        detail={
+            "procedure": procedure.procedure_id,
+            "step": settlement.step,
+            "outcome": settlement.outcome.value,
+            "advancing": list(settlement.advancing),
+            "document": settlement.document,
+            "digest": settlement.digest,
+        },
+    )
+    return row

@@ -30,11 +30,12 @@ from tinnhiem.poll import PollEngine
 from tinnhiem.poll.personnel import Candidate, step_manifest
 from tinnhiem.record import ElectionRecord
 from tinnhiem.rules import Denominator
+from tinnhiem.rules.settlement import Settlement
 from tinnhiem.tally import ProcedureText, RuleSource, load_procedure_text, load_rule_source
 from tinnhiem.web.lib.poll_store import OrmPollStore
 from tinnhiem.web.models import CommitteeMember as MemberRow
 from tinnhiem.web.models import Official as OfficialRow
-from tinnhiem.web.models import Person, Round, Summons
+from tinnhiem.web.models import Person, Round, StepSettlement, Summons
 
 __all__ = [
     "build_manifest",
@@ -142,10 +143,15 @@ def personnel_manifest(round: Round, proc: ProcedureText) -> Manifest:
         for o in officials.order_by("order", "id")
     ]
     previous = None
+    settlement = None
     if round.previous is not None and proc.procedure.step(round.step_id).candidates_from:
         previous = record_for(round.previous)
         if previous is None:
             raise ValueError(f"the previous step (round {round.previous.pk}) is not tallied")
+        # When that step waited on a person, the decision recorded for it made the list.
+        settled = StepSettlement.objects.filter(round=round.previous).first()
+        if settled is not None:
+            settlement = Settlement.from_json(settled.payload)
     members = MemberRow.objects.seated(round).select_related("user").order_by("index")
     when = timezone.localdate(round.opens_at) if round.opens_at else timezone.localdate()
     return step_manifest(
@@ -161,6 +167,7 @@ def personnel_manifest(round: Round, proc: ProcedureText) -> Manifest:
         list_source=ListSource(round.list_source or ListSource.ENTERED),
         previous=previous,
         date=when.isoformat(),
+        settlement=settlement,
     )
 
 

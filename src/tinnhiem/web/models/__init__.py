@@ -12,7 +12,7 @@ from tinnhiem.web.models.committee import CeremonyMessage, CommitteeMember, Decr
 from tinnhiem.web.models.credentials import CheckIn, CheckInMethod, VoterCredential
 from tinnhiem.web.models.evaluation import ProgrammeUpload
 from tinnhiem.web.models.paper import PaperEvent, PaperRound
-from tinnhiem.web.models.procedures import Procedure
+from tinnhiem.web.models.procedures import Procedure, StepSettlement
 from tinnhiem.web.models.roles import Membership, Role
 from tinnhiem.web.models.rounds import (
     CONFIDENCE_KINDS,
@@ -56,6 +56,7 @@ __all__ = [
     "RoundStatus",
     "SelfReport",
     "SpentBallot",
+    "StepSettlement",
     "Summons",
     "VoterCredential",
 ]

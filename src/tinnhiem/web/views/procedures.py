@@ -7,13 +7,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tinnhiem.poll.personnel import Progress
+from tinnhiem.rules.appointment import FallbackAction
 from tinnhiem.rules.appointment_loader import list_procedures
+from tinnhiem.rules.settlement import Settlement, summary_vi
 from tinnhiem.tally.personnel import NOT_CONFIRMED, cite_text
 from tinnhiem.web.actions import ActionError
 from tinnhiem.web.actions.paper_personnel import paper_step_view
@@ -22,16 +25,29 @@ from tinnhiem.web.actions.procedures import (
     do_create_procedure,
     do_create_step,
     do_set_roster_flags,
-    next_step_of,
+    do_settle_step,
+    plan_of,
+    settlement_of,
     step_result_of,
 )
 from tinnhiem.web.lib.access import require_role
 from tinnhiem.web.lib.poll_round import engine_of, procedure_text_for
+from tinnhiem.web.lib.visibility import Sealed, may_see
 from tinnhiem.web.models import Person, Procedure, Result, Role, Round
 from tinnhiem.web.views.comments import thread_context
 from tinnhiem.web.views.common import actor_for, scope_of
 
-__all__ = ["procedure_create_step", "procedure_detail", "procedures", "step_result_page"]
+#: The reasons of a pending step that left the decision to a person.
+SETTLE_REASONS = ("none_reaches", "tie", "at_threshold")
+
+__all__ = [
+    "procedure_create_step",
+    "procedure_detail",
+    "procedure_settle",
+    "procedures",
+    "settlement_download",
+    "step_result_page",
+]
 
 
 def _english() -> bool:
@@ -110,18 +126,79 @@ def _list_context(body: Any, people: list[Person], error: str) -> dict[str, Any]
     }
 
 
+def _settled_view(settlement: Settlement, names: dict[str, str]) -> dict[str, Any]:
+    """A settlement as the pages show it: one sentence, the reason, the digest."""
+    return {
+        "summary": summary_vi(settlement, names),
+        "reason": settlement.reason,
+        "digest": settlement.digest,
+        "in_text": settlement.in_text,
+        "outcome": settlement.outcome.value,
+    }
+
+
+def _pending_view(round_: Round, result: dict[str, Any]) -> dict[str, Any]:
+    """What the settle form shows for the last step, which waits on a person: the names
+    concerned, who goes on whatever is decided, the clauses that left it to a person,
+    and whether a revote is open (the core's ``settlement_choices``)."""
+    proc = procedure_text_for(round_.rule_id).procedure
+    officials = {o.person.external_id: o.person.full_name for o in round_.officials.all()}
+    cites = {c.key: c for c in proc.citations}
+    decision_reasons = [r for r in result["reasons"] if r["code"] in SETTLE_REASONS]
+    action = FallbackAction(result["action"])
+    return {
+        "round": round_,
+        "step": proc.step(round_.step_id),
+        "action": action.label,
+        "concerned": [(c, officials.get(c, c)) for c in result["concerned"]],
+        "fixed": [officials.get(c, c) for c in _fixed(result)],
+        "revote": action in (FallbackAction.NOT_IN_TEXT, FallbackAction.REPORT_UP),
+        "basis": [
+            {
+                "text": r["text_en"] if _english() else r["text_vi"],
+                "cite": cite_text(cites[r["cite"]]) if r["cite"] in cites else r["cite"],
+            }
+            for r in decision_reasons
+        ],
+    }
+
+
+def _fixed(result: dict[str, Any]) -> list[str]:
+    """Who goes on whatever the person decides (shown only; the core decides it)."""
+    if result["status"] == "tie":
+        edge = min(c["votes"] for c in result["candidates"] if c["id"] in result["concerned"])
+        ranked = sorted(result["candidates"], key=lambda c: -int(c["votes"]))
+        return [c["id"] for c in ranked if c["votes"] > edge]
+    return [c for c in result["selected"] if c not in result["concerned"]]
+
+
 def _procedure_context(procedure: Procedure, error: str = "") -> dict[str, Any]:
     rounds = list(procedure.rounds.order_by("created_at", "id"))
-    step = next_step_of(procedure)
+    plan = plan_of(procedure)
+    step = plan.step if plan.state is Progress.RUN else None
     proc = procedure_text_for(procedure.procedure_id).procedure
+    listed = []
+    for r in rounds:
+        names = {o.person.external_id: o.person.full_name for o in r.officials.all()}
+        settled = settlement_of(r)
+        listed.append((r, step_result_of(r), _settled_view(settled, names) if settled else None))
+    pending = None
+    if plan.state is Progress.PENDING and rounds:
+        result = step_result_of(rounds[-1])
+        if result is not None:
+            pending = _pending_view(rounds[-1], result)
     return {
         "body": procedure.body,
         "procedure": procedure,
         "source": proc.source,
         "steps": _steps(procedure.procedure_id),
-        "rounds": [(r, step_result_of(r)) for r in rounds],
+        "rounds": listed,
         "next_step": step,
-        "first": step is not None and step.candidates_from is None,
+        "revote": plan.revote,
+        "listed": plan.candidates is not None,
+        "first": step is not None and plan.candidates is None,
+        "state": plan.state.value,
+        "pending": pending,
         "people": Person.objects.filter(body=procedure.body),
         "not_confirmed": NOT_CONFIRMED,
         "error": error,
@@ -177,6 +254,62 @@ def procedure_create_step(request: HttpRequest, body_id: int, procedure_id: int)
     return redirect("web:round", round_id=round_.pk)
 
 
+def _iso_date(text: str) -> str:
+    """``dd/mm/yyyy`` (as a Vietnamese reader writes it) to ISO; ActionError otherwise."""
+    try:
+        return dt.datetime.strptime(text.strip(), "%d/%m/%Y").date().isoformat()
+    except ValueError as exc:
+        raise ActionError(
+            _("Ngày văn bản viết theo dạng ngày/tháng/năm, ví dụ 12/03/2026."), field="date"
+        ) from exc
+
+
+@require_POST
+@require_role(Role.ORGANISER)
+def procedure_settle(request: HttpRequest, body_id: int, procedure_id: int) -> HttpResponse:
+    """The organiser records the competent person's decision on the last step, which
+    waits on a person; the next step is then created from it on this page."""
+    body = scope_of(request).body
+    procedure = get_object_or_404(Procedure, pk=procedure_id, body=body)
+    last = procedure.rounds.order_by("-created_at", "-id").first()
+    try:
+        if last is None:
+            raise ActionError(_("Quy trình chưa có bước nào."))
+        do_settle_step(
+            actor_for(request, Role.ORGANISER),
+            last,
+            name=request.POST.get("name", ""),
+            post=request.POST.get("post", ""),
+            document=request.POST.get("document", ""),
+            date=_iso_date(request.POST.get("date", "")),
+            outcome=request.POST.get("outcome", ""),
+            chosen=request.POST.getlist("chosen"),
+            reason=request.POST.get("reason", ""),
+        )
+    except ActionError as exc:
+        return render(
+            request, "web/procedure.html", _procedure_context(procedure, exc.message), status=400
+        )
+    return redirect("web:procedure", body_id=procedure.body_id, procedure_id=procedure.pk)
+
+
+@require_role(*Role)
+def settlement_download(request: HttpRequest, round_id: int) -> HttpResponse:
+    """The settlement of a step (canonical JSON with its digest), for ``tinnhiem verify
+    --previous RECORD --settlement FILE``: readable by whoever may read the step's result."""
+    round_ = scope_of(request).round
+    assert round_ is not None
+    if not may_see(Sealed.RESULTS, round_, scope_of(request).roles, user=request.user):
+        raise Http404(_("Kết quả chưa được công bố."))
+    settlement = settlement_of(round_)
+    if settlement is None:
+        raise Http404(_("Bước này không có quyết định của người có thẩm quyền."))
+    response = HttpResponse(settlement.to_file(), content_type="application/json")
+    name = settlement.round_id.replace("/", "-")
+    response["Content-Disposition"] = f'attachment; filename="tinnhiem-settlement-{name}.json"'
+    return response
+
+
 def step_result_page(request: HttpRequest, round_: Round, result: Result | None) -> HttpResponse:
     """A personnel step's result page (the results view's branch for these rounds): what
     ``lib.visibility`` lets the request see, with each clause quoted and cited."""
@@ -217,8 +350,27 @@ def step_result_page(request: HttpRequest, round_: Round, result: Result | None)
                 ],
                 "date": dt.date.fromisoformat(manifest.date) if manifest.date else None,
                 "previous": manifest.personnel.previous if manifest.personnel else None,
+                "settlement": (
+                    _settled_view(settled, names)
+                    if (settled := settlement_of(round_)) is not None
+                    else None
+                ),
+                "settled_from": _settled_from(round_),
                 "source": proc.source,
             }
         )
     context.update(thread_context(request, round_, None))
     return render(request, "web/step_result.html", context)
+
+
+def _settled_from(round_: Round) -> dict[str, Any] | None:
+    """The settlement that made this step's list, when its previous step waited on a
+    person."""
+    previous = round_.previous
+    if previous is None:
+        return None
+    settled = settlement_of(previous)
+    if settled is None:
+        return None
+    names = {o.person.external_id: o.person.full_name for o in previous.officials.all()}
+    return _settled_view(settled, names) | {"round": previous}
