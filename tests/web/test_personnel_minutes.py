@@ -69,7 +69,7 @@ def test_a_tallied_step_prints_its_minutes(
     assert facts["Mã băm đầu bảng tin của hồ sơ điện tử"] == record.head.hex()
     table = [r for r in rows if r[0] == 1 and r[1] == "P1"]
     assert table and table[0][2:8] == ("Nguyễn Văn Một", "Đại biểu", 4, 0.6667, "2/3", "Có")
-    assert "Số phiếu trống (không chọn ai)" not in facts  # the record's blank count: not yet
+    assert facts["Số phiếu trống (không chọn ai)"] == 1  # the record's blank column
     # Vietnamese only: no English label or "not confirmed" mark in any cell.
     text = " ".join(str(c) for r in rows for c in r if isinstance(c, str))
     assert "not confirmed" not in text and "everyone summoned" not in text

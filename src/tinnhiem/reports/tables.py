@@ -298,7 +298,7 @@ def render_personnel_minutes_xlsx(m: PersonnelMinutes) -> bytes:
     ]
     if t.over_k:
         heading.append((f"Trong đó phiếu chọn quá {p.k} người", t.over_k))
-    if not m.electronic:
+    if not m.electronic or m.blank_known:  # a record's choose step: its blank column
         heading.append(("Số phiếu trống (không chọn ai)", t.blank))
     heading.append((f"Tỷ lệ tính trên {_vi(step.base.label)}", f"N = {dec.base}"))
     if m.draft:
