@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
 from pathlib import Path
 
 import pypdf
@@ -96,6 +97,14 @@ def test_settle_then_verify_the_next_step(b2: Path, tmp_path: Path) -> None:
     assert "Theo quyết định / settled by" in text and "đã kiểm tra / checked" in text
     code, text = _cli("verify", str(b3), "--previous", str(b2), "-w", "1")
     assert code == 0, text
+    # The browser verifier's modules accept the link's settlement field (schema, §3.13).
+    frontend = Path(__file__).resolve().parents[3] / "frontend"
+    node = subprocess.run(
+        ["node", "tools/verify.mjs", str(b3)], cwd=frontend, capture_output=True, text=True,
+        timeout=300, check=False,
+    )  # fmt: skip
+    assert node.returncode == 0, node.stdout + node.stderr
+    assert json.loads(node.stdout.splitlines()[0])["exit"] == 0
     assert "chưa kiểm tra: thêm --previous HỒ_SƠ --settlement TỆP" in text
 
     # A settlement changed after it was written (its digest no longer matches) fails.
