@@ -106,3 +106,62 @@ def test_saved_page_runs_offline_from_a_file(browser: Any, booth_bundle: Path, t
     for name in ["poll-per-level.json.gz", "dkg-proof-resealed.json.gz"]:
         _check(page, name, want[name])
     context.close()
+
+
+def _python_link(record: Path, previous: Path) -> dict[str, Any]:
+    """``tinnhiem verify RECORD --previous PREV``: its exit class, and where it fails."""
+    from typer.testing import CliRunner
+
+    from tinnhiem.cli import app
+    from tinnhiem.record import read_record
+    from tinnhiem.record.errors import RecordInvalid
+    from tinnhiem.record.link import verify_link
+
+    result = CliRunner().invoke(app, ["verify", str(record), "--previous", str(previous)])
+    try:
+        verify_link(read_record(record), read_record(previous))
+    except RecordInvalid as exc:
+        return {"exit": result.exit_code, "check": exc.check, "where": exc.where}
+    return {"exit": result.exit_code, "check": "", "where": ""}
+
+
+def test_the_step_link_agrees_with_python(
+    live_server: Any, browser: Any, booth_bundle: Path, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from tinnhiem.cli import app
+
+    out = tmp_path / "demo"
+    made = CliRunner().invoke(app, ["demo", "--kind", "appointment", "--out", str(out)])
+    assert made.exit_code == 0, made.output
+    step2, step3 = out / "1-appointment-b2-introduce.json", out / "2-appointment-b3-leadership.json"
+    other = out / "5-reappointment-b1-key-cadres.json"
+    poll = tmp_path / "poll.json"
+    poll.write_bytes(gzip.decompress((CORPUS / "poll-per-level.json.gz").read_bytes()))
+    cases = [
+        (step3, step2, {"exit": 0, "check": "", "where": ""}),
+        (
+            step3,
+            other,
+            {"exit": 1, "check": "previous", "where": "manifest.personnel.previous.round_id"},
+        ),
+        (step3, poll, {"exit": 1, "check": "previous", "where": "manifest.personnel.previous"}),
+    ]
+    for record, previous, want in cases:
+        assert _python_link(record, previous) == want, (record.name, previous.name)
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{live_server.url}/verify/")
+        page.wait_for_selector("body[data-ready='1']")
+        page.set_input_files("#previous", str(previous))
+        got = _verdict(page, record)
+        assert int(got["exit"]) == want["exit"], (record.name, previous.name, got)
+        assert (got["check"], got["where"]) == (want["check"], want["where"]), got
+        link = page.get_attribute("#link", "data-link")
+        assert link == ("checked" if want["exit"] == 0 else ""), link
+        if want["exit"] == 0:
+            assert json.loads(step2.read_text("utf-8"))["board"]["head"] in page.inner_text("#link")
+        page.close()
+        assert not errors, errors

@@ -5,6 +5,7 @@
 import schema from '../../../docs/record.schema.json';
 import { lookupTracker, verifyBytes } from '../verifier/record.js';
 import { verifyChunk } from '../verifier/ballots.js';
+import { checkLink } from '../verifier/link.js';
 
 /* global __VERIFY_WORKER__ */
 const $ = (id) => document.getElementById(id);
@@ -26,6 +27,7 @@ const STEPS = {
   signatures: 'Chữ ký đầu chuỗi / head signatures',
   schema: 'Cấu trúc / structure (schema)',
   manifest: 'Định nghĩa vòng / manifest',
+  previous: 'Nối bước / the link to the previous step',
 };
 
 const LEVELS = {
@@ -227,8 +229,32 @@ async function verifyFile(file) {
   const started = performance.now();
   setProgress('read', 0, 0);
   const bytes = new Uint8Array(await file.arrayBuffer());
-  const v = await verifyBytes(bytes, { schema, gunzip, runChunks, progress: setProgress, name: file.name });
+  let v = await verifyBytes(bytes, { schema, gunzip, runChunks, progress: setProgress, name: file.name });
   lastValid = v.exit === 0 ? v.record : null;
+  const prevFile = $('previous').files[0];
+  const linkOut = $('link');
+  linkOut.textContent = '';
+  linkOut.dataset.link = '';
+  if (v.exit === 0 && prevFile) {
+    // As `tinnhiem verify RECORD --previous PREV`: the previous record is verified on its
+    // own, then the link; the first failure is the verdict.
+    const prevBytes = new Uint8Array(await prevFile.arrayBuffer());
+    const pv = await verifyBytes(prevBytes, { schema, gunzip, runChunks, progress: setProgress, name: prevFile.name });
+    if (pv.exit !== 0) {
+      v = { ...pv, message: `${prevFile.name}: ${pv.message}` };
+    } else {
+      const link = checkLink(v.record, pv.record);
+      if (!link.ok) {
+        v = { exit: 1, check: link.check, where: link.where, message: link.message };
+      } else {
+        linkOut.dataset.link = link.settlementChecked ? 'checked' : 'settlement-not-checked';
+        linkOut.textContent = link.settlementChecked
+          ? `Nối đúng bước trước / follows the previous step: ${pv.record.manifest.round_id} (${pv.record.manifest.personnel.step}), ${pv.record.board.head}`
+          : 'Nối đúng bước trước, trừ danh sách theo quyết định của người có thẩm quyền (chưa kiểm tra tệp quyết định) / follows the previous step; the settlement that made the list was not checked';
+      }
+    }
+    if (v.exit !== 0) lastValid = null;
+  }
   const seconds = (performance.now() - started) / 1000;
   $('progress').hidden = true;
   verdict.dataset.exit = String(v.exit);
@@ -287,6 +313,8 @@ function init() {
   $('tracker').addEventListener('keydown', (e) => { if (e.key === 'Enter') showTracker(); });
   const input = $('file');
   input.addEventListener('change', () => { if (input.files[0]) verifyFile(input.files[0]); });
+  const previous = $('previous');
+  previous.addEventListener('change', () => { if (input.files[0]) verifyFile(input.files[0]); });
   const drop = $('drop');
   drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
   drop.addEventListener('dragleave', () => drop.classList.remove('over'));

@@ -1,0 +1,72 @@
+// The link between two personnel steps (record-format §3.13, §4 step 14): a step's record
+// against the record of the step whose result made its list — what `tinnhiem verify RECORD
+// --previous PREV` checks (tinnhiem.record.link.verify_link), written again from the
+// specification. Both records are verified on their own first.
+//
+// The round must name the previous record exactly (its round id, its step and its final
+// board head), both must follow the same procedure text, and the round's candidates must be
+// the previous step's `advancing` list, in order, with the same names. A link may also name
+// the digest of a settlement (`previous.settlement`: the competent person's decision on a
+// step that waited on a person); this page does not read settlement files, so such a link
+// is checked for everything but the list, and says the settlement was not checked.
+
+const fail = (where, message) => ({ ok: false, check: 'previous', where, message });
+
+/**
+ * Check `record`'s link to `previous` (two verified records, as parsed JSON).
+ * Returns `{ok: true, settlementChecked}` (false when the link names a settlement this
+ * page could not check) or `{ok: false, check: 'previous', where, message}`.
+ */
+export function checkLink(record, previous) {
+  const m = record.manifest;
+  const where = 'manifest.personnel.previous';
+  const p = m.personnel;
+  if (!p) return fail('manifest.kind', `a ${m.kind} round is not a step of a procedure`);
+  const link = p.previous;
+  if (link === null || link === undefined) {
+    return fail(where, `step ${p.step} takes the eligible list: it links no record`);
+  }
+  const pm = previous.manifest;
+  const results = previous.results;
+  if (!pm.personnel || results === null || typeof results !== 'object' || Array.isArray(results)) {
+    return fail(where, `the previous record is a ${pm.kind} round, not a step`);
+  }
+  if (link.round_id !== pm.round_id) {
+    return fail(`${where}.round_id`, `is '${link.round_id}', the record is '${pm.round_id}'`);
+  }
+  if (link.step !== pm.personnel.step) {
+    return fail(`${where}.step`, `is '${link.step}', the record is step '${pm.personnel.step}'`);
+  }
+  if (link.head !== previous.board.head) {
+    return fail(`${where}.head`, "is not the previous record's final board head (another record?)");
+  }
+  if (record.rule.digest !== previous.rule.digest) {
+    return fail('rule.digest', 'the two steps follow different procedure texts');
+  }
+  const pending = Boolean(results.pending);
+  const settlement = link.settlement ?? null;
+  if (settlement !== null && !pending) {
+    return fail(`${where}.settlement`, 'names a settlement, but the previous step did not wait on a person');
+  }
+  if (pending && settlement === null) {
+    return fail('manifest.officials', "the previous step waits on a person's decision and the link names no settlement");
+  }
+  if (settlement === null) {
+    const advancing = Array.isArray(results.advancing) ? results.advancing : [];
+    if (advancing.length === 0) {
+      return fail('manifest.officials', "the previous step sent nobody on (it waits on a person's decision, or stopped)");
+    }
+    const ids = m.officials.map((o) => o.id);
+    if (ids.length !== advancing.length || ids.some((id, i) => id !== advancing[i])) {
+      return fail('manifest.officials', `the list is [${ids.join(', ')}], the previous step sent on [${advancing.join(', ')}]`);
+    }
+  }
+  const names = new Map(pm.officials.map((o) => [o.id, o.name]));
+  for (let i = 0; i < m.officials.length; i += 1) {
+    const o = m.officials[i];
+    if (names.get(o.id) !== o.name) {
+      return fail(`manifest.officials[${i}].name`, `is '${o.name}', the previous step lists ${o.id} as '${names.get(o.id)}'`);
+    }
+  }
+  return { ok: true, settlementChecked: settlement === null };
+}
