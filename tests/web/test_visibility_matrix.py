@@ -126,6 +126,8 @@ SEALED = {
     "paper_disagreements": "who entered what, before the count is final",
     "paper_queue": "the scanner's flagged rows and the readings, before the count is final",
     "paper_crop": "the scanned image of one row of one sheet",
+    "paper_log": "a paper round's entry log (every sheet's marks), sealed as its results "
+    "(asserted for personnel steps in test_paper_personnel_web, test_procedures_visibility)",
     "report": "a self-report",
     "report_pdf": "a self-report's PDF",
     "report_edit": "a self-report's edit form (pre-filled)",
@@ -177,6 +179,7 @@ NOT_SEALED = {
     "paper_returned": "declares the sheets returned (POST)",
     "paper_issue": "issues a serial (POST)",
     "paper_electronic": "imports the electronic part (POST)",
+    "paper_post_step": "posts a paper personnel step's result (POST, organiser or committee)",
     "paper_scan": "uploads a batch of scans (committee); says how many sheets and flags",
     "paper_queue_resolve": "records the committee's decision on a flagged row (POST)",
     "paper_audit": "the audit of the finished count: the dice, the draws and the re-readings, "
