@@ -7,9 +7,12 @@ step's page."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
+import pypdf
 import pytest
+from django.urls import reverse
 
 from tinnhiem.ballots import Mark
 from tinnhiem.record import verify_record
@@ -142,4 +145,13 @@ def test_settle_a_tie_then_the_next_step(
     text3 = client.get(f"/rounds/{step3.pk}/results/").content.decode()
     assert 'id="settled-from"' in text3 and "Số 12/QĐ-STP" in text3
     assert step_result_of(step3)["advancing"] == ["P1"]
+    # Step 3's minutes cite the decision its list came from.
+    pdf_minutes = client.get(reverse("web:paper_minutes", args=[step3.pk, "pdf"]))
+    assert pdf_minutes.status_code == 200
+    text = " ".join(
+        " ".join(
+            p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf_minutes.content)).pages
+        ).split()
+    )
+    assert "Theo quyết định của Hoàng Văn Giám (Giám đốc Sở), văn bản Số 12/QĐ-STP" in text
     assert next_step_of(procedure).id == "b4-key-cadres"

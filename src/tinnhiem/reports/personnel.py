@@ -136,7 +136,9 @@ def personnel_minutes_from_record(
         if settlement is not None and settlement.digest != digest:
             raise NotReady("the settlement given is not the one the record's link names")
         previous = PreviousStep(
-            p.previous.round_id,
+            # A paper link's round id is file-safe: the web's "body/number" is printed with
+            # a dash, as the round's own id is.
+            re.sub(r"[^A-Za-z0-9._-]", "-", p.previous.round_id),
             p.previous.step,
             p.previous.head,
             "record",

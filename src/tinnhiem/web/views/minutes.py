@@ -18,6 +18,7 @@ from tinnhiem.reports import (
     render_personnel_minutes,
 )
 from tinnhiem.web.actions.paper_store import load_session, paper_round_of
+from tinnhiem.web.actions.procedures import settlement_of
 from tinnhiem.web.lib.access import require_role
 from tinnhiem.web.lib.paper import legal_minutes
 from tinnhiem.web.lib.poll_round import record_for
@@ -72,7 +73,9 @@ def _personnel_minutes(round_: Round, fmt: str) -> HttpResponse:
     record = record_for(round_)
     if record is None or not Result.objects.filter(round=round_).exists():
         raise Http404(_("Đợt này chưa có kết quả kiểm phiếu."))
-    minutes = personnel_minutes_from_record(record)
+    # A list that came from a step settled by a person: its minutes cite the decision.
+    settled = settlement_of(round_.previous) if round_.previous is not None else None
+    minutes = personnel_minutes_from_record(record, settled)
     response = HttpResponse(render_personnel_minutes(minutes, fmt), content_type=CONTENT_TYPES[fmt])
     name = record.manifest.round_id.replace("/", "-")
     response["Content-Disposition"] = f'attachment; filename="bien-ban-{name}.{fmt}"'
