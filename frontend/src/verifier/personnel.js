@@ -29,6 +29,7 @@ const ACTIONS = {
   all_advance: 'tất cả những người này vào bước sau / all of them go on',
   report_up: 'báo cáo cấp có thẩm quyền / report to the competent authority',
   stop: 'dừng quy trình / the procedure stops',
+  all_above_floor: 'tất cả những người đạt mức sàn vào bước sau / everyone at or above the floor goes on',
   not_in_text: 'văn bản đã đọc không quy định: cần người có thẩm quyền quyết định / not in the texts read: a competent person must decide',
 };
 const PENDING = new Set(['head_decides', 'report_up', 'not_in_text']);
@@ -51,9 +52,19 @@ function fallback(t, cites, parent, name) {
   if (action === 'top_n') {
     if (n < 1n) throw t.error('n', 'top_n needs n >= 1');
   } else if (n !== null) throw t.error('n', `only action 'top_n' takes n, not '${action}'`);
+  let floor = null;
+  const floorT = t.table('floor', action === 'all_above_floor');
+  if (floorT !== null) {
+    if (action !== 'all_above_floor') throw t.error('floor', `only action 'all_above_floor' takes a floor, not '${action}'`);
+    floor = share(floorT);
+    floorT.done();
+  }
+  const tiedOnly = t.flag('tied_only', false, false);
+  if (tiedOnly && name !== 'at_threshold') throw t.error('tied_only', 'only at_threshold takes tied_only');
+  if (action === 'all_above_floor' && name !== 'none_reaches') throw t.error('action', 'all_above_floor is an action only for none_reaches');
   const cite = cites.get(t, 'citation');
   t.done();
-  return { action, cite, n: n ?? 0n };
+  return { action, cite, n: n ?? 0n, floor, tiedOnly };
 }
 
 function stepOf(t, cites) {
@@ -88,6 +99,16 @@ function stepOf(t, cites) {
   const tie = fallback(t.table('tie', false), cites, t, 'tie');
   if (tie.action === 'top_n') throw t.error('tie.action', 'top_n does not settle a tie');
   const noneReaches = fallback(t.table('none_reaches', false), cites, t, 'none_reaches');
+  const belowT = t.table('below_floor', false);
+  let belowFloor = null;
+  if (noneReaches.action === 'all_above_floor') {
+    belowFloor = fallback(belowT, cites, t, 'below_floor');
+    if (belowFloor.action === 'top_n') throw t.error('below_floor.action', 'top_n is not an action when nobody reaches the floor');
+    if (threshold !== null) {
+      const [a, b] = [threshold.fraction, noneReaches.floor.fraction];
+      if (!(a.num * b.den > b.num * a.den)) throw t.error('none_reaches.floor', 'the floor must be below the threshold');
+    }
+  } else if (belowT !== null) throw t.error('below_floor', 'only a step whose none_reaches is all_above_floor has one');
   const source = t.text('candidates_from', false, 'eligible') || 'eligible';
   const step = {
     id,
@@ -108,6 +129,7 @@ function stepOf(t, cites) {
     atThreshold,
     tie,
     noneReaches,
+    belowFloor,
     next: t.text('next', false) || null,
     announce: t.flag('announce_at_meeting', false, true),
   };
@@ -379,7 +401,8 @@ export function stepResult(m, proc, sums, { present, returned }) {
     reasons.push(reason('selected', `Đạt ngưỡng và được chọn: ${chosen.join(', ')}`, `Reached the threshold and selected: ${chosen.join(', ')}`, thr.cite));
     return done('passed', { selected: chosen, advancing: chosen, nextStep: step.next });
   }
-  const at = results.filter((r) => r.at && !r.reached).map((r) => r.name);
+  let at = results.filter((r) => r.at && !r.reached).map((r) => r.name);
+  if (step.atThreshold !== null && step.atThreshold.tiedOnly && at.length < 2) at = [];
   if (step.atThreshold !== null && at.length) {
     const fb = step.atThreshold;
     reasons.push(reason(
@@ -390,7 +413,7 @@ export function stepResult(m, proc, sums, { present, returned }) {
     ));
     return done('at_threshold', { selected: chosen, advancing: [...chosen, ...at], concerned: at, nextStep: step.next, action: fb.action });
   }
-  const fb = step.noneReaches;
+  let fb = step.noneReaches;
   reasons.push(reason(
     'none_reaches',
     `Không đủ người đạt ngưỡng (${chosen.length}/${step.seats}) — ${ACTIONS[fb.action]}`,
@@ -405,6 +428,28 @@ export function stepResult(m, proc, sums, { present, returned }) {
       return done('tie', { selected: chosen, advancing, concerned: topTied, nextStep, action: step.tie.action });
     }
     return done('none_reached', { selected: chosen, advancing: top, nextStep: step.next, action: fb.action });
+  }
+  if (fb.action === 'all_above_floor') {
+    const floor = fb.floor;
+    const floorVi = floor.inclusive ? `từ ${pct(floor.fraction)}% trở lên` : `trên ${pct(floor.fraction)}%`;
+    const floorEn = formula(floor);
+    const above = ranked.filter(([, v]) => admits(floor, v, base)).map(([nm]) => nm);
+    if (above.length) {
+      reasons.push(reason(
+        'floor',
+        `Đạt mức sàn ${floorVi}: ${above.join(', ')}`,
+        `At or above the floor (${floorEn}, N = ${base}): ${above.join(', ')}`,
+        fb.cite,
+      ));
+      return done('none_reached', { selected: chosen, advancing: above, nextStep: step.next, action: fb.action });
+    }
+    fb = step.belowFloor;
+    reasons.push(reason(
+      'below_floor',
+      `Không ai đạt mức sàn ${floorVi} — ${ACTIONS[fb.action]}`,
+      `Nobody reached the floor (${floorEn}, N = ${base}) — ${ACTIONS[fb.action]}`,
+      fb.cite,
+    ));
   }
   if (fb.action === 'revote') return done('none_reached', { selected: chosen, advancing: names, nextStep: step.id, action: fb.action });
   if (fb.action === 'all_advance') return done('none_reached', { selected: chosen, advancing: names, nextStep: step.next, action: fb.action });

@@ -50,6 +50,7 @@ __all__ = [
     "Threshold",
     "ballot_for",
     "decide_step",
+    "share_text_vi",
 ]
 
 AGREE = "agree"  # đồng ý
@@ -124,6 +125,7 @@ class FallbackAction(StrEnum):
     ALL_ADVANCE = "all_advance"  # everyone concerned goes to the next step
     REPORT_UP = "report_up"  # báo cáo cấp có thẩm quyền xem xét
     STOP = "stop"  # the procedure ends: nobody is proposed
+    ALL_ABOVE_FLOOR = "all_above_floor"  # everyone at or above a lower share goes on (NĐ 170)
     NOT_IN_TEXT = "not_in_text"  # the texts read say nothing: a person must decide
 
     @property
@@ -148,6 +150,9 @@ _ACTION_LABEL = {
     FallbackAction.ALL_ADVANCE: "tất cả những người này vào bước sau / all of them go on",
     FallbackAction.REPORT_UP: "báo cáo cấp có thẩm quyền / report to the competent authority",
     FallbackAction.STOP: "dừng quy trình / the procedure stops",
+    FallbackAction.ALL_ABOVE_FLOOR: (
+        "tất cả những người đạt mức sàn vào bước sau / everyone at or above the floor goes on"
+    ),
     FallbackAction.NOT_IN_TEXT: (
         "văn bản đã đọc không quy định: cần người có thẩm quyền quyết định"
         " / not in the texts read: a competent person must decide"
@@ -164,6 +169,13 @@ class StepStatus(StrEnum):
     TIE = "tie"  # a tie at the cut
     NONE_REACHED = "none_reached"  # fewer than the seats reached the threshold
     QUORUM_NOT_MET = "quorum_not_met"  # the meeting could not vote
+
+
+def share_text_vi(bound: Bound) -> str:
+    """``trên 50%`` or ``từ 30% trở lên`` for a share bound."""
+    pct = bound.fraction * 100
+    shown = str(pct) if pct.denominator == 1 else f"{pct.numerator}/{pct.denominator}"
+    return f"từ {shown}% trở lên" if bound.inclusive else f"trên {shown}%"
 
 
 @dataclass(frozen=True)
@@ -188,18 +200,25 @@ class Threshold:
     @property
     def text_vi(self) -> str:
         """``trên 50%`` or ``từ 50% trở lên``."""
-        pct = self.bound.fraction * 100
-        shown = str(pct) if pct.denominator == 1 else f"{pct.numerator}/{pct.denominator}"
-        return f"từ {shown}% trở lên" if self.bound.inclusive else f"trên {shown}%"
+        return share_text_vi(self.bound)
 
 
 @dataclass(frozen=True)
 class Fallback:
-    """An action and the clause that prescribes it (or the finding that none does)."""
+    """An action and the clause that prescribes it (or the finding that none does).
+
+    ``floor``: for ``all_above_floor``, the lower share that still goes on ("chọn tất cả
+    người có số phiếu giới thiệu đạt từ 30% trở lên"). ``tied_only``: for ``at_threshold``,
+    the rule speaks only of two or more people tied exactly at the threshold ("Trường hợp
+    2 người có số phiếu ngang nhau đạt tỷ lệ 50%"); one person alone at it is then not
+    covered and the step goes on to ``none_reaches``.
+    """
 
     action: FallbackAction
     cite: Citation
     n: int = 0  # for TOP_N: how many go on
+    floor: Bound | None = None
+    tied_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -228,6 +247,7 @@ class StepRule:
     next: str | None
     announce_at_meeting: bool = True  # QĐ 105: results not announced at the step-2 meeting
     note: str = ""
+    below_floor: Fallback | None = None  # with none_reaches all_above_floor: nobody reaches it
 
 
 @dataclass(frozen=True)
@@ -642,6 +662,8 @@ def decide_step(
 
     # Fewer than the seats reached the threshold.
     at = [r.name for r in results if r.exactly_at_threshold and not r.reached]
+    if step.at_threshold is not None and step.at_threshold.tied_only and len(at) < 2:
+        at = []
     if step.at_threshold is not None and at:
         fb = step.at_threshold
         reasons.append(
@@ -692,6 +714,40 @@ def decide_step(
             next_step=step.next,
             action=fb.action,
             results=results,
+        )
+    if fb.action is FallbackAction.ALL_ABOVE_FLOOR:
+        floor = fb.floor
+        assert floor is not None
+        floor_vi = share_text_vi(floor)
+        floor_en = floor.formula("v", lower=True)
+        above = [n for n, v in ranked if floor.admits_from_below(v, base)]
+        if above:
+            reasons.append(
+                Reason(
+                    "floor",
+                    f"Đạt mức sàn {floor_vi}: {', '.join(above)}",
+                    f"At or above the floor ({floor_en}, N = {base}): {', '.join(above)}",
+                    fb.cite,
+                )
+            )
+            return done(
+                StepStatus.NONE_REACHED,
+                selected=chosen,
+                advancing=above,
+                next_step=step.next,
+                action=fb.action,
+                results=results,
+            )
+        below = step.below_floor
+        assert below is not None
+        fb = below
+        reasons.append(
+            Reason(
+                "below_floor",
+                f"Không ai đạt mức sàn {floor_vi} — {fb.action.label}",
+                f"Nobody reached the floor ({floor_en}, N = {base}) — {fb.action.label}",
+                fb.cite,
+            )
         )
     if fb.action is FallbackAction.REVOTE:
         return done(

@@ -72,7 +72,19 @@ def _fallback(t: _Table | None, cites: _Citations, parent: _Table, name: str) ->
             raise t.error("n", "top_n needs n >= 1")
     elif n is not None:
         raise t.error("n", f"only action 'top_n' takes n, not '{action}'")
-    result = Fallback(action, _cite(cites, t, "citation"), n or 0)
+    floor: Bound | None = None
+    floor_t = t.table("floor", required=action is FallbackAction.ALL_ABOVE_FLOOR)
+    if floor_t is not None:
+        if action is not FallbackAction.ALL_ABOVE_FLOOR:
+            raise t.error("floor", f"only action 'all_above_floor' takes a floor, not '{action}'")
+        floor = _share(floor_t)
+        floor_t.done()
+    tied_only = t.flag("tied_only", required=False, default=False)
+    if tied_only and name != "at_threshold":
+        raise t.error("tied_only", "only at_threshold takes tied_only")
+    if action is FallbackAction.ALL_ABOVE_FLOOR and name != "none_reaches":
+        raise t.error("action", "all_above_floor is an action only for none_reaches")
+    result = Fallback(action, _cite(cites, t, "citation"), n or 0, floor, tied_only)
     t.done()
     return result
 
@@ -121,6 +133,19 @@ def _step(t: _Table, cites: _Citations) -> tuple[StepRule, str]:
     if tie.action is FallbackAction.TOP_N:
         raise t.error("tie.action", "top_n does not settle a tie; use all_advance, revote, ...")
     none_reaches = _fallback(t.table("none_reaches", required=False), cites, t, "none_reaches")
+    below_t = t.table("below_floor", required=False)
+    below_floor: Fallback | None = None
+    if none_reaches.action is FallbackAction.ALL_ABOVE_FLOOR:
+        below_floor = _fallback(below_t, cites, t, "below_floor")
+        if below_floor.action is FallbackAction.TOP_N:
+            raise t.error(
+                "below_floor.action", "top_n is not an action when nobody reaches the floor"
+            )
+        if none_reaches.floor is not None and threshold is not None:
+            if not threshold.bound.fraction > none_reaches.floor.fraction:
+                raise t.error("none_reaches.floor", "the floor must be below the threshold")
+    elif below_t is not None:
+        raise t.error("below_floor", "only a step whose none_reaches is all_above_floor has one")
     source = t.text("candidates_from", required=False, default=ELIGIBLE)
     step = StepRule(
         id=step_id,
@@ -145,6 +170,7 @@ def _step(t: _Table, cites: _Citations) -> tuple[StepRule, str]:
         next=t.text("next", required=False) or None,
         announce_at_meeting=t.flag("announce_at_meeting", required=False, default=True),
         note=t.text("note", required=False),
+        below_floor=below_floor,
     )
     if ballot is BallotKind.CHOOSE_AT_MOST and step.k < step.seats:
         raise t.error("k", f"k = {step.k} names cannot fill {step.seats} seats")
