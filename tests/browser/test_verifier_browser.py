@@ -135,7 +135,7 @@ def test_the_step_link_agrees_with_python(
     out = tmp_path / "demo"
     made = CliRunner().invoke(app, ["demo", "--kind", "appointment", "--out", str(out)])
     assert made.exit_code == 0, made.output
-    step2, step3 = out / "1-appointment-b2-introduce.json", out / "2-appointment-b3-leadership.json"
+    step2, step3 = out / "1-appointment-b1-leadership.json", out / "2-appointment-b2-extended.json"
     other = out / "5-reappointment-b1-key-cadres.json"
     poll = tmp_path / "poll.json"
     poll.write_bytes(gzip.decompress((CORPUS / "poll-per-level.json.gz").read_bytes()))

@@ -343,8 +343,8 @@ def _agree(person: str, agree: int, disagree: int, blank: int) -> tuple[Mapping[
     )
 
 
-APPOINTMENT = "appointment-qd80-2022"
-REAPPOINTMENT = "appointment-reappointment-qd80-2022"
+APPOINTMENT = "appointment-nd170-2026"
+REAPPOINTMENT = "appointment-reappointment-nd170-2026"
 
 #: The planning list (danh sách quy hoạch) of the demonstration body.
 DEMO_PLANNING = (
@@ -355,16 +355,17 @@ DEMO_PLANNING = (
 DEMO_REAPPOINTED = Candidate("ptd", "Phạm Thị Dung", "Phó Giám đốc Sở (hết nhiệm kỳ)")
 DEMO_COMMITTEE = ("Hoàng Minh Đức", "Vũ Thị Hạnh", "Đặng Quốc Khánh")
 
-#: A whole appointment (steps 2 to 5: at step 2 nobody passes 50%, the two highest go on),
-#: then a reappointment (the key cadres' confidence, the collective's vote).
+#: A whole appointment (NĐ 170 as amended by NĐ 300/2026, steps 1 to 4: at step 1 nobody
+#: passes 50% of the 5 summoned, the two at or above 30% go on), then a reappointment (the
+#: key cadres' vote, the collective's vote).
 DEMO_STEPS = (
-    DemoStep("1-appointment-b2-introduce", APPOINTMENT, "b2-introduce", 15,
-             _choose({"nva": 7, "ttb": 5, "lvc": 2}, 1)),
-    DemoStep("2-appointment-b3-leadership", APPOINTMENT, "b3-leadership", 7,
-             _choose({"nva": 5, "ttb": 2}, 0)),
-    DemoStep("3-appointment-b4-key-cadres", APPOINTMENT, "b4-key-cadres", 25,
-             _agree("nva", 19, 3, 2)),
-    DemoStep("4-appointment-b5-decide", APPOINTMENT, "b5-decide", 7, _agree("nva", 6, 1, 0)),
+    DemoStep("1-appointment-b1-leadership", APPOINTMENT, "b1-leadership", 5,
+             _choose({"nva": 2, "ttb": 2, "lvc": 1}, 0)),
+    DemoStep("2-appointment-b2-extended", APPOINTMENT, "b2-extended", 15,
+             _choose({"nva": 9, "ttb": 5}, 1)),
+    DemoStep("3-appointment-b3-key-cadres", APPOINTMENT, "b3-key-cadres", 25,
+             _choose({"nva": 19}, 6)),
+    DemoStep("4-appointment-b4-decide", APPOINTMENT, "b4-decide", 5, _choose({"nva": 4}, 1)),
     DemoStep("5-reappointment-b1-key-cadres", REAPPOINTMENT, "b1-key-cadres", 25,
              _agree("ptd", 20, 4, 1)),
     DemoStep("6-reappointment-b2-decide", REAPPOINTMENT, "b2-decide", 7, _agree("ptd", 5, 2, 0)),
