@@ -128,6 +128,8 @@ SEALED = {
     "paper_crop": "the scanned image of one row of one sheet",
     "paper_log": "a paper round's entry log (every sheet's marks), sealed as its results "
     "(asserted for personnel steps in test_paper_personnel_web, test_procedures_visibility)",
+    "step_settlement": "the competent person's decision on a pending step (who goes on), "
+    "readable as the step's result (may_see RESULTS)",
     "report": "a self-report",
     "report_pdf": "a self-report's PDF",
     "report_edit": "a self-report's edit form (pre-filled)",
@@ -200,6 +202,7 @@ NOT_SEALED = {
     "procedures": "a body's personnel procedures, planning list and leadership (organiser)",
     "procedure": "a procedure's steps and rounds (organiser, who sees every tallied step)",
     "procedure_step": "creates the next step's round (POST, organiser)",
+    "procedure_settle": "records the competent person's decision (POST, organiser)",
 }
 
 STAGES = ["draft", "ceremony", "open", "closed", "tallied", "published", "counting", "counted"]

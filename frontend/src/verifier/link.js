@@ -8,7 +8,9 @@
 // the previous step's `advancing` list, in order, with the same names. A link may also name
 // the digest of a settlement (`previous.settlement`: the competent person's decision on a
 // step that waited on a person); this page does not read settlement files, so such a link
-// is checked for everything but the list, and says the settlement was not checked.
+// is checked for everything but the list, and says the settlement was not checked. A link
+// to a paper step's entry log (`previous.source` "paper") is checked by `tinnhiem verify
+// --previous LOG`, which decides the paper count again; here it is refused as a mismatch.
 
 const fail = (where, message) => ({ ok: false, check: 'previous', where, message });
 
@@ -25,6 +27,9 @@ export function checkLink(record, previous) {
   const link = p.previous;
   if (link === null || link === undefined) {
     return fail(where, `step ${p.step} takes the eligible list: it links no record`);
+  }
+  if (link.source === 'paper') {
+    return fail(`${where}.source`, "the link names a paper round's entry log: give that log, not a record (tinnhiem verify RECORD --previous LOG)");
   }
   const pm = previous.manifest;
   const results = previous.results;

@@ -8,7 +8,7 @@ round is bound to.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -109,10 +109,18 @@ class StepLink:
     step: str
     head: str  # 64 lowercase hex digits
     settlement: str | None = None  # 64 lowercase hex digits (tinnhiem.rules.settlement)
+    #: ``"record"``: an electronic round's record, ``head`` its final board head;
+    #: ``"paper"``: a paper round's entry log, ``head`` the log's head when its count was
+    #: complete. Written only for paper (``"source": "paper"``).
+    source: str = "record"
 
     def to_json(self) -> dict[str, Any]:
-        out = {"round_id": self.round_id, "step": self.step, "head": self.head}
-        return out if self.settlement is None else out | {"settlement": self.settlement}
+        out: dict[str, Any] = {"round_id": self.round_id, "step": self.step, "head": self.head}
+        if self.settlement is not None:
+            out["settlement"] = self.settlement
+        if self.source != "record":
+            out["source"] = self.source
+        return out
 
 
 @dataclass(frozen=True)
@@ -316,6 +324,11 @@ class Manifest:
             if len(link.head) != 64 or any(c not in "0123456789abcdef" for c in link.head):
                 raise InputError(
                     "the head is 64 lowercase hex digits", where="manifest.personnel.previous.head"
+                )
+            if link.source not in ("record", "paper"):
+                raise InputError(
+                    "is 'paper' when present (a paper round's entry log)",
+                    where="manifest.personnel.previous.source",
                 )
             if link.settlement is not None and (
                 len(link.settlement) != 64
@@ -576,6 +589,13 @@ def _personnel(data: Any, where: str) -> PersonnelStep:
                 else None
             ),
         )
+        if "source" in ld:
+            if ld["source"] != "paper":
+                raise InputError(
+                    "is 'paper' when present (an electronic record's link omits it)",
+                    where=f"{where}.previous.source",
+                )
+            previous = replace(previous, source="paper")
     if "blank_column" in d and d["blank_column"] is not True:
         raise InputError(
             "is true when present (a choose row without a blank column omits it)",

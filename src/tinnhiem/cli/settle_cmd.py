@@ -26,31 +26,26 @@ def step_to_settle(path: Path) -> tuple[Procedure, StepDecision, str, str, dict[
     """The pending step in ``path`` (an election record, verified, or a paper session
     file): its procedure, decision, round id, head and candidates' names."""
     from tinnhiem.paper.verify import is_paper_log
+    from tinnhiem.poll.personnel import StepSource, source_decision
 
+    source: StepSource
     if is_paper_log(path):
-        from tinnhiem.paper import EntryLog, PaperSession, decide_paper_step
+        from tinnhiem.paper import EntryLog, PaperSession
         from tinnhiem.paper.log import read_log
-        from tinnhiem.rules.appointment_loader import load_procedure
 
         session = PaperSession(EntryLog(read_log(path)))
-        definition = session.definition
-        if definition.personnel is None:
+        if session.definition.personnel is None:
             raise InputError("the paper round is not a personnel step", where=str(path))
-        tally = session.personnel_tally()
-        proc = load_procedure(definition.rule_id)
-        decision = decide_paper_step(tally, proc)
-        names = {o.id: o.name for o in definition.officials}
-        return proc, decision, definition.round_id, tally.head, names
-    from tinnhiem.record import read_record, verify_record
-    from tinnhiem.record.link import record_decision
+        source = session.personnel_tally()
+    else:
+        from tinnhiem.record import read_record, verify_record
 
-    record = read_record(path)
-    if record.manifest.personnel is None:
-        raise InputError("the record is not a personnel step", where=str(path))
-    verify_record(record, workers=1)
-    proc, decision = record_decision(record)
-    names = {o.id: o.name for o in record.manifest.officials}
-    return proc, decision, record.manifest.round_id, record.head.hex(), names
+        source = read_record(path)
+        if source.manifest.personnel is None:
+            raise InputError("the record is not a personnel step", where=str(path))
+        verify_record(source, workers=1)
+    d = source_decision(source)
+    return d.procedure, d.decision, d.round_id, d.head, dict(d.names)
 
 
 def register(app: typer.Typer) -> None:

@@ -23,7 +23,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from tinnhiem.ballots import default_workers, format_tracker
 from tinnhiem.errors import InputError, TinnhiemError
+from tinnhiem.paper import EntryLog, PaperSession
 from tinnhiem.paper.errors import PaperInputError
+from tinnhiem.paper.log import read_log
+from tinnhiem.paper.personnel import PersonnelTally
 from tinnhiem.paper.verify import PaperLogInvalid, is_paper_log, verify_paper_log
 from tinnhiem.record import (
     RecordInvalid,
@@ -128,8 +131,9 @@ def verify(
         Path | None,
         typer.Option(
             "--previous",
-            help="Hồ sơ của bước trước / the record of the step this personnel round's list "
-            "came from: verified too, then the link (round, head, list) is checked.",
+            help="Hồ sơ (hoặc nhật ký phiếu giấy) của bước trước / the record (or paper entry "
+            "log) of the step this personnel round's list came from: verified too, then the "
+            "link (round, head, list) is checked.",
         ),
     ] = None,
     settlement: Annotated[
@@ -190,7 +194,9 @@ def verify(
                 ) from exc
         report = run_verification(loaded, workers=n, console=err, runner=runner)
         settlement_checked = True
-        if previous is not None:
+        if previous is not None and is_paper_log(previous):
+            settlement_checked = verify_link(loaded.header, _paper_count(previous, err), settled)
+        elif previous is not None:
             try:
                 before = open_record(previous, runner=runner)
             except RecordUnreadable as exc:
@@ -251,8 +257,9 @@ def _print_step(
             if linked
             else "chưa kiểm tra: thêm --previous HỒ_SƠ / not checked: add --previous RECORD"
         )
+        paper = " — phiếu giấy / on paper" if p.previous.source == "paper" else ""
         out.print(
-            f"  Nối tiếp bước / follows step {p.previous.step} ({p.previous.round_id}, "
+            f"  Nối tiếp bước / follows step {p.previous.step} ({p.previous.round_id}{paper}, "
             f"{p.previous.head[:16]}…): {state}",
             highlight=False,
         )
@@ -269,6 +276,22 @@ def _print_step(
             f"  Theo quyết định / settled by {p.previous.settlement[:16]}…: {state}",
             highlight=False,
         )
+
+
+def _paper_count(path: Path, err: Console) -> PersonnelTally:
+    """The previous step's count from its paper entry log (``--previous LOG``), after the
+    log is verified whole (chain, events replayed); an invalid log makes the link invalid."""
+    try:
+        verify_paper_log(path)
+        return PaperSession(EntryLog(read_log(path))).personnel_tally()
+    except PaperInputError as exc:
+        if not path.is_file():
+            err.print(f"[bold red]--previous[/]: {exc}", highlight=False)
+            raise typer.Exit(EXIT_UNREADABLE) from exc
+        raise RecordInvalid("previous", str(exc), where=exc.where or "--previous") from exc
+    except PaperLogInvalid as exc:
+        where = f"--previous, line {exc.line}" if exc.line else "--previous"
+        raise RecordInvalid("previous", str(exc), where=where) from exc
 
 
 def _verify_paper(path: Path, out: Console, err: Console) -> None:

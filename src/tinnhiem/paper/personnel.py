@@ -522,7 +522,7 @@ def step_result_json(
         }
         for r in decision.results
     ]
-    return {
+    out: dict[str, object] = {
         "procedure": proc.id,
         "step": step.id,
         "number": step.number,
@@ -555,3 +555,6 @@ def step_result_json(
             for r in decision.reasons
         ],
     }
+    if not agree_kind:
+        out["blank"] = tally.blank  # valid sheets that tick nobody
+    return out

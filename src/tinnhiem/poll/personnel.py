@@ -28,10 +28,12 @@ from tinnhiem.ballots import (
 from tinnhiem.ballots.manifest import ListSource, PersonnelStep, StepLink
 from tinnhiem.crypto import CredentialKey
 from tinnhiem.errors import InputError
+from tinnhiem.paper.model import PreviousStep as PaperPreviousStep
+from tinnhiem.paper.personnel import PersonnelTally, decide_paper_step, link_previous
 from tinnhiem.poll.simulation import Election
-from tinnhiem.record.link import check_record_settlement
+from tinnhiem.record.link import check_record_settlement, record_decision
 from tinnhiem.record.model import ElectionRecord
-from tinnhiem.rules.appointment import BallotKind, Procedure, StepRule
+from tinnhiem.rules.appointment import BallotKind, Procedure, StepDecision, StepRule
 from tinnhiem.rules.settlement import Outcome, Settlement
 from tinnhiem.tally import ProcedureText, load_procedure_text
 
@@ -41,12 +43,16 @@ __all__ = [
     "DemoStep",
     "NextStep",
     "Progress",
+    "SourceDecision",
     "StepDone",
+    "StepSource",
     "link_to",
     "next_candidates",
     "next_step",
+    "paper_link",
     "run_demo_steps",
     "run_step",
+    "source_decision",
     "step_manifest",
 ]
 
@@ -61,9 +67,34 @@ class Candidate:
     post: str = ""
 
 
-def link_to(previous: ElectionRecord, settlement: Settlement | None = None) -> StepLink:
-    """The link a step's manifest carries to the record its list came from, and to the
-    settlement that made the list when that step waited on a person (checked here)."""
+#: The step a list came from: an electronic round's record, or a paper round's count
+#: (its entry log, ``PaperSession.personnel_tally``).
+StepSource = ElectionRecord | PersonnelTally
+
+
+def link_to(
+    previous: StepSource,
+    settlement: Settlement | None = None,
+    *,
+    proc: Procedure | None = None,
+    step_id: str = "",
+    candidates: Sequence[str] = (),
+) -> StepLink:
+    """The link a step's manifest carries to the record (or paper entry log) its list came
+    from, and to the settlement that made the list when that step waited on a person
+    (checked here). A paper count is decided again by the core (``link_previous``), which
+    needs the procedure, the step and its list."""
+    if isinstance(previous, PersonnelTally):
+        if proc is None or not step_id:
+            raise InputError("a paper step's link needs the procedure and step", where="previous")
+        found = link_previous(previous, proc, step_id, candidates, settlement)
+        return StepLink(
+            found.round_id,
+            found.step,
+            found.head,
+            settlement.digest if settlement is not None else None,
+            source="paper",
+        )
     p = previous.manifest.personnel
     if p is None:
         raise InputError("the previous record is not a personnel step", where="previous")
@@ -80,11 +111,98 @@ def link_to(previous: ElectionRecord, settlement: Settlement | None = None) -> S
     return StepLink(previous.manifest.round_id, p.step, previous.head.hex(), digest)
 
 
-def next_candidates(
-    previous: ElectionRecord, settlement: Settlement | None = None
-) -> list[Candidate]:
+@dataclass(frozen=True)
+class SourceDecision:
+    """A step's decision as the next step (or the person settling it) reads it: the
+    procedure, the decision, the round id and head that identify the step's record or
+    paper entry log, and the candidates' names."""
+
+    procedure: Procedure
+    decision: StepDecision
+    round_id: str
+    head: str
+    names: Mapping[str, str]
+
+
+def source_decision(source: StepSource) -> SourceDecision:
+    """The decision of a step that ran electronically (recomputed from its verified
+    record's sums) or on paper (its entry log's count decided again)."""
+    if isinstance(source, PersonnelTally):
+        d = source.definition
+        if d.personnel is None:
+            raise InputError("the paper round is not a personnel step", where="previous")
+        proc = load_procedure_text(d.rule_id).procedure
+        return SourceDecision(
+            proc,
+            decide_paper_step(source, proc),
+            d.round_id,
+            source.head,
+            {o.id: o.name for o in d.officials},
+        )
+    proc, decision = record_decision(source)
+    return SourceDecision(
+        proc,
+        decision,
+        source.manifest.round_id,
+        source.head.hex(),
+        {o.id: o.name for o in source.manifest.officials},
+    )
+
+
+def paper_link(
+    previous: StepSource,
+    proc: Procedure,
+    step_id: str,
+    candidates: Sequence[str],
+    settlement: Settlement | None = None,
+) -> PaperPreviousStep:
+    """The link a paper round of ``step_id`` over ``candidates`` carries to the step its
+    list came from: a paper round's count (decided again by the core) or an electronic
+    round's record (its published decision, or the ``settlement`` that settled it); either
+    must send exactly these people on."""
+    if isinstance(previous, PersonnelTally):
+        return link_previous(previous, proc, step_id, candidates, settlement)
+    m = previous.manifest
+    step = proc.step(step_id)
+    if m.personnel is None or not isinstance(previous.results, dict):
+        raise InputError("the previous record is not a personnel step", where="previous")
+    if m.rule_id != proc.id or m.personnel.step != step.candidates_from:
+        raise InputError(
+            f"step {step.id} takes its list from step {step.candidates_from} of {proc.id}; "
+            f"the record is step {m.personnel.step} of {m.rule_id}",
+            where="previous",
+        )
+    went_on = [c.id for c in next_candidates(previous, settlement)]
+    if sorted(went_on) != sorted(candidates):
+        raise InputError(
+            f"the previous step sent on {', '.join(went_on)}; this list is {', '.join(candidates)}",
+            where="previous",
+        )
+    return PaperPreviousStep(
+        m.round_id, m.personnel.step, previous.head.hex(), "record", settlement
+    )
+
+
+def next_candidates(previous: StepSource, settlement: Settlement | None = None) -> list[Candidate]:
     """The previous step's ``advancing`` list, or the list its ``settlement`` settled when
-    it waited on a person, with the names and posts the previous record carried."""
+    it waited on a person, with the names and posts the previous record (or paper round)
+    carried."""
+    if isinstance(previous, PersonnelTally):
+        d = previous.definition
+        if d.personnel is None:
+            raise InputError("the previous round is not a personnel step", where="previous")
+        proc = load_procedure_text(d.rule_id).procedure
+        step = next((s for s in proc.steps if s.candidates_from == d.personnel.step), None)
+        if step is None:
+            raise InputError(
+                f"no step of {proc.id} takes its list from step {d.personnel.step}",
+                where="previous",
+            )
+        decision = decide_paper_step(previous, proc)
+        names = settlement.advancing if settlement is not None else decision.advancing
+        link_previous(previous, proc, step.id, names, settlement)  # checks it all
+        people = {o.id: o for o in d.officials}
+        return [Candidate(c, people[c].name, people[c].position) for c in names]
     results = previous.results
     if not isinstance(results, dict):
         raise InputError("the previous record is not a personnel step", where="previous")
@@ -245,7 +363,7 @@ def step_manifest(
     threshold: int,
     post: str,
     list_source: ListSource = ListSource.ENTERED,
-    previous: ElectionRecord | None = None,
+    previous: StepSource | None = None,
     date: str = "",
     settlement: Settlement | None = None,
 ) -> Manifest:
@@ -266,7 +384,13 @@ def step_manifest(
                 f"step {step.id} takes its list from step {step.candidates_from}: give its record",
                 where="previous",
             )
-        link = link_to(previous, settlement)
+        link = link_to(
+            previous,
+            settlement,
+            proc=proc.procedure,
+            step_id=step.id,
+            candidates=[c.id for c in candidates],
+        )
         list_source = ListSource.PREVIOUS
     title = f"Bước {step.number}: {step.title_vi}"
     return Manifest(

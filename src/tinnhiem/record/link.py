@@ -18,6 +18,7 @@ settlement was not checked).
 from __future__ import annotations
 
 from tinnhiem.errors import InputError
+from tinnhiem.paper.personnel import PersonnelTally, decide_paper_step, link_previous
 from tinnhiem.record.errors import RecordInvalid
 from tinnhiem.record.model import ElectionRecord
 from tinnhiem.rules.appointment import Procedure, StepDecision
@@ -62,12 +63,15 @@ def _fail(where: str, message: str) -> RecordInvalid:
 
 
 def verify_link(
-    record: ElectionRecord, previous: ElectionRecord, settlement: Settlement | None = None
+    record: ElectionRecord,
+    previous: ElectionRecord | PersonnelTally,
+    settlement: Settlement | None = None,
 ) -> bool:
     """Raise ``RecordInvalid`` (check ``previous``) when ``record`` does not follow
     ``previous`` (and ``settlement``, when its link names one) as its procedure says.
-    Returns False when the link names a settlement that was not given (its list is then
-    not checked), True otherwise."""
+    ``previous`` is the previous step's record, or the count of its paper entry log when
+    the link says ``"source": "paper"``. Returns False when the link names a settlement
+    that was not given (its list is then not checked), True otherwise."""
     m = record.manifest
     where = "manifest.personnel.previous"
     if m.personnel is None:
@@ -75,6 +79,8 @@ def verify_link(
     link = m.personnel.previous
     if link is None:
         raise _fail(where, f"step {m.personnel.step} takes the eligible list: it links no record")
+    if isinstance(previous, PersonnelTally) or link.source == "paper":
+        return _verify_paper_link(record, previous, settlement)
     pm = previous.manifest
     if pm.personnel is None or not isinstance(previous.results, dict):
         raise _fail(where, f"the previous record is a {pm.kind.value} round, not a step")
@@ -145,4 +151,82 @@ def _check_names(record: ElectionRecord, previous: ElectionRecord) -> None:
             raise _fail(
                 f"manifest.officials[{i}].name",
                 f"is {o.name!r}, the previous step lists {o.id} as {names.get(o.id)!r}",
+            )
+
+
+def _verify_paper_link(
+    record: ElectionRecord,
+    previous: ElectionRecord | PersonnelTally,
+    settlement: Settlement | None,
+) -> bool:
+    """``verify_link`` for a step whose list came from a paper round: the count of its
+    entry log is decided again with the record's procedure text (``link_previous``), and
+    the round's list must be who that decision (or the settlement) sent on, in order."""
+    m = record.manifest
+    assert m.personnel is not None and m.personnel.previous is not None
+    link = m.personnel.previous
+    where = "manifest.personnel.previous"
+    if link.source != "paper":
+        raise _fail(
+            f"{where}.source",
+            "the link names an electronic record: give that record, not a paper entry log",
+        )
+    if not isinstance(previous, PersonnelTally):
+        raise _fail(
+            f"{where}.source",
+            "the link names a paper round's entry log: give that log, not a record",
+        )
+    d = previous.definition
+    if d.personnel is None:
+        raise _fail(where, "the entry log given is not a personnel step's")
+    if link.round_id != d.round_id:
+        raise _fail(f"{where}.round_id", f"is {link.round_id!r}, the log is {d.round_id!r}")
+    if link.step != d.personnel.step:
+        raise _fail(f"{where}.step", f"is {link.step!r}, the log is step {d.personnel.step!r}")
+    if link.head != previous.head:
+        raise _fail(
+            f"{where}.head",
+            "is not the head of the entry log given (another log, or entries added after?)",
+        )
+    if d.rule_id != m.rule_id:
+        raise _fail("rule_id", f"the paper step follows {d.rule_id}, this round {m.rule_id}")
+    if (link.settlement is None) != (settlement is None):
+        if link.settlement is not None:
+            _check_paper_names(record, previous)
+            return False
+        raise _fail("settlement", "the link names no settlement: none is needed")
+    if settlement is not None and settlement.digest != link.settlement:
+        raise _fail(
+            f"{where}.settlement",
+            "is not the digest of the settlement given (another or a changed file?)",
+        )
+    proc = ProcedureText.from_text(str(record.rule["text"]), where="rule.text").procedure
+    try:
+        link_previous(previous, proc, m.personnel.step, list(m.official_ids), settlement)
+    except InputError as exc:
+        raise _fail(exc.where or "previous", str(exc).removeprefix(f"{exc.where}: ")) from exc
+    decision = decide_paper_step(previous, proc)
+    if decision.pending and link.settlement is None:
+        raise _fail(
+            "manifest.officials",
+            "the previous step waits on a person's decision and the link names no settlement",
+        )
+    advancing = list(settlement.advancing if settlement is not None else decision.advancing)
+    if list(m.official_ids) != advancing:
+        raise _fail(
+            "manifest.officials",
+            f"the list is {list(m.official_ids)}, the previous step sent on {advancing}",
+        )
+    _check_paper_names(record, previous)
+    return True
+
+
+def _check_paper_names(record: ElectionRecord, previous: PersonnelTally) -> None:
+    """Each candidate carries the name the paper round's sheet gave them."""
+    names = {o.id: o.name for o in previous.definition.officials}
+    for i, o in enumerate(record.manifest.officials):
+        if names.get(o.id) != o.name:
+            raise _fail(
+                f"manifest.officials[{i}].name",
+                f"is {o.name!r}, the paper step lists {o.id} as {names.get(o.id)!r}",
             )

@@ -39,6 +39,7 @@ from tinnhiem.errors import InputError
 from tinnhiem.rules.appointment import (
     FallbackAction,
     Procedure,
+    Reason,
     StepDecision,
     StepStatus,
 )
@@ -326,6 +327,9 @@ class Choices:
     limit: int
     revote: bool
     role: Role
+    #: The reasons that left the step to a person (from the first tie, exactly-at-threshold
+    #: or nobody-reaches reason on), which a settlement quotes as its basis.
+    basis: tuple[Reason, ...] = ()
 
 
 def settlement_choices(decision: StepDecision, proc: Procedure) -> Choices:
@@ -353,12 +357,17 @@ def settlement_choices(decision: StepDecision, proc: Procedure) -> Choices:
             limit = step.none_reaches.n
     else:
         fixed = tuple(n for n in decision.selected if n not in decision.concerned)
+    start = next(
+        (i for i, r in enumerate(decision.reasons) if r.code in _PENDING_CODES),
+        len(decision.reasons),
+    )
     return Choices(
         fixed=fixed,
         concerned=decision.concerned,
         limit=limit,
         revote=decision.action in (FallbackAction.NOT_IN_TEXT, FallbackAction.REPORT_UP),
         role=_ROLE_OF[decision.action],
+        basis=decision.reasons[start:],
     )
 
 
@@ -428,13 +437,8 @@ def settle(
                 where=f"{where}.outcome",
             )
         advancing, next_step = all_names, step.id
-    start = next(
-        (i for i, r in enumerate(decision.reasons) if r.code in _PENDING_CODES),
-        len(decision.reasons),
-    )
     basis = tuple(
-        Basis(r.code, r.text_vi, r.text_en, r.cite.key, r.cite.verified)
-        for r in decision.reasons[start:]
+        Basis(r.code, r.text_vi, r.text_en, r.cite.key, r.cite.verified) for r in choices.basis
     )
     assert decision.action is not None
     settlement = Settlement(

@@ -26,12 +26,13 @@ from tinnhiem.paper import (
     PaperSession,
     PreviousStep,
     decide_paper_step,
-    link_previous,
     section_for,
     step_result_json,
 )
 from tinnhiem.paper import Official as PaperOfficial
 from tinnhiem.paper.model import _ID as PAPER_ID
+from tinnhiem.poll.personnel import paper_link
+from tinnhiem.rules.settlement import Settlement
 from tinnhiem.web.actions.audit import audit
 from tinnhiem.web.actions.errors import ActionError
 from tinnhiem.web.actions.paper_store import (
@@ -42,8 +43,8 @@ from tinnhiem.web.actions.paper_store import (
     session_for_update,
 )
 from tinnhiem.web.lib.access import Actor, ensure_role
-from tinnhiem.web.lib.poll_round import procedure_text_for, record_for
-from tinnhiem.web.models import Official, Result, Role, Round, RoundStatus
+from tinnhiem.web.lib.poll_round import procedure_text_for, step_source
+from tinnhiem.web.models import Official, Result, Role, Round, RoundStatus, StepSettlement
 
 __all__ = [
     "PAPER_RESULT_SCHEMA",
@@ -81,35 +82,25 @@ def paper_step_candidates(round: Round) -> tuple[PaperOfficial, ...]:
 
 
 def paper_step_previous(round: Round, candidates: tuple[str, ...]) -> PreviousStep | None:
-    """The link to the step this round's list came from: a paper step's count (decided again
-    here by the core, which checks that it sends exactly these people on), or an electronic
-    step's record (its final board head; its posted ``advancing`` must be this list)."""
+    """The link to the step this round's list came from, as the core makes it
+    (``poll.personnel.paper_link``): a paper step's count (decided again) or an electronic
+    step's record, with the decision recorded when that step waited on a person; either
+    must send exactly these people on."""
     proc = procedure_text_for(round.rule_id).procedure
     step = proc.step(round.step_id)
     if step.candidates_from is None or round.previous is None:
         return None
-    previous = round.previous
-    prev_paper = paper_round_of(previous)
-    if prev_paper is not None:
-        try:
-            return link_previous(
-                load_session(prev_paper).personnel_tally(), proc, step.id, candidates
-            )
-        except PaperError as exc:
-            raise paper_error(exc) from exc
-    record = record_for(previous)
-    posted = Result.objects.filter(round=previous).first()
-    if record is None or posted is None or record.manifest.personnel is None:
+    source = step_source(round.previous)
+    if source is None:
         raise ActionError(_("Bước trước chưa kiểm phiếu xong."))
-    advancing = list((posted.payload.get("results") or {}).get("advancing") or [])
-    if sorted(advancing) != sorted(candidates):
-        raise ActionError(
-            _("Bước trước đưa vào bước này: %(prev)s; danh sách của đợt này: %(this)s.")
-            % {"prev": ", ".join(advancing) or "—", "this": ", ".join(candidates)}
-        )
-    return PreviousStep(
-        record.manifest.round_id, record.manifest.personnel.step, record.head.hex(), "record"
-    )
+    settled = StepSettlement.objects.filter(round=round.previous).first()
+    settlement = Settlement.from_json(settled.payload) if settled is not None else None
+    try:
+        return paper_link(source, proc, step.id, candidates, settlement)
+    except PaperError as exc:
+        raise paper_error(exc) from exc
+    except TinnhiemError as exc:
+        raise ActionError(_("Không tạo được: %(reason)s") % {"reason": str(exc)}) from exc
 
 
 def paper_step_section(round: Round, candidates: tuple[PaperOfficial, ...]) -> Any:

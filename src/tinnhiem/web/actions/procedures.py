@@ -23,15 +23,14 @@ from django.utils.translation import gettext as _
 
 from tinnhiem.ballots.manifest import MAX_CANDIDATES, ListSource
 from tinnhiem.errors import InputError
-from tinnhiem.poll.personnel import NextStep, Progress, StepDone, next_step
-from tinnhiem.record.link import record_decision
+from tinnhiem.poll.personnel import NextStep, Progress, StepDone, next_step, source_decision
 from tinnhiem.rules.appointment import BallotKind, StepRule
 from tinnhiem.rules.appointment_loader import builtin_procedure_ids
 from tinnhiem.rules.settlement import Settlement, settle
 from tinnhiem.web.actions.audit import audit
 from tinnhiem.web.actions.errors import ActionError
 from tinnhiem.web.lib.access import Actor, ensure_role
-from tinnhiem.web.lib.poll_round import procedure_text_for, record_for
+from tinnhiem.web.lib.poll_round import procedure_text_for, step_source
 from tinnhiem.web.lib.text import clean
 from tinnhiem.web.models import (
     Body,
@@ -372,10 +371,11 @@ def do_settle_step(
         raise ActionError(_("Chỉ ghi quyết định cho bước cuối cùng của quy trình."))
     if StepSettlement.objects.filter(round=round).exists():
         raise ActionError(_("Bước này đã có quyết định; quyết định đã ghi không sửa được."))
-    record = record_for(round)
-    if record is None:
+    source = step_source(round)
+    if source is None:
         raise ActionError(_("Bước này chưa kiểm phiếu xong."))
-    proc, decision = record_decision(record)
+    step = source_decision(source)
+    proc, decision = step.procedure, step.decision
     if not decision.pending:
         raise ActionError(_("Bước này không chờ người có thẩm quyền quyết định."))
     fields = {
@@ -388,8 +388,8 @@ def do_settle_step(
         settlement = settle(
             decision,
             proc,
-            round_id=record.manifest.round_id,
-            head=record.head.hex(),
+            round_id=step.round_id,
+            head=step.head,
             date=date,
             outcome=outcome,
             chosen=tuple(chosen),

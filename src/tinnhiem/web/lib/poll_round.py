@@ -27,7 +27,7 @@ from tinnhiem.ballots import (
 )
 from tinnhiem.ballots.manifest import ListSource
 from tinnhiem.poll import PollEngine
-from tinnhiem.poll.personnel import Candidate, step_manifest
+from tinnhiem.poll.personnel import Candidate, StepSource, step_manifest
 from tinnhiem.record import ElectionRecord
 from tinnhiem.rules import Denominator
 from tinnhiem.rules.settlement import Settlement
@@ -130,6 +130,21 @@ def build_manifest(round: Round, source: RuleSource | ProcedureText) -> Manifest
     )
 
 
+def step_source(round: Round) -> StepSource | None:
+    """What a step's round left for the next step to link: its record when it ran
+    electronically, the count of its entry log once a paper step's result is posted
+    (None while neither exists)."""
+    from tinnhiem.web.actions.paper_store import load_session, paper_round_of
+    from tinnhiem.web.models import Result
+
+    paper_round = paper_round_of(round)
+    if paper_round is not None:
+        if not Result.objects.filter(round=round).exists():
+            return None
+        return load_session(paper_round).personnel_tally()
+    return record_for(round)
+
+
 def personnel_manifest(round: Round, proc: ProcedureText) -> Manifest:
     """A personnel step's manifest (record-format §3.13): the step's ballot kind and k from
     the procedure, the candidates (the round's officials, in ballot order) and, when the
@@ -142,10 +157,10 @@ def personnel_manifest(round: Round, proc: ProcedureText) -> Manifest:
         Candidate(o.person.external_id, o.person.full_name, o.post)
         for o in officials.order_by("order", "id")
     ]
-    previous = None
+    previous: StepSource | None = None
     settlement = None
     if round.previous is not None and proc.procedure.step(round.step_id).candidates_from:
-        previous = record_for(round.previous)
+        previous = step_source(round.previous)
         if previous is None:
             raise ValueError(f"the previous step (round {round.previous.pk}) is not tallied")
         # When that step waited on a person, the decision recorded for it made the list.

@@ -13,10 +13,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tinnhiem.poll.personnel import Progress
-from tinnhiem.rules.appointment import FallbackAction
+from tinnhiem.poll.personnel import Progress, source_decision
 from tinnhiem.rules.appointment_loader import list_procedures
-from tinnhiem.rules.settlement import Settlement, summary_vi
+from tinnhiem.rules.settlement import Settlement, settlement_choices, summary_vi
 from tinnhiem.tally.personnel import NOT_CONFIRMED, cite_text
 from tinnhiem.web.actions import ActionError
 from tinnhiem.web.actions.paper_personnel import paper_step_view
@@ -31,14 +30,11 @@ from tinnhiem.web.actions.procedures import (
     step_result_of,
 )
 from tinnhiem.web.lib.access import require_role
-from tinnhiem.web.lib.poll_round import engine_of, procedure_text_for
+from tinnhiem.web.lib.poll_round import engine_of, procedure_text_for, step_source
 from tinnhiem.web.lib.visibility import Sealed, may_see
 from tinnhiem.web.models import Person, Procedure, Result, Role, Round
 from tinnhiem.web.views.comments import thread_context
 from tinnhiem.web.views.common import actor_for, scope_of
-
-#: The reasons of a pending step that left the decision to a person.
-SETTLE_REASONS = ("none_reaches", "tie", "at_threshold")
 
 __all__ = [
     "procedure_create_step",
@@ -137,39 +133,30 @@ def _settled_view(settlement: Settlement, names: dict[str, str]) -> dict[str, An
     }
 
 
-def _pending_view(round_: Round, result: dict[str, Any]) -> dict[str, Any]:
-    """What the settle form shows for the last step, which waits on a person: the names
-    concerned, who goes on whatever is decided, the clauses that left it to a person,
-    and whether a revote is open (the core's ``settlement_choices``)."""
-    proc = procedure_text_for(round_.rule_id).procedure
+def _pending_view(round_: Round) -> dict[str, Any] | None:
+    """What the settle form shows for the last step, which waits on a person, as the core
+    says it (``settlement_choices``): the names concerned, who goes on whatever is decided,
+    the clauses that left it to a person, and whether a revote is open."""
+    source = step_source(round_)
+    if source is None:
+        return None
+    d = source_decision(source)
+    choices = settlement_choices(d.decision, d.procedure)
     officials = {o.person.external_id: o.person.full_name for o in round_.officials.all()}
-    cites = {c.key: c for c in proc.citations}
-    decision_reasons = [r for r in result["reasons"] if r["code"] in SETTLE_REASONS]
-    action = FallbackAction(result["action"])
+    action = d.decision.action
+    assert action is not None  # settlement_choices refuses a step that does not wait
     return {
         "round": round_,
-        "step": proc.step(round_.step_id),
+        "step": d.procedure.step(round_.step_id),
         "action": action.label,
-        "concerned": [(c, officials.get(c, c)) for c in result["concerned"]],
-        "fixed": [officials.get(c, c) for c in _fixed(result)],
-        "revote": action in (FallbackAction.NOT_IN_TEXT, FallbackAction.REPORT_UP),
+        "concerned": [(c, officials.get(c, c)) for c in choices.concerned],
+        "fixed": [officials.get(c, c) for c in choices.fixed],
+        "revote": choices.revote,
         "basis": [
-            {
-                "text": r["text_en"] if _english() else r["text_vi"],
-                "cite": cite_text(cites[r["cite"]]) if r["cite"] in cites else r["cite"],
-            }
-            for r in decision_reasons
+            {"text": r.text_en if _english() else r.text_vi, "cite": cite_text(r.cite)}
+            for r in choices.basis
         ],
     }
-
-
-def _fixed(result: dict[str, Any]) -> list[str]:
-    """Who goes on whatever the person decides (shown only; the core decides it)."""
-    if result["status"] == "tie":
-        edge = min(c["votes"] for c in result["candidates"] if c["id"] in result["concerned"])
-        ranked = sorted(result["candidates"], key=lambda c: -int(c["votes"]))
-        return [c["id"] for c in ranked if c["votes"] > edge]
-    return [c for c in result["selected"] if c not in result["concerned"]]
 
 
 def _procedure_context(procedure: Procedure, error: str = "") -> dict[str, Any]:
@@ -184,9 +171,7 @@ def _procedure_context(procedure: Procedure, error: str = "") -> dict[str, Any]:
         listed.append((r, step_result_of(r), _settled_view(settled, names) if settled else None))
     pending = None
     if plan.state is Progress.PENDING and rounds:
-        result = step_result_of(rounds[-1])
-        if result is not None:
-            pending = _pending_view(rounds[-1], result)
+        pending = _pending_view(rounds[-1])
     return {
         "body": procedure.body,
         "procedure": procedure,
