@@ -17,10 +17,15 @@ Vietnamese message through its catalogue, the CLI prints its English text.
 ``spreadsheet_cell`` is the other direction: a text cell that starts with ``=``, ``+``,
 ``-``, ``@``, tab or CR is a formula (or becomes one) in Excel and LibreOffice, so it gets an
 apostrophe in front (OWASP's CSV injection advice). Numbers stay numbers.
+
+``format_date_vi`` is the one writer of a date as people read it in a Vietnamese document
+(``Ninh Bình, ngày 05 tháng 7 năm 2023``); ``format_date_short_vi`` the numeric form of
+tables (``05/07/2023``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,6 +40,8 @@ __all__ = [
     "UnsafeText",
     "char_label",
     "clean_text",
+    "format_date_short_vi",
+    "format_date_vi",
     "spreadsheet_cell",
     "spreadsheet_row",
     "xlsx_without_formulas",
@@ -195,3 +202,44 @@ def _plain_number(text: str) -> bool:
         return False
     body = text[1:]
     return bool(body) and all(c.isdigit() or c in ".," for c in body) and body[0].isdigit()
+
+
+def format_date_vi(day: dt.date, place: str = "") -> str:
+    """A date written out as in a Vietnamese administrative document: ``ngày 05 tháng 7 năm
+    2023``; with ``place``, the dateline ``Ninh Bình, ngày 05 tháng 7 năm 2023``.
+
+    The rule is Nghị định 30/2020/NĐ-CP (công tác văn thư), Phụ lục I, Phần I, Mục II, on the
+    time of issue of a document: "các số thể hiện ngày, tháng, năm dùng chữ số Ả Rập; đối
+    với những số thể hiện ngày nhỏ hơn 10 và tháng 1, 2 phải ghi thêm số 0 phía trước". So a
+    day below 10 takes a leading zero (``01``..``09``), months 1 and 2 take one (``01``,
+    ``02``), and months 3 to 12 are written as they are (``3``, not ``03``). The quote and its
+    examples ("ngày 01 tháng 02 năm 2023", "ngày 05 tháng 7 năm 2023") are as secondary
+    sources give them (ttpc.ktxhcm.edu.vn, luatvietnam.vn, lawfirm.vn, vietnam.vn); the
+    Official Gazette text was not checked here: not confirmed word for word.
+
+    The decree speaks of the date of issue in the dateline; the product writes every
+    "ngày … tháng … năm …" it prints (the opening "Hôm nay, ngày …" of minutes, a
+    settlement's date, a legal text's dates) the same way, so that one document never shows
+    two forms. That uniformity is our choice, not the decree's. Party documents (the
+    "ĐẢNG CỘNG SẢN VIỆT NAM" heading) have their own guide, Hướng dẫn 36-HD/VPTW (2018),
+    whose own dateline reads "ngày 03 tháng 4 năm 2018"; that it states the same rule is not
+    confirmed here.
+
+    ``place`` is plain text (trimmed; empty leaves it out): HTML callers escape the result.
+    A ``datetime`` is taken for its date as given (convert to local time first).
+    """
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    text = f"ngày {day.day:02d} tháng {month} năm {day.year}"
+    place = place.strip()
+    return f"{place}, {text}" if place else text
+
+
+def format_date_short_vi(day: dt.date) -> str:
+    """``05/03/2026``: the numeric day/month/year of tables, lists and form hints.
+
+    Not the decree's dateline (see :func:`format_date_vi`): a fixed-width ``dd/mm/yyyy``
+    keeps table columns aligned and is the form the web's date fields ask for
+    (``12/03/2026``). The leading zero on months 3..9 here is our choice; no rule on this
+    short form was confirmed.
+    """
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"

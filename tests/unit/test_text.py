@@ -3,11 +3,19 @@ text; and spreadsheet cells that would be formulas."""
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 
 import pytest
 
-from tinnhiem.text import UnsafeText, char_label, clean_text, spreadsheet_cell
+from tinnhiem.text import (
+    UnsafeText,
+    char_label,
+    clean_text,
+    format_date_short_vi,
+    format_date_vi,
+    spreadsheet_cell,
+)
 
 
 def test_nfc_and_trim():
@@ -105,3 +113,46 @@ def test_xlsx_without_formulas_writes_text():
     first, number, _ok = next(again.active.iter_rows())
     assert first.data_type == "s" and first.value.startswith("=HYPERLINK")
     assert number.value == -3 and number.data_type == "n"
+
+
+# Nghị định 30/2020/NĐ-CP, Phụ lục I: "đối với những số thể hiện ngày nhỏ hơn 10 và tháng 1,
+# 2 phải ghi thêm số 0 phía trước".
+@pytest.mark.parametrize(
+    ("day", "text"),
+    [
+        (dt.date(2026, 12, 1), "ngày 01 tháng 12 năm 2026"),
+        (dt.date(2026, 12, 9), "ngày 09 tháng 12 năm 2026"),
+        (dt.date(2026, 12, 10), "ngày 10 tháng 12 năm 2026"),
+        (dt.date(2026, 12, 31), "ngày 31 tháng 12 năm 2026"),
+        (dt.date(2026, 1, 15), "ngày 15 tháng 01 năm 2026"),
+        (dt.date(2026, 2, 28), "ngày 28 tháng 02 năm 2026"),
+        (dt.date(2026, 3, 15), "ngày 15 tháng 3 năm 2026"),
+        (dt.date(2026, 9, 15), "ngày 15 tháng 9 năm 2026"),
+        (dt.date(2026, 10, 15), "ngày 15 tháng 10 năm 2026"),
+        (dt.date(2026, 11, 15), "ngày 15 tháng 11 năm 2026"),
+        (dt.date(2026, 12, 15), "ngày 15 tháng 12 năm 2026"),
+        # the decree's own examples, as the secondary sources quote them
+        (dt.date(2023, 2, 1), "ngày 01 tháng 02 năm 2023"),
+        (dt.date(2023, 7, 5), "ngày 05 tháng 7 năm 2023"),
+    ],
+)
+def test_format_date_vi_leading_zeros(day: dt.date, text: str) -> None:
+    assert format_date_vi(day) == text
+
+
+def test_format_date_vi_with_place() -> None:
+    day = dt.date(2023, 7, 5)
+    assert format_date_vi(day, "Ninh Bình") == "Ninh Bình, ngày 05 tháng 7 năm 2023"
+    assert format_date_vi(day, "  Ninh Bình ") == "Ninh Bình, ngày 05 tháng 7 năm 2023"
+    assert format_date_vi(day, "") == "ngày 05 tháng 7 năm 2023"
+    assert format_date_vi(day, "   ") == "ngày 05 tháng 7 năm 2023"
+    # plain text: the HTML callers escape it
+    assert format_date_vi(day, "A & B") == "A & B, ngày 05 tháng 7 năm 2023"
+    # a datetime is read for its date as given
+    assert format_date_vi(dt.datetime(2026, 1, 2, 23, 59)) == "ngày 02 tháng 01 năm 2026"
+
+
+def test_format_date_short_vi_is_fixed_width() -> None:
+    assert format_date_short_vi(dt.date(2026, 3, 5)) == "05/03/2026"
+    assert format_date_short_vi(dt.date(2026, 12, 31)) == "31/12/2026"
+    assert format_date_short_vi(dt.date(2026, 1, 1)) == "01/01/2026"

@@ -117,7 +117,7 @@ def test_settle_a_tie_then_the_next_step(
 
     page = client.get(url).content.decode()
     assert "Hoàng Văn Giám (Giám đốc Sở) quyết định tại văn bản Số 12/QĐ-STP" in page
-    assert "ngày 12 tháng 03 năm 2026" in page
+    assert "ngày 12 tháng 3 năm 2026" in page
     assert next_step_of(procedure).id == "b3-leadership"
 
     # Step 3 on the settled list; its manifest links step 2's record and the settlement.

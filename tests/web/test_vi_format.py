@@ -24,6 +24,12 @@ def test_filters() -> None:
     assert vi_number("n/a") == "n/a"
     assert vi_date(dt.date(2026, 11, 29)) == "ngày 29 tháng 11 năm 2026"
     assert vi_date_short(dt.date(2026, 11, 29)) == "29/11/2026"
+    # NĐ 30/2020 Phụ lục I: a zero before days 1..9 and months 1, 2; none from month 3 on.
+    assert vi_date(dt.date(2026, 3, 5)) == "ngày 05 tháng 3 năm 2026"
+    assert vi_date(dt.date(2026, 2, 9)) == "ngày 09 tháng 02 năm 2026"
+    assert vi_date_short(dt.date(2026, 3, 5)) == "05/03/2026"
+    late = dt.datetime(2026, 2, 28, 17, 30, tzinfo=dt.UTC)  # 00:30 on 1 March in Hà Nội
+    assert vi_date(late) == "ngày 01 tháng 3 năm 2026"
     moment = dt.datetime(2026, 11, 29, 1, 30, tzinfo=dt.UTC)  # 08:30 in Hà Nội
     assert vi_time(moment) == "08 giờ 30 phút"
 
@@ -33,6 +39,10 @@ def test_filters_load_in_a_template() -> None:
         Context({"p": Fraction(25, 47), "d": dt.date(2026, 12, 1)})
     )
     assert text == "53,19% ngày 01 tháng 12 năm 2026"
+    text = Template("{% load vi_format %}{{ d|vi_date }} · {{ d|vi_date_short }}").render(
+        Context({"d": dt.date(2026, 7, 5)})
+    )
+    assert text == "ngày 05 tháng 7 năm 2026 · 05/07/2026"
 
 
 def test_english_pages_keep_english_notation():

@@ -30,7 +30,6 @@ from tinnhiem.poll.personnel import run_demo_steps
 from tinnhiem.record import ElectionRecord, RecordInvalid, open_record, read_record, write_record
 from tinnhiem.record.link import verify_link
 from tinnhiem.rules import format_number, format_percent_vi
-from tinnhiem.rules.percent import format_date_vi
 from tinnhiem.tally import (
     OfficialResult,
     ProcedureText,
@@ -39,6 +38,7 @@ from tinnhiem.tally import (
     load_procedure_text,
     load_rule_source,
 )
+from tinnhiem.text import format_date_vi
 
 __all__ = ["register", "results_table"]
 
@@ -268,6 +268,8 @@ def step_table(record: ElectionRecord) -> Table:
 
 
 def _date_vi(iso: str) -> str:
+    """``2026-03-12`` → ``ngày 12 tháng 3 năm 2026`` (tinnhiem.text.format_date_vi); the text
+    as is if not a date."""
     try:
         return format_date_vi(dt.date.fromisoformat(iso))
     except ValueError:

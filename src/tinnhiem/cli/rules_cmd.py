@@ -15,7 +15,6 @@ from tinnhiem.rules import (
     Procedure,
     Rule,
     RuleError,
-    format_date_vi,
     format_number,
     list_procedures,
     list_rules,
@@ -24,6 +23,7 @@ from tinnhiem.rules import (
 )
 from tinnhiem.rules.appointment import Fallback, StepRule
 from tinnhiem.rules.model import Bound
+from tinnhiem.text import format_date_vi
 
 __all__ = ["describe_citation", "describe_procedure", "describe_rule", "register"]
 
@@ -196,7 +196,8 @@ def describe_rule(rule: Rule) -> list[str]:
 
 
 def _date_vi(iso: str) -> str:
-    """``2022-08-18`` → ``ngày 18 tháng 08 năm 2022`` (the text as is if not a date)."""
+    """``2022-08-18`` → ``ngày 18 tháng 8 năm 2022`` (tinnhiem.text.format_date_vi, NĐ 30/2020
+    Phụ lục I); the text as is if not a date."""
     try:
         return format_date_vi(dt.date.fromisoformat(iso))
     except ValueError:

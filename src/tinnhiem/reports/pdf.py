@@ -20,6 +20,7 @@ from importlib import resources
 
 from tinnhiem.reports.minutes import MinutesData, MinutesRow
 from tinnhiem.rules import format_number, format_percent_vi
+from tinnhiem.text import format_date_vi
 
 __all__ = ["LANGUAGES", "minutes_html", "render_minutes_pdf"]
 
@@ -135,8 +136,7 @@ def _dateline(data: MinutesData, lang: str) -> str:
     if lang == "en":
         where = f"{escape(data.place)}, " if data.place else ""
         return f"{where}{day.day:02d}/{day.month:02d}/{day.year}"
-    place = f"{escape(data.place)}, " if data.place else ""
-    return f"{place}ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+    return escape(format_date_vi(day, data.place))
 
 
 def _local_time(ts: str) -> str:
@@ -394,8 +394,7 @@ def _attendance(data: MinutesData, lang: str) -> str:
     committee = "".join(f"<li>{escape(m.name)} — {escape(m.role)}</li>" for m in data.committee)
     if lang == "vi":
         opening = (
-            f"Hôm nay, vào hồi {_clock(data.opened_at, lang)} ngày {day.day:02d} tháng "
-            f"{day.month:02d} năm {day.year}, tại {place}"
+            f"Hôm nay, vào hồi {_clock(data.opened_at, lang)} {format_date_vi(day)}, tại {place}"
             + (f", trong {session}" if session else "")
             + f", Ban kiểm phiếu tiến hành kiểm phiếu {_what(data.title, kind)}."
         )

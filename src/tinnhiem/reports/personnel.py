@@ -46,7 +46,7 @@ from tinnhiem.tally.personnel import (
     step_counts,
     step_decision,
 )
-from tinnhiem.text import spreadsheet_row
+from tinnhiem.text import format_date_vi, spreadsheet_row
 
 __all__ = [
     "STATUS_VI",
@@ -203,11 +203,9 @@ def _heading(m: PersonnelMinutes) -> str:
         left = f"<div class='body'>{body}</div><div><b>BAN KIỂM PHIẾU</b></div>"
         secrecy = ""
     day = date.fromisoformat(d.date)
-    place = f"{escape(d.place)}, " if d.place else ""
     return (
         f"{secrecy}<table class='header'><tr><td>{left}</td><td>{right}</td></tr></table>"
-        f"<p class='dateline'>{place}ngày {day.day:02d} tháng {day.month:02d} năm "
-        f"{day.year}</p>"
+        f"<p class='dateline'>{escape(format_date_vi(day, d.place))}</p>"
     )
 
 
@@ -434,7 +432,7 @@ def personnel_minutes_html(m: PersonnelMinutes) -> str:
 <h1>BIÊN BẢN KIỂM PHIẾU</h1>
 <p class="subtitle">{escape(d.title)}<br>Bước {step.number}: {escape(step.title_vi)}</p>
 {draft}
-<p>Hôm nay, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}, tại {place}, Ban kiểm
+<p>Hôm nay, {format_date_vi(day)}, tại {place}, Ban kiểm
 phiếu tiến hành kiểm phiếu bước {step.number} ({escape(step.title_vi)}) của
 {escape(m.procedure.title_vi)}.</p>
 <h2>I. THÀNH PHẦN VÀ CĂN CỨ</h2>

@@ -24,7 +24,7 @@ from decimal import Decimal
 from tinnhiem.reports.minutes import MinutesData, MinutesRow
 from tinnhiem.reports.personnel import STATUS_VI, PersonnelMinutes
 from tinnhiem.rules import format_percent
-from tinnhiem.text import spreadsheet_row, xlsx_without_formulas
+from tinnhiem.text import format_date_vi, spreadsheet_row, xlsx_without_formulas
 
 __all__ = [
     "csv_header",
@@ -181,11 +181,11 @@ def _vi(label: str) -> str:
     return label.split(" / ", 1)[0]
 
 
-def _vi_date(iso: str) -> str:
+def _vi_date(iso: str, place: str = "") -> str:
+    """``Hoa Lư, ngày 10 tháng 3 năm 2025`` (tinnhiem.text.format_date_vi, NĐ 30/2020)."""
     from datetime import date
 
-    day = date.fromisoformat(iso)
-    return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+    return format_date_vi(date.fromisoformat(iso), place)
 
 
 _NOT_CONFIRMED_VI = "chưa đối chiếu được văn bản"
@@ -254,7 +254,7 @@ def render_personnel_minutes_xlsx(m: PersonnelMinutes) -> bytes:
         ("Quy trình", m.procedure.title_vi),
         ("Nội dung", d.title),
         ("Bước", f"Bước {step.number}: {step.title_vi}"),
-        ("Thời gian", (f"{d.place}, " if d.place else "") + _vi_date(d.date)),
+        ("Thời gian", _vi_date(d.date, d.place)),
         ("Căn cứ", f"{src.document} ({m.procedure.id})"),
         ("Thành phần bỏ phiếu", _vi(step.body.label)),
         (

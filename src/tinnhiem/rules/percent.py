@@ -8,7 +8,9 @@ Two notations, one rounding. ``format_percent`` keeps the dot: it is the machine
 the record, the results JSON and the CSV exports. What a person reads (the CLI, the tally
 minutes, the big screen, the evaluation pages) uses the Vietnamese notation:
 ``format_percent_vi`` / ``format_number`` (decimal comma, ``.`` between thousands:
-``81,03``, ``1.234,50``) and ``format_date_vi`` (``ngày 29 tháng 11 năm 2026``).
+``81,03``, ``1.234,50``) and ``format_date_vi`` (``ngày 29 tháng 11 năm 2026``,
+``ngày 05 tháng 3 năm 2026``: NĐ 30/2020 Phụ lục I; written once, in tinnhiem.text, and
+re-exported here).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from tinnhiem.errors import InputError
+from tinnhiem.text import format_date_short_vi, format_date_vi
 
 __all__ = [
     "check_printed_percent",
@@ -77,16 +80,6 @@ def format_number(
 def format_percent_vi(share: Fraction, decimals: int = 2) -> str:
     """``format_percent`` with a decimal comma, for people: 393/485 → ``"81,03"``."""
     return format_percent(share, decimals).replace(".", ",")
-
-
-def format_date_vi(day: dt.date) -> str:
-    """``ngày 29 tháng 11 năm 2026`` (the form of minutes and official letters)."""
-    return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
-
-
-def format_date_short_vi(day: dt.date) -> str:
-    """``29/11/2026`` (tables)."""
-    return f"{day.day:02d}/{day.month:02d}/{day.year}"
 
 
 def format_time_vi(moment: dt.datetime | dt.time) -> str:

@@ -43,6 +43,7 @@ from tinnhiem.rules.appointment import (
     StepDecision,
     StepStatus,
 )
+from tinnhiem.text import format_date_vi
 
 __all__ = [
     "SETTLEMENT_TAG",
@@ -202,9 +203,8 @@ class Settlement:
 
     @property
     def date_vi(self) -> str:
-        """``ngày 12 tháng 03 năm 2026``."""
-        d = dt.date.fromisoformat(self.date)
-        return f"ngày {d.day:02d} tháng {d.month:02d} năm {d.year}"
+        """``ngày 12 tháng 3 năm 2026`` (NĐ 30/2020 Phụ lục I: tinnhiem.text.format_date_vi)."""
+        return format_date_vi(dt.date.fromisoformat(self.date))
 
     @classmethod
     def from_json(cls, data: Any, *, where: str = "settlement") -> Settlement:

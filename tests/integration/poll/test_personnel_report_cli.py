@@ -110,5 +110,5 @@ def test_a_paper_step_prints_xlsx_minutes_through_both_commands(tmp_path) -> Non
         facts = _facts(out.read_bytes())
         assert facts["Mã băm cuối nhật ký nhập phiếu"] == head
         assert facts["Số phiếu trống (không chọn ai)"] == 1 and facts["Số phiếu thu về"] == 5
-        assert facts["Thời gian"] == "ngày 10 tháng 03 năm 2025"
+        assert facts["Thời gian"] == "ngày 10 tháng 3 năm 2025"
         assert facts["Kết quả"] == "Đạt: đủ người đạt ngưỡng theo quy định"

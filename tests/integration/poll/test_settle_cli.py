@@ -77,7 +77,7 @@ def test_settle_then_verify_the_next_step(b2: Path, tmp_path: Path) -> None:
     code, text = _cli("settle", str(b2), *DECIDER, "--choose", "ttb", "--out", str(out))
     assert code == 0, text
     assert "Hoàng Văn Giám (Giám đốc Sở) quyết định tại văn bản Số 12/QĐ-STP" in text
-    assert "ngày 12 tháng 03 năm 2026: những người tiếp tục: Nguyễn Văn An, Trần Thị Bình" in text
+    assert "ngày 12 tháng 3 năm 2026: những người tiếp tục: Nguyễn Văn An, Trần Thị Bình" in text
     assert "Văn bản đã đọc không quy định trường hợp này" in text
     settlement = Settlement.from_bytes(out.read_bytes())
     assert settlement.advancing == ("nva", "ttb") and settlement.next_step == "b3-leadership"
@@ -214,7 +214,7 @@ def test_paper_steps_settled_on_paper(tmp_path: Path) -> None:
     assert code == 0, text
     minutes = _pdf_text(pdf)
     assert "Theo quyết định của Hoàng Văn Giám (Giám đốc Sở), văn bản Số 12/QĐ-STP" in minutes
-    assert "ngày 12 tháng 03 năm 2026: Nguyễn Văn An, Trần Thị Bình tiếp tục" in minutes
+    assert "ngày 12 tháng 3 năm 2026: Nguyễn Văn An, Trần Thị Bình tiếp tục" in minutes
     assert "Văn bản đã đọc không quy định trường hợp này" in minutes
     # The pending step's own minutes say it waits on a person, with the clause.
     pdf2 = tmp_path / "b2.pdf"

@@ -78,7 +78,7 @@ def test_tie_at_step2_settled_by_the_head() -> None:
     # The basis is the clauses that left it to a person: the fallback, then the tie.
     assert [b.code for b in s.basis] == ["none_reaches", "tie"]
     assert [b.cite for b in s.basis] == ["qd105-step2", "tie-not-found"]
-    assert s.date_vi == "ngày 12 tháng 03 năm 2026"
+    assert s.date_vi == "ngày 12 tháng 3 năm 2026"
     # The file round-trips with its digest; a changed byte is named.
     again = Settlement.from_bytes(s.to_file())
     assert again == s and again.digest == s.digest and len(s.digest) == 64

@@ -90,3 +90,19 @@ def test_party_format_and_english_option() -> None:
     assert "Hôm nay" not in english
     with pytest.raises(ValueError, match="language"):
         render_minutes_pdf(minutes, "fr")
+
+
+def test_dateline_and_opening_follow_decree_30(hdnd: ElectionRecord) -> None:
+    """NĐ 30/2020/NĐ-CP, Phụ lục I: a zero before days 1..9 and months 1, 2; none from month
+    3 on (tinnhiem.text.format_date_vi), in the dateline and in "Hôm nay, …"."""
+    import dataclasses
+
+    minutes = minutes_from_record(hdnd, place="Ninh Bình", opened_at="08:00", closed_at="09:15")
+    march = dataclasses.replace(minutes, date="2026-03-05")
+    text = " ".join(_pages(render_minutes_pdf(march)))
+    assert "Ninh Bình, ngày 05 tháng 3 năm 2026" in text
+    assert "Hôm nay, vào hồi 08 giờ 00 phút ngày 05 tháng 3 năm 2026, tại Ninh Bình" in text
+    assert "tháng 03" not in text
+    february = dataclasses.replace(minutes, date="2026-02-09")
+    text = " ".join(_pages(render_minutes_pdf(february)))
+    assert "Ninh Bình, ngày 09 tháng 02 năm 2026" in text

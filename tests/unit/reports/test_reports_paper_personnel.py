@@ -82,7 +82,7 @@ def test_an_introduction_step_then_the_next_on_paper(tmp_path: Path) -> None:
     for expected in (
         "BIÊN BẢN KIỂM PHIẾU",
         "ĐẢNG CỘNG SẢN VIỆT NAM",
-        "Hoa Lư, ngày 10 tháng 03 năm 2025",
+        "Hoa Lư, ngày 10 tháng 3 năm 2025",
         "Bước 2",
         "Số phiếu thu về: 8; hợp lệ: 7; không hợp lệ: 1 (trong đó 1 phiếu chọn quá 1 người)",
         "phiếu trống (không chọn ai): 1",

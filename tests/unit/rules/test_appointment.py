@@ -474,10 +474,10 @@ def test_cli_lists_and_shows_procedures_in_vietnamese_formats() -> None:
     shown = runner.invoke(app, ["rules", "procedures", "appointment-nd138-2024"])
     assert shown.exit_code == 0
     out = shown.output
-    assert "ngày 17 tháng 09 năm 2024" in out
+    assert "ngày 17 tháng 9 năm 2024" in out
     assert "từ 66,67% (2/3) số người được triệu tập trở lên" in out
     assert "trên 50% của N" in out
-    assert "HẾT HIỆU LỰC / SUPERSEDED từ ngày 01 tháng 07 năm 2025" in out
+    assert "HẾT HIỆU LỰC / SUPERSEDED từ ngày 01 tháng 7 năm 2025" in out
     assert "chưa đối chiếu văn bản / unverified" in out
     bad = runner.invoke(app, ["rules", "procedures", "appointment-nope"])
     assert bad.exit_code != 0 and "unknown procedure" in bad.output

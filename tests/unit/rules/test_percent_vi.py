@@ -42,6 +42,14 @@ def test_format_number(value: object, decimals: int, text: str) -> None:
 
 def test_dates_and_times() -> None:
     day = dt.date(2026, 3, 5)
-    assert format_date_vi(day) == "ngày 05 tháng 03 năm 2026"
+    assert format_date_vi(day) == "ngày 05 tháng 3 năm 2026"  # NĐ 30/2020: no zero from month 3
     assert format_date_short_vi(day) == "05/03/2026"
     assert format_time_vi(dt.datetime(2026, 3, 5, 14, 7)) == "14 giờ 07 phút"
+
+
+def test_rules_reexports_the_one_date_formatter() -> None:
+    import tinnhiem.rules
+    import tinnhiem.text
+
+    assert tinnhiem.rules.format_date_vi is tinnhiem.text.format_date_vi
+    assert tinnhiem.rules.format_date_short_vi is tinnhiem.text.format_date_short_vi

@@ -6,8 +6,11 @@ minutes (tinnhiem.rules.percent). Machine formats (JSON, CSV, the record) keep t
 - ``{{ share|vi_percent }}``: an exact share (``Fraction``, 0..1) → ``81,03``; a printed
   percentage string such as ``b.percent`` (``"25.00"``) → ``25,00``.
 - ``{{ value|vi_number:2 }}``: ``87,20``; ``{{ 1234567|vi_number }}`` → ``1.234.567``.
-- ``{{ day|vi_date }}`` → ``ngày 29 tháng 11 năm 2026``; ``{{ day|vi_date_short }}`` →
-  ``29/11/2026``; ``{{ moment|vi_time }}`` → ``14 giờ 05 phút`` (in the active time zone).
+- ``{{ day|vi_date }}`` → ``ngày 29 tháng 11 năm 2026``, ``ngày 05 tháng 3 năm 2026`` (the
+  form of Nghị định 30/2020/NĐ-CP Phụ lục I: a zero before days 1..9 and months 1, 2 only;
+  tinnhiem.text.format_date_vi); ``{{ day|vi_date_short }}`` → ``29/11/2026``, ``05/03/2026``
+  (the numeric form of tables and lists, tinnhiem.text.format_date_short_vi);
+  ``{{ moment|vi_time }}`` → ``14 giờ 05 phút`` (in the active time zone).
 
 On the English pages (the switcher's ``en``) the same filters write English notation:
 ``81.03``, ``1,234,567``, ``29 November 2026``, ``2026-11-29``, ``14:05``.
@@ -24,13 +27,8 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from tinnhiem.rules import (
-    format_date_short_vi,
-    format_date_vi,
-    format_number,
-    format_percent_vi,
-    format_time_vi,
-)
+from tinnhiem.rules import format_number, format_percent_vi, format_time_vi
+from tinnhiem.text import format_date_short_vi, format_date_vi
 
 register = template.Library()
 
@@ -89,7 +87,8 @@ def vi_percent(value: Any, decimals: int | str = 2) -> str:
 
 @register.filter
 def vi_date(value: Any) -> str:
-    """``ngày 29 tháng 11 năm 2026`` (local date for an aware datetime)."""
+    """``ngày 29 tháng 11 năm 2026``, ``ngày 05 tháng 3 năm 2026`` (local date for an aware
+    datetime): tinnhiem.text.format_date_vi."""
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     if not isinstance(value, dt.date):
@@ -101,7 +100,7 @@ def vi_date(value: Any) -> str:
 
 @register.filter
 def vi_date_short(value: Any) -> str:
-    """``29/11/2026``."""
+    """``29/11/2026``, ``05/03/2026`` (tables): tinnhiem.text.format_date_short_vi."""
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     if not isinstance(value, dt.date):
