@@ -178,3 +178,30 @@ def test_reappointment_needs_the_person(org_actor: Any, body: Any) -> None:
             procedure_id="appointment-reappointment-qd80-2022",
             post="Phó Giám đốc",
         )
+
+
+def test_the_procedure_list_puts_the_texts_in_force_first(
+    org_actor: Any, body: Any, client: Any
+) -> None:
+    """The organiser picks a procedure: those in force come first (the first preselected),
+    each saying how far it was checked against its text; replaced ones come last, saying
+    since when and by what."""
+    client.force_login(org_actor.user)
+    page = client.get(f"/bodies/{body.pk}/procedures/").content.decode()
+    options = page[page.index('id="procedure_id"') :]
+    options = options[: options.index("</select>")]
+    ids = [chunk.split('"', 1)[0] for chunk in options.split('<option value="')[1:]]
+    assert ids[:4] == [
+        "appointment-nd170-2026",
+        "appointment-qd377-2025",
+        "appointment-reappointment-nd170-2026",
+        "appointment-reappointment-qd377-2025",
+    ]
+    assert set(ids[4:]) == {
+        "appointment-nd138-2024",
+        "appointment-qd80-2022",
+        "appointment-reappointment-qd80-2022",
+    }
+    assert "[đang áp dụng; từng điều khoản đã đối chiếu nguyên văn (bản sao văn bản)]" in options
+    assert "[đang áp dụng; chưa đối chiếu được văn bản]" in options
+    assert "[hết hiệu lực từ 08/10/2025, thay bằng Quy định 377-QĐ/TW" in options

@@ -221,7 +221,8 @@ def _bound_vi(bound: Bound, base: str, symbol: str = "v", of: str = "N") -> str:
 
 def _fallback_line(label: str, fb: Fallback) -> str:
     n = f" (n = {fb.n})" if fb.n else ""
-    return f"      {label}: {fb.action}{n} — {fb.action.label}" + _cite(fb.cite)
+    floor = f" (mức sàn / floor: {_bound_vi(fb.floor, 'của N')})" if fb.floor is not None else ""
+    return f"      {label}: {fb.action}{n}{floor} — {fb.action.label}" + _cite(fb.cite)
 
 
 def _describe_step(step: StepRule, proc: Procedure) -> list[str]:
@@ -230,7 +231,9 @@ def _describe_step(step: StepRule, proc: Procedure) -> list[str]:
         if step.ballot == "choose_at_most"
         else "đồng ý / không đồng ý đối với từng người / agree or disagree on each person"
     )
-    if step.candidates_from is None:
+    if step.candidates_from is None and proc.purpose == "reappointment":
+        source = "người được xem xét bổ nhiệm lại / the person considered for reappointment"
+    elif step.candidates_from is None:
         source = "danh sách đủ tiêu chuẩn (quy hoạch) / the eligible list (planning)"
     else:
         prev = proc.step(step.candidates_from)
@@ -263,6 +266,10 @@ def _describe_step(step: StepRule, proc: Procedure) -> list[str]:
             lines.append(_fallback_line("Đạt đúng ngưỡng / Exactly at it", step.at_threshold))
         lines.append(_fallback_line("Bằng phiếu / Tie", step.tie))
         lines.append(_fallback_line("Không ai đạt / Nobody reaches it", step.none_reaches))
+        if step.below_floor is not None:
+            lines.append(
+                _fallback_line("Không ai đạt mức sàn / Nobody at the floor", step.below_floor)
+            )
     if not step.announce_at_meeting:
         lines.append(
             "      Kết quả không công bố tại hội nghị / results not announced at the meeting"
@@ -296,6 +303,7 @@ def describe_procedure(proc: Procedure) -> list[str]:
     lines.append(
         f"  Đã đối chiếu văn bản / Checked against the official text: {_YES_NO[src.verified]}"
     )
+    lines.append(f"  Tình trạng / Standing: {proc.standing_vi} / {proc.standing_en}")
     if proc.path is not None:
         lines.append(f"  Tệp / File: {proc.path}")
     lines += [f"  Chưa chắc chắn / Uncertain: {note}" for note in src.uncertain]

@@ -27,7 +27,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from tinnhiem.errors import InputError
-from tinnhiem.rules.model import Bound, Citation
+from tinnhiem.rules.model import Bound, Citation, SourceKind
 
 __all__ = [
     "AGREE",
@@ -293,6 +293,70 @@ class Procedure:
     def first(self) -> StepRule:
         """The first step."""
         return self.steps[0]
+
+    @property
+    def in_force(self) -> bool:
+        """Not known to be replaced by a later text."""
+        return not self.source.superseded_by
+
+    def step_citations(self) -> tuple[Citation, ...]:
+        """Every clause the steps apply: who votes, the base, the threshold and quorum,
+        and each fallback (tie, exactly the threshold, nobody reaches, below the floor)."""
+        out: list[Citation] = []
+        for s in self.steps:
+            fallbacks = (s.at_threshold, s.tie, s.none_reaches, s.below_floor)
+            found = [s.cite, s.base_cite, s.quorum_cite]
+            found += [s.threshold.cite if s.threshold is not None else None]
+            found += [f.cite for f in fallbacks if f is not None]
+            out += [c for c in found if c is not None and c not in out]
+        return tuple(out)
+
+    @property
+    def checked(self) -> str:
+        """How far the procedure was checked against its text: ``official`` (the source
+        itself was read and confirmed), ``text`` (every clause a step applies was read word
+        for word, in a copy of the text or a source quoting it, or searched for in the text
+        read and not there), ``partly`` (some were), ``unchecked`` (none)."""
+        if self.source.verified:
+            return "official"
+        cites = self.step_citations()
+        if not any(c.verified for c in cites):
+            return "unchecked"
+        # A clause the text was searched for and does not contain (a tie it never mentions)
+        # counts as read, once the text itself was read for the others.
+        read = sum(1 for c in cites if c.verified or c.source_kind is SourceKind.NOT_FOUND)
+        return "text" if read == len(cites) else "partly"
+
+    @property
+    def standing_vi(self) -> str:
+        """One line a person choosing a procedure reads: in force or replaced, and how far
+        its clauses were checked against the text."""
+        checked = {
+            "official": "đã đối chiếu văn bản chính thức",
+            "text": "từng điều khoản đã đối chiếu nguyên văn (bản sao văn bản)",
+            "partly": "một phần điều khoản chưa đối chiếu được văn bản",
+            "unchecked": "chưa đối chiếu được văn bản",
+        }[self.checked]
+        if self.in_force:
+            return f"đang áp dụng; {checked}"
+        when = self.source.superseded_on
+        since = f" từ {when[8:10]}/{when[5:7]}/{when[:4]}" if len(when) == 10 else ""
+        return f"hết hiệu lực{since}, thay bằng {self.source.superseded_by}; {checked}"
+
+    @property
+    def standing_en(self) -> str:
+        """``standing_vi`` in English."""
+        checked = {
+            "official": "checked against the official text",
+            "text": "every clause read word for word (in a copy of the text)",
+            "partly": "some clauses not checked against the text",
+            "unchecked": "not checked against the text",
+        }[self.checked]
+        if self.in_force:
+            return f"in force; {checked}"
+        when = self.source.superseded_on
+        since = f" on {when}" if when else ""
+        return f"replaced{since} by {self.source.superseded_by}; {checked}"
 
 
 @dataclass(frozen=True)

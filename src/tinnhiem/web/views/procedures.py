@@ -114,9 +114,15 @@ def _list_context(body: Any, people: list[Person], error: str) -> dict[str, Any]
         "body": body,
         "people": people,
         "error": error,
+        # The texts in force first (the first is preselected), replaced ones last; each
+        # says how far it was checked against its text.
         "choices": [
-            (p.id, p.title_en if _english() else p.title_vi, p.source.verified)
-            for p in list_procedures()
+            (
+                p.id,
+                p.title_en if _english() else p.title_vi,
+                p.standing_en if _english() else p.standing_vi,
+            )
+            for p in sorted(list_procedures(), key=lambda p: (not p.in_force, p.id))
         ],
         "procedures": Procedure.objects.filter(body=body).select_related("person"),
     }
