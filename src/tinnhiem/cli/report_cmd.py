@@ -61,7 +61,14 @@ def _build(
     return minutes_from_record(record, when=when, **facts)
 
 
-def _personnel_report(source: Path, fmt: str, *, verify: bool, draft: bool = False) -> bytes | None:
+def _personnel_report(
+    source: Path,
+    fmt: str,
+    *,
+    verify: bool,
+    draft: bool = False,
+    settlement: Path | None = None,
+) -> bytes | None:
     """The minutes of a personnel step (issue 14) as ``fmt`` (pdf, xlsx or csv): from an
     electronic record (verified first) or a paper round's session file; None when
     ``source`` is not a personnel step."""
@@ -69,6 +76,10 @@ def _personnel_report(source: Path, fmt: str, *, verify: bool, draft: bool = Fal
         from tinnhiem.paper import PaperSession, open_log_file
         from tinnhiem.reports import personnel_minutes_from_paper, render_personnel_minutes
 
+        if settlement is not None:
+            raise InputError(
+                "a paper step's log carries the settlement its list came from", where="--settlement"
+            )
         with open_log_file(source) as log:
             session = PaperSession(log)
             if session.definition.personnel is None:
@@ -83,7 +94,15 @@ def _personnel_report(source: Path, fmt: str, *, verify: bool, draft: bool = Fal
         return None
     if verify:
         verify_record(record)
-    return render_personnel_minutes(personnel_minutes_from_record(record), fmt)
+    settled = None
+    if settlement is not None:
+        from tinnhiem.rules.settlement import Settlement
+
+        try:
+            settled = Settlement.from_bytes(settlement.read_bytes(), where=str(settlement))
+        except OSError as exc:
+            raise InputError(f"cannot read ({exc.strerror})", where=str(settlement)) from exc
+    return render_personnel_minutes(personnel_minutes_from_record(record, settled), fmt)
 
 
 def register(app: typer.Typer) -> None:
@@ -114,6 +133,14 @@ def register(app: typer.Typer) -> None:
         language: Annotated[
             str, typer.Option("--lang", help="PDF language: vi (the signed form) or en")
         ] = "vi",
+        settlement: Annotated[
+            Path | None,
+            typer.Option(
+                "--settlement",
+                help="quyết định của người có thẩm quyền ở bước trước (tinnhiem settle) / the "
+                "settlement that made a personnel step's list: the minutes cite it in full",
+            ),
+        ] = None,
     ) -> None:
         """Biên bản kiểm phiếu / the tally minutes as PDF, XLSX or CSV."""
         from tinnhiem.reports import FORMATS, render_minutes
@@ -123,7 +150,13 @@ def register(app: typer.Typer) -> None:
                 raise InputError(f"unknown format {fmt!r}: use pdf, xlsx or csv", where="--format")
             if language not in ("vi", "en"):
                 raise InputError(f"unknown language {language!r}: use vi or en", where="--lang")
-            personnel = _personnel_report(source, fmt, verify=verify, draft=draft)
+            personnel = _personnel_report(
+                source, fmt, verify=verify, draft=draft, settlement=settlement
+            )
+            if settlement is not None and personnel is None:
+                raise InputError(
+                    "only a personnel step's minutes cite a settlement", where="--settlement"
+                )
             if personnel is not None:
                 payload = personnel
             else:

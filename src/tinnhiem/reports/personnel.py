@@ -35,6 +35,7 @@ from tinnhiem.paper.model import Official as PaperOfficial
 from tinnhiem.paper.model import PreviousStep
 from tinnhiem.record import ElectionRecord
 from tinnhiem.reports.minutes import LogLine, describe_event
+from tinnhiem.reports.vietnamese import vi, vi_citation, vi_reason
 from tinnhiem.rules import format_number, format_percent_vi
 from tinnhiem.rules.appointment import AGREE, DISAGREE, Procedure, StepDecision, StepStatus
 from tinnhiem.rules.appointment_loader import load_procedure
@@ -42,7 +43,6 @@ from tinnhiem.rules.settlement import Settlement
 from tinnhiem.tally.personnel import (
     ProcedureText,
     blank_count,
-    cite_text,
     step_counts,
     step_decision,
 )
@@ -141,7 +141,7 @@ def personnel_minutes_from_record(
             re.sub(r"[^A-Za-z0-9._-]", "-", p.previous.round_id),
             p.previous.step,
             p.previous.head,
-            "record",
+            p.previous.source,  # "record", or "paper" after a step counted on paper
             settlement if digest else None,
             digest,
         )
@@ -302,7 +302,7 @@ def _outcome(m: PersonnelMinutes) -> str:
         lines.append(
             "Cần người có thẩm quyền quyết định"
             + (f" đối với: <b>{escape(m.who(d.concerned))}</b>" if d.concerned else "")
-            + (f" ({escape(d.action.label)})" if d.action is not None else "")
+            + (f" ({escape(vi(d.action.label))})" if d.action is not None else "")
             + "."
         )
     elif d.next_step is not None:
@@ -319,8 +319,8 @@ def _outcome(m: PersonnelMinutes) -> str:
             "Kết quả không công bố tại hội nghị; báo cáo tập thể lãnh đạo và người có liên quan."
         )
     reasons = "".join(
-        f"<li>{escape(r.text_vi)}<br><span class='citation'>Căn cứ: "
-        f"{escape(cite_text(r.cite))}</span></li>"
+        f"<li>{escape(vi_reason(r.text_vi))}<br><span class='citation'>Căn cứ: "
+        f"{escape(vi_citation(r.cite))}</span></li>"
         for r in d.reasons
     )
     p = m.tally.definition.personnel
@@ -436,14 +436,14 @@ def personnel_minutes_html(m: PersonnelMinutes) -> str:
 phiếu tiến hành kiểm phiếu bước {step.number} ({escape(step.title_vi)}) của
 {escape(m.procedure.title_vi)}.</p>
 <h2>I. THÀNH PHẦN VÀ CĂN CỨ</h2>
-<p>Căn cứ {escape(src.document)}. Thành phần bỏ phiếu: {escape(step.body.label)}.
+<p>Căn cứ {escape(src.document)}. Thành phần bỏ phiếu: {escape(vi(step.body.label))}.
 Hình thức: {form}, bỏ phiếu kín; mỗi phiếu {ballot}.</p>
 {superseded}
 {_previous(m)}
 {"".join(f"<p>{line}</p>" for line in facts)}
 <p>Ban kiểm phiếu gồm:</p><ul>{committee}</ul>
 <h2>II. KẾT QUẢ KIỂM PHIẾU</h2>
-<p>Tỷ lệ tính trên {escape(step.base.label)}: N = {format_number(m.decision.base)}
+<p>Tỷ lệ tính trên {escape(vi(step.base.label))}: N = {format_number(m.decision.base)}
 (tỷ lệ làm tròn hai chữ số thập phân; việc so với ngưỡng tính chính xác).</p>
 {_table(m)}
 <h2>III. KẾT QUẢ THEO QUY ĐỊNH</h2>

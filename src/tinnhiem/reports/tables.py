@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from decimal import Decimal
 
 from tinnhiem.reports.minutes import MinutesData, MinutesRow
 from tinnhiem.reports.personnel import STATUS_VI, PersonnelMinutes
+from tinnhiem.reports.vietnamese import vi, vi_citation, vi_reason
 from tinnhiem.rules import format_percent
 from tinnhiem.text import format_date_vi, spreadsheet_row, xlsx_without_formulas
 
@@ -176,50 +176,11 @@ def render_minutes_xlsx(data: MinutesData) -> bytes:
     return out.getvalue()
 
 
-def _vi(label: str) -> str:
-    """The Vietnamese half of a bilingual ``"vi / en"`` label."""
-    return label.split(" / ", 1)[0]
-
-
 def _vi_date(iso: str, place: str = "") -> str:
     """``Hoa Lư, ngày 10 tháng 3 năm 2025`` (tinnhiem.text.format_date_vi, NĐ 30/2020)."""
     from datetime import date
 
     return format_date_vi(date.fromisoformat(iso), place)
-
-
-_NOT_CONFIRMED_VI = "chưa đối chiếu được văn bản"
-
-
-def _vi_text(text: str) -> str:
-    """A reason's Vietnamese text with the bilingual labels it quotes (the base, the body,
-    the action: ``"tổng số người được triệu tập / everyone summoned"``) cut to Vietnamese."""
-    from tinnhiem.rules.appointment import Body, FallbackAction, StepBase
-
-    for kind in (StepBase, Body, FallbackAction):
-        for member in kind:
-            label = member.label
-            text = text.replace(label, _vi(label))
-    return text
-
-
-def _cite_vi(cite: object) -> str:
-    """A clause as the Vietnamese minutes print it: label, quote, and the not-confirmed
-    mark (Vietnamese only) when it was not checked against its text."""
-    from tinnhiem.rules.model import Citation
-
-    assert isinstance(cite, Citation)
-    text = _vi(cite.label)
-    if cite.quote and _VIETNAMESE.search(cite.quote):
-        text += f": “{cite.quote}”"
-    elif cite.quote:  # read only in a translation: the minutes stay in Vietnamese
-        text += " (trích dẫn chỉ đọc được qua bản dịch, xem văn bản nguồn)"
-    return text if cite.verified else f"{text} [{_NOT_CONFIRMED_VI}]"
-
-
-_VIETNAMESE = re.compile(
-    "[ăâđêôơưĂÂĐÊÔƠƯàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]"
-)
 
 
 def render_personnel_minutes_xlsx(m: PersonnelMinutes) -> bytes:
@@ -256,7 +217,7 @@ def render_personnel_minutes_xlsx(m: PersonnelMinutes) -> bytes:
         ("Bước", f"Bước {step.number}: {step.title_vi}"),
         ("Thời gian", _vi_date(d.date, d.place)),
         ("Căn cứ", f"{src.document} ({m.procedure.id})"),
-        ("Thành phần bỏ phiếu", _vi(step.body.label)),
+        ("Thành phần bỏ phiếu", vi(step.body.label)),
         (
             "Hình thức",
             ("phiếu điện tử, bỏ phiếu kín" if m.electronic else "phiếu giấy, bỏ phiếu kín")
@@ -300,7 +261,7 @@ def render_personnel_minutes_xlsx(m: PersonnelMinutes) -> bytes:
         heading.append((f"Trong đó phiếu chọn quá {p.k} người", t.over_k))
     if not m.electronic or m.blank_known:  # a record's choose step: its blank column
         heading.append(("Số phiếu trống (không chọn ai)", t.blank))
-    heading.append((f"Tỷ lệ tính trên {_vi(step.base.label)}", f"N = {dec.base}"))
+    heading.append((f"Tỷ lệ tính trên {vi(step.base.label)}", f"N = {dec.base}"))
     if m.draft:
         heading.append(("BẢN NHÁP", "chưa đủ điều kiện lập biên bản chính thức"))
     for label, value in heading:
@@ -338,7 +299,7 @@ def render_personnel_minutes_xlsx(m: PersonnelMinutes) -> bytes:
         outcome.append(
             (
                 "Cần người có thẩm quyền quyết định",
-                m.who(dec.concerned) + (f" ({_vi(dec.action.label)})" if dec.action else ""),
+                m.who(dec.concerned) + (f" ({vi(dec.action.label)})" if dec.action else ""),
             )
         )
     elif dec.next_step is not None:
@@ -357,7 +318,7 @@ def render_personnel_minutes_xlsx(m: PersonnelMinutes) -> bytes:
     sheet.append(["Căn cứ quyết định"])
     sheet.cell(sheet.max_row, 1).font = bold
     for number, reason in enumerate(dec.reasons, start=1):
-        sheet.append([number, _vi_text(reason.text_vi), _cite_vi(reason.cite)])
+        sheet.append([number, vi_reason(reason.text_vi), vi_citation(reason.cite)])
     if not agree:
         sheet.append(["Ghi chú", OVER_K_NOTE.replace(" / not confirmed against the text", "")])
     sheet.append(

@@ -7,9 +7,11 @@ on paper settled by the head links its settlement the same way."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
+import pypdf
 import pytest
 from typer.testing import CliRunner
 
@@ -180,3 +182,35 @@ def test_a_paper_tie_settled_then_an_electronic_step(tmp_path: Path) -> None:
     code, text = _cli("verify", str(b3), "--previous", str(b2))
     assert code == 0, text
     assert "not checked: add --previous RECORD --settlement FILE" in text
+    # The minutes of step 3 cite the decision in full when it is given, its digest otherwise.
+    pdf = tmp_path / "b3t.pdf"
+    code, text = _cli("report", str(b3), "--out", str(pdf), "--settlement", str(s))
+    assert code == 0, text
+    minutes = _pdf_text(pdf)
+    assert "Theo quyết định của Hoàng Văn Giám (Giám đốc Sở), văn bản Số 12/QĐ-STP" in minutes
+    assert "ngày 12 tháng 3 năm 2026" in minutes
+    code, text = _cli("report", str(b3), "--out", str(pdf))
+    assert code == 0, text
+    minutes = _pdf_text(pdf)
+    assert "Theo quyết định của Hoàng Văn Giám" not in minutes
+    assert settlement.digest[:8] in minutes
+    assert "văn bản quyết định không kèm theo biên bản này" in minutes
+    # The previous step was counted on paper: its head is the entry log's, not a board's.
+    assert "vòng b2t, mã băm cuối nhật ký nhập phiếu" in minutes
+    # The minutes stay in Vietnamese: QĐ 80's clause read only in an English translation is
+    # not quoted, and bilingual labels are cut to Vietnamese.
+    assert "For on-site human resources" not in minutes
+    assert "trích dẫn chỉ đọc được qua bản dịch, xem văn bản nguồn" in minutes
+    assert "leadership collective" not in minutes and "/ everyone summoned" not in minutes
+    other = tmp_path / "other.json"
+    code, text = _cli("settle", str(b2), *DECIDER, "--choose", "chi", "--out", str(other))
+    assert code == 0, text
+    code, text = _cli("report", str(b3), "--out", str(pdf), "--settlement", str(other))
+    assert code != 0 and "not the one the record's link names" in text
+    code, text = _cli("report", str(b2), "--out", str(pdf), "--settlement", str(s))
+    assert code != 0 and "carries the settlement" in text
+
+
+def _pdf_text(path: Path) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(path.read_bytes()))
+    return " ".join(" ".join(p.extract_text() for p in reader.pages).split())
