@@ -187,6 +187,8 @@ def test_the_procedure_list_puts_the_texts_in_force_first(
     each saying how far it was checked against its text; replaced ones come last, saying
     since when and by what."""
     client.force_login(org_actor.user)
+    home = client.get(f"/bodies/{body.pk}/").content.decode()
+    assert f'id="body-procedures" href="/bodies/{body.pk}/procedures/"' in home
     page = client.get(f"/bodies/{body.pk}/procedures/").content.decode()
     options = page[page.index('id="procedure_id"') :]
     options = options[: options.index("</select>")]
