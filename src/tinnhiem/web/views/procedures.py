@@ -178,6 +178,11 @@ def _procedure_context(procedure: Procedure, error: str = "") -> dict[str, Any]:
     pending = None
     if plan.state is Progress.PENDING and rounds:
         pending = _pending_view(rounds[-1])
+    names_all = {
+        o.person.external_id: o.person.full_name
+        for r in rounds
+        for o in r.officials.select_related("person")
+    }
     return {
         "body": procedure.body,
         "procedure": procedure,
@@ -191,7 +196,9 @@ def _procedure_context(procedure: Procedure, error: str = "") -> dict[str, Any]:
         "state": plan.state.value,
         "pending": pending,
         "people": Person.objects.filter(body=procedure.body),
-        "not_confirmed": NOT_CONFIRMED,
+        "standing": proc.standing_en if _english() else proc.standing_vi,
+        "proposed": [names_all.get(c, c) for c in plan.proposed],
+        "ended_by": plan.settlement is not None,
         "error": error,
     }
 
