@@ -28,11 +28,13 @@ from tinnhiem.paper.errors import PaperInputError
 from tinnhiem.paper.log import read_log
 from tinnhiem.paper.personnel import PersonnelTally
 from tinnhiem.paper.verify import PaperLogInvalid, is_paper_log, verify_paper_log
+from tinnhiem.poll.personnel import StepSource, check_paper_step_link
 from tinnhiem.record import (
     RecordInvalid,
     RecordUnreadable,
     VerificationReport,
     open_record,
+    read_record,
     verify_record,
 )
 from tinnhiem.record.link import verify_link
@@ -163,7 +165,15 @@ def verify(
     out = Console()
     err = Console(stderr=True)
     if is_paper_log(record):
+        if settlement is not None:
+            err.print(
+                "[bold red]--settlement[/]: a paper step's log carries the settlement its list "
+                "came from",
+                highlight=False,
+            )
+            raise typer.Exit(EXIT_UNREADABLE)
         _verify_paper(record, out, err)
+        _paper_link(record, previous, out, err)
         return
     n = workers or (2 if dask == "local" else default_workers())
     runner: Runner | None = None
@@ -274,6 +284,55 @@ def _print_step(
             )
         out.print(
             f"  Theo quyết định / settled by {p.previous.settlement[:16]}…: {state}",
+            highlight=False,
+        )
+
+
+def _paper_link(path: Path, previous: Path | None, out: Console, err: Console) -> None:
+    """A paper personnel step's link to the step its list came from: checked against
+    ``previous`` (a record, verified first, or a paper entry log) when given."""
+    session = PaperSession(EntryLog(read_log(path)))
+    p = session.definition.personnel
+    if p is None or p.previous is None:
+        if previous is not None:
+            err.print("[bold red]--previous[/]: this round links no previous step")
+            raise typer.Exit(EXIT_INVALID)
+        return
+    count = session.personnel_tally(allow_incomplete=True)
+    link = p.previous
+    state = "chưa kiểm tra: thêm --previous HỒ_SƠ / not checked: add --previous RECORD"
+    if previous is not None:
+        try:
+            source: StepSource
+            if is_paper_log(previous):
+                source = _paper_count(previous, err)
+            else:
+                source = read_record(previous)
+                verify_record(source, workers=1)
+            check_paper_step_link(count, source)
+        except RecordUnreadable as exc:
+            err.print(f"[bold red]--previous[/]: {exc}", highlight=False)
+            raise typer.Exit(EXIT_UNREADABLE) from exc
+        except RecordInvalid as exc:
+            _print_invalid(out, exc)
+            raise typer.Exit(EXIT_INVALID) from exc
+        except TinnhiemError as exc:
+            where = getattr(exc, "where", None) or "previous"
+            _print_invalid(
+                out, RecordInvalid("previous", str(exc).removeprefix(f"{where}: "), where=where)
+            )
+            raise typer.Exit(EXIT_INVALID) from exc
+        state = "đã kiểm tra / checked"
+    paper = " — phiếu giấy / on paper" if link.source == "paper" else ""
+    out.print(
+        f"  Nối tiếp bước / follows step {link.step} ({link.round_id}{paper}, "
+        f"{link.head[:16]}…): {state}",
+        highlight=False,
+    )
+    if link.settlement is not None:
+        names = {o.id: o.name for o in count.definition.officials}
+        out.print(
+            f"  Theo quyết định / settled by: {summary_vi(link.settlement, names)}",
             highlight=False,
         )
 

@@ -46,6 +46,7 @@ __all__ = [
     "SourceDecision",
     "StepDone",
     "StepSource",
+    "check_paper_step_link",
     "link_to",
     "next_candidates",
     "next_step",
@@ -181,6 +182,30 @@ def paper_link(
     return PaperPreviousStep(
         m.round_id, m.personnel.step, previous.head.hex(), "record", settlement
     )
+
+
+def check_paper_step_link(count: PersonnelTally, previous: StepSource) -> None:
+    """``InputError`` (``where`` the link's field) unless the paper step whose entry log
+    gave ``count`` follows ``previous`` (a record, or another paper step's count) as its
+    procedure says: the link its definition carries is exactly the one the core makes
+    again from ``previous`` (round id, step, head, kind of source), with the settlement the
+    link carries checked against that step, and the step's list is who it sent on."""
+    d = count.definition
+    p = d.personnel
+    where = "personnel.previous"
+    if p is None:
+        raise InputError("the paper round is not a personnel step", where="personnel")
+    link = p.previous
+    if link is None:
+        raise InputError(f"step {p.step} takes the eligible list: it links no step", where=where)
+    proc = load_procedure_text(d.rule_id).procedure
+    expected = paper_link(previous, proc, p.step, [o.id for o in d.officials], link.settlement)
+    for field in ("round_id", "step", "head", "source"):
+        got, want = getattr(link, field), getattr(expected, field)
+        if got != want:
+            raise InputError(
+                f"is {got!r}, the previous step given has {want!r}", where=f"{where}.{field}"
+            )
 
 
 def next_candidates(previous: StepSource, settlement: Settlement | None = None) -> list[Candidate]:

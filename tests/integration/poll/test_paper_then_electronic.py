@@ -214,3 +214,58 @@ def test_a_paper_tie_settled_then_an_electronic_step(tmp_path: Path) -> None:
 def _pdf_text(path: Path) -> str:
     reader = pypdf.PdfReader(io.BytesIO(path.read_bytes()))
     return " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+
+
+def _paper_step3(tmp: Path, name: str, previous: Path, people_csv: str) -> Path:
+    """Step 3 of QĐ 80 on paper, linked to ``previous`` (a paper log or a record)."""
+    people = tmp / f"{name}.csv"
+    people.write_text(people_csv, encoding="utf-8")
+    log = tmp / f"{name}.jsonl"
+    code, text = _cli(
+        "paper", "new", str(log), "--procedure", QD80, "--step", "b3-leadership",
+        "--candidates", str(people), "--round-id", name, "--title", "Bổ nhiệm Giám đốc Sở",
+        "--body", "Sở Tư pháp tỉnh Ninh Bình", "--date", "2026-03-11", "--by", "Văn phòng",
+        "--summoned", "5", "--present", "5", "--previous", str(previous),
+    )  # fmt: skip
+    assert code == 0, text
+    return log
+
+
+def test_verify_a_paper_step_against_the_step_before(
+    linked: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    """``tinnhiem verify LOG --previous PREV`` checks a paper step's link too: to another
+    paper log (decided again) or to an electronic record (verified first)."""
+    b2, _b3, other = linked
+    an = "id,name,position\nan,Nguyễn Văn An,Phó Giám đốc\n"
+    b3 = _paper_step3(tmp_path, "b3-paper", b2, an)
+    code, text = _cli("verify", str(b3))
+    assert code == 0, text
+    assert "follows step b2-introduce (b2 — phiếu giấy / on paper" in text
+    assert "not checked: add --previous RECORD" in text
+    code, text = _cli("verify", str(b3), "--previous", str(b2))
+    assert code == 0, text
+    assert "đã kiểm tra / checked" in text
+    code, text = _cli("verify", str(b3), "--previous", str(other))
+    assert code == 1, text
+    assert "personnel.previous.round_id" in text
+
+    # After an electronic step 2: the paper step links its record's final board head.
+    proc = load_procedure_text(QD80)
+    people = [Candidate("an", "Nguyễn Văn An", "Phó Giám đốc"), Candidate("binh", "Trần Thị Bình")]
+    manifest = step_manifest(
+        proc, "b2-introduce", people, round_id="b2-electronic", body="Sở Tư pháp",
+        summoned=5, committee=["A", "B", "C"], threshold=2, post="Giám đốc Sở",
+        list_source=ListSource.PLANNING,
+    )  # fmt: skip
+    ballots: list[dict[str, Mark]] = [{"an": Mark.CHOSEN}] * 3 + [{"binh": Mark.CHOSEN}, {}]
+    record = run_step(manifest, proc, ballots).record()
+    b2e = tmp_path / "b2e.json"
+    b2e.write_bytes(record.to_bytes())
+    b3e = _paper_step3(tmp_path, "b3-after-electronic", b2e, an)
+    code, text = _cli("verify", str(b3e), "--previous", str(b2e))
+    assert code == 0, text
+    assert "follows step b2-introduce (b2-electronic," in text and "đã kiểm tra / checked" in text
+    code, text = _cli("verify", str(b3e), "--previous", str(b2))  # a paper log, not the record
+    assert code == 1, text
+    assert "personnel.previous" in text
