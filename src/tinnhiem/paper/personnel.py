@@ -29,7 +29,6 @@ from enum import StrEnum
 
 from tinnhiem.paper.errors import PaperInputError
 from tinnhiem.paper.model import PersonnelSection, PreviousStep, RoundDefinition
-from tinnhiem.rules import format_percent
 from tinnhiem.rules.appointment import (
     AGREE,
     DISAGREE,
@@ -40,6 +39,7 @@ from tinnhiem.rules.appointment import (
     decide_step,
 )
 from tinnhiem.rules.settlement import Settlement, check_settlement
+from tinnhiem.rules.step_result import decision_json
 
 __all__ = [
     "OVER_K_NOTE",
@@ -505,56 +505,9 @@ def step_result_json(
     invalid rows count for nobody); ``invalid`` is the sheets invalid as a whole."""
     p = tally.definition.personnel
     assert p is not None
-    counts = {c.id: c for c in tally.candidates}
-    step = proc.step(decision.step_id)
-    sc = tally.step_counts()
     agree_kind = p.ballot == BallotKind.AGREE_DISAGREE.value
-    candidates = [
-        {
-            "id": r.name,
-            "votes": r.votes,
-            "disagree": r.disagree if agree_kind else None,
-            "blank": counts[r.name].blank if agree_kind else None,
-            "share": f"{r.share.numerator}/{r.share.denominator}",
-            "percentage": format_percent(r.share),
-            "reached": r.reached,
-            "at_threshold": r.exactly_at_threshold,
-        }
-        for r in decision.results
-    ]
-    out: dict[str, object] = {
-        "procedure": proc.id,
-        "step": step.id,
-        "number": step.number,
-        "kind": p.ballot,
-        "summoned": sc.summoned,
-        "present": sc.present,
-        "returned": sc.returned,
-        "invalid": sc.invalid,
-        "valid": sc.valid,
-        "base": decision.base,
-        "base_kind": decision.base_kind.value,
-        "candidates": candidates,
-        "status": decision.status.value,
-        "selected": list(decision.selected),
-        "advancing": list(decision.advancing),
-        "concerned": list(decision.concerned),
-        "next_step": decision.next_step,
-        "action": None if decision.action is None else decision.action.value,
-        "pending": decision.pending,
-        "previous_step": decision.previous_step,
-        "announce_at_meeting": step.announce_at_meeting,
-        "reasons": [
-            {
-                "code": r.code,
-                "text_vi": r.text_vi,
-                "text_en": r.text_en,
-                "cite": r.cite.key,
-                "verified": r.cite.verified,
-            }
-            for r in decision.reasons
-        ],
-    }
+    blank_rows = {c.id: c.blank if agree_kind else None for c in tally.candidates}
+    out = decision_json(proc, decision, tally.step_counts(), kind=p.ballot, blank_rows=blank_rows)
     if not agree_kind:
         out["blank"] = tally.blank  # valid sheets that tick nobody
     return out

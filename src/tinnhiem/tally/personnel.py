@@ -34,7 +34,7 @@ from tinnhiem.rules.appointment_loader import (
 )
 from tinnhiem.rules.errors import RuleError
 from tinnhiem.rules.model import Citation
-from tinnhiem.rules.percent import format_percent
+from tinnhiem.rules.step_result import decision_json
 from tinnhiem.tally.rule_source import rule_digest
 
 __all__ = [
@@ -182,58 +182,14 @@ def step_result(
 def result_json(
     proc: Procedure, manifest: Manifest, counts: StepCounts, decision: StepDecision
 ) -> dict[str, Any]:
-    """A decided step as JSON: the counts, each candidate's exact share, the outcome, and
-    every clause that decided it (citation key and whether it was checked)."""
+    """A decided step as JSON (``rules.step_result.decision_json``): an agree/disagree
+    candidate's blank rows are the valid ballots marking neither."""
     assert manifest.personnel is not None
-    step = proc.step(decision.step_id)
-    candidates = []
-    for r in decision.results:
-        raw = counts.votes.get(r.name, 0)
-        blank = None
-        if isinstance(raw, Mapping):
-            blank = counts.valid - int(raw.get("agree", 0)) - int(raw.get("disagree", 0))
-        candidates.append(
-            {
-                "id": r.name,
-                "votes": r.votes,
-                "disagree": r.disagree,
-                "blank": blank,
-                "share": f"{r.share.numerator}/{r.share.denominator}",
-                "percentage": format_percent(r.share),
-                "reached": r.reached,
-                "at_threshold": r.exactly_at_threshold,
-            }
+    blank_rows: dict[str, int | None] = {}
+    for name, raw in counts.votes.items():
+        blank_rows[name] = (
+            counts.valid - int(raw.get("agree", 0)) - int(raw.get("disagree", 0))
+            if isinstance(raw, Mapping)
+            else None
         )
-    return {
-        "procedure": proc.id,
-        "step": step.id,
-        "number": step.number,
-        "kind": manifest.kind.value,
-        "summoned": counts.summoned,
-        "present": counts.present,
-        "returned": counts.returned,
-        "invalid": counts.invalid,
-        "valid": counts.valid,
-        "base": decision.base,
-        "base_kind": decision.base_kind.value,
-        "candidates": candidates,
-        "status": decision.status.value,
-        "selected": list(decision.selected),
-        "advancing": list(decision.advancing),
-        "concerned": list(decision.concerned),
-        "next_step": decision.next_step,
-        "action": None if decision.action is None else decision.action.value,
-        "pending": decision.pending,
-        "previous_step": decision.previous_step,
-        "announce_at_meeting": step.announce_at_meeting,
-        "reasons": [
-            {
-                "code": r.code,
-                "text_vi": r.text_vi,
-                "text_en": r.text_en,
-                "cite": r.cite.key,
-                "verified": r.cite.verified,
-            }
-            for r in decision.reasons
-        ],
-    }
+    return decision_json(proc, decision, counts, kind=manifest.kind.value, blank_rows=blank_rows)
