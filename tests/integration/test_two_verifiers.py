@@ -154,15 +154,40 @@ def _agree_step() -> Built:
     )
 
 
+def _write_in_step() -> Built:
+    """NĐ 170/2025 (original) step 3 after step 2: An and Bình went on at the 30% floor
+    (3 of 9 each), Chí and Đức are write-ins (``personnel.write_ins`` 2); Đức's 4 of 7 is
+    above half but short of 2/3 of the collective (write_in_short, report up)."""
+    names = ("an", "binh", "chi", "duc")
+    first = build_step(
+        procedure="appointment-nd170-2025",
+        step="b2-extended",
+        candidates=names,
+        votes=(("an",),) * 3 + (("binh",),) * 3 + (("chi",),) + ((),) * 2,
+        seed=46,
+    )
+    return build_step(
+        procedure="appointment-nd170-2025",
+        step="b3-leadership",
+        candidates=names,
+        votes=(("duc",),) * 4 + (("an",),) * 3,
+        previous=first,
+        seed=47,
+    )
+
+
 def test_personnel_mutations_agree(tmp_path):
-    """Mutations of a choose step (top_n, a tie) and of a linked agree/disagree step."""
+    """Mutations of a choose step (top_n, a tie), of a linked agree/disagree step and of a
+    write-in step (its list, its write_ins count, its 2/3 rule)."""
     _agree(_choose_step(), _count(), _seed() + 1, tmp_path, "choose")
     _agree(_agree_step(), _count(), _seed() + 2, tmp_path, "agree")
+    _agree(_write_in_step(), _count(), _seed() + 3, tmp_path, "write-in")
 
 
 def test_the_browser_verifier_recomputes_a_personnel_step(tmp_path):
     files = []
-    for name, built in [("choose", _choose_step()), ("agree", _agree_step())]:
+    steps = [("choose", _choose_step()), ("agree", _agree_step()), ("write-in", _write_in_step())]
+    for name, built in steps:
         path = tmp_path / f"{name}.json"
         path.write_bytes(json.dumps(built.data, ensure_ascii=False).encode())
         files.append((path, built.data["results"]))
@@ -172,6 +197,7 @@ def test_the_browser_verifier_recomputes_a_personnel_step(tmp_path):
         assert v["exit"] == 0, v
         assert v["results"] == results
     assert files[0][1]["status"] == "tie" and files[0][1]["pending"] is True
+    assert (files[2][1]["status"], files[2][1]["action"]) == ("write_in_short", "report_up")
 
 
 def test_the_demo_appointment_verifies_in_both(tmp_path):

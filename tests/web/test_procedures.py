@@ -201,7 +201,9 @@ def test_the_procedure_list_puts_the_texts_in_force_first(
     ]
     assert set(ids[4:]) == {
         "appointment-nd138-2024",
+        "appointment-nd170-2025",
         "appointment-qd80-2022",
+        "appointment-reappointment-nd170-2025",
         "appointment-reappointment-qd80-2022",
     }
     assert "[đang áp dụng; từng điều khoản đã đối chiếu nguyên văn (bản sao văn bản)]" in options

@@ -118,6 +118,7 @@ const STATUS = {
   at_threshold: 'đạt đúng ngưỡng / exactly at the threshold',
   tie: 'bằng phiếu / tie',
   none_reached: 'không ai đạt ngưỡng / nobody reached the threshold',
+  write_in_short: 'người giới thiệu thêm không đạt đủ số phiếu / a write-in is short of its threshold',
   quorum_not_met: 'không đủ người có mặt / quorum not met',
 };
 const NOT_CONFIRMED = 'chưa đối chiếu được văn bản / not confirmed against the text';

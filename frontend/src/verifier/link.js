@@ -5,7 +5,8 @@
 //
 // The round must name the previous record exactly (its round id, its step and its final
 // board head), both must follow the same procedure text, and the round's candidates must be
-// the previous step's `advancing` list, in order, with the same names. A link may also name
+// the previous step's `advancing` list, in order, with the same names — followed, on a step
+// that lets voters name other eligible people, by its `personnel.write_ins` others. A link may also name
 // the digest of a settlement (`previous.settlement`: the competent person's decision on a
 // step that waited on a person); this page does not read settlement files, so such a link
 // is checked for everything but the list, and says the settlement was not checked. A link
@@ -48,6 +49,7 @@ export function checkLink(record, previous) {
   if (record.rule.digest !== previous.rule.digest) {
     return fail('rule.digest', 'the two steps follow different procedure texts');
   }
+  const writeIns = Number(p.write_ins ?? 0);
   const pending = Boolean(results.pending);
   const settlement = link.settlement ?? null;
   if (settlement !== null && !pending) {
@@ -61,14 +63,19 @@ export function checkLink(record, previous) {
     if (advancing.length === 0) {
       return fail('manifest.officials', "the previous step sent nobody on (it waits on a person's decision, or stopped)");
     }
+    // the list is `advancing`, in order, then the round's write-ins (none of them went on)
     const ids = m.officials.map((o) => o.id);
-    if (ids.length !== advancing.length || ids.some((id, i) => id !== advancing[i])) {
-      return fail('manifest.officials', `the list is [${ids.join(', ')}], the previous step sent on [${advancing.join(', ')}]`);
+    const listed = ids.slice(0, ids.length - writeIns);
+    const extra = ids.slice(ids.length - writeIns);
+    if (listed.length !== advancing.length || listed.some((id, i) => id !== advancing[i]) || extra.some((id) => advancing.includes(id))) {
+      const tail = writeIns ? `, then ${writeIns} write-ins` : '';
+      return fail('manifest.officials', `the list is [${ids.join(', ')}], the previous step sent on [${advancing.join(', ')}]${tail}`);
     }
   }
   const names = new Map(pm.officials.map((o) => [o.id, o.name]));
   for (let i = 0; i < m.officials.length; i += 1) {
     const o = m.officials[i];
+    if (!names.has(o.id) && i >= m.officials.length - writeIns) continue; // a write-in
     if (names.get(o.id) !== o.name) {
       return fail(`manifest.officials[${i}].name`, `is '${o.name}', the previous step lists ${o.id} as '${names.get(o.id)}'`);
     }

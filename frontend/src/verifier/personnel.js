@@ -67,6 +67,22 @@ function fallback(t, cites, parent, name) {
   return { action, cite, n: n ?? 0n, floor, tiedOnly };
 }
 
+// What may follow when a write-in the ordinary rule sends on is short of its threshold.
+const WRITE_IN_BELOW = ['report_up', 'stop', 'head_decides', 'not_in_text', 'revote'];
+
+// write_in = { citation, threshold = { fraction, inclusive, citation }, base, below = { action, citation } }
+function writeInOf(t, cites) {
+  const thrT = t.table('threshold');
+  const threshold = { ...share(thrT), cite: cites.get(thrT, 'citation') };
+  thrT.done();
+  const base = t.enum('base', Object.keys(BASES));
+  const below = fallback(t.table('below', false), cites, t, 'below');
+  if (!WRITE_IN_BELOW.includes(below.action)) throw t.error('below.action', `'${below.action}' cannot follow a write-in short of its threshold`);
+  const cite = cites.get(t, 'citation');
+  t.done();
+  return { cite, threshold, base, below };
+}
+
 function stepOf(t, cites) {
   const id = t.text('id');
   if (!ID.test(id)) throw t.error('id', 'must be lower-case letters, digits, "-", "." or "_"');
@@ -110,6 +126,14 @@ function stepOf(t, cites) {
     }
   } else if (belowT !== null) throw t.error('below_floor', 'only a step whose none_reaches is all_above_floor has one');
   const source = t.text('candidates_from', false, 'eligible') || 'eligible';
+  let writeIn = null;
+  const wT = t.table('write_in', false);
+  if (wT !== null) {
+    if (source === 'eligible') throw t.error('write_in', 'only a step whose list is an earlier step\'s takes write-ins');
+    if (ballot !== 'choose_at_most') throw t.error('write_in', 'only a choose_at_most ballot can name another person');
+    if (threshold === null) throw t.error('write_in', 'an advisory step (no threshold) selects nobody to check');
+    writeIn = writeInOf(wT, cites);
+  }
   const step = {
     id,
     number,
@@ -132,6 +156,7 @@ function stepOf(t, cites) {
     belowFloor,
     next: t.text('next', false) || null,
     announce: t.flag('announce_at_meeting', false, true),
+    writeIn,
   };
   t.text('note', false);
   if (ballot === 'choose_at_most' && step.k < step.seats) throw t.error('k', `k = ${step.k} names cannot fill ${step.seats} seats`);
@@ -227,6 +252,7 @@ export function roundStepFailure(m, proc) {
   const first = step.candidatesFrom === null;
   if (first && p.previous !== null) return 'manifest.personnel.previous';
   if (!first && (p.previous === null || p.previous.step !== step.candidatesFrom)) return 'manifest.personnel.previous';
+  if ((p.write_ins ?? 0) > 0 && step.writeIn === null) return 'manifest.personnel.write_ins';
   return null;
 }
 
@@ -305,8 +331,66 @@ export function stepResult(m, proc, sums, { present, returned }) {
       prev.cite,
     ));
   }
+  // the last `write_ins` names are not on the earlier step's list (§3.13)
+  const nWrite = Number(m.personnel.write_ins ?? 0);
+  const extra = nWrite > 0 ? names.slice(names.length - nWrite) : [];
+  if (previous !== null && step.writeIn !== null && extra.length) {
+    const prev = proc.step(previous);
+    reasons.push(reason(
+      'write_ins',
+      `Giới thiệu thêm người khác có đủ tiêu chuẩn, điều kiện (ngoài danh sách bước ${prev.number}): ${extra.join(', ')}`,
+      `Also named, other eligible people (not on step ${prev.number}'s list): ${extra.join(', ')}`,
+      step.writeIn.cite,
+    ));
+  }
+  const votesOf = new Map(tally.map(([nm, v]) => [nm, v]));
+  // a write-in the ordinary rule sends on must also reach the write-in threshold
+  const writeInCheck = (going) => {
+    if (!going.length) return [];
+    const w = step.writeIn;
+    const wBase = { summoned, present: pres, returned: ret, valid }[w.base];
+    const f = w.threshold.fraction;
+    const wText = `${w.threshold.inclusive ? 'tối thiểu' : 'trên'} ${f.num}/${f.den}`;
+    const wFormula = formula(w.threshold);
+    const ok = going.filter((nm) => admits(w.threshold, votesOf.get(nm), wBase));
+    const short = going.filter((nm) => !ok.includes(nm));
+    if (ok.length) {
+      reasons.push(reason(
+        'write_in_reached',
+        `Người giới thiệu thêm đạt ${wText} ${BASES[w.base]} (${wFormula}, N = ${wBase}): ${ok.join(', ')}`,
+        `Named from outside the list and reaching ${wFormula} with N = ${wBase}: ${ok.join(', ')}`,
+        w.threshold.cite,
+      ));
+    }
+    if (short.length) {
+      reasons.push(reason(
+        'write_in_below',
+        `Người giới thiệu thêm không đạt ${wText} ${BASES[w.base]} (${wFormula}, N = ${wBase}): ${short.join(', ')} — ${ACTIONS[w.below.action]}`,
+        `Named from outside the list, short of ${wFormula} with N = ${wBase}: ${short.join(', ')} — ${ACTIONS[w.below.action]}`,
+        w.below.cite,
+      ));
+    }
+    return short;
+  };
   let results = [];
   const done = (status, { selected = [], advancing = [], concerned = [], nextStep = null, action = null } = {}) => {
+    const sendsOn = nextStep !== null && nextStep !== step.id;
+    if (extra.length && sendsOn && !(action !== null && PENDING.has(action))) {
+      const short = writeInCheck(advancing.filter((nm) => extra.includes(nm)));
+      if (short.length) {
+        const below = step.writeIn.below.action;
+        status = 'write_in_short';
+        action = below;
+        if (below === 'revote') {
+          advancing = names;
+          nextStep = step.id;
+        } else {
+          advancing = [];
+          nextStep = null;
+          concerned = PENDING.has(below) ? names : [];
+        }
+      }
+    }
     const pending = action !== null && PENDING.has(action);
     return {
       procedure: proc.id,

@@ -184,6 +184,7 @@ function personnelManifestFailure(m) {
   if (m.exempt.length) return 'manifest.exempt';
   if (p.blank_column !== undefined && m.kind !== 'choose_at_most') return 'manifest.personnel.blank_column';
   if (BigInt(p.k) > BigInt(m.officials.length)) return 'manifest.personnel.k';
+  if (p.write_ins !== undefined && (p.previous === null || BigInt(p.write_ins) >= BigInt(m.officials.length))) return 'manifest.personnel.write_ins';
   if ((p.list_source === 'previous') !== (p.previous !== null)) return 'manifest.personnel.previous';
   return null;
 }

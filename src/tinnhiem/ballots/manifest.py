@@ -134,7 +134,12 @@ class PersonnelStep:
     0/1 ciphertext, and its check is the weighted sum ``Σ x_i + k·b`` in 1 … k, so b is
     exactly "this ballot names nobody" and its column counts the blank ballots
     (docs/crypto.md §6.3). Written ``"blank_column": true``; a manifest without it (the
-    first personnel records) has the row without b, its sum in 0 … k."""
+    first personnel records) has the row without b, its sum in 0 … k.
+
+    ``write_ins`` (a step whose procedure lets voters name other eligible people, e.g. NĐ
+    170/2025 Điều 33 bước 3): the last ``write_ins`` candidates are not on the previous
+    step's list; the list starts with exactly that step's ``advancing`` list. Written
+    ``"write_ins": n`` when n >= 1 (docs/record-format.md §3.13)."""
 
     step: str
     k: int
@@ -142,15 +147,20 @@ class PersonnelStep:
     list_source: ListSource
     previous: StepLink | None = None
     blank_column: bool = False
+    write_ins: int = 0
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "step": self.step,
-            "k": self.k,
-            "post": self.post,
-            "list_source": self.list_source.value,
-            "previous": None if self.previous is None else self.previous.to_json(),
-        } | ({"blank_column": True} if self.blank_column else {})
+        return (
+            {
+                "step": self.step,
+                "k": self.k,
+                "post": self.post,
+                "list_source": self.list_source.value,
+                "previous": None if self.previous is None else self.previous.to_json(),
+            }
+            | ({"blank_column": True} if self.blank_column else {})
+            | ({"write_ins": self.write_ins} if self.write_ins else {})
+        )
 
 
 class RevotePolicy(StrEnum):
@@ -310,6 +320,17 @@ class Manifest:
             raise InputError(
                 f"k must be between 1 and {limit} for a {self.kind.value} ballot",
                 where="manifest.personnel.k",
+            )
+        if p.write_ins < 0 or (p.write_ins and p.previous is None):
+            raise InputError(
+                "write-ins follow a previous step's list: a whole number >= 1 on a linked step",
+                where="manifest.personnel.write_ins",
+            )
+        if p.write_ins >= len(self.officials):
+            raise InputError(
+                f"{p.write_ins} write-ins leave nobody of the previous step's list on the ballot"
+                f" of {len(self.officials)}",
+                where="manifest.personnel.write_ins",
             )
         link = p.previous
         if (link is None) != (p.list_source is not ListSource.PREVIOUS):
@@ -601,6 +622,14 @@ def _personnel(data: Any, where: str) -> PersonnelStep:
             "is true when present (a choose row without a blank column omits it)",
             where=f"{where}.blank_column",
         )
+    write_ins = 0
+    if "write_ins" in d:
+        write_ins = _int(d["write_ins"], f"{where}.write_ins")
+        if write_ins < 1:
+            raise InputError(
+                "is a whole number >= 1 when present (a list without write-ins omits it)",
+                where=f"{where}.write_ins",
+            )
     return PersonnelStep(
         step=_str(d["step"], f"{where}.step"),
         k=_int(d["k"], f"{where}.k"),
@@ -608,6 +637,7 @@ def _personnel(data: Any, where: str) -> PersonnelStep:
         list_source=_enum(ListSource, d["list_source"], f"{where}.list_source"),
         previous=previous,
         blank_column="blank_column" in d,
+        write_ins=write_ins,
     )
 
 

@@ -304,8 +304,8 @@ def _new_personnel(
                 from tinnhiem.rules.settlement import Settlement
 
                 settled = Settlement.from_bytes(settlement.read_bytes(), where="--settlement")
-            link = _previous_step(previous, proc, step, [o.id for o in people], settled)
-            section = replace(section, previous=link)
+            link, write_ins = _previous_step(previous, proc, step, [o.id for o in people], settled)
+            section = replace(section, previous=link, write_ins=write_ins)
         definition = RoundDefinition(
             round_id=round_id,
             title=title,
@@ -346,21 +346,26 @@ def _new_personnel(
 
 def _previous_step(
     path: Path, proc: object, step: str, ids: list[str], settlement: Settlement | None = None
-) -> PreviousStep:
+) -> tuple[PreviousStep, int]:
     """The link to the step this list came from: a paper round's session file (its count
     decided again here) or an electronic round's record (its published result), with the
-    settlement that made the list when that step waited on a person."""
+    settlement that made the list when that step waited on a person; and how many people
+    at the end of the list are write-ins (a step that lets voters name other eligible
+    people: the list is who went on, then the others)."""
     from tinnhiem.paper import link_previous
     from tinnhiem.paper.log import read_log
+    from tinnhiem.paper.personnel import count_write_ins, split_write_ins
     from tinnhiem.paper.verify import is_paper_log
     from tinnhiem.rules.appointment import Procedure
 
     assert isinstance(proc, Procedure)
     if is_paper_log(path):
         from tinnhiem.paper import EntryLog
+        from tinnhiem.poll.personnel import write_ins_after
 
-        session = PaperSession(EntryLog(read_log(path)))
-        return link_previous(session.personnel_tally(), proc, step, ids, settlement)
+        tally = PaperSession(EntryLog(read_log(path))).personnel_tally()
+        n = write_ins_after(tally, proc, step, ids, settlement, ordered=False)
+        return link_previous(tally, proc, step, ids, settlement, write_ins=n), n
     from tinnhiem.record import read_record
 
     record = read_record(path)
@@ -389,13 +394,15 @@ def _previous_step(
         advancing = list(settlement.advancing) if settlement.outcome == "advance" else []
     elif settlement is not None:
         raise InputError("the previous step did not wait on a person", where="--settlement")
-    if not advancing or sorted(advancing) != sorted(ids):
+    if not advancing:
         raise InputError(
-            f"the previous step sent on {', '.join(advancing) or 'nobody'}; this list is "
-            f"{', '.join(ids)}",
+            f"the previous step sent on nobody; this list is {', '.join(ids)}",
             where="--previous",
         )
-    return PreviousStep(m.round_id, m.personnel.step, record.head.hex(), "record", settlement)
+    n = count_write_ins(rule, advancing, ids)
+    split_write_ins(rule, advancing, ids, write_ins=n, ordered=False, where="--previous")
+    link = PreviousStep(m.round_id, m.personnel.step, record.head.hex(), "record", settlement)
+    return link, n
 
 
 def _ballots(app: typer.Typer) -> None:

@@ -240,6 +240,11 @@ def _describe_step(step: StepRule, proc: Procedure) -> list[str]:
         source = (
             f"những người từ bước {prev.number} [{prev.id}] / who went on from step {prev.number}"
         )
+        if step.write_in is not None:
+            source += (
+                ", rồi những người khác đủ tiêu chuẩn (quy hoạch hoặc nhập thêm) / then the"
+                " other eligible people (planning list or entered)"
+            )
     lines = [
         f"  Bước {step.number} [{step.id}]: {step.title_vi}",
         f"      {step.title_en}",
@@ -269,6 +274,20 @@ def _describe_step(step: StepRule, proc: Procedure) -> list[str]:
         if step.below_floor is not None:
             lines.append(
                 _fallback_line("Không ai đạt mức sàn / Nobody at the floor", step.below_floor)
+            )
+        if step.write_in is not None:
+            w = step.write_in
+            lines.append(
+                "      Giới thiệu người khác / Write-in: được giới thiệu người khác có đủ tiêu"
+                " chuẩn / a voter may name another eligible person" + _cite(w.cite)
+            )
+            lines.append(
+                "      Người ngoài danh sách bước trước được chọn / A write-in going on: cần"
+                f" {_bound_vi(w.threshold.bound, 'của N')}, N = {w.base} ({w.base.label})"
+                + _cite(w.threshold.cite)
+            )
+            lines.append(
+                _fallback_line("Người ngoài danh sách không đạt / Write-in short", w.below)
             )
     if not step.announce_at_meeting:
         lines.append(

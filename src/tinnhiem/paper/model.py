@@ -203,14 +203,20 @@ class PersonnelSection:
     ballot: str
     k: int
     previous: PreviousStep | None = None
+    #: The last ``write_ins`` people on the sheet are not on the previous step's list (a
+    #: step that lets voters name other eligible people, e.g. NĐ 170/2025 Điều 33 bước 3).
+    write_ins: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "step": self.step,
             "ballot": self.ballot,
             "k": self.k,
             "previous": None if self.previous is None else self.previous.to_dict(),
         }
+        if self.write_ins:
+            out["write_ins"] = self.write_ins
+        return out
 
     @staticmethod
     def from_dict(raw: Mapping[str, Any]) -> PersonnelSection:
@@ -228,7 +234,13 @@ class PersonnelSection:
                     else None
                 ),
             )
-        return PersonnelSection(str(raw["step"]), str(raw["ballot"]), int(raw["k"]), previous)
+        return PersonnelSection(
+            str(raw["step"]),
+            str(raw["ballot"]),
+            int(raw["k"]),
+            previous,
+            int(raw.get("write_ins", 0)),
+        )
 
 
 @dataclass(frozen=True)

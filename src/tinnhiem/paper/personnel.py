@@ -36,6 +36,7 @@ from tinnhiem.rules.appointment import (
     Procedure,
     StepCounts,
     StepDecision,
+    StepRule,
     decide_step,
 )
 from tinnhiem.rules.settlement import Settlement, check_settlement
@@ -51,6 +52,7 @@ __all__ = [
     "check_step",
     "count_sheets",
     "count_totals",
+    "count_write_ins",
     "decide_paper_step",
     "link_previous",
     "parse_personnel_marks",
@@ -58,6 +60,7 @@ __all__ = [
     "personnel_marks_for",
     "personnel_totals_keys",
     "section_for",
+    "split_write_ins",
     "step_result_json",
 ]
 
@@ -196,6 +199,16 @@ def check_step(definition: RoundDefinition, proc: Procedure) -> None:
             "step's round (--previous)",
             where=where,
         )
+    if p.write_ins and (step.write_in is None or p.previous is None):
+        raise PaperInputError(
+            f"step {step.id} takes no write-ins: its list is who the previous step sent on",
+            where=where,
+        )
+    if p.write_ins < 0 or p.write_ins >= n:
+        raise PaperInputError(
+            f"{p.write_ins} write-ins on a sheet of {n}: the previous step's list comes first",
+            where=where,
+        )
 
 
 def section_for(proc: Procedure, step_id: str, candidates: int, k: int | None) -> PersonnelSection:
@@ -321,12 +334,57 @@ def decide_paper_step(tally: PersonnelTally, proc: Procedure) -> StepDecision:
     definition = tally.definition
     check_step(definition, proc)
     assert definition.personnel is not None
+    ids = tuple(o.id for o in definition.officials)
+    n = definition.personnel.write_ins
     return decide_step(
         proc,
         definition.personnel.step,
         tally.step_counts(),
-        candidates=tuple(o.id for o in definition.officials),
+        candidates=ids,
+        write_ins=ids[len(ids) - n :] if n else (),
     )
+
+
+def split_write_ins(
+    step: StepRule,
+    advancing: Sequence[str],
+    candidates: Sequence[str],
+    *,
+    write_ins: int,
+    ordered: bool,
+    where: str,
+) -> None:
+    """``PaperInputError`` unless ``candidates`` is who the previous step sent on
+    (``advancing``; in the same order when ``ordered``) followed by ``write_ins`` other
+    people, which only a step with ``write_in`` takes."""
+    names = list(candidates)
+    if write_ins and step.write_in is None:
+        raise PaperInputError(
+            f"step {step.id} takes no write-ins: its list is who the previous step sent on",
+            where=where,
+        )
+    listed, extra = names[: len(names) - write_ins], names[len(names) - write_ins :]
+    same = listed == list(advancing) if ordered else sorted(listed) == sorted(advancing)
+    if not same or not listed or any(c in advancing for c in extra):
+        tail = f", then {write_ins} other eligible people" if write_ins else ""
+        raise PaperInputError(
+            f"the previous step sent on {', '.join(advancing)}; this list is "
+            f"{', '.join(names)} (it must be who went on{tail})",
+            where=where,
+        )
+
+
+def count_write_ins(step: StepRule, advancing: Sequence[str], candidates: Sequence[str]) -> int:
+    """How many people at the end of ``candidates`` are not among ``advancing``: the
+    write-ins of a step with ``write_in`` (0 for any other step)."""
+    if step.write_in is None:
+        return 0
+    n = 0
+    for c in reversed(list(candidates)):
+        if c in advancing:
+            break
+        n += 1
+    return n
 
 
 def candidate_ids(definition: RoundDefinition) -> Sequence[str]:
@@ -340,11 +398,14 @@ def link_previous(
     step_id: str,
     candidates: Sequence[str],
     settlement: Settlement | None = None,
+    *,
+    write_ins: int = 0,
 ) -> PreviousStep:
     """The link from a round of ``step_id`` over ``candidates`` to the paper round whose
     count is ``previous``: that round must be the step this one's list comes from, complete,
     in the same procedure, and its decision must send exactly these people on — or, when it
-    waited on a person, ``settlement`` must settle it and send exactly these people on."""
+    waited on a person, ``settlement`` must settle it and send exactly these people on —
+    followed, on a step that takes them, by ``write_ins`` other eligible people."""
     step = proc.step(step_id)
     where = "--previous"
     d = previous.definition
@@ -379,12 +440,7 @@ def link_previous(
             "the previous step sent nobody on (it waits on a person's decision, or stopped)",
             where=where,
         )
-    if sorted(candidates) != sorted(advancing):
-        raise PaperInputError(
-            f"the previous step sent on {', '.join(advancing)}; this list is "
-            f"{', '.join(candidates)}",
-            where=where,
-        )
+    split_write_ins(step, advancing, candidates, write_ins=write_ins, ordered=False, where=where)
     return PreviousStep(d.round_id, p.step, previous.head, "paper", settlement)
 
 

@@ -29,7 +29,13 @@ from tinnhiem.ballots.manifest import ListSource, PersonnelStep, StepLink
 from tinnhiem.crypto import CredentialKey
 from tinnhiem.errors import InputError
 from tinnhiem.paper.model import PreviousStep as PaperPreviousStep
-from tinnhiem.paper.personnel import PersonnelTally, decide_paper_step, link_previous
+from tinnhiem.paper.personnel import (
+    PersonnelTally,
+    count_write_ins,
+    decide_paper_step,
+    link_previous,
+    split_write_ins,
+)
 from tinnhiem.poll.simulation import Election
 from tinnhiem.record.link import check_record_settlement, record_decision
 from tinnhiem.record.model import ElectionRecord
@@ -55,6 +61,8 @@ __all__ = [
     "run_step",
     "source_decision",
     "step_manifest",
+    "write_in_list",
+    "write_ins_after",
 ]
 
 
@@ -156,13 +164,16 @@ def paper_link(
     step_id: str,
     candidates: Sequence[str],
     settlement: Settlement | None = None,
+    *,
+    write_ins: int = 0,
 ) -> PaperPreviousStep:
     """The link a paper round of ``step_id`` over ``candidates`` carries to the step its
     list came from: a paper round's count (decided again by the core) or an electronic
     round's record (its published decision, or the ``settlement`` that settled it); either
-    must send exactly these people on."""
+    must send exactly these people on, followed (a step with ``write_in``) by the
+    ``write_ins`` other eligible people at the end of the list."""
     if isinstance(previous, PersonnelTally):
-        return link_previous(previous, proc, step_id, candidates, settlement)
+        return link_previous(previous, proc, step_id, candidates, settlement, write_ins=write_ins)
     m = previous.manifest
     step = proc.step(step_id)
     if m.personnel is None or not isinstance(previous.results, dict):
@@ -174,11 +185,7 @@ def paper_link(
             where="previous",
         )
     went_on = [c.id for c in next_candidates(previous, settlement)]
-    if sorted(went_on) != sorted(candidates):
-        raise InputError(
-            f"the previous step sent on {', '.join(went_on)}; this list is {', '.join(candidates)}",
-            where="previous",
-        )
+    split_write_ins(step, went_on, candidates, write_ins=write_ins, ordered=False, where="previous")
     return PaperPreviousStep(
         m.round_id, m.personnel.step, previous.head.hex(), "record", settlement
     )
@@ -199,7 +206,14 @@ def check_paper_step_link(count: PersonnelTally, previous: StepSource) -> None:
     if link is None:
         raise InputError(f"step {p.step} takes the eligible list: it links no step", where=where)
     proc = load_procedure_text(d.rule_id).procedure
-    expected = paper_link(previous, proc, p.step, [o.id for o in d.officials], link.settlement)
+    expected = paper_link(
+        previous,
+        proc,
+        p.step,
+        [o.id for o in d.officials],
+        link.settlement,
+        write_ins=p.write_ins,
+    )
     for field in ("round_id", "step", "head", "source"):
         got, want = getattr(link, field), getattr(expected, field)
         if got != want:
@@ -259,6 +273,42 @@ def next_candidates(previous: StepSource, settlement: Settlement | None = None) 
             )
     by_id = {o.id: o for o in previous.manifest.officials}
     return [Candidate(c, by_id[c].name, by_id[c].post) for c in advancing]
+
+
+def write_in_list(advancing: Sequence[Candidate], eligible: Sequence[Candidate]) -> list[Candidate]:
+    """The list of a step that lets voters name other eligible people (NĐ 170/2025 Điều
+    33 bước 3): who the earlier step sent on, in its order, then everyone else of
+    ``eligible`` (the planning list, or people entered by the organiser) in their order."""
+    went = {c.id for c in advancing}
+    seen: set[str] = set()
+    extra: list[Candidate] = []
+    for c in eligible:
+        if c.id not in went and c.id not in seen:
+            seen.add(c.id)
+            extra.append(c)
+    return [*advancing, *extra]
+
+
+def write_ins_after(
+    previous: StepSource,
+    proc: Procedure,
+    step_id: str,
+    candidates: Sequence[str],
+    settlement: Settlement | None = None,
+    *,
+    ordered: bool = True,
+) -> int:
+    """How many people at the end of ``candidates`` (the list of ``step_id``) are
+    write-ins: not among who ``previous`` (or its ``settlement``) sent on. 0 for a step
+    without ``write_in``; ``InputError`` unless the list is who went on (in order, when
+    ``ordered``: an electronic ballot), then the write-ins."""
+    step = proc.step(step_id)
+    if step.write_in is None:
+        return 0
+    went = [c.id for c in next_candidates(previous, settlement)]
+    n = count_write_ins(step, went, candidates)
+    split_write_ins(step, went, candidates, write_ins=n, ordered=ordered, where="candidates")
+    return n
 
 
 @dataclass(frozen=True)
@@ -394,7 +444,9 @@ def step_manifest(
 ) -> Manifest:
     """The manifest of step ``step_id``: its ballot kind and k from the procedure, the
     list, and the link to ``previous`` when the step takes its list from an earlier one
-    (with the digest of ``settlement`` when that step waited on a person)."""
+    (with the digest of ``settlement`` when that step waited on a person). On a step with
+    ``write_in`` the list is who went on, in order, then other eligible people
+    (``write_in_list``); their number is the manifest's ``personnel.write_ins``."""
     step = proc.procedure.step(step_id)
     kind = (
         RoundKind.CHOOSE_AT_MOST
@@ -403,18 +455,21 @@ def step_manifest(
     )
     k = min(step.k, len(candidates)) if kind is RoundKind.CHOOSE_AT_MOST else 1
     link = None
+    write_ins = 0
     if step.candidates_from is not None:
         if previous is None:
             raise InputError(
                 f"step {step.id} takes its list from step {step.candidates_from}: give its record",
                 where="previous",
             )
+        ids = [c.id for c in candidates]
+        write_ins = write_ins_after(previous, proc.procedure, step.id, ids, settlement)
         link = link_to(
             previous,
             settlement,
             proc=proc.procedure,
             step_id=step.id,
-            candidates=[c.id for c in candidates],
+            candidates=ids[: len(ids) - write_ins],
         )
         list_source = ListSource.PREVIOUS
     title = f"Bước {step.number}: {step.title_vi}"
@@ -433,7 +488,13 @@ def step_manifest(
         date=date,
         encoding=Encoding.PER_LEVEL,
         personnel=PersonnelStep(
-            step.id, k, post, list_source, link, blank_column=kind is RoundKind.CHOOSE_AT_MOST
+            step.id,
+            k,
+            post,
+            list_source,
+            link,
+            blank_column=kind is RoundKind.CHOOSE_AT_MOST,
+            write_ins=write_ins,
         ),
     )
 

@@ -4,7 +4,9 @@ step whose result made its list (docs/record-format.md §3.13, §4 step 14).
 ``verify_link(record, previous)`` checks that the round names ``previous`` exactly (its
 round id, its step and its final board head), that both follow the same procedure text,
 and that the round's candidates are the previous step's ``advancing`` list, in order and
-with the same names. Each record is verified on its own first (``verify_record``).
+with the same names — followed, on a step that lets voters name other eligible people, by
+the round's ``write_ins`` (``manifest.personnel.write_ins``), none of whom went on. Each
+record is verified on its own first (``verify_record``).
 
 When the previous step waited on a person (``results.pending``), the link also names the
 digest of the settlement that made the list (``previous.settlement``, a
@@ -134,19 +136,38 @@ def verify_link(
             "manifest.officials",
             "the previous step sent nobody on (it waits on a person's decision, or stopped)",
         )
-    if list(m.official_ids) != list(advancing):
-        raise _fail(
-            "manifest.officials",
-            f"the list is {list(m.official_ids)}, {what} {advancing}",
-        )
+    _check_list(record, advancing, what)
     _check_names(record, previous)
     return True
 
 
+def _check_list(record: ElectionRecord, advancing: list[str], what: str) -> None:
+    """The round's list is ``advancing``, in order, followed by its ``write_ins`` (§3.13):
+    other eligible people, none of them among ``advancing``."""
+    m = record.manifest
+    assert m.personnel is not None
+    ids = list(m.official_ids)
+    n = m.personnel.write_ins
+    listed, extra = ids[: len(ids) - n], ids[len(ids) - n :] if n else []
+    if listed != advancing or any(c in advancing for c in extra):
+        tail = f", then {n} write-ins" if n else ""
+        raise _fail("manifest.officials", f"the list is {ids}, {what} {advancing}{tail}")
+
+
+def _write_in_at(record: ElectionRecord, i: int) -> bool:
+    """The ``i``-th candidate is one of the round's write-ins (the last ``write_ins``)."""
+    p = record.manifest.personnel
+    n = p.write_ins if p is not None else 0
+    return i >= len(record.manifest.officials) - n
+
+
 def _check_names(record: ElectionRecord, previous: ElectionRecord) -> None:
-    """Each candidate carries the name the previous step's record gave them."""
+    """Each candidate carries the name the previous step's record gave them (a write-in
+    the previous record does not list carries their own)."""
     names = {o.id: o.name for o in previous.manifest.officials}
     for i, o in enumerate(record.manifest.officials):
+        if o.id not in names and _write_in_at(record, i):
+            continue
         if names.get(o.id) != o.name:
             raise _fail(
                 f"manifest.officials[{i}].name",
@@ -202,7 +223,14 @@ def _verify_paper_link(
         )
     proc = ProcedureText.from_text(str(record.rule["text"]), where="rule.text").procedure
     try:
-        link_previous(previous, proc, m.personnel.step, list(m.official_ids), settlement)
+        link_previous(
+            previous,
+            proc,
+            m.personnel.step,
+            list(m.official_ids),
+            settlement,
+            write_ins=m.personnel.write_ins,
+        )
     except InputError as exc:
         raise _fail(exc.where or "previous", str(exc).removeprefix(f"{exc.where}: ")) from exc
     decision = decide_paper_step(previous, proc)
@@ -212,19 +240,18 @@ def _verify_paper_link(
             "the previous step waits on a person's decision and the link names no settlement",
         )
     advancing = list(settlement.advancing if settlement is not None else decision.advancing)
-    if list(m.official_ids) != advancing:
-        raise _fail(
-            "manifest.officials",
-            f"the list is {list(m.official_ids)}, the previous step sent on {advancing}",
-        )
+    _check_list(record, advancing, "the previous step sent on")
     _check_paper_names(record, previous)
     return True
 
 
 def _check_paper_names(record: ElectionRecord, previous: PersonnelTally) -> None:
-    """Each candidate carries the name the paper round's sheet gave them."""
+    """Each candidate carries the name the paper round's sheet gave them (a write-in the
+    sheet does not list carries their own)."""
     names = {o.id: o.name for o in previous.definition.officials}
     for i, o in enumerate(record.manifest.officials):
+        if o.id not in names and _write_in_at(record, i):
+            continue
         if names.get(o.id) != o.name:
             raise _fail(
                 f"manifest.officials[{i}].name",

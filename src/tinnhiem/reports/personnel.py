@@ -63,6 +63,7 @@ STATUS_VI = {
     StepStatus.AT_THRESHOLD: "Có người đạt đúng ngưỡng",
     StepStatus.TIE: "Có người bằng phiếu ở vị trí cuối",
     StepStatus.NONE_REACHED: "Không đủ người đạt ngưỡng",
+    StepStatus.WRITE_IN_SHORT: "Người được giới thiệu thêm ngoài danh sách không đạt đủ số phiếu",
     StepStatus.QUORUM_NOT_MET: "Không đủ số người có mặt để tiến hành",
 }
 

@@ -48,6 +48,7 @@ __all__ = [
     "StepRule",
     "StepStatus",
     "Threshold",
+    "WriteIn",
     "ballot_for",
     "decide_step",
     "share_text_vi",
@@ -168,6 +169,7 @@ class StepStatus(StrEnum):
     AT_THRESHOLD = "at_threshold"  # exactly the threshold, where the rule has a special case
     TIE = "tie"  # a tie at the cut
     NONE_REACHED = "none_reached"  # fewer than the seats reached the threshold
+    WRITE_IN_SHORT = "write_in_short"  # a person named from outside the list is short of its bar
     QUORUM_NOT_MET = "quorum_not_met"  # the meeting could not vote
 
 
@@ -221,6 +223,40 @@ class Fallback:
     tied_only: bool = False
 
 
+def fraction_text_vi(bound: Bound) -> str:
+    """``tối thiểu 2/3`` or ``trên 2/3``: a share written as the text writes a fraction."""
+    f = bound.fraction
+    shown = f"{f.numerator}/{f.denominator}"
+    return f"tối thiểu {shown}" if bound.inclusive else f"trên {shown}"
+
+
+@dataclass(frozen=True)
+class WriteIn:
+    """A step whose voters may name, besides the earlier step's list, another person who
+    meets the standards (NĐ 170/2025 Điều 33 khoản 2 điểm c, bước 3: "hoặc giới thiệu người
+    khác có đủ tiêu chuẩn, điều kiện theo quy định").
+
+    The step's ballot list is the earlier step's list followed by the other eligible people
+    (the write-ins). The step is decided by its ordinary rule; a write-in that rule would
+    send on must also reach ``threshold`` of ``base`` ("Người được lựa chọn phải được tối
+    thiểu 2/3 tổng số thành viên tập thể lãnh đạo giới thiệu"), else ``below`` applies.
+    """
+
+    cite: Citation  # the clause that lets a voter name another eligible person
+    threshold: Threshold
+    base: StepBase
+    below: Fallback
+
+    def reached(self, votes: int, base: int) -> bool:
+        """Exact: ``den·votes >= num·base`` (``>`` when not inclusive)."""
+        return self.threshold.reached(votes, base)
+
+    @property
+    def text_vi(self) -> str:
+        """``tối thiểu 2/3 tổng số người được triệu tập``."""
+        return fraction_text_vi(self.threshold.bound)
+
+
 @dataclass(frozen=True)
 class StepRule:
     """One step (bước) of a procedure."""
@@ -248,6 +284,7 @@ class StepRule:
     announce_at_meeting: bool = True  # QĐ 105: results not announced at the step-2 meeting
     note: str = ""
     below_floor: Fallback | None = None  # with none_reaches all_above_floor: nobody reaches it
+    write_in: WriteIn | None = None  # voters may also name other eligible people
 
 
 @dataclass(frozen=True)
@@ -308,6 +345,9 @@ class Procedure:
             found = [s.cite, s.base_cite, s.quorum_cite]
             found += [s.threshold.cite if s.threshold is not None else None]
             found += [f.cite for f in fallbacks if f is not None]
+            if s.write_in is not None:
+                w = s.write_in
+                found += [w.cite, w.threshold.cite, w.below.cite]
             out += [c for c in found if c is not None and c not in out]
         return tuple(out)
 
@@ -569,14 +609,21 @@ def decide_step(
     counts: StepCounts,
     *,
     candidates: Sequence[str],
+    write_ins: Sequence[str] = (),
 ) -> StepDecision:
     """Decide ``step_id`` from ``counts`` over ``candidates`` (the step's list).
+
+    ``write_ins``: the names on the list that are not on the earlier step's list (a step
+    with ``write_in`` only; they come last on the ballot). The ordinary rule decides; a
+    write-in it would send on must also reach the write-in threshold, else the step's
+    ``write_in.below`` applies (status ``write_in_short``).
 
     Raises ``InputError`` (with ``where`` = ``procedure.step``) on inconsistent counts.
     """
     step = proc.step(step_id)
     where = f"{proc.id}.{step.id}"
     names = _check_names(candidates, where=where)
+    extra = _check_write_ins(step, names, write_ins, where=where)
     tally = _tally(step, counts, names, where)
     base = _base(step, counts)
     reasons: list[Reason] = [
@@ -598,6 +645,17 @@ def decide_step(
                 prev.cite,
             )
         )
+        if step.write_in is not None and extra:
+            reasons.append(
+                Reason(
+                    "write_ins",
+                    f"Giới thiệu thêm người khác có đủ tiêu chuẩn, điều kiện (ngoài danh sách"
+                    f" bước {prev.number}): {', '.join(extra)}",
+                    f"Also named, other eligible people (not on step {prev.number}'s list):"
+                    f" {', '.join(extra)}",
+                    step.write_in.cite,
+                )
+            )
 
     def done(
         status: StepStatus,
@@ -609,6 +667,19 @@ def decide_step(
         action: FallbackAction | None = None,
         results: tuple[CandidateResult, ...] = (),
     ) -> StepDecision:
+        sends_on = next_step is not None and next_step != step.id
+        if extra and sends_on and not (action is not None and action.pending):
+            assert step.write_in is not None
+            going = [n for n in advancing if n in extra]
+            short = _write_in_check(step.write_in, going, tally, counts, reasons)
+            if short:
+                below = step.write_in.below.action
+                status, action = StepStatus.WRITE_IN_SHORT, below
+                if below is FallbackAction.REVOTE:
+                    advancing, next_step = names, step.id
+                else:
+                    advancing, next_step = (), None
+                    concerned = names if below.pending else ()
         pending = action.pending if action is not None else False
         return StepDecision(
             procedure_id=proc.id,
@@ -838,6 +909,72 @@ def decide_step(
         action=fb.action,
         results=results,
     )
+
+
+def _check_write_ins(
+    step: StepRule, names: tuple[str, ...], write_ins: Sequence[str], *, where: str
+) -> tuple[str, ...]:
+    """The write-ins, checked: only a step with ``write_in``, each on the list once."""
+    extra = tuple(write_ins)
+    if not extra:
+        return ()
+    if step.write_in is None:
+        raise InputError(
+            f"step {step.id} takes no write-ins (its list is the earlier step's)", where=where
+        )
+    if len(set(extra)) != len(extra):
+        raise InputError("a write-in is named twice", where=where)
+    unknown = [n for n in extra if n not in names]
+    if unknown:
+        raise InputError(f"write-ins not on the list: {', '.join(unknown)}", where=where)
+    if len(extra) >= len(names):
+        raise InputError("the list holds nobody from the earlier step", where=where)
+    return extra
+
+
+def _write_in_check(
+    w: WriteIn,
+    going: list[str],
+    tally: Mapping[str, tuple[int, int | None]],
+    counts: StepCounts,
+    reasons: list[Reason],
+) -> list[str]:
+    """Check the write-ins the ordinary rule sends on against the write-in threshold; add
+    the reasons; return those short of it."""
+    if not going:
+        return []
+    base = {
+        StepBase.SUMMONED: counts.summoned,
+        StepBase.PRESENT: counts.present,
+        StepBase.RETURNED: counts.returned,
+        StepBase.VALID: counts.valid,
+    }[w.base]
+    formula = w.threshold.formula()
+    reached = [n for n in going if w.reached(tally[n][0], base)]
+    short = [n for n in going if n not in reached]
+    if reached:
+        reasons.append(
+            Reason(
+                "write_in_reached",
+                f"Người giới thiệu thêm đạt {w.text_vi} {w.base.label} ({formula}, N = {base}):"
+                f" {', '.join(reached)}",
+                f"Named from outside the list and reaching {formula} with N = {base}:"
+                f" {', '.join(reached)}",
+                w.threshold.cite,
+            )
+        )
+    if short:
+        reasons.append(
+            Reason(
+                "write_in_below",
+                f"Người giới thiệu thêm không đạt {w.text_vi} {w.base.label} ({formula},"
+                f" N = {base}): {', '.join(short)} — {w.below.action.label}",
+                f"Named from outside the list, short of {formula} with N = {base}:"
+                f" {', '.join(short)} — {w.below.action.label}",
+                w.below.cite,
+            )
+        )
+    return short
 
 
 def _tie_route(step: StepRule, clear: list[str], tied: list[str]) -> tuple[list[str], str | None]:

@@ -22,6 +22,7 @@ from tinnhiem.rules.appointment import (
     StepBase,
     StepRule,
     Threshold,
+    WriteIn,
 )
 from tinnhiem.rules.loader import (
     _DATE,
@@ -89,6 +90,36 @@ def _fallback(t: _Table | None, cites: _Citations, parent: _Table, name: str) ->
     return result
 
 
+#: What may follow when a write-in the ordinary rule sends on is short of its threshold.
+_WRITE_IN_BELOW = (
+    FallbackAction.REPORT_UP,
+    FallbackAction.STOP,
+    FallbackAction.HEAD_DECIDES,
+    FallbackAction.NOT_IN_TEXT,
+    FallbackAction.REVOTE,
+)
+
+
+def _write_in(t: _Table, cites: _Citations, step: _Table) -> WriteIn:
+    """``write_in = { citation, threshold = { fraction, inclusive, citation }, base,
+    below = { action, citation } }``."""
+    thr_t = t.table("threshold")
+    assert thr_t is not None
+    threshold = Threshold(_share(thr_t), _cite(cites, thr_t, "citation"))
+    thr_t.done()
+    base = t.enum("base", StepBase, _choices(StepBase))
+    below = _fallback(t.table("below", required=False), cites, t, "below")
+    if below.action not in _WRITE_IN_BELOW:
+        raise t.error(
+            "below.action",
+            f"'{below.action}' cannot follow a write-in short of its threshold; use one of: "
+            + ", ".join(a.value for a in _WRITE_IN_BELOW),
+        )
+    result = WriteIn(_cite(cites, t, "citation"), threshold, base, below)
+    t.done()
+    return result
+
+
 def _step(t: _Table, cites: _Citations) -> tuple[StepRule, str]:
     """The step, and what ``candidates_from`` says (checked against the order later)."""
     step_id = t.text("id")
@@ -147,6 +178,20 @@ def _step(t: _Table, cites: _Citations) -> tuple[StepRule, str]:
     elif below_t is not None:
         raise t.error("below_floor", "only a step whose none_reaches is all_above_floor has one")
     source = t.text("candidates_from", required=False, default=ELIGIBLE)
+    write_in: WriteIn | None = None
+    w_t = t.table("write_in", required=False)
+    if w_t is not None:
+        if source == ELIGIBLE:
+            raise t.error(
+                "write_in",
+                "only a step whose list is an earlier step's takes write-ins "
+                f"(candidates_from is '{ELIGIBLE}': everyone eligible is on it already)",
+            )
+        if ballot is not BallotKind.CHOOSE_AT_MOST:
+            raise t.error("write_in", "only a choose_at_most ballot can name another person")
+        if threshold is None:
+            raise t.error("write_in", "an advisory step (no threshold) selects nobody to check")
+        write_in = _write_in(w_t, cites, t)
     step = StepRule(
         id=step_id,
         number=number,
@@ -171,6 +216,7 @@ def _step(t: _Table, cites: _Citations) -> tuple[StepRule, str]:
         announce_at_meeting=t.flag("announce_at_meeting", required=False, default=True),
         note=t.text("note", required=False),
         below_floor=below_floor,
+        write_in=write_in,
     )
     if ballot is BallotKind.CHOOSE_AT_MOST and step.k < step.seats:
         raise t.error("k", f"k = {step.k} names cannot fill {step.seats} seats")

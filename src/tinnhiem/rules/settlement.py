@@ -61,7 +61,8 @@ __all__ = [
 
 SETTLEMENT_TAG = "tinnhiem/settlement/v1"
 _VERSION = 1
-_PENDING_CODES = ("tie", "at_threshold", "none_reaches")
+#: The reasons from which a pending step was left to a person (a settlement quotes them).
+_PENDING_CODES = ("tie", "at_threshold", "none_reaches", "write_in_below")
 
 
 class Outcome(StrEnum):

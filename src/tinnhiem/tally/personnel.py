@@ -135,6 +135,11 @@ def check_round_step(manifest: Manifest, proc: Procedure, *, where: str = "manif
             "must link that step's record",
             where=f"{where}.personnel.previous",
         )
+    if p.write_ins and step.write_in is None:
+        raise InputError(
+            f"step {step.id} takes no write-ins: its list is step {step.candidates_from}'s",
+            where=f"{where}.personnel.write_ins",
+        )
 
 
 def step_counts(
@@ -163,7 +168,15 @@ def blank_count(manifest: Manifest, sums: Sequence[int], *, returned: int) -> in
 def step_decision(proc: Procedure, manifest: Manifest, counts: StepCounts) -> StepDecision:
     """``decide_step`` for the round's step over its candidates."""
     assert manifest.personnel is not None
-    return decide_step(proc, manifest.personnel.step, counts, candidates=manifest.official_ids)
+    ids = manifest.official_ids
+    n = manifest.personnel.write_ins
+    return decide_step(
+        proc,
+        manifest.personnel.step,
+        counts,
+        candidates=ids,
+        write_ins=ids[len(ids) - n :] if n else (),
+    )
 
 
 def step_result(

@@ -30,9 +30,11 @@ from tinnhiem.rules.appointment import AGREE, DISAGREE
 
 BUILTIN = [
     "appointment-nd138-2024",
+    "appointment-nd170-2025",
     "appointment-nd170-2026",
     "appointment-qd377-2025",
     "appointment-qd80-2022",
+    "appointment-reappointment-nd170-2025",
     "appointment-reappointment-nd170-2026",
     "appointment-reappointment-qd377-2025",
     "appointment-reappointment-qd80-2022",

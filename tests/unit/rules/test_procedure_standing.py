@@ -38,6 +38,8 @@ def test_replaced_procedures_say_since_when_and_by_what() -> None:
         "appointment-qd80-2022",
         "appointment-reappointment-qd80-2022",
         "appointment-nd138-2024",
+        "appointment-nd170-2025",
+        "appointment-reappointment-nd170-2025",
     }
 
 

@@ -23,7 +23,15 @@ from django.utils.translation import gettext as _
 
 from tinnhiem.ballots.manifest import MAX_CANDIDATES, ListSource
 from tinnhiem.errors import InputError
-from tinnhiem.poll.personnel import NextStep, Progress, StepDone, next_step, source_decision
+from tinnhiem.poll.personnel import (
+    Candidate,
+    NextStep,
+    Progress,
+    StepDone,
+    next_step,
+    source_decision,
+    write_in_list,
+)
 from tinnhiem.rules.appointment import BallotKind, StepRule
 from tinnhiem.rules.appointment_loader import builtin_procedure_ids
 from tinnhiem.rules.settlement import Settlement, settle
@@ -174,6 +182,31 @@ def do_set_roster_flags(
     )
 
 
+def _with_write_ins(
+    body: Body,
+    went: list[tuple[Person, str]],
+    people: Sequence[Person],
+    entered: Sequence[EnteredCandidate],
+) -> list[tuple[Person, str]]:
+    """The list of a step whose voters may also name other eligible people (NĐ 170/2025
+    Điều 33 bước 3, ``write_in`` in its procedure file): who the earlier step sent on, in
+    its order, then the others (``poll.personnel.write_in_list``) — those chosen from the
+    roster and typed in by the organiser, or by default the rest of the planning list."""
+    if any(p.body_id != body.pk for p in people):
+        raise ActionError(_("Có người không thuộc cơ quan."), field="people")
+    if people or entered:
+        others = [(p, p.position) for p in people] + _entered_people(body, entered)
+    else:
+        planning = Person.objects.filter(body=body, planning=True)
+        others = [(p, p.position) for p in planning]
+    by_code = {p.external_id: (p, post) for p, post in [*went, *others]}
+    listed = write_in_list(
+        [Candidate(p.external_id, p.full_name, post) for p, post in went],
+        [Candidate(p.external_id, p.full_name, post) for p, post in others],
+    )
+    return [by_code[c.id] for c in listed]
+
+
 def _entered_people(body: Body, entered: Sequence[EnteredCandidate]) -> list[tuple[Person, str]]:
     out = []
     for row in entered:
@@ -202,7 +235,9 @@ def do_create_step(
     """Create the round of the procedure's next step, in draft, with its list: for the first
     step ``people`` (the planning list or chosen from the roster) and ``entered`` (typed in),
     or the person concerned for a reappointment; after it, the ``advancing`` list of the
-    step the procedure names. Summons, committee and slips then go as for any round."""
+    step the procedure names — on a step whose voters may also name other eligible people
+    (``write_in``), followed by ``people`` and ``entered``, or by default by the rest of the
+    body's planning list. Summons, committee and slips then go as for any round."""
     body = procedure.body
     role = ensure_role(actor, [Role.ORGANISER], body=body)
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
@@ -234,6 +269,8 @@ def do_create_step(
         if missing:
             raise ActionError(_("Bước trước không có ai được giới thiệu vào bước này."))
         chosen = [posts[c] for c in plan.candidates]
+        if step.write_in is not None and plan.list_from is not None and not plan.revote:
+            chosen = _with_write_ins(body, chosen, people, entered)
     else:
         if procedure.person is not None and not people and not entered:
             chosen = [(procedure.person, procedure.person.position)]

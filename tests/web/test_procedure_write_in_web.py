@@ -1,0 +1,104 @@
+"""The original NĐ 170/2025 appointment on the web (issue 14): step 3's list is who step 2
+sent on, then the other eligible people — by default the rest of the body's planning list,
+or those the organiser picks from the roster or types in — and the round's manifest says
+how many of them are write-ins, so its record verifies with its link to step 2."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tinnhiem.ballots import Mark
+from tinnhiem.record import verify_record
+from tinnhiem.record.link import verify_link
+from tinnhiem.web.actions.procedures import (
+    EnteredCandidate,
+    do_create_procedure,
+    do_create_step,
+    do_set_roster_flags,
+    next_step_of,
+    step_result_of,
+)
+from tinnhiem.web.lib.poll_round import engine_of, record_for
+from web.test_procedures import _run
+
+pytestmark = pytest.mark.django_db
+
+ND25 = "appointment-nd170-2025"
+
+
+def _step2(org_actor: Any, body: Any, people: dict[str, Any], client: Any) -> Any:
+    """A procedure whose step 2 (6 summoned, all present) sends on P1 (3 = 50%, not above)
+    and P2 (2 of 6, at or above 30%: 10·2 >= 3·6) by the 30% floor."""
+    procedure = do_create_procedure(org_actor, body, procedure_id=ND25, post="Giám đốc Sở")
+    assert next_step_of(procedure).id == "b2-extended"
+    planning = [people[c] for c in ("P1", "P2", "P3", "P4")]
+    step2 = do_create_step(org_actor, procedure, people=planning)
+    votes = [{"P1": Mark.CHOSEN}] * 3 + [{"P2": Mark.CHOSEN}] * 2 + [{}]
+    step2 = _run(org_actor, client, step2, people, votes)
+    result = step_result_of(step2)
+    assert result is not None
+    assert (result["status"], result["action"], result["advancing"]) == (
+        "none_reached",
+        "all_above_floor",
+        ["P1", "P2"],
+    )
+    return procedure, step2
+
+
+def test_step3_lists_step2s_people_then_the_rest_of_the_planning_list(
+    org_actor: Any, body: Any, people: dict[str, Any], client: Any
+) -> None:
+    do_set_roster_flags(
+        org_actor,
+        body,
+        planning=[people[c] for c in ("P1", "P2", "P3", "P4")],
+        leadership=[people["P2"]],
+    )
+    procedure, step2 = _step2(org_actor, body, people, client)
+    assert next_step_of(procedure).id == "b3-leadership"
+    step3 = do_create_step(org_actor, procedure)
+    assert step3.previous_id == step2.pk and step3.list_source == "previous"
+    listed = [o.person.external_id for o in step3.officials.order_by("order")]
+    assert listed == ["P1", "P2", "P3", "P4"]  # P3 (Lê Văn Ba), P4 (Phạm Thị Bốn): write-ins
+    # P4, named from outside step 2's list, gets 4 of 6: above half and 3·4 >= 2·6 (2/3).
+    step3 = _run(org_actor, client, step3, people, [{"P4": Mark.CHOSEN}] * 4 + [{}] * 2)
+    manifest = engine_of(step3).manifest
+    assert manifest.personnel is not None
+    assert (manifest.personnel.write_ins, manifest.personnel.previous.step) == (2, "b2-extended")
+    result = step_result_of(step3)
+    assert result is not None
+    assert (result["status"], result["advancing"], result["next_step"]) == (
+        "passed",
+        ["P4"],
+        "b4-key-cadres",
+    )
+    assert [r["code"] for r in result["reasons"]][-2:] == ["selected", "write_in_reached"]
+    first, second = record_for(step2), record_for(step3)
+    assert first is not None and second is not None
+    verify_record(first, workers=1)
+    verify_record(second, workers=1)
+    assert verify_link(second, first) is True
+    # Step 4 (the key cadres) takes step 3's list: Đức alone, no write-ins.
+    step4 = do_create_step(org_actor, procedure)
+    assert [o.person.external_id for o in step4.officials.all()] == ["P4"]
+
+
+def test_step3_takes_the_people_the_organiser_names(
+    org_actor: Any, body: Any, people: dict[str, Any], client: Any
+) -> None:
+    do_set_roster_flags(
+        org_actor, body, planning=[people[c] for c in ("P1", "P2", "P3")], leadership=[]
+    )
+    procedure, _step = _step2(org_actor, body, people, client)
+    step3 = do_create_step(
+        org_actor,
+        procedure,
+        people=[people["P5"], people["P1"]],  # P1 went on already: listed once, first
+        entered=[EnteredCandidate("N7", "Đỗ Văn Bảy", "Phó Chánh Văn phòng")],
+    )
+    listed = [o.person.external_id for o in step3.officials.order_by("order")]
+    assert listed == ["P1", "P2", "P5", "N7"]
+    posts = {o.person.external_id: o.post for o in step3.officials.all()}
+    assert posts["N7"] == "Phó Chánh Văn phòng"
