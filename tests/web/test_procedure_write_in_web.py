@@ -58,7 +58,21 @@ def test_step3_lists_step2s_people_then_the_rest_of_the_planning_list(
     )
     procedure, step2 = _step2(org_actor, body, people, client)
     assert next_step_of(procedure).id == "b3-leadership"
-    step3 = do_create_step(org_actor, procedure)
+    # The organiser's page offers the others, the rest of the planning list ticked.
+    client.force_login(org_actor.user)
+    url = f"/bodies/{body.pk}/procedures/{procedure.pk}/"
+    page = client.get(url).content.decode()
+    assert 'id="write-in-list"' in page
+    form = page[page.index('id="write-in-list"') :]
+    for code, ticked in (("P3", True), ("P4", True), ("P5", False)):
+        box = f'name="people" value="{people[code].pk}" id="cand-{people[code].pk}"'
+        assert box + (" checked" if ticked else ">") in form, code
+    for went in ("P1", "P2"):  # already on the list: not offered again
+        assert f'id="cand-{people[went].pk}"' not in form
+    ticked = [people["P3"].pk, people["P4"].pk]
+    answer = client.post(url + "step/", {"people": ticked, "threshold": 2, "committee_size": 3})
+    assert answer.status_code == 302, answer.content.decode()[-2000:]
+    step3 = procedure.rounds.order_by("-id").first()
     assert step3.previous_id == step2.pk and step3.list_source == "previous"
     listed = [o.person.external_id for o in step3.officials.order_by("order")]
     assert listed == ["P1", "P2", "P3", "P4"]  # P3 (Lê Văn Ba), P4 (Phạm Thị Bốn): write-ins

@@ -193,6 +193,14 @@ def _procedure_context(procedure: Procedure, error: str = "") -> dict[str, Any]:
         "revote": plan.revote,
         "listed": plan.candidates is not None,
         "first": step is not None and plan.candidates is None,
+        # Step 3 of NĐ 170 as issued: who went on, then other eligible people (write-ins).
+        "write_in": (
+            step is not None
+            and step.write_in is not None
+            and plan.candidates is not None
+            and not plan.revote
+        ),
+        "went_on": list(plan.candidates or ()),
         "state": plan.state.value,
         "pending": pending,
         "people": Person.objects.filter(body=procedure.body),
