@@ -116,3 +116,67 @@ def test_step3_takes_the_people_the_organiser_names(
     assert listed == ["P1", "P2", "P5", "N7"]
     posts = {o.person.external_id: o.post for o in step3.officials.all()}
     assert posts["N7"] == "Phó Chánh Văn phòng"
+
+
+def test_step3_with_write_ins_counted_on_paper(
+    org_actor: Any, body: Any, people: dict[str, Any], client: Any, tmp_path: Any
+) -> None:
+    """The same step 3 counted on paper from the web: its sheet lists step 2's people then
+    the write-ins, the paper round's definition says how many write-ins end the list, and
+    a write-in short of two thirds sends the step up (3 of 6: above a third, not 2/3)."""
+    from django.urls import reverse
+
+    from tinnhiem.web.actions import do_add_committee_member, do_ensure_account, do_summon
+    from tinnhiem.web.actions.paper_store import load_session
+    from tinnhiem.web.models.paper import PaperRound
+    from web.test_paper_personnel_web import _client, _enter
+
+    do_set_roster_flags(
+        org_actor, body, planning=[people[c] for c in ("P1", "P2", "P3", "P4")], leadership=[]
+    )
+    procedure, step2 = _step2(org_actor, body, people, client)
+    step3 = do_create_step(org_actor, procedure, people=[people["P4"]])
+    assert [o.person.external_id for o in step3.officials.order_by("order")] == [
+        "P1",
+        "P2",
+        "P4",
+    ]
+    do_summon(org_actor, step3, people.values())
+    operators = []
+    for code in ("P5", "P6"):
+        account = do_ensure_account(org_actor, people[code])
+        do_add_committee_member(org_actor, step3, account.user)
+        operators.append(account.user)
+    created = _client(org_actor.user).post(
+        reverse("web:paper", args=[step3.pk]),
+        {"mode": "ballots", "paper_serials": "0", "present": "6", "required_entries": "2"},
+    )
+    assert created.status_code == 302, created.content.decode()
+    definition = load_session(PaperRound.objects.get(round=step3)).definition
+    assert definition.personnel is not None
+    assert definition.personnel.write_ins == 1
+    assert definition.personnel.previous is not None
+    assert definition.personnel.previous.source == "record"
+    # P4 (a write-in) 4 of 6: above half, and 3·4 ≥ 2·6 — two thirds reached.
+    for serial, codes in enumerate(["001", "001", "001", "001", "100", "000"], start=1):
+        for operator in operators:
+            assert _enter(operator, step3, serial, codes).status_code == 302
+    posted = _client(operators[0]).post(reverse("web:paper_post_step", args=[step3.pk]))
+    assert posted.status_code == 302
+    result = step_result_of(step3)
+    assert result is not None
+    assert (result["status"], result["advancing"]) == ("passed", ["P4"])
+    assert [r["code"] for r in result["reasons"]][-1] == "write_in_reached"
+    # The downloaded log verifies against step 2's record, write-in included.
+    from typer.testing import CliRunner
+
+    from tinnhiem.cli import app
+
+    record = record_for(step2)
+    assert record is not None
+    rec, log = tmp_path / "step2.json", tmp_path / "step3.jsonl"
+    rec.write_bytes(record.to_bytes())
+    log.write_bytes(_client(org_actor.user).get(reverse("web:paper_log", args=[step3.pk])).content)
+    verified = CliRunner().invoke(app, ["verify", str(log), "--previous", str(rec)])
+    assert verified.exit_code == 0, verified.output
+    assert "đã kiểm tra / checked" in " ".join(verified.output.split())

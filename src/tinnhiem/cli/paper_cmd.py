@@ -347,62 +347,32 @@ def _new_personnel(
 def _previous_step(
     path: Path, proc: object, step: str, ids: list[str], settlement: Settlement | None = None
 ) -> tuple[PreviousStep, int]:
-    """The link to the step this list came from: a paper round's session file (its count
-    decided again here) or an electronic round's record (its published result), with the
-    settlement that made the list when that step waited on a person; and how many people
-    at the end of the list are write-ins (a step that lets voters name other eligible
-    people: the list is who went on, then the others)."""
-    from tinnhiem.paper import link_previous
+    """The link to the step this list came from — a paper round's session file (its count
+    decided again) or an electronic round's record (verified elsewhere; its published
+    result), with the settlement that made the list when that step waited on a person —
+    and how many people at the end of the list are write-ins, as the core makes them
+    (``poll.personnel.paper_step_link``)."""
     from tinnhiem.paper.log import read_log
-    from tinnhiem.paper.personnel import count_write_ins, split_write_ins
     from tinnhiem.paper.verify import is_paper_log
+    from tinnhiem.poll.personnel import StepSource, paper_step_link
     from tinnhiem.rules.appointment import Procedure
 
     assert isinstance(proc, Procedure)
+    source: StepSource
     if is_paper_log(path):
         from tinnhiem.paper import EntryLog
-        from tinnhiem.poll.personnel import write_ins_after
 
-        tally = PaperSession(EntryLog(read_log(path))).personnel_tally()
-        n = write_ins_after(tally, proc, step, ids, settlement, ordered=False)
-        return link_previous(tally, proc, step, ids, settlement, write_ins=n), n
-    from tinnhiem.record import read_record
+        source = PaperSession(EntryLog(read_log(path))).personnel_tally()
+    else:
+        from tinnhiem.record import read_record
 
-    record = read_record(path)
-    m = record.manifest
-    results = record.results
-    rule = proc.step(step)
-    if m.personnel is None or not isinstance(results, dict):
-        raise InputError("the previous record is not a personnel step", where="--previous")
-    if m.rule_id != proc.id or m.personnel.step != rule.candidates_from:
-        raise InputError(
-            f"step {rule.id} takes its list from step {rule.candidates_from} of {proc.id}; "
-            f"the record is step {m.personnel.step} of {m.rule_id}",
-            where="--previous",
-        )
-    advancing = results.get("advancing") or []
-    if results.get("pending"):
-        if settlement is None:
-            raise InputError(
-                "the previous step waits on a person's decision: give the settlement "
-                "(--settlement, written by tinnhiem settle)",
-                where="--previous",
-            )
-        from tinnhiem.record.link import check_record_settlement
-
-        check_record_settlement(record, settlement)
-        advancing = list(settlement.advancing) if settlement.outcome == "advance" else []
-    elif settlement is not None:
-        raise InputError("the previous step did not wait on a person", where="--settlement")
-    if not advancing:
-        raise InputError(
-            f"the previous step sent on nobody; this list is {', '.join(ids)}",
-            where="--previous",
-        )
-    n = count_write_ins(rule, advancing, ids)
-    split_write_ins(rule, advancing, ids, write_ins=n, ordered=False, where="--previous")
-    link = PreviousStep(m.round_id, m.personnel.step, record.head.hex(), "record", settlement)
-    return link, n
+        source = read_record(path)
+    try:
+        return paper_step_link(source, proc, step, ids, settlement)
+    except InputError as exc:
+        if exc.where in ("previous", "candidates"):
+            raise InputError(str(exc).removeprefix(f"{exc.where}: "), where="--previous") from exc
+        raise
 
 
 def _ballots(app: typer.Typer) -> None:

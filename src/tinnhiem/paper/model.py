@@ -27,6 +27,8 @@ __all__ = [
 ]
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+#: An electronic record's round id, as its manifest gives it (the web's are ``body/number``).
+_RECORD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]{0,127}$")
 
 
 class Mark(Enum):
@@ -359,7 +361,7 @@ class RoundDefinition:
             raise PaperInputError("'blank' is reserved, not a candidate id", where=where)
         link = p.previous
         if link is not None and (
-            not _ID.match(link.round_id)
+            not (_ID if link.source == "paper" else _RECORD_ID).match(link.round_id)
             or not link.step
             or not _HEX64.match(link.head)
             or link.source not in ("paper", "record")

@@ -57,6 +57,7 @@ __all__ = [
     "next_candidates",
     "next_step",
     "paper_link",
+    "paper_step_link",
     "run_demo_steps",
     "run_step",
     "source_decision",
@@ -189,6 +190,22 @@ def paper_link(
     return PaperPreviousStep(
         m.round_id, m.personnel.step, previous.head.hex(), "record", settlement
     )
+
+
+def paper_step_link(
+    previous: StepSource,
+    proc: Procedure,
+    step_id: str,
+    candidates: Sequence[str],
+    settlement: Settlement | None = None,
+) -> tuple[PaperPreviousStep, int]:
+    """The link of a paper round of ``step_id`` over ``candidates`` (in any order: a sheet
+    lists names, the ballot does not rank them) to the step its list came from, and how
+    many people at the end of the list are write-ins among the eligible (a step with
+    ``write_in``; 0 otherwise). What the CLI's ``paper new --previous`` and the web's paper
+    step both use."""
+    n = write_ins_after(previous, proc, step_id, candidates, settlement, ordered=False)
+    return paper_link(previous, proc, step_id, candidates, settlement, write_ins=n), n
 
 
 def check_paper_step_link(count: PersonnelTally, previous: StepSource) -> None:

@@ -31,7 +31,7 @@ from tinnhiem.paper import (
 )
 from tinnhiem.paper import Official as PaperOfficial
 from tinnhiem.paper.model import _ID as PAPER_ID
-from tinnhiem.poll.personnel import paper_link
+from tinnhiem.poll.personnel import paper_step_link
 from tinnhiem.rules.settlement import Settlement
 from tinnhiem.web.actions.audit import audit
 from tinnhiem.web.actions.errors import ActionError
@@ -81,11 +81,14 @@ def paper_step_candidates(round: Round) -> tuple[PaperOfficial, ...]:
     return tuple(out)
 
 
-def paper_step_previous(round: Round, candidates: tuple[str, ...]) -> PreviousStep | None:
-    """The link to the step this round's list came from, as the core makes it
-    (``poll.personnel.paper_link``): a paper step's count (decided again) or an electronic
-    step's record, with the decision recorded when that step waited on a person; either
-    must send exactly these people on."""
+def paper_step_previous(
+    round: Round, candidates: tuple[str, ...]
+) -> tuple[PreviousStep, int] | None:
+    """The link to the step this round's list came from and how many write-ins end the
+    list, as the core makes them (``poll.personnel.paper_step_link``): a paper step's
+    count (decided again) or an electronic step's record, with the decision recorded when
+    that step waited on a person; either must send exactly these people on (then, on a step
+    that takes them, the write-ins among the eligible)."""
     proc = procedure_text_for(round.rule_id).procedure
     step = proc.step(round.step_id)
     if step.candidates_from is None or round.previous is None:
@@ -96,7 +99,7 @@ def paper_step_previous(round: Round, candidates: tuple[str, ...]) -> PreviousSt
     settled = StepSettlement.objects.filter(round=round.previous).first()
     settlement = Settlement.from_json(settled.payload) if settled is not None else None
     try:
-        return paper_link(source, proc, step.id, candidates, settlement)
+        return paper_step_link(source, proc, step.id, candidates, settlement)
     except PaperError as exc:
         raise paper_error(exc) from exc
     except TinnhiemError as exc:
@@ -105,7 +108,7 @@ def paper_step_previous(round: Round, candidates: tuple[str, ...]) -> PreviousSt
 
 def paper_step_section(round: Round, candidates: tuple[PaperOfficial, ...]) -> Any:
     """The personnel section of the paper round (step, ballot, k from the procedure; the
-    link to the previous step)."""
+    link to the previous step and the write-ins that end the list)."""
     from dataclasses import replace
 
     proc = procedure_text_for(round.rule_id).procedure
@@ -113,8 +116,11 @@ def paper_step_section(round: Round, candidates: tuple[PaperOfficial, ...]) -> A
         section = section_for(proc, round.step_id, len(candidates), None)
     except (PaperError, TinnhiemError) as exc:
         raise ActionError(_("Không tạo được: %(reason)s") % {"reason": str(exc)}) from exc
-    link = paper_step_previous(round, tuple(c.id for c in candidates))
-    return replace(section, previous=link) if link is not None else section
+    linked = paper_step_previous(round, tuple(c.id for c in candidates))
+    if linked is None:
+        return section
+    link, write_ins = linked
+    return replace(section, previous=link, write_ins=write_ins)
 
 
 def refuse_if_posted(round: Round) -> None:
