@@ -19,6 +19,9 @@ settlement was not checked).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from tinnhiem.ballots.manifest import StepLink
 from tinnhiem.errors import InputError
 from tinnhiem.paper.personnel import PersonnelTally, decide_paper_step, link_previous
 from tinnhiem.record.errors import RecordInvalid
@@ -111,13 +114,9 @@ def verify_link(
         raise _fail("settlement", "the link names no settlement: none is needed")
     if link.settlement is not None:
         if settlement is None:
-            _check_names(record, previous)
+            _check_names(record, _record_names(previous), "the previous step")
             return False
-        if settlement.digest != link.settlement:
-            raise _fail(
-                f"{where}.settlement",
-                "is not the digest of the settlement given (another or a changed file?)",
-            )
+        _check_digest(link, settlement)
         try:
             check_record_settlement(previous, settlement)
         except InputError as exc:
@@ -137,7 +136,7 @@ def verify_link(
             "the previous step sent nobody on (it waits on a person's decision, or stopped)",
         )
     _check_list(record, advancing, what)
-    _check_names(record, previous)
+    _check_names(record, _record_names(previous), "the previous step")
     return True
 
 
@@ -161,18 +160,25 @@ def _write_in_at(record: ElectionRecord, i: int) -> bool:
     return i >= len(record.manifest.officials) - n
 
 
-def _check_names(record: ElectionRecord, previous: ElectionRecord) -> None:
-    """Each candidate carries the name the previous step's record gave them (a write-in
-    the previous record does not list carries their own)."""
-    names = {o.id: o.name for o in previous.manifest.officials}
+def _check_names(record: ElectionRecord, names: Mapping[str, str], who: str) -> None:
+    """Each candidate carries the name ``who`` (the previous step's record, or its paper
+    sheet) gave them; a write-in it does not list carries their own."""
     for i, o in enumerate(record.manifest.officials):
         if o.id not in names and _write_in_at(record, i):
             continue
         if names.get(o.id) != o.name:
             raise _fail(
                 f"manifest.officials[{i}].name",
-                f"is {o.name!r}, the previous step lists {o.id} as {names.get(o.id)!r}",
+                f"is {o.name!r}, {who} lists {o.id} as {names.get(o.id)!r}",
             )
+
+
+def _check_digest(link: StepLink, settlement: Settlement) -> None:
+    if settlement.digest != link.settlement:
+        raise _fail(
+            "manifest.personnel.previous.settlement",
+            "is not the digest of the settlement given (another or a changed file?)",
+        )
 
 
 def _verify_paper_link(
@@ -213,14 +219,11 @@ def _verify_paper_link(
         raise _fail("rule_id", f"the paper step follows {d.rule_id}, this round {m.rule_id}")
     if (link.settlement is None) != (settlement is None):
         if link.settlement is not None:
-            _check_paper_names(record, previous)
+            _check_names(record, _sheet_names(previous), "the paper step")
             return False
         raise _fail("settlement", "the link names no settlement: none is needed")
-    if settlement is not None and settlement.digest != link.settlement:
-        raise _fail(
-            f"{where}.settlement",
-            "is not the digest of the settlement given (another or a changed file?)",
-        )
+    if settlement is not None:
+        _check_digest(link, settlement)
     proc = ProcedureText.from_text(str(record.rule["text"]), where="rule.text").procedure
     try:
         link_previous(
@@ -241,19 +244,13 @@ def _verify_paper_link(
         )
     advancing = list(settlement.advancing if settlement is not None else decision.advancing)
     _check_list(record, advancing, "the previous step sent on")
-    _check_paper_names(record, previous)
+    _check_names(record, _sheet_names(previous), "the paper step")
     return True
 
 
-def _check_paper_names(record: ElectionRecord, previous: PersonnelTally) -> None:
-    """Each candidate carries the name the paper round's sheet gave them (a write-in the
-    sheet does not list carries their own)."""
-    names = {o.id: o.name for o in previous.definition.officials}
-    for i, o in enumerate(record.manifest.officials):
-        if o.id not in names and _write_in_at(record, i):
-            continue
-        if names.get(o.id) != o.name:
-            raise _fail(
-                f"manifest.officials[{i}].name",
-                f"is {o.name!r}, the paper step lists {o.id} as {names.get(o.id)!r}",
-            )
+def _record_names(previous: ElectionRecord) -> dict[str, str]:
+    return {o.id: o.name for o in previous.manifest.officials}
+
+
+def _sheet_names(previous: PersonnelTally) -> dict[str, str]:
+    return {o.id: o.name for o in previous.definition.officials}
