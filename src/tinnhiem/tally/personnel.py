@@ -10,10 +10,8 @@ it is recomputed by the verifier from the sums and the procedure text, exactly.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +30,9 @@ from tinnhiem.rules.appointment_loader import (
     load_procedure,
     parse_procedure,
 )
-from tinnhiem.rules.errors import RuleError
 from tinnhiem.rules.model import Citation
 from tinnhiem.rules.step_result import decision_json
-from tinnhiem.tally.rule_source import rule_digest
+from tinnhiem.tally.rule_source import data_file_text, parse_text, rule_digest
 
 __all__ = [
     "NOT_CONFIRMED",
@@ -81,26 +78,16 @@ class ProcedureText:
     @classmethod
     def from_text(cls, text: str, *, where: str = "rule") -> ProcedureText:
         """Parse an embedded procedure text (``InputError`` naming ``where``)."""
-        try:
-            data = tomllib.loads(text.removeprefix("\ufeff"))
-            return cls(parse_procedure(data, where), text)
-        except tomllib.TOMLDecodeError as exc:
-            raise InputError(f"the procedure text is not TOML: {exc}", where=where) from exc
-        except RuleError as exc:
-            raise InputError(f"not a valid procedure: {exc}", where=where) from exc
+        proc = parse_text(
+            text, parse_procedure, what="procedure", invalid="not a valid procedure", where=where
+        )
+        return cls(proc, text)
 
 
 def load_procedure_text(id_or_path: str | Path) -> ProcedureText:
     """A built-in procedure by id or a procedure file, with its text."""
     proc = load_procedure(id_or_path)
-    name = str(id_or_path)
-    if proc.path is None and name in builtin_procedure_ids():
-        entry = resources.files("tinnhiem.rules").joinpath("data", f"{name}.toml")
-        text = entry.read_text(encoding="utf-8")
-    else:
-        path = proc.path if proc.path is not None else Path(name)
-        text = path.read_text(encoding="utf-8-sig")
-    return ProcedureText(proc, text)
+    return ProcedureText(proc, data_file_text(id_or_path, proc.path, builtin_procedure_ids))
 
 
 def check_round_step(manifest: Manifest, proc: Procedure, *, where: str = "manifest") -> None:

@@ -8,14 +8,45 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any, TypeVar
 
 from tinnhiem.errors import InputError
 from tinnhiem.rules import Rule, RuleError, builtin_rule_ids, load_rule, parse_rule
 
-__all__ = ["RuleSource", "load_rule_source", "rule_digest"]
+__all__ = ["RuleSource", "data_file_text", "load_rule_source", "parse_text", "rule_digest"]
+
+T = TypeVar("T")
+
+
+def parse_text(
+    text: str, parse: Callable[[Any, str], T], *, what: str, invalid: str, where: str
+) -> T:
+    """Parse an embedded data file's text (a rule or a procedure) with ``parse``;
+    ``InputError`` naming ``where``. One leading byte-order mark is not part of the file,
+    here as in a file on disk (rules.md, "The file format"); a digest is still over the
+    text as carried."""
+    try:
+        return parse(tomllib.loads(text.removeprefix("\ufeff")), where)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"the {what} text is not TOML: {exc}", where=where) from exc
+    except RuleError as exc:
+        raise InputError(f"{invalid}: {exc}", where=where) from exc
+
+
+def data_file_text(
+    id_or_path: str | Path, path: Path | None, builtin_ids: Callable[[], list[str]]
+) -> str:
+    """The exact text of a built-in data file (by id, from the package) or of the file a
+    rule or procedure was loaded from (``path``)."""
+    name = str(id_or_path)
+    if path is None and name in builtin_ids():
+        entry = resources.files("tinnhiem.rules").joinpath("data", f"{name}.toml")
+        return entry.read_text(encoding="utf-8")
+    return (path if path is not None else Path(name)).read_text(encoding="utf-8-sig")
 
 
 def rule_digest(text: str) -> str:
@@ -41,25 +72,13 @@ class RuleSource:
     @classmethod
     def from_text(cls, text: str, *, where: str = "rule") -> RuleSource:
         """Parse an embedded rule text (raises ``InputError`` naming ``where``)."""
-        try:
-            # One leading byte-order mark is not part of the rule, here as in a rule file
-            # (rules.md, "The file format"); the digest is still over the text as carried.
-            data = tomllib.loads(text.removeprefix("\ufeff"))
-            return cls(parse_rule(data, where), text)
-        except tomllib.TOMLDecodeError as exc:
-            raise InputError(f"the rule text is not TOML: {exc}", where=where) from exc
-        except RuleError as exc:
-            raise InputError(f"the rule text is not a valid rule: {exc}", where=where) from exc
+        rule = parse_text(
+            text, parse_rule, what="rule", invalid="the rule text is not a valid rule", where=where
+        )
+        return cls(rule, text)
 
 
 def load_rule_source(id_or_path: str | Path) -> RuleSource:
     """A built-in rule by id or a custom rule file, with its text (``RuleError`` if unknown)."""
     rule = load_rule(id_or_path)
-    text_id = str(id_or_path)
-    if rule.path is None and text_id in builtin_rule_ids():
-        entry = resources.files("tinnhiem.rules").joinpath("data", f"{text_id}.toml")
-        text = entry.read_text(encoding="utf-8")
-    else:
-        path = rule.path if rule.path is not None else Path(text_id)
-        text = path.read_text(encoding="utf-8-sig")
-    return RuleSource(rule, text)
+    return RuleSource(rule, data_file_text(id_or_path, rule.path, builtin_rule_ids))
