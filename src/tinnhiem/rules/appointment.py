@@ -766,18 +766,22 @@ def decide_step(
     else:
         chosen, tied = _cut(reaching, step.seats)
 
-    if tied:
-        reasons.append(_tie_reason(step, tied))
-        advancing, next_step = _tie_route(step, chosen, tied)
+    def tie_at_cut(kept: list[str], at_cut: list[str]) -> StepDecision:
+        """``kept`` are clear of the cut, ``at_cut`` tied at it: the step's tie rule."""
+        reasons.append(_tie_reason(step, at_cut))
+        advancing, next_step = _tie_route(step, kept, at_cut)
         return done(
             StepStatus.TIE,
             selected=chosen,
             advancing=advancing,
-            concerned=tied,
+            concerned=at_cut,
             next_step=next_step,
             action=step.tie.action,
             results=results,
         )
+
+    if tied:
+        return tie_at_cut(chosen, tied)
     if chosen and (step.select is SelectRule.ALL_REACHING or len(chosen) == step.seats):
         reasons.append(
             Reason(
@@ -831,17 +835,7 @@ def decide_step(
         positive = [(n, v) for n, v in ranked if v > 0]
         top, top_tied = _cut(positive, fb.n)
         if top_tied:
-            reasons.append(_tie_reason(step, top_tied))
-            advancing, next_step = _tie_route(step, top, top_tied)
-            return done(
-                StepStatus.TIE,
-                selected=chosen,
-                advancing=advancing,
-                concerned=top_tied,
-                next_step=next_step,
-                action=step.tie.action,
-                results=results,
-            )
+            return tie_at_cut(top, top_tied)
         return done(
             StepStatus.NONE_REACHED,
             selected=chosen,
