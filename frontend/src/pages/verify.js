@@ -123,6 +123,20 @@ const STATUS = {
 };
 const NOT_CONFIRMED = 'chưa đối chiếu được văn bản / not confirmed against the text';
 
+// A table's head: one row of column titles.
+function headerRow(titles) {
+  const head = document.createElement('tr');
+  for (const t of titles) {
+    const th = document.createElement('th');
+    th.textContent = t;
+    th.scope = 'col';
+    head.appendChild(th);
+  }
+  const thead = document.createElement('thead');
+  thead.appendChild(head);
+  return thead;
+}
+
 /** A personnel step's table (record-format §3.13): each candidate, then the decision. */
 function showStep(record, report) {
   const table = $('results');
@@ -134,15 +148,7 @@ function showStep(record, report) {
     agree ? 'Đồng ý / Agree' : 'Số phiếu / Votes', 'Tỷ lệ / Share', '%'];
   if (agree) titles.push('Không đồng ý / Disagree', 'Trống / Blank');
   titles.push('Đạt ngưỡng / Reached', 'Vào bước sau / Goes on');
-  const head = document.createElement('tr');
-  for (const t of titles) {
-    const th = document.createElement('th');
-    th.textContent = t;
-    th.scope = 'col';
-    head.appendChild(th);
-  }
-  const thead = document.createElement('thead');
-  thead.appendChild(head);
+  const thead = headerRow(titles);
   const tbody = document.createElement('tbody');
   r.candidates.forEach((c, i) => {
     const tr = document.createElement('tr');
@@ -178,18 +184,10 @@ function showResults(record, report) {
   table.replaceChildren();
   const m = record.manifest;
   const levels = LEVELS[m.kind];
-  const head = document.createElement('tr');
   const titles = ['STT / No.', 'Họ và tên / Name', 'Chức vụ / Post'];
   for (const [, label] of levels) titles.push(label, '%');
   titles.push('Trống / Blank', 'Cơ sở N / Base', 'Mức / Band', 'Hệ quả / Consequences', 'Bỏ phiếu tín nhiệm / Formal vote');
-  for (const t of titles) {
-    const th = document.createElement('th');
-    th.textContent = t;
-    th.scope = 'col';
-    head.appendChild(th);
-  }
-  const thead = document.createElement('thead');
-  thead.appendChild(head);
+  const thead = headerRow(titles);
   const tbody = document.createElement('tbody');
   report.results.forEach((r, i) => {
     const tr = document.createElement('tr');
